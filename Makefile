@@ -1,0 +1,40 @@
+# The two commands of the README:
+#   make test   installs dependencies, builds, runs every test through ctest
+#   make demo   installs dependencies, builds, prepares the demo library
+BUILD ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+SOURCES = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 2>/dev/null)
+
+.PHONY: deps configure build test demo format format-check lint asan clean
+
+deps:
+	scripts/install-deps
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+demo: build
+	scripts/demo $(BUILD)/repere
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build and test run, in its own build folder.
+asan:
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DREPERE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
+
+lint: configure
+	clang-tidy -p $(BUILD) --quiet $(filter %.cpp,$(SOURCES))
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,84 @@
+// The command-line grammar (CLI11 is included here only: it is slow to compile).
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+
+#include "commands.h"
+#include "repere/core/data_dir.h"
+#include "repere/core/version.h"
+
+namespace repere::app {
+namespace {
+
+struct Parsed {
+  std::string data_dir;
+  std::vector<std::string> settings;  // "key=value"
+  std::string init_dir;
+  bool json = false;
+};
+
+void add_common(CLI::App& cmd, Parsed& p) {
+  cmd.add_option("--data", p.data_dir,
+                 "Data folder of the library (default: $REPERE_DATA, else ./repere-data)");
+  cmd.add_option("--set", p.settings,
+                 "Override a setting for this run, e.g. --set log.level=debug (repeatable)")
+      ->type_name("KEY=VALUE");
+}
+
+Result<CommonOptions> common_options(const Parsed& p, const std::string& positional_dir) {
+  CommonOptions c;
+  c.data_dir = !positional_dir.empty() ? std::filesystem::path(positional_dir)
+               : !p.data_dir.empty()   ? std::filesystem::path(p.data_dir)
+                                       : default_data_dir();
+  for (const std::string& kv : p.settings) {
+    const std::size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::invalid_argument("--set expects KEY=VALUE, got '" + kv + "'");
+    }
+    c.settings[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return c;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, Io io) {
+  CLI::App app{
+      "Repère: search a library of lectures, documents and images by meaning, "
+      "down to the moment, and teach from it."};
+  app.name("repere");
+  app.set_version_flag("--version", std::string(version()));
+  app.require_subcommand(1);
+  Parsed p;
+
+  CLI::App* init = app.add_subcommand("init", "Create a data folder (or upgrade an existing one)");
+  init->add_option("DIR", p.init_dir,
+                   "Folder to create (default: --data, $REPERE_DATA, ./repere-data)");
+  add_common(*init, p);
+
+  CLI::App* status = app.add_subcommand("status", "Show what the library holds and what failed");
+  add_common(*status, p);
+  status->add_flag("--json", p.json, "Print one JSON object instead of text");
+
+  CLI::App* doctor = app.add_subcommand("doctor", "Check every required and optional dependency");
+  add_common(*doctor, p);
+  doctor->add_flag("--json", p.json, "Print one JSON object instead of text");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, io.out, io.err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  auto common = common_options(p, init->parsed() ? p.init_dir : "");
+  if (!common.is_ok()) {
+    io.err << "repere: " << common.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (init->parsed()) return run_init({.common = *common}, io);
+  if (status->parsed()) return run_status({.common = *common, .json = p.json}, io);
+  return run_doctor({.common = *common, .json = p.json}, io);
+}
+
+}  // namespace repere::app

@@ -1,0 +1,209 @@
+#include "repere/core/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "repere/core/files.h"
+
+extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, no header declares it
+
+namespace repere {
+namespace {
+
+using Field = std::string Config::*;
+
+struct Setting {
+  SettingInfo info;
+  Field field;
+};
+
+const std::vector<Setting>& table() {
+  static const std::vector<Setting> kTable = {
+      {{"log.level", "info", "trace|debug|info|warn|error|off",
+        "Least severe log messages written to standard error."},
+       &Config::log_level},
+      {{"log.format", "human", "human|json",
+        "Log lines for people, or one JSON object per line for log collectors."},
+       &Config::log_format},
+      {{"ocr.languages", "fra+eng", "",
+        "Tesseract languages used to read scans, images and slides, joined by '+'."},
+       &Config::ocr_languages},
+      {{"ocr.tessdata", "", "",
+        "Folder holding Tesseract's *.traineddata files; empty uses Tesseract's own default."},
+       &Config::ocr_tessdata},
+      {{"asr.engine", "pocketsphinx", "pocketsphinx|whisper|endpoint|none",
+        "Speech recogniser for media without subtitles."},
+       &Config::asr_engine},
+      {{"asr.pocketsphinx_model", "/usr/share/pocketsphinx/model/en-us", "",
+        "Folder of the pocketsphinx acoustic model, language model and dictionary."},
+       &Config::asr_pocketsphinx_model},
+      {{"asr.whisper_cli", "", "",
+        "Path of whisper.cpp's whisper-cli binary; empty disables whisper."},
+       &Config::asr_whisper_cli},
+      {{"asr.whisper_model", "", "", "Path of the ggml model file whisper-cli loads."},
+       &Config::asr_whisper_model},
+      {{"asr.endpoint", "", "",
+        "Base URL of an OpenAI-compatible server offering /v1/audio/transcriptions."},
+       &Config::asr_endpoint},
+      {{"embeddings.vectors", "", "",
+        "Pretrained fastText vectors (.bin or .vec) to use instead of training on the catalog."},
+       &Config::embeddings_vectors},
+      {{"embeddings.endpoint", "", "",
+        "Base URL of an OpenAI-compatible server offering /v1/embeddings."},
+       &Config::embeddings_endpoint},
+  };
+  return kTable;
+}
+
+const Setting* find_setting(std::string_view key) {
+  for (const Setting& s : table()) {
+    if (s.info.key == key) return &s;
+  }
+  return nullptr;
+}
+
+bool allowed(std::string_view allowed_values, std::string_view value) {
+  if (allowed_values.empty()) return true;
+  std::size_t start = 0;
+  while (start <= allowed_values.size()) {
+    const std::size_t bar = std::min(allowed_values.find('|', start), allowed_values.size());
+    if (allowed_values.substr(start, bar - start) == value) return true;
+    start = bar + 1;
+  }
+  return false;
+}
+
+std::string location(const toml::source_region& where) {
+  std::ostringstream out;
+  out << "repere.toml:" << where.begin.line << ":" << where.begin.column;
+  return out.str();
+}
+
+// Flattens one TOML table into dotted keys and applies each to `config`.
+Status apply_table(Config& config, const toml::table& tbl, const std::string& prefix) {
+  for (const auto& [name, node] : tbl) {
+    const std::string key =
+        prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    if (const toml::table* sub = node.as_table()) {
+      REPERE_RETURN_IF_ERROR(apply_table(config, *sub, key));
+      continue;
+    }
+    std::string value;
+    if (const auto* s = node.as_string()) {
+      value = s->get();
+    } else if (const auto* i = node.as_integer()) {
+      value = std::to_string(i->get());
+    } else if (const auto* b = node.as_boolean()) {
+      value = b->get() ? "true" : "false";
+    } else {
+      return Status::invalid_argument(location(node.source()) + ": setting '" + key +
+                                      "' must be a string");
+    }
+    REPERE_RETURN_IF_ERROR(set_setting(config, key, value).with_context(location(node.source())));
+  }
+  return Status::ok();
+}
+
+Status apply_toml_file(Config& config, const std::filesystem::path& path) {
+  REPERE_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  try {
+    const toml::table tbl = toml::parse(text, path.string());
+    return apply_table(config, tbl, "");
+  } catch (const toml::parse_error& err) {
+    return Status::invalid_argument(location(err.source()) + ": " + std::string(err.description()));
+  }
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& settings() {
+  static const std::vector<SettingInfo> kInfos = [] {
+    std::vector<SettingInfo> out;
+    for (const Setting& s : table()) out.push_back(s.info);
+    return out;
+  }();
+  return kInfos;
+}
+
+std::string env_name(std::string_view key) {
+  std::string out = "REPERE_";
+  for (char c : key) {
+    out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+Status set_setting(Config& config, std::string_view key, std::string_view value) {
+  const Setting* s = find_setting(key);
+  if (s == nullptr) {
+    return Status::invalid_argument("unknown setting '" + std::string(key) +
+                                    "' (see docs/config.md for the list)");
+  }
+  if (!allowed(s->info.allowed, value)) {
+    return Status::invalid_argument("setting '" + std::string(key) + "' is '" + std::string(value) +
+                                    "', expected one of " + std::string(s->info.allowed));
+  }
+  config.*(s->field) = std::string(value);
+  return Status::ok();
+}
+
+std::string get_setting(const Config& config, std::string_view key) {
+  const Setting* s = find_setting(key);
+  return s == nullptr ? std::string() : config.*(s->field);
+}
+
+Result<Config> load_config(const ConfigSources& sources) {
+  Config config;
+  config.data_dir = sources.data_dir;
+  const std::filesystem::path toml_path = sources.data_dir / "repere.toml";
+  std::error_code ec;
+  if (!sources.data_dir.empty() && std::filesystem::exists(toml_path, ec)) {
+    REPERE_RETURN_IF_ERROR(apply_toml_file(config, toml_path).with_context(toml_path.string()));
+  }
+  for (const Setting& s : table()) {
+    const auto it = sources.env.find(env_name(s.info.key));
+    if (it == sources.env.end()) continue;
+    REPERE_RETURN_IF_ERROR(set_setting(config, s.info.key, it->second).with_context(it->first));
+  }
+  for (const auto& [key, value] : sources.overrides) {
+    REPERE_RETURN_IF_ERROR(set_setting(config, key, value));
+  }
+  return config;
+}
+
+std::map<std::string, std::string> repere_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    if (entry.rfind("REPERE_", 0) != 0) continue;
+    const std::size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::string default_config_toml() {
+  std::ostringstream out;
+  out << "# Repère configuration. Every setting is shown at its default, commented out.\n"
+         "# Uncomment a line to change it. Environment variables (REPERE_LOG_LEVEL, ...)\n"
+         "# and command-line flags override this file. See docs/config.md.\n";
+  std::string section;
+  for (const SettingInfo& s : settings()) {
+    const std::size_t dot = s.key.find('.');
+    const std::string table_name(s.key.substr(0, dot));
+    if (table_name != section) {
+      out << "\n[" << table_name << "]\n";
+      section = table_name;
+    }
+    out << "# " << s.description;
+    if (!s.allowed.empty()) out << " One of: " << s.allowed << ".";
+    out << "\n# " << s.key.substr(dot + 1) << " = \"" << s.default_value << "\"\n";
+  }
+  return out.str();
+}
+
+}  // namespace repere

@@ -1,0 +1,75 @@
+// Configuration: every setting Repère reads, with its documented default.
+//
+// A setting is resolved, from weakest to strongest, from: its default; the data folder's
+// `repere.toml`; a `REPERE_*` environment variable (key "asr.whisper_cli" is read from
+// REPERE_ASR_WHISPER_CLI); a command-line flag. The list is settings(); docs/config.md
+// documents the same list and a test keeps the two in step.
+// Thread safety: Config is a plain value; load_config() touches only the files it names.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "repere/core/result.h"
+
+namespace repere {
+
+struct Config {
+  std::filesystem::path data_dir;  // the library folder; not a setting of repere.toml itself
+
+  std::string log_level = "info";           // log.level
+  std::string log_format = "human";         // log.format
+  std::string ocr_languages = "fra+eng";    // ocr.languages
+  std::string ocr_tessdata;                 // ocr.tessdata
+  std::string asr_engine = "pocketsphinx";  // asr.engine
+  std::string asr_pocketsphinx_model =
+      "/usr/share/pocketsphinx/model/en-us";  // asr.pocketsphinx_model
+  std::string asr_whisper_cli;                // asr.whisper_cli
+  std::string asr_whisper_model;              // asr.whisper_model
+  std::string asr_endpoint;                   // asr.endpoint
+  std::string embeddings_vectors;             // embeddings.vectors
+  std::string embeddings_endpoint;            // embeddings.endpoint
+};
+
+struct SettingInfo {
+  std::string_view key;            // "asr.whisper_cli"
+  std::string_view default_value;  // as written in repere.toml
+  std::string_view allowed;        // "" (any text) or "a|b|c"
+  std::string_view description;    // one sentence, for docs and the generated repere.toml
+};
+
+// Every setting, in the order of the generated repere.toml.
+const std::vector<SettingInfo>& settings();
+
+// The environment variable that overrides `key`: "log.level" -> "REPERE_LOG_LEVEL".
+std::string env_name(std::string_view key);
+
+// Sets `key` to `value` after checking it against the setting's allowed values.
+// Errors: invalid_argument naming the key for an unknown key or a value not allowed.
+Status set_setting(Config& config, std::string_view key, std::string_view value);
+
+// The current value of `key` in `config`; empty for an unknown key.
+std::string get_setting(const Config& config, std::string_view key);
+
+struct ConfigSources {
+  std::filesystem::path data_dir;                // repere.toml is read from here, if present
+  std::map<std::string, std::string> env;        // variables as name -> value (REPERE_* used)
+  std::map<std::string, std::string> overrides;  // from flags, key -> value
+};
+
+// Resolves the configuration. Errors: invalid_argument with "repere.toml:LINE:COL" for a TOML
+// syntax error, an unknown key or a bad value; the environment variable's name for a bad
+// value there; io_error when repere.toml exists but cannot be read.
+Result<Config> load_config(const ConfigSources& sources);
+
+// The process's REPERE_* environment variables.
+std::map<std::string, std::string> repere_environment();
+
+// The text of a fresh repere.toml: every setting commented out at its default, with its
+// description, so an operator sees what can be set.
+std::string default_config_toml();
+
+}  // namespace repere

@@ -1,0 +1,24 @@
+// Small, checked file-system helpers. Errors name the path and the operating system's reason.
+// Thread safety: safe to call concurrently on different paths.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "repere/core/result.h"
+
+namespace repere {
+
+// The whole content of a file. Errors: not_found, io_error.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Writes `contents` to `path` so that readers see the old file or the new one, never a part:
+// writes a temporary file beside it, flushes it to disk, then renames it over `path`.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view contents);
+
+// Total size in bytes of a file, or of every regular file under a folder; 0 if absent.
+std::uint64_t disk_usage(const std::filesystem::path& path);
+
+}  // namespace repere

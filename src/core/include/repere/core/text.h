@@ -1,0 +1,58 @@
+// French-aware text utilities over ICU: normalisation, folding and word tokenisation.
+//
+// All functions take and return UTF-8. Ill-formed UTF-8 never fails: each ill-formed
+// sequence becomes U+FFFD (the replacement character). All functions are pure and
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace repere::text {
+
+// True when `s` is well-formed UTF-8.
+bool is_valid_utf8(std::string_view s);
+
+// Unicode NFC (canonical composition): "e\u0301" becomes "é". Ill-formed bytes become U+FFFD.
+std::string nfc(std::string_view s);
+
+// The search key of a text: compatibility-normalised, case-folded, accents removed,
+// ligatures expanded (œ -> oe, æ -> ae, ﬁ -> fi, ß -> ss) and typographic apostrophes
+// (’ ʼ) turned into '. "Œuvre ÉLÈVE l’été" -> "oeuvre eleve l'ete".
+std::string fold(std::string_view s);
+
+enum class TokenKind {
+  kWord,     // letters, possibly with digits, inner hyphens or inner apostrophes
+  kNumber,   // digits with decimal separators or grouped thousands: "3,14", "10 000"
+  kElision,  // an elided article or conjunction split off its word: "l'", "qu'", "jusqu'"
+};
+
+struct Token {
+  std::string text;   // the token as written, apostrophes normalised to '
+  std::size_t begin;  // byte offset of the first byte in the input
+  std::size_t end;    // byte offset one past the last byte in the input
+  TokenKind kind;
+};
+
+// Splits text into words and numbers, in order, skipping spaces and punctuation.
+//  - French elisions are split: "l'ADN" -> "l'" (kElision), "ADN"; likewise d', j', m', n',
+//    s', t', c', qu', jusqu', lorsqu', puisqu', quoiqu'. Lexicalised apostrophes stay whole:
+//    "aujourd'hui", "presqu'île", "prud'homme".
+//  - Hyphenated words stay whole: "porte-monnaie", "est-ce", "Saint-Étienne".
+//  - Numbers keep French decimal commas and digit grouping: "3,14", "10 000" (with a
+//    no-break or thin space), "1.5". A number glued to letters is a word: "XIXe", "1er", "2D".
+// Offsets index the input as given; ill-formed bytes are treated as separators.
+std::vector<Token> tokenize(std::string_view s);
+
+// Convenience: the folded text of every kWord and kNumber token (elisions dropped), which is
+// what search indexes and queries compare. "L'Œuvre d’art" -> {"oeuvre", "art"}.
+std::vector<std::string> search_terms(std::string_view s);
+
+}  // namespace repere::text
+
+namespace repere::text {
+// The ICU library version and the Unicode version it implements, e.g. "72.1 (Unicode 15.0)".
+std::string icu_version();
+}  // namespace repere::text

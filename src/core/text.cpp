@@ -1,0 +1,243 @@
+#include "repere/core/text.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+
+namespace repere::text {
+namespace {
+
+constexpr UChar32 kReplacement = 0xFFFD;
+
+// One decoded code point with its byte span in the input.
+struct CodePoint {
+  UChar32 cp;
+  std::size_t begin;
+  std::size_t end;
+};
+
+std::vector<CodePoint> decode(std::string_view s) {
+  std::vector<CodePoint> out;
+  out.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    out.push_back(
+        {c < 0 ? kReplacement : c, static_cast<std::size_t>(start), static_cast<std::size_t>(i)});
+  }
+  return out;
+}
+
+std::string to_utf8(const icu::UnicodeString& u) {
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+icu::UnicodeString from_utf8(std::string_view s) {
+  // fromUTF8 replaces each ill-formed sequence with U+FFFD.
+  return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+}
+
+bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC; }
+bool is_hyphen(UChar32 c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
+bool is_group_space(UChar32 c) { return c == 0xA0 || c == 0x202F || c == 0x2009; }
+bool is_decimal_mark(UChar32 c) { return c == ',' || c == '.'; }
+bool is_digit(UChar32 c) { return u_isdigit(c) != 0; }
+
+// Letters and the combining marks that decorate them belong to words.
+bool is_letter(UChar32 c) {
+  if (u_isalpha(c)) return true;
+  const int8_t type = u_charType(c);
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
+}
+bool is_word_char(UChar32 c) { return is_letter(c) || is_digit(c); }
+
+bool is_elision_prefix(const std::string& lowered) {
+  static constexpr std::array<std::string_view, 13> kPrefixes = {
+      "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"};
+  return std::find(kPrefixes.begin(), kPrefixes.end(), lowered) != kPrefixes.end();
+}
+
+std::string lower_ascii_letters(const std::vector<CodePoint>& cps, std::size_t from,
+                                std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < to; ++i) {
+    const UChar32 c = cps[i].cp;
+    if (c >= 0x80) return {};  // no elision prefix has a non-ASCII letter
+    out.push_back(static_cast<char>(u_tolower(c)));
+  }
+  return out;
+}
+
+// Scans a number starting at cps[i] (a digit); returns one past its last code point.
+std::size_t scan_number(const std::vector<CodePoint>& cps, std::size_t i) {
+  const std::size_t n = cps.size();
+  while (i < n && is_digit(cps[i].cp)) ++i;
+  while (i + 1 < n) {
+    if (is_decimal_mark(cps[i].cp) && is_digit(cps[i + 1].cp)) {
+      i += 1;
+      while (i < n && is_digit(cps[i].cp)) ++i;
+    } else if (is_group_space(cps[i].cp) && is_digit(cps[i + 1].cp)) {
+      // "10 000": a group of exactly three digits after a no-break or thin space.
+      std::size_t j = i + 1;
+      while (j < n && is_digit(cps[j].cp)) ++j;
+      if (j - (i + 1) != 3) break;
+      i = j;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view s) : cps_(decode(s)) {}
+
+  std::vector<Token> run() {
+    std::size_t i = 0;
+    while (i < cps_.size()) {
+      if (!is_word_char(cps_[i].cp)) {
+        ++i;
+        continue;
+      }
+      i = is_digit(cps_[i].cp) ? number_or_word(i) : word(i);
+    }
+    return std::move(tokens_);
+  }
+
+ private:
+  std::size_t number_or_word(std::size_t start) {
+    const std::size_t end = scan_number(cps_, start);
+    if (end < cps_.size() && is_letter(cps_[end].cp)) return word(start);  // "1er", "2D"
+    emit(start, end, TokenKind::kNumber);
+    return end;
+  }
+
+  // Scans a word from `start`, splitting a leading elision; returns where scanning resumes.
+  std::size_t word(std::size_t start) {
+    const std::size_t n = cps_.size();
+    std::size_t i = start;
+    bool joined = false;  // whether a hyphen or apostrophe already joined two parts
+    while (true) {
+      while (i < n && is_word_char(cps_[i].cp)) ++i;
+      if (i + 1 >= n || !is_word_char(cps_[i + 1].cp)) break;
+      const UChar32 joiner = cps_[i].cp;
+      if (is_apostrophe(joiner)) {
+        if (!joined && is_elision_prefix(lower_ascii_letters(cps_, start, i))) {
+          emit(start, i + 1, TokenKind::kElision);
+          return i + 1;
+        }
+      } else if (!is_hyphen(joiner)) {
+        break;
+      }
+      joined = true;
+      i += 1;
+    }
+    emit(start, i, TokenKind::kWord);
+    return i;
+  }
+
+  void emit(std::size_t from, std::size_t to, TokenKind kind) {
+    Token t{.text = {}, .begin = cps_[from].begin, .end = cps_[to - 1].end, .kind = kind};
+    for (std::size_t k = from; k < to; ++k) {
+      const UChar32 c = is_apostrophe(cps_[k].cp) ? UChar32{'\''} : cps_[k].cp;
+      icu::UnicodeString one(c);
+      one.toUTF8String(t.text);
+    }
+    tokens_.push_back(std::move(t));
+  }
+
+  std::vector<CodePoint> cps_;
+  std::vector<Token> tokens_;
+};
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < length) {
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::string nfc(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(s);
+  icu::UnicodeString out = nfc->normalize(from_utf8(s), status);
+  if (U_FAILURE(status)) return std::string(s);
+  return to_utf8(out);
+}
+
+std::string fold(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(s);
+  const icu::UnicodeString decomposed =
+      nfd->normalize(casefold->normalize(from_utf8(s), status), status);
+  if (U_FAILURE(status)) return std::string(s);
+  icu::UnicodeString stripped;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;  // accents, cedillas, diaereses
+    if (c == 0x0153) {
+      stripped.append(u"oe");
+    } else if (c == 0x00E6) {
+      stripped.append(u"ae");
+    } else if (c == 0x2019 || c == 0x02BC) {
+      stripped.append(UChar32{'\''});
+    } else {
+      stripped.append(c);
+    }
+  }
+  return to_utf8(nfc->normalize(stripped, status));
+}
+
+std::vector<Token> tokenize(std::string_view s) { return Tokenizer(s).run(); }
+
+std::vector<std::string> search_terms(std::string_view s) {
+  std::vector<std::string> out;
+  for (const Token& t : tokenize(s)) {
+    if (t.kind == TokenKind::kElision) continue;
+    out.push_back(fold(t.text));
+  }
+  return out;
+}
+
+}  // namespace repere::text
+
+#include <unicode/uversion.h>
+
+namespace repere::text {
+
+std::string icu_version() {
+  UVersionInfo icu;
+  UVersionInfo unicode;
+  u_getVersion(icu);
+  u_getUnicodeVersion(unicode);
+  char icu_text[U_MAX_VERSION_STRING_LENGTH];
+  char unicode_text[U_MAX_VERSION_STRING_LENGTH];
+  u_versionToString(icu, icu_text);
+  u_versionToString(unicode, unicode_text);
+  return std::string(icu_text) + " (Unicode " + unicode_text + ")";
+}
+
+}  // namespace repere::text

@@ -1,0 +1,7 @@
+#include "repere/core/version.h"
+
+namespace repere {
+
+std::string_view version() { return REPERE_VERSION; }
+
+}  // namespace repere

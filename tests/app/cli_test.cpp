@@ -1,0 +1,185 @@
+// End-to-end tests of the `repere` binary, run as a user would run it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "repere/catalog/database.h"
+#include "repere/catalog/migrations.h"
+#include "repere/core/files.h"
+#include "support/temp_dir.h"
+
+namespace repere {
+namespace {
+
+using testing::TempDir;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs `repere ARGS...` with a clean REPERE_* environment.
+CliRun repere(const std::vector<std::string>& args, const TempDir& scratch) {
+  std::string cmd = "env -u REPERE_DATA " + quote(REPERE_BINARY);
+  for (const auto& a : args) cmd += " " + quote(a);
+  const auto out = scratch / "stdout";
+  const auto err = scratch / "stderr";
+  cmd += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out).value_or(""),
+          read_file(err).value_or("")};
+}
+
+TEST(Cli, InitThenStatusJsonHasZeroContents) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  const CliRun init = repere({"init", lib}, tmp);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("Library created"), std::string::npos) << init.out;
+  EXPECT_TRUE(std::filesystem::exists(tmp / "lib/repere.toml"));
+  EXPECT_TRUE(std::filesystem::is_directory(tmp / "lib/media"));
+
+  const CliRun status = repere({"status", "--data", lib, "--json"}, tmp);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const auto json = nlohmann::json::parse(status.out);  // throws, failing the test, if invalid
+  EXPECT_EQ(json["contents"]["total"], 0);
+  EXPECT_EQ(json["passages"], 0);
+  EXPECT_TRUE(json["failures"].is_array());
+  EXPECT_TRUE(json["failures"].empty());
+  EXPECT_EQ(json["schema_version"], catalog::latest_schema_version());
+  EXPECT_GT(json["sizes"]["catalog_bytes"].get<int>(), 0);
+
+  const CliRun text = repere({"status", "--data", lib}, tmp);
+  ASSERT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("Contents  0"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Failures  none"), std::string::npos);
+}
+
+TEST(Cli, InitTwiceKeepsTheOperatorsConfig) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  std::ofstream(tmp / "lib/repere.toml") << "[log]\nlevel = \"debug\"\n";
+  const CliRun again = repere({"init", "--data", lib}, tmp);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already present"), std::string::npos);
+  EXPECT_NE(again.out.find("(kept)"), std::string::npos);
+  EXPECT_EQ(*read_file(tmp / "lib/repere.toml"), "[log]\nlevel = \"debug\"\n");
+}
+
+TEST(Cli, InitUpgradesAnOlderCatalog) {
+  TempDir tmp;
+  const auto lib = tmp / "lib";
+  std::filesystem::create_directories(lib);
+  ASSERT_TRUE(catalog::Database::open(lib / "catalog.sqlite", {.schema_target = 1}).is_ok());
+  const CliRun refused = repere({"status", "--data", lib.string()}, tmp);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("repere init"), std::string::npos) << refused.err;
+  const CliRun init = repere({"init", lib.string()}, tmp);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("upgraded from schema 1"), std::string::npos) << init.out;
+  EXPECT_EQ(repere({"status", "--data", lib.string()}, tmp).exit_code, 0);
+}
+
+TEST(Cli, StatusOfAMissingFolderSaysWhatToDo) {
+  TempDir tmp;
+  const CliRun r = repere({"status", "--data", (tmp / "nowhere").string()}, tmp);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("repere init"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ABrokenConfigFileIsReportedWithItsLine) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  std::ofstream(tmp / "lib/repere.toml") << "[log]\nlevel = \"loud\"\n";
+  const CliRun r = repere({"status", "--data", lib}, tmp);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("repere.toml:2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("log.level"), std::string::npos) << r.err;
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  TempDir tmp;
+  EXPECT_EQ(repere({}, tmp).exit_code, 2);
+  EXPECT_EQ(repere({"frobnicate"}, tmp).exit_code, 2);
+  EXPECT_EQ(repere({"status", "--bogus"}, tmp).exit_code, 2);
+  const CliRun bad_set = repere({"status", "--set", "novalue"}, tmp);
+  EXPECT_EQ(bad_set.exit_code, 2);
+  EXPECT_NE(bad_set.err.find("KEY=VALUE"), std::string::npos);
+}
+
+TEST(Cli, HelpOnEverySubcommand) {
+  TempDir tmp;
+  for (const char* sub : {"init", "status", "doctor"}) {
+    const CliRun r = repere({sub, "--help"}, tmp);
+    EXPECT_EQ(r.exit_code, 0) << sub;
+    EXPECT_NE(r.out.find("--data"), std::string::npos) << sub << ": " << r.out;
+  }
+  const CliRun top = repere({"--help"}, tmp);
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("doctor"), std::string::npos);
+  EXPECT_EQ(repere({"--version"}, tmp).exit_code, 0);
+}
+
+TEST(Cli, DoctorPrintsOneLinePerDependency) {
+  TempDir tmp;
+  const CliRun r = repere({"doctor", "--data", (tmp / "none").string()}, tmp);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // scripts/install-deps installed everything
+  const std::regex line(R"(^(ok|missing|optional) +[a-z0-9-]+ +\S.*$)");
+  std::istringstream in(r.out);
+  std::vector<std::string> names;
+  for (std::string l; std::getline(in, l);) {
+    EXPECT_TRUE(std::regex_match(l, line)) << "not a dependency line: " << l;
+    std::istringstream words(l);
+    std::string verdict, name;
+    words >> verdict >> name;
+    names.push_back(name);
+  }
+  for (const char* expected : {"sqlite", "icu", "ffmpeg", "poppler", "tesseract", "tesseract-fra",
+                               "tesseract-eng", "xapian", "pocketsphinx", "whisper-cli",
+                               "asr-endpoint", "embeddings-endpoint", "vectors", "data-folder"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  }
+}
+
+TEST(Cli, DoctorReportsWhatIsMissingAndExitsWithThree) {
+  TempDir tmp;
+  const CliRun r = repere({"doctor", "--json", "--set", "embeddings.endpoint=http://127.0.0.1:9/v1",
+                           "--set", "ocr.languages=fra+xyz", "--set", "asr.engine=whisper"},
+                          tmp);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(json["ok"].get<bool>());
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& c : json["checks"]) by_name[c["name"]] = c;
+  EXPECT_EQ(by_name["embeddings-endpoint"]["verdict"], "missing");
+  EXPECT_EQ(by_name["tesseract-xyz"]["verdict"], "missing");
+  EXPECT_NE(by_name["tesseract-xyz"]["detail"].get<std::string>().find("tesseract-ocr-xyz"),
+            std::string::npos);
+  EXPECT_EQ(by_name["tesseract-fra"]["verdict"], "ok");
+  EXPECT_EQ(by_name["whisper-cli"]["verdict"], "missing");  // asked for, not configured
+}
+
+// docs/cli.md must document every exit code the binary uses.
+TEST(Cli, ExitCodesAreDocumented) {
+  const auto doc = read_file(std::filesystem::path(REPERE_SOURCE_DIR) / "docs/cli.md");
+  ASSERT_TRUE(doc.is_ok());
+  for (const char* code : {"| 0 |", "| 1 |", "| 2 |", "| 3 |"}) {
+    EXPECT_NE(doc->find(code), std::string::npos) << code;
+  }
+}
+
+}  // namespace
+}  // namespace repere
