@@ -175,6 +175,63 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string sanitize_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (const CodePoint& c : decode(s)) {
+    if (c.cp == kReplacement) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(s.substr(c.begin, c.end - c.begin));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Windows-1252 bytes 0x80..0x9F; 0 marks the five bytes it leaves undefined.
+constexpr std::array<char16_t, 32> kCp1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+std::string from_cp1252(std::string_view bytes) {
+  icu::UnicodeString u;
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80 && b < 0xA0) {
+      const char16_t mapped = kCp1252High[b - 0x80];
+      u.append(static_cast<UChar32>(mapped == 0 ? kReplacement : mapped));
+    } else {
+      u.append(static_cast<UChar32>(b));
+    }
+  }
+  return to_utf8(u);
+}
+
+std::string from_utf16(std::string_view bytes, bool little_endian) {
+  icu::UnicodeString u;
+  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    const auto lo = static_cast<unsigned char>(bytes[little_endian ? i : i + 1]);
+    const auto hi = static_cast<unsigned char>(bytes[little_endian ? i + 1 : i]);
+    u.append(static_cast<char16_t>(hi << 8 | lo));
+  }
+  // Unpaired surrogates become U+FFFD on the way out.
+  return sanitize_utf8(to_utf8(u));
+}
+
+}  // namespace
+
+DecodedText decode_to_utf8(std::string_view bytes) {
+  if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) return {sanitize_utf8(bytes.substr(3)), "UTF-8"};
+  if (bytes.rfind("\xFF\xFE", 0) == 0) return {from_utf16(bytes.substr(2), true), "UTF-16LE"};
+  if (bytes.rfind("\xFE\xFF", 0) == 0) return {from_utf16(bytes.substr(2), false), "UTF-16BE"};
+  if (is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8"};
+  return {from_cp1252(bytes), "windows-1252"};
+}
+
 std::string nfc(std::string_view s) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);

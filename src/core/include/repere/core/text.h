@@ -15,6 +15,19 @@ namespace repere::text {
 // True when `s` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
 
+// `s` with each ill-formed UTF-8 sequence replaced by U+FFFD; well-formed text is unchanged.
+std::string sanitize_utf8(std::string_view s);
+
+// Text bytes of unknown encoding, as UTF-8: a UTF-8, UTF-16LE or UTF-16BE byte-order mark
+// decides; else well-formed UTF-8 is kept; else the bytes are read as Windows-1252 (the usual
+// encoding of French subtitles and text files made on Windows), which maps every byte.
+// The byte-order mark is removed.
+struct DecodedText {
+  std::string utf8;
+  std::string encoding;  // "UTF-8", "UTF-16LE", "UTF-16BE" or "windows-1252"
+};
+DecodedText decode_to_utf8(std::string_view bytes);
+
 // Unicode NFC (canonical composition): "e\u0301" becomes "é". Ill-formed bytes become U+FFFD.
 std::string nfc(std::string_view s);
 

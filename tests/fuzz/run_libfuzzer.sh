@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds a fuzz target with clang's libFuzzer (+ AddressSanitizer and UBSan) and runs it for a
+# short, bounded time over its seed corpus. Usage:
+#   run_libfuzzer.sh TARGET SECONDS SOURCE_DIR WORK_DIR SEED_DIR...
+# A crash leaves its input in WORK_DIR/TARGET-artifacts/ and fails the test; copy it into
+# tests/fuzz/regressions/ so every build replays it from then on.
+set -euo pipefail
+target="$1" seconds="$2" src="$3" work="$4"
+shift 4
+mkdir -p "$work/$target-corpus" "$work/$target-artifacts"
+bin="$work/$target"
+
+sources=("$src/tests/fuzz/$target.cpp" "$src/src/core/text.cpp" "$src/src/core/status.cpp")
+if [ "$target" != text_fuzz ]; then
+  sources+=("$src/src/extract/webvtt.cpp" "$src/src/extract/srt.cpp" "$src/src/extract/cue_text.cpp")
+fi
+newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1)
+if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
+  echo "building $target with clang -fsanitize=fuzzer,address,undefined"
+  clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
+    "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n) -o "$bin"
+fi
+# -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).
+"$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$work/$target-artifacts/" "$work/$target-corpus" "$@"
