@@ -1,0 +1,37 @@
+// The passage segmenter: turns the cues of a track into passages, the units search returns.
+//
+// Timed media: windows of about 20–60 s cut at cue boundaries, preferring the end of a
+// sentence, overlapping the previous window slightly so that no answer is cut in two.
+// Documents and images: one passage per page region (paragraphs of the page, grouped up to
+// the size limit); a passage never spans two pages. Plain text: paragraphs grouped likewise.
+// Every passage has text (never empty) and at most about `max_chars` characters: a single
+// cue longer than that is split at sentence, then word, boundaries.
+// Pure functions, thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "repere/catalog/types.h"
+
+namespace repere::ingest {
+
+struct SegmentOptions {
+  std::int64_t min_ms = 20000;     // a timed passage is cut at a sentence end once this long
+  std::int64_t max_ms = 60000;     // ... and always before it grows past this
+  std::int64_t overlap_ms = 4000;  // how far a window reaches back into the previous one
+  std::size_t min_chars = 200;     // a document passage grows to at least this, within a page
+  std::size_t max_chars = 1000;    // no passage is longer (in bytes of UTF-8)
+};
+
+// Passages of a timed track (cues with start_ms/end_ms, in any order). Cues without times
+// or without text are ignored. Passages carry start/end ms, the track id and language given.
+std::vector<catalog::Passage> segment_timed(const std::vector<catalog::Cue>& cues,
+                                            const SegmentOptions& options = {});
+
+// Passages of a document or image track: cues in reading order, with or without pages.
+std::vector<catalog::Passage> segment_document(const std::vector<catalog::Cue>& cues,
+                                               const SegmentOptions& options = {});
+
+}  // namespace repere::ingest

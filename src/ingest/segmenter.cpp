@@ -1,0 +1,171 @@
+#include "repere/ingest/segmenter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace repere::ingest {
+namespace {
+
+using catalog::Cue;
+using catalog::Passage;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Whether text ends a sentence: . ! ? … possibly followed by a closing quote or bracket.
+bool ends_sentence(std::string_view s) {
+  s = trim(s);
+  for (std::string_view closer : {"»", "\"", ")", "”", "’", "'"}) {
+    if (s.size() >= closer.size() && s.substr(s.size() - closer.size()) == closer) {
+      s = trim(s.substr(0, s.size() - closer.size()));
+    }
+  }
+  if (s.empty()) return false;
+  const char last = s.back();
+  return last == '.' || last == '!' || last == '?' ||
+         (s.size() >= 3 && s.substr(s.size() - 3) == "…");
+}
+
+// The last position <= limit in `s` at which to cut: after a sentence end, else at a space,
+// else before a UTF-8 lead byte (never inside a character).
+std::size_t cut_point(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit) return s.size();
+  for (std::size_t i = limit; i > limit / 2; --i) {
+    if (s[i - 1] == ' ' && ends_sentence(s.substr(0, i - 1))) return i;
+  }
+  for (std::size_t i = limit; i > limit / 4; --i) {
+    if (s[i - 1] == ' ') return i;
+  }
+  std::size_t i = limit;
+  while (i > 1 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// Splits `text` into pieces of at most `max_chars` bytes, at natural boundaries.
+std::vector<std::string> split_text(std::string_view text, std::size_t max_chars) {
+  std::vector<std::string> pieces;
+  text = trim(text);
+  while (!text.empty()) {
+    const std::size_t cut = cut_point(text, max_chars);
+    const std::string_view piece = trim(text.substr(0, cut));
+    if (!piece.empty()) pieces.emplace_back(piece);
+    text = trim(text.substr(cut));
+  }
+  return pieces;
+}
+
+void append(std::string& out, std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return;
+  if (!out.empty()) out += ' ';
+  out += text;
+}
+
+// A timed cue reduced to what segmenting needs.
+struct Timed {
+  std::int64_t start;
+  std::int64_t end;
+  std::string text;
+};
+
+// Cues with times and text, sorted by start; over-long cues split with interpolated times.
+std::vector<Timed> prepare_timed(const std::vector<Cue>& cues, std::size_t max_chars) {
+  std::vector<Timed> out;
+  for (const Cue& c : cues) {
+    if (!c.start_ms || !c.end_ms || trim(c.text).empty()) continue;
+    const std::vector<std::string> pieces = split_text(c.text, max_chars);
+    const std::int64_t span = std::max<std::int64_t>(*c.end_ms - *c.start_ms, 0);
+    std::size_t total = 0;
+    for (const auto& p : pieces) total += p.size();
+    std::size_t done = 0;
+    for (const auto& p : pieces) {
+      const auto at = [&](std::size_t chars) {
+        return *c.start_ms +
+               static_cast<std::int64_t>(static_cast<double>(span) * static_cast<double>(chars) /
+                                         static_cast<double>(std::max<std::size_t>(total, 1)));
+      };
+      out.push_back({at(done), at(done + p.size()), p});
+      done += p.size();
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Timed& a, const Timed& b) { return a.start < b.start; });
+  return out;
+}
+
+// Index one past the last cue of the window that starts at `first`.
+std::size_t window_end(const std::vector<Timed>& cues, std::size_t first, const SegmentOptions& o) {
+  std::size_t chars = cues[first].text.size();
+  std::int64_t end = cues[first].end;
+  std::size_t j = first + 1;
+  while (j < cues.size()) {
+    const std::int64_t duration = end - cues[first].start;
+    if (duration >= o.min_ms && ends_sentence(cues[j - 1].text)) break;
+    const std::int64_t next_end = std::max(end, cues[j].end);
+    if (next_end - cues[first].start > o.max_ms) break;
+    if (chars + 1 + cues[j].text.size() > o.max_chars) break;
+    chars += 1 + cues[j].text.size();
+    end = next_end;
+    ++j;
+  }
+  return j;
+}
+
+}  // namespace
+
+std::vector<Passage> segment_timed(const std::vector<Cue>& cues, const SegmentOptions& options) {
+  const std::vector<Timed> timed = prepare_timed(cues, options.max_chars);
+  std::vector<Passage> passages;
+  std::size_t first = 0;
+  while (first < timed.size()) {
+    const std::size_t last = window_end(timed, first, options);
+    Passage p;
+    p.start_ms = timed[first].start;
+    p.end_ms = timed[first].end;
+    for (std::size_t k = first; k < last; ++k) {
+      append(p.text, timed[k].text);
+      p.end_ms = std::max(*p.end_ms, timed[k].end);
+    }
+    p.seq = static_cast<int>(passages.size());
+    passages.push_back(std::move(p));
+    if (last >= timed.size()) break;
+    // The next window starts a little before this one ends, but always moves forward.
+    const std::int64_t reach = *passages.back().end_ms - options.overlap_ms;
+    std::size_t next = last;
+    while (next > first + 1 && timed[next - 1].start >= reach) --next;
+    first = next;
+  }
+  return passages;
+}
+
+std::vector<Passage> segment_document(const std::vector<Cue>& cues, const SegmentOptions& options) {
+  std::vector<Passage> passages;
+  Passage current;
+  auto flush = [&] {
+    if (current.text.empty()) return;
+    current.seq = static_cast<int>(passages.size());
+    passages.push_back(std::move(current));
+    current = Passage{};
+  };
+  for (const Cue& c : cues) {
+    if (trim(c.text).empty()) continue;
+    if (!current.text.empty() && current.page != c.page) flush();
+    for (const std::string& piece : split_text(c.text, options.max_chars)) {
+      if (current.text.size() >= options.min_chars ||
+          current.text.size() + 1 + piece.size() > options.max_chars) {
+        flush();
+      }
+      current.page = c.page;
+      append(current.text, piece);
+    }
+  }
+  flush();
+  return passages;
+}
+
+}  // namespace repere::ingest

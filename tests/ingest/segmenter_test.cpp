@@ -1,0 +1,149 @@
+#include <gtest/gtest.h>
+
+#include "repere/ingest/segmenter.h"
+
+namespace repere::ingest {
+namespace {
+
+using catalog::Cue;
+using catalog::Passage;
+
+// A lecture: one cue every 3 s, a sentence ending every fourth cue.
+std::vector<Cue> lecture(int minutes) {
+  std::vector<Cue> cues;
+  for (int i = 0; i < minutes * 20; ++i) {
+    Cue c;
+    c.start_ms = i * 3000;
+    c.end_ms = i * 3000 + 2800;
+    c.text = "phrase " + std::to_string(i / 4) + " morceau " + std::to_string(i % 4) +
+             (i % 4 == 3 ? "." : ",");
+    cues.push_back(c);
+  }
+  return cues;
+}
+
+TEST(SegmentTimed, LongLectureMakesWindowsOf20To60Seconds) {
+  const std::vector<Cue> cues = lecture(90);
+  const std::vector<Passage> passages = segment_timed(cues);
+  ASSERT_GT(passages.size(), 90u);
+  ASSERT_LT(passages.size(), 300u);
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    const Passage& p = passages[i];
+    const auto duration = *p.end_ms - *p.start_ms;
+    EXPECT_LE(duration, 60000) << i;
+    if (i + 1 < passages.size()) {
+      EXPECT_GE(duration, 20000) << i;  // only the last may be short
+      EXPECT_EQ(p.text.back(), '.') << "cut at a sentence end: " << p.text;
+      // Slight overlap: the next window starts before this one ends, but moves forward.
+      EXPECT_LT(*passages[i + 1].start_ms, *p.end_ms) << i;
+      EXPECT_GT(*passages[i + 1].start_ms, *p.start_ms) << i;
+    }
+    EXPECT_FALSE(p.text.empty());
+    EXPECT_LE(p.text.size(), 1000u);
+    EXPECT_EQ(p.seq, static_cast<int>(i));
+  }
+  EXPECT_EQ(*passages.front().start_ms, 0);
+  EXPECT_EQ(*passages.back().end_ms, *cues.back().end_ms);  // nothing lost at the end
+}
+
+TEST(SegmentTimed, EveryCueIsInSomePassage) {
+  const std::vector<Cue> cues = lecture(10);
+  const std::vector<Passage> passages = segment_timed(cues);
+  for (const Cue& c : cues) {
+    bool found = false;
+    for (const Passage& p : passages) {
+      found = found || (p.text.find(c.text) != std::string::npos && *p.start_ms <= *c.start_ms &&
+                        *p.end_ms >= *c.end_ms);
+    }
+    EXPECT_TRUE(found) << c.text;
+  }
+}
+
+TEST(SegmentTimed, NoSentenceEndsStillCutsAt60Seconds) {
+  std::vector<Cue> cues;
+  for (int i = 0; i < 100; ++i) {
+    cues.push_back({.start_ms = i * 2000, .end_ms = i * 2000 + 2000, .text = "sans fin"});
+  }
+  for (const Passage& p : segment_timed(cues)) EXPECT_LE(*p.end_ms - *p.start_ms, 60000);
+}
+
+TEST(SegmentTimed, AGiantCueIsSplitWithInterpolatedTimes) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "La chlorophylle capte la lumière. ";
+  const std::vector<Passage> passages =
+      segment_timed({{.start_ms = 0, .end_ms = 600000, .text = text}});
+  ASSERT_GT(passages.size(), 8u);
+  std::int64_t previous_start = -1;
+  for (const Passage& p : passages) {
+    EXPECT_LE(p.text.size(), 1000u);
+    EXPECT_EQ(p.text.back(), '.');  // split at sentence ends
+    EXPECT_GT(*p.start_ms, previous_start);
+    previous_start = *p.start_ms;
+    EXPECT_LE(*p.end_ms, 600000);
+  }
+}
+
+TEST(SegmentTimed, EmptyAndUntimedCuesAreIgnored) {
+  const std::vector<Passage> passages =
+      segment_timed({{.start_ms = 0, .end_ms = 1000, .text = "  "},
+                     {.text = "sans temps"},
+                     {.start_ms = 5000, .end_ms = 6000, .text = "seul."}});
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].text, "seul.");
+  EXPECT_EQ(*passages[0].start_ms, 5000);
+  EXPECT_TRUE(segment_timed({}).empty());
+}
+
+TEST(SegmentTimed, UnsortedCuesAreOrdered) {
+  const std::vector<Passage> passages =
+      segment_timed({{.start_ms = 3000, .end_ms = 4000, .text = "deux."},
+                     {.start_ms = 0, .end_ms = 1000, .text = "un."}});
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].text, "un. deux.");
+}
+
+TEST(SegmentDocument, ParagraphsGroupedWithinPagesNeverAcross) {
+  std::vector<Cue> cues;
+  for (int page = 1; page <= 3; ++page) {
+    for (int para = 0; para < 6; ++para) {
+      cues.push_back({.page = page,
+                      .text = "Page " + std::to_string(page) + ", paragraphe " +
+                              std::to_string(para) + " : " + std::string(120, 'x') + "."});
+    }
+  }
+  const std::vector<Passage> passages = segment_document(cues);
+  ASSERT_GE(passages.size(), 6u);
+  for (const Passage& p : passages) {
+    ASSERT_TRUE(p.page.has_value());
+    EXPECT_EQ(p.text.find("Page " + std::to_string(*p.page == 1 ? 2 : 1) + ","), std::string::npos)
+        << "mixes pages: " << p.text;
+    EXPECT_LE(p.text.size(), 1000u);
+    EXPECT_GE(p.text.size(), 200u);
+  }
+}
+
+TEST(SegmentDocument, ShortPageIsOnePassageAndLongParagraphIsSplit) {
+  std::string long_paragraph;
+  for (int i = 0; i < 100; ++i) long_paragraph += "L'ADN porte l'information génétique. ";
+  const std::vector<Passage> passages =
+      segment_document({{.page = 1, .text = "Titre"}, {.page = 2, .text = long_paragraph}});
+  ASSERT_GE(passages.size(), 4u);
+  EXPECT_EQ(passages[0].text, "Titre");
+  EXPECT_EQ(passages[0].page, 1);
+  for (std::size_t i = 1; i < passages.size(); ++i) {
+    EXPECT_EQ(passages[i].page, 2);
+    EXPECT_LE(passages[i].text.size(), 1000u);
+  }
+}
+
+TEST(SegmentDocument, TextWithoutSpacesIsCutInsideNoCharacter) {
+  std::string text;
+  for (int i = 0; i < 700; ++i) text += "é";  // 1,400 bytes, no space
+  const std::vector<Passage> passages = segment_document({{.text = text}});
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].text.size() % 2, 0u);  // whole two-byte characters only
+  EXPECT_EQ(passages[0].text.size() + passages[1].text.size(), 1400u);
+}
+
+}  // namespace
+}  // namespace repere::ingest
