@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
-SOURCES = $(shell git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 2>/dev/null)
+SOURCES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 2>/dev/null)
 
 .PHONY: deps configure build test demo format format-check lint asan clean
 
