@@ -15,6 +15,7 @@ struct Parsed {
   std::vector<std::string> settings;  // "key=value"
   std::string init_dir;
   bool json = false;
+  IngestCommandOptions ingest;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -64,6 +65,18 @@ int run_cli(int argc, char** argv, Io io) {
   add_common(*doctor, p);
   doctor->add_flag("--json", p.json, "Print one JSON object instead of text");
 
+  CLI::App* ingest = app.add_subcommand(
+      "ingest", "Import files and folders, read their text, cut it into passages");
+  ingest->add_option("PATH", p.ingest.paths, "Files and folders (read recursively)");
+  add_common(*ingest, p);
+  ingest->add_flag("--copy", p.ingest.copy,
+                   "Copy the files into the data folder (default: reference them in place)");
+  ingest->add_option("--language", p.ingest.language,
+                     "Language of contents whose files do not say (default: fr)");
+  ingest->add_option("--workers", p.ingest.workers, "Extraction threads (default: one per core)")
+      ->check(CLI::Range(0, 64));
+  ingest->add_flag("--retry-failed", p.ingest.retry_failed, "Try the failed files again");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +91,14 @@ int run_cli(int argc, char** argv, Io io) {
   }
   if (init->parsed()) return run_init({.common = *common}, io);
   if (status->parsed()) return run_status({.common = *common, .json = p.json}, io);
+  if (ingest->parsed()) {
+    if (p.ingest.paths.empty() && !p.ingest.retry_failed) {
+      io.err << "repere ingest: name at least one file or folder (or --retry-failed)\n";
+      return kExitUsage;
+    }
+    p.ingest.common = *common;
+    return run_ingest(p.ingest, io);
+  }
   return run_doctor({.common = *common, .json = p.json}, io);
 }
 

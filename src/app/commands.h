@@ -6,14 +6,17 @@
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace repere::app {
 
 // Exit codes, documented in docs/cli.md.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;      // the command could not do its work
-inline constexpr int kExitUsage = 2;        // bad command line
-inline constexpr int kExitMissingDeps = 3;  // doctor: a required dependency is missing
+inline constexpr int kExitFailure = 1;        // the command could not do its work
+inline constexpr int kExitUsage = 2;          // bad command line
+inline constexpr int kExitMissingDeps = 3;    // doctor: a required dependency is missing
+inline constexpr int kExitSomeFailed = 4;     // ingest: done, but some files failed
+inline constexpr int kExitInterrupted = 130;  // interrupted by Ctrl-C or SIGTERM; run again
 
 struct Io {
   std::ostream& out;
@@ -39,9 +42,19 @@ struct DoctorOptions {
   bool json = false;
 };
 
+struct IngestCommandOptions {
+  CommonOptions common;
+  std::vector<std::string> paths;
+  bool copy = false;
+  std::string language = "fr";
+  int workers = 0;
+  bool retry_failed = false;
+};
+
 int run_init(const InitOptions& options, Io io);
 int run_status(const StatusOptions& options, Io io);
 int run_doctor(const DoctorOptions& options, Io io);
+int run_ingest(const IngestCommandOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

@@ -103,6 +103,14 @@ Result<int> JobRepository::requeue_interrupted() {
   return db_.changes();
 }
 
+Status JobRepository::requeue(Id id) { return set_state(id, JobState::kPending, "", 0.0); }
+
+Status JobRepository::forget_path(std::string_view path) {
+  REPERE_ASSIGN_OR_RETURN(Statement stmt,
+                          db_.prepare("DELETE FROM job WHERE content_id IS NULL AND path = ?1"));
+  return stmt.bind(1, path).run();
+}
+
 Result<int> JobRepository::retry_failed() {
   REPERE_RETURN_IF_ERROR(
       db_.exec("UPDATE job SET state = 'pending', attempts = 0 WHERE state = 'failed'"));

@@ -103,6 +103,11 @@ Status TrackRepository::remove(Id id) {
   return Status::ok();
 }
 
+Status TrackRepository::remove_for_content(Id content_id) {
+  REPERE_ASSIGN_OR_RETURN(Statement stmt, db_.prepare("DELETE FROM track WHERE content_id = ?1"));
+  return stmt.bind(1, content_id).run();
+}
+
 // ---- cues ----
 
 Status CueRepository::replace_for_track(Id track_id, const std::vector<Cue>& cues) {

@@ -8,6 +8,7 @@ extern "C" {
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 
 namespace repere::media {
 namespace {
@@ -34,6 +35,10 @@ struct PacketFreer {
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
 
 Result<FormatPtr> open_input(const std::filesystem::path& path) {
+  // FFmpeg's own log lines would interleave with ours on stderr; its reason for a failure is
+  // already in the Status we return.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { av_log_set_level(AV_LOG_FATAL); });
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::not_found("no such file: " + path.string());

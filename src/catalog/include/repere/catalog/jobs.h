@@ -28,6 +28,10 @@ class JobRepository {
   Status fail(Id id, std::string_view error);
   // After a crash: jobs left running by a dead process go back to pending. Returns how many.
   Result<int> requeue_interrupted();
+  // A running job goes back to pending, keeping its attempts (a transient failure).
+  Status requeue(Id id);
+  // Forgets the failures recorded for a file that never became a content.
+  Status forget_path(std::string_view path);
   // Failed jobs go back to pending (for `repere ingest --retry-failed`). Returns how many.
   Result<int> retry_failed();
   Result<Job> get(Id id);

@@ -19,6 +19,8 @@ class TrackRepository {
   Result<std::vector<Track>> list_for_content(Id content_id);
   // Deletes the track and its cues. Errors: not_found.
   Status remove(Id id);
+  // Deletes every track of a content, with their cues.
+  Status remove_for_content(Id content_id);
 
  private:
   Database& db_;

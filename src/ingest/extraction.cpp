@@ -1,0 +1,129 @@
+#include "repere/ingest/extraction.h"
+
+#include "repere/core/files.h"
+#include "repere/extract/plain_text.h"
+#include "repere/extract/subtitles.h"
+#include "repere/media/probe.h"
+
+namespace repere::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using catalog::ContentKind;
+using catalog::Cue;
+using catalog::Track;
+using catalog::TrackKind;
+
+std::string language_label(const std::string& language) {
+  if (language == "fr") return "Français";
+  if (language == "en") return "English";
+  return language.empty() ? "Sous-titres" : language;
+}
+
+Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& content_language,
+                                    std::vector<std::string>& warnings) {
+  REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(sidecar.path));
+  const bool vtt = sidecar.path.extension() == ".vtt" || sidecar.path.extension() == ".VTT";
+  auto parsed = vtt ? extract::parse_webvtt(bytes) : extract::parse_srt(bytes);
+  if (!parsed.is_ok()) return parsed.status().with_context(sidecar.path.string());
+  for (const auto& w : parsed->warnings) {
+    warnings.push_back(sidecar.path.filename().string() + " line " + std::to_string(w.line) + ": " +
+                       w.message);
+  }
+  ExtractedTrack out;
+  out.track.kind = TrackKind::kSubtitles;
+  out.track.language = sidecar.language.empty() ? content_language : sidecar.language;
+  out.track.origin = "human";
+  out.track.label =
+      language_label(out.track.language) + " (" + sidecar.path.filename().string() + ")";
+  for (const auto& c : parsed->cues) {
+    std::string plain = extract::cue_plain_text(c.text);
+    if (plain.empty()) continue;
+    out.cues.push_back(Cue{.start_ms = c.start_ms,
+                           .end_ms = std::max(c.end_ms, c.start_ms),
+                           .text = std::move(plain)});
+  }
+  return out;
+}
+
+Status extract_timed(const catalog::Content& content, const fs::path& media,
+                     const std::vector<Sidecar>& sidecars, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(const media::MediaInfo info, media::probe(media));
+  out.duration_ms = info.duration_ms;
+  for (const Sidecar& s : sidecars) {
+    REPERE_ASSIGN_OR_RETURN(ExtractedTrack t, read_sidecar(s, content.language, out.warnings));
+    if (!t.cues.empty()) out.tracks.push_back(std::move(t));
+  }
+  for (const media::StreamInfo& stream : info.streams) {
+    if (!stream.text_subtitles) continue;
+    auto cues = media::read_text_subtitles(media, stream.index);
+    if (!cues.is_ok()) {
+      out.warnings.push_back(cues.status().message());
+      continue;
+    }
+    ExtractedTrack t;
+    t.track.kind = TrackKind::kSubtitles;
+    t.track.language = stream.language.empty() ? content.language : stream.language;
+    t.track.origin = "human";
+    t.track.label = language_label(t.track.language) + " (piste " + stream.codec + " " +
+                    std::to_string(stream.index) + ")";
+    for (auto& c : *cues) {
+      std::string plain = extract::cue_plain_text(c.text);
+      if (!plain.empty())
+        t.cues.push_back(Cue{.start_ms = c.start_ms, .end_ms = c.end_ms, .text = plain});
+    }
+    if (!t.cues.empty()) out.tracks.push_back(std::move(t));
+  }
+  if (out.tracks.empty()) {
+    return Status::unsupported(media.string() + ": no subtitles (no sidecar .vtt or .srt, no " +
+                               "text subtitle stream), and speech recognition is not part of "
+                               "this build yet: add a subtitle file beside it and run "
+                               "`repere ingest --retry-failed`");
+  }
+  return Status::ok();
+}
+
+Status extract_text_file(const catalog::Content& content, const fs::path& path, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(path));
+  const std::string ext = path.extension().string();
+  const bool markdown = ext == ".md" || ext == ".markdown";
+  const extract::TextDocument doc = extract::read_text_document(bytes, markdown);
+  if (doc.paragraphs.empty())
+    return Status::invalid_argument(path.string() + ": no text in the file");
+  ExtractedTrack t;
+  t.track.kind = TrackKind::kText;
+  t.track.language = content.language;
+  t.track.origin = "human";
+  t.track.label = "Texte (" + doc.encoding + ")";
+  for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
+  out.title = doc.title;
+  out.tracks.push_back(std::move(t));
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Extraction> extract_text(const catalog::Content& content, const fs::path& media,
+                                const std::vector<Sidecar>& sidecars) {
+  std::error_code ec;
+  if (fs::is_regular_file(media, ec) && fs::file_size(media, ec) == 0) {
+    return Status::invalid_argument(media.string() + ": empty file (0 bytes)");
+  }
+  Extraction out;
+  switch (content.kind) {
+    case ContentKind::kVideo:
+    case ContentKind::kAudio:
+      REPERE_RETURN_IF_ERROR(extract_timed(content, media, sidecars, out));
+      break;
+    case ContentKind::kText: REPERE_RETURN_IF_ERROR(extract_text_file(content, media, out)); break;
+    case ContentKind::kDocument:
+    case ContentKind::kImage:
+    case ContentKind::kWebpage:
+      return Status::unsupported(media.string() + ": reading " +
+                                 std::string(catalog::to_string(content.kind)) +
+                                 " files is not part of this build yet");
+  }
+  return out;
+}
+
+}  // namespace repere::ingest

@@ -1,0 +1,36 @@
+// The "extract" stage: the text tracks of one content, read from its file and its sidecars.
+// Thread safety: safe from any thread; touches only the files it is given.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repere/catalog/types.h"
+#include "repere/ingest/files.h"
+
+namespace repere::ingest {
+
+struct ExtractedTrack {
+  catalog::Track track;            // content_id left 0: the caller sets it
+  std::vector<catalog::Cue> cues;  // plain text, never empty
+};
+
+struct Extraction {
+  std::vector<ExtractedTrack> tracks;
+  std::optional<std::int64_t> duration_ms;
+  std::optional<std::int64_t> page_count;
+  std::string title;                  // a title found inside the file, "" if none
+  std::vector<std::string> warnings;  // "lecture.fr.srt line 12: ...": kept, not fatal
+};
+
+// Reads every text source of `content` (kind, language) from `media` and `sidecars`.
+// Video and audio: sidecar subtitles, then embedded text subtitle streams. Text and Markdown:
+// paragraphs. Errors (naming the file): invalid_argument for a damaged file; unsupported for
+// a kind this build cannot read yet, or timed media with no subtitles (speech recognition is
+// not part of this build yet).
+Result<Extraction> extract_text(const catalog::Content& content, const std::filesystem::path& media,
+                                const std::vector<Sidecar>& sidecars);
+
+}  // namespace repere::ingest

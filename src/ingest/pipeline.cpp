@@ -1,0 +1,412 @@
+#include "repere/ingest/pipeline.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/jobs.h"
+#include "repere/catalog/texts.h"
+#include "repere/ingest/extraction.h"
+#include "repere/ingest/files.h"
+#include "repere/ingest/segmenter.h"
+
+namespace repere::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using catalog::Content;
+using catalog::ContentKind;
+using catalog::Database;
+using catalog::Id;
+using catalog::Transaction;
+using nlohmann::json;
+
+constexpr std::string_view kExtract = "extract";
+constexpr std::string_view kSegment = "segment";
+constexpr int kMaxAttempts = 3;
+
+// An exclusive lock on DATA/ingest.lock for the life of the object.
+class IngestLock {
+ public:
+  static Result<std::unique_ptr<IngestLock>> acquire(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::io_error("cannot open " + path.string());
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return Status::unavailable(
+          "another `repere ingest` is running on this data folder; "
+          "wait for it to finish");
+    }
+    return std::unique_ptr<IngestLock>(new IngestLock(fd));
+  }
+  ~IngestLock() { ::close(fd_); }
+  IngestLock(const IngestLock&) = delete;
+  IngestLock& operator=(const IngestLock&) = delete;
+
+ private:
+  explicit IngestLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+bool hidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+// Files named, and files under folders named, in a stable order. Missing paths are reported.
+std::vector<fs::path> collect_files(const std::vector<fs::path>& paths,
+                                    std::vector<fs::path>& missing) {
+  std::vector<fs::path> files;
+  for (const fs::path& root : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(root, ec)) {
+      files.push_back(fs::absolute(root).lexically_normal());
+    } else if (fs::is_directory(root, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(
+               root, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (hidden(it->path())) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file()) found.push_back(fs::absolute(it->path()).lexically_normal());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      missing.push_back(root);
+    }
+  }
+  return files;
+}
+
+json sidecars_json(const std::vector<Sidecar>& sidecars) {
+  json out = json::array();
+  for (const Sidecar& s : sidecars)
+    out.push_back({{"path", s.path.string()}, {"language", s.language}});
+  return out;
+}
+
+std::vector<Sidecar> sidecars_from(const Content& content) {
+  std::vector<Sidecar> out;
+  const json meta = json::parse(content.metadata_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("sidecars")) return out;
+  for (const json& s : meta["sidecars"]) {
+    out.push_back({s.value("path", ""), s.value("language", "")});
+  }
+  return out;
+}
+
+// Copies `file` into DATA/media/ab/<sha256><ext>; returns the path relative to DATA.
+Result<std::string> copy_into(const DataDir& dir, const fs::path& file, const std::string& sha) {
+  const fs::path relative =
+      fs::path("media") / sha.substr(0, 2) / (sha + file.extension().string());
+  const fs::path target = dir.root / relative;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (!fs::exists(target, ec)) {
+    const fs::path tmp = target.string() + ".part";
+    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(tmp, target, ec);
+    if (ec)
+      return Status::io_error("cannot copy " + file.string() + " into " + target.string() + ": " +
+                              ec.message());
+  }
+  return relative.string();
+}
+
+class Registrar {
+ public:
+  Registrar(Database& db, const DataDir& dir, const IngestOptions& options, ProgressSink& sink,
+            IngestReport& report)
+      : db_(db), dir_(dir), options_(options), sink_(sink), report_(report) {}
+
+  void file(const fs::path& path) {
+    const Status s = register_file(path);
+    if (!s.is_ok()) fail_path(path, s.message());
+  }
+
+  void fail_path(const fs::path& path, const std::string& message) {
+    ++report_.failed;
+    sink_.note("failed: " + message);
+    catalog::JobRepository jobs(db_);
+    auto txn = Transaction::begin(db_);
+    if (!txn.is_ok()) return;
+    (void)jobs.forget_path(path.string());
+    const auto id = jobs.enqueue(std::nullopt, "import", path.string());
+    if (id.is_ok() && jobs.fail(*id, message).is_ok()) (void)txn->commit();
+  }
+
+ private:
+  Status register_file(const fs::path& path) {
+    const auto kind = content_kind_for(path);
+    if (!kind) {
+      if (is_subtitle_file(path) && is_sidecar_of_some_media(path)) return Status::ok();
+      ++report_.skipped;
+      sink_.note(is_subtitle_file(path)
+                     ? "skipped (subtitles without a video or audio file of the same name): " +
+                           path.string()
+                     : "skipped (not a type Repère reads): " + path.string());
+      return Status::ok();
+    }
+    REPERE_ASSIGN_OR_RETURN(const std::string sha, sha256_file(path));
+    catalog::ContentRepository contents(db_);
+    REPERE_ASSIGN_OR_RETURN(const auto same, contents.find_by_sha256(sha));
+    if (!same.empty()) {
+      ++report_.unchanged;
+      return Status::ok();
+    }
+    REPERE_ASSIGN_OR_RETURN(auto existing, contents.find_by_media_path(path.string()));
+    if (!existing) {
+      REPERE_ASSIGN_OR_RETURN(existing, find_by_source(path));
+    }
+    return existing ? update(*existing, path, sha) : add(path, *kind, sha);
+  }
+
+  // A content copied with --copy is found again by the path it came from.
+  Result<std::optional<Content>> find_by_source(const fs::path& path) {
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT id FROM content WHERE "
+                                                   "json_extract(metadata, '$.source_path') = ?1"));
+    stmt.bind(1, path.string());
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return std::optional<Content>();
+    REPERE_ASSIGN_OR_RETURN(Content c, catalog::ContentRepository(db_).get(stmt.int64(0)));
+    return std::optional<Content>(std::move(c));
+  }
+
+  Status store_media(Content& c, const fs::path& path, const std::string& sha) {
+    c.sha256 = sha;
+    c.media_path = path.string();
+    if (options_.copy) {
+      REPERE_ASSIGN_OR_RETURN(c.media_path, copy_into(dir_, path, sha));
+    }
+    json meta = json::parse(c.metadata_json, nullptr, false);
+    if (!meta.is_object()) meta = json::object();
+    meta["source_path"] = path.string();
+    meta["sidecars"] = sidecars_json(find_sidecars(path));
+    c.metadata_json = meta.dump();
+    return Status::ok();
+  }
+
+  Status add(const fs::path& path, ContentKind kind, const std::string& sha) {
+    Content c;
+    c.kind = kind;
+    c.title = title_from_path(path);
+    c.language = options_.language;
+    REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
+    REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db_));
+    catalog::JobRepository jobs(db_);
+    REPERE_RETURN_IF_ERROR(jobs.forget_path(path.string()));
+    REPERE_ASSIGN_OR_RETURN(const Id id, catalog::ContentRepository(db_).insert(c));
+    REPERE_RETURN_IF_ERROR(jobs.enqueue(id, kExtract, path.string()).status());
+    REPERE_RETURN_IF_ERROR(txn.commit());
+    ++report_.added;
+    return Status::ok();
+  }
+
+  Status update(Content c, const fs::path& path, const std::string& sha) {
+    REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
+    REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db_));
+    REPERE_RETURN_IF_ERROR(catalog::ContentRepository(db_).update(c));
+    REPERE_RETURN_IF_ERROR(
+        catalog::JobRepository(db_).enqueue(c.id, kExtract, path.string()).status());
+    REPERE_RETURN_IF_ERROR(txn.commit());
+    ++report_.updated;
+    return Status::ok();
+  }
+
+  Database& db_;
+  const DataDir& dir_;
+  const IngestOptions& options_;
+  ProgressSink& sink_;
+  IngestReport& report_;
+};
+
+// ---- the stages ----
+
+fs::path media_file(const DataDir& dir, const Content& c) {
+  const fs::path p(c.media_path);
+  return p.is_absolute() ? p : dir.root / p;
+}
+
+Status run_extract(Database& db, const DataDir& dir, const catalog::Job& job, ProgressSink& sink) {
+  catalog::ContentRepository contents(db);
+  REPERE_ASSIGN_OR_RETURN(Content c, contents.get(*job.content_id));
+  REPERE_ASSIGN_OR_RETURN(const Extraction x,
+                          extract_text(c, media_file(dir, c), sidecars_from(c)));
+  for (const std::string& w : x.warnings) sink.note("warning: " + w);
+  REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
+  catalog::TrackRepository tracks(db);
+  REPERE_RETURN_IF_ERROR(tracks.remove_for_content(c.id));
+  for (const ExtractedTrack& t : x.tracks) {
+    catalog::Track track = t.track;
+    track.content_id = c.id;
+    REPERE_ASSIGN_OR_RETURN(const Id track_id, tracks.insert(track));
+    REPERE_RETURN_IF_ERROR(catalog::CueRepository(db).replace_for_track(track_id, t.cues));
+  }
+  if (x.duration_ms) c.duration_ms = x.duration_ms;
+  if (x.page_count) c.page_count = x.page_count;
+  json meta = json::parse(c.metadata_json, nullptr, false);
+  if (meta.is_object()) {
+    if (!x.title.empty() && c.title == title_from_path(meta.value("source_path", c.media_path))) {
+      c.title = x.title;
+    }
+    meta["extract_warnings"] = x.warnings;
+    c.metadata_json = meta.dump();
+  }
+  REPERE_RETURN_IF_ERROR(contents.update(c));
+  catalog::JobRepository jobs(db);
+  REPERE_RETURN_IF_ERROR(jobs.complete(job.id));
+  REPERE_RETURN_IF_ERROR(jobs.enqueue(c.id, kSegment, job.path).status());
+  return txn.commit();
+}
+
+// One track per language: the first (sidecars come before embedded streams) wins, so the
+// same subtitles found twice do not make duplicate passages.
+std::vector<catalog::Track> tracks_to_segment(std::vector<catalog::Track> tracks) {
+  std::vector<catalog::Track> out;
+  for (const catalog::Track& t : tracks) {
+    const bool dup = std::any_of(out.begin(), out.end(), [&](const catalog::Track& o) {
+      return o.kind == t.kind && o.language == t.language;
+    });
+    if (!dup) out.push_back(t);
+  }
+  return out;
+}
+
+Status run_segment(Database& db, const catalog::Job& job) {
+  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(*job.content_id));
+  REPERE_ASSIGN_OR_RETURN(auto tracks, catalog::TrackRepository(db).list_for_content(c.id));
+  const bool timed = c.kind == ContentKind::kVideo || c.kind == ContentKind::kAudio;
+  std::vector<catalog::Passage> passages;
+  for (const catalog::Track& t : tracks_to_segment(std::move(tracks))) {
+    REPERE_ASSIGN_OR_RETURN(const auto cues, catalog::CueRepository(db).list_for_track(t.id));
+    for (catalog::Passage p : timed ? segment_timed(cues) : segment_document(cues)) {
+      p.track_id = t.id;
+      p.language = t.language;
+      passages.push_back(std::move(p));
+    }
+  }
+  REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
+  REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, passages));
+  REPERE_RETURN_IF_ERROR(catalog::JobRepository(db).complete(job.id));
+  return txn.commit();
+}
+
+bool transient(const Status& s) {
+  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kIoError;
+}
+
+struct Shared {
+  const DataDir& dir;
+  ProgressSink& sink;
+  const std::atomic<bool>& stop;
+  std::atomic<int> done{0};
+  std::atomic<int> failed{0};
+  int total = 0;
+  std::mutex fatal_mutex;
+  Status fatal;
+};
+
+// Runs one claimed job and records its outcome. Errors: only a catalog that cannot record it.
+Status run_job(Database& db, const catalog::Job& job, Shared& shared) {
+  const bool extract = job.stage == kExtract;
+  const Status s = extract ? run_extract(db, shared.dir, job, shared.sink) : run_segment(db, job);
+  catalog::JobRepository jobs(db);
+  if (s.is_ok()) {
+    if (!extract) shared.sink.progress(++shared.done, shared.total);
+    return Status::ok();
+  }
+  if (transient(s) && job.attempts < kMaxAttempts) {
+    // Back off before the job becomes claimable again: 0.5 s, then 1 s.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 << (job.attempts - 1)));
+    return jobs.requeue(job.id);
+  }
+  ++shared.failed;
+  shared.sink.note("failed: " + job.stage + " " + job.path + ": " + s.message());
+  shared.sink.progress(++shared.done, shared.total);
+  return jobs.fail(job.id, s.message());
+}
+
+void worker(Shared& shared) {
+  auto db = Database::open(shared.dir.catalog());
+  if (!db.is_ok()) {
+    std::lock_guard<std::mutex> lock(shared.fatal_mutex);
+    shared.fatal = db.status();
+    return;
+  }
+  catalog::JobRepository jobs(**db);
+  while (!shared.stop) {
+    // Finish started contents first, so progress moves and memory stays flat.
+    auto job = jobs.claim(kSegment);
+    if (job.is_ok() && !job->has_value()) job = jobs.claim(kExtract);
+    if (job.is_ok() && !job->has_value()) return;  // no work left
+    const Status outcome = job.is_ok() ? run_job(**db, **job, shared) : job.status();
+    if (!outcome.is_ok()) {
+      std::lock_guard<std::mutex> lock(shared.fatal_mutex);
+      shared.fatal = outcome;
+      return;
+    }
+  }
+}
+
+Result<int> pending_contents(Database& db) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db.prepare("SELECT count(DISTINCT content_id) FROM job WHERE "
+                                     "state IN ('pending', 'running') AND content_id IS NOT NULL"));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  return row ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+Status register_all(Database& db, const DataDir& dir, const IngestOptions& options,
+                    ProgressSink& sink, IngestReport& report, const std::atomic<bool>& stop) {
+  catalog::JobRepository jobs(db);
+  REPERE_RETURN_IF_ERROR(jobs.requeue_interrupted().status());
+  if (options.retry_failed) {
+    REPERE_ASSIGN_OR_RETURN(const int retried, jobs.retry_failed());
+    if (retried > 0) sink.note("retrying " + std::to_string(retried) + " failed stages");
+  }
+  std::vector<fs::path> missing;
+  Registrar registrar(db, dir, options, sink, report);
+  for (const fs::path& file : collect_files(options.paths, missing)) {
+    if (stop) return Status::ok();
+    registrar.file(file);
+  }
+  for (const fs::path& m : missing) registrar.fail_path(m, "no such file or folder: " + m.string());
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, ProgressSink& sink,
+                            const std::atomic<bool>& stop) {
+  REPERE_RETURN_IF_ERROR(check_data_dir(dir));
+  REPERE_ASSIGN_OR_RETURN(const auto lock, IngestLock::acquire(dir.root / "ingest.lock"));
+  REPERE_ASSIGN_OR_RETURN(auto db, Database::open(dir.catalog()));
+  IngestReport report;
+  REPERE_RETURN_IF_ERROR(register_all(*db, dir, options, sink, report, stop));
+
+  Shared shared{.dir = dir, .sink = sink, .stop = stop};
+  REPERE_ASSIGN_OR_RETURN(shared.total, pending_contents(*db));
+  const int n = options.workers > 0
+                    ? options.workers
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back(worker, std::ref(shared));
+  for (std::thread& t : threads) t.join();
+  if (!shared.fatal.is_ok()) return shared.fatal;
+  report.processed = shared.done - shared.failed;
+  report.failed += shared.failed;
+  report.interrupted = stop;
+  return report;
+}
+
+}  // namespace repere::ingest

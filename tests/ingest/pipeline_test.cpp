@@ -1,0 +1,248 @@
+// The ingest pipeline end to end, on real files: generated videos with embedded and sidecar
+// subtitles, text and Markdown files, and bad files beside them.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/summary.h"
+#include "repere/catalog/texts.h"
+#include "repere/ingest/files.h"
+#include "repere/ingest/pipeline.h"
+#include "support/temp_dir.h"
+
+namespace repere::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using repere::testing::TempDir;
+const fs::path kFixtures = REPERE_FIXTURES_DIR;
+
+class RecordingSink : public ProgressSink {
+ public:
+  void progress(int done, int total) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    last_done = done;
+    last_total = total;
+  }
+  void note(std::string_view line) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    notes.emplace_back(line);
+  }
+  bool noted(std::string_view part) const {
+    for (const auto& n : notes) {
+      if (n.find(part) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> notes;
+  int last_done = 0;
+  int last_total = 0;
+
+ private:
+  std::mutex mutex_;
+};
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+class Pipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = DataDir{tmp_ / "lib"};
+    fs::create_directories(dir_.root);
+    ASSERT_TRUE(catalog::Database::open(dir_.catalog()).is_ok());
+    media_ = tmp_ / "media";
+    fs::create_directories(media_ / "videos");
+    fs::copy_file(kFixtures / "lecture.mp4", media_ / "videos/lecture.mp4");
+    fs::copy_file(kFixtures / "lecture.srt", media_ / "videos/lecture.fr.srt");
+    fs::copy_file(kFixtures / "truncated.mp4", media_ / "videos/broken.mp4");
+    write(media_ / "textes/cellule.md",
+          "# La cellule\n\nLa **cellule** est l'unité du vivant.\n\nElle contient l'ADN.\n");
+    write(media_ / "textes/eau.txt", "Le cycle de l'eau.\n\nL'eau s'\xE9vapore.\n");  // cp1252
+    write(media_ / "textes/vide.txt", "");
+    write(media_ / "notes.json", "{}");
+    write(media_ / "orphan.vtt", "WEBVTT\n");
+    write(media_ / ".cache/hidden.txt", "ignored");
+  }
+
+  Result<IngestReport> run(IngestOptions options) {
+    if (options.paths.empty()) options.paths = {media_};
+    if (options.workers == 0) options.workers = 2;
+    return ingest(dir_, options, sink_, stop_);
+  }
+
+  std::unique_ptr<catalog::Database> db() {
+    return std::move(catalog::Database::open(dir_.catalog())).value();
+  }
+
+  TempDir tmp_;
+  DataDir dir_;
+  fs::path media_;
+  RecordingSink sink_;
+  std::atomic<bool> stop_{false};
+};
+
+TEST_F(Pipeline, IngestsGoodFilesAndRecordsBadOnes) {
+  const auto report = run({});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->added, 5);    // lecture, broken, cellule, eau, vide
+  EXPECT_EQ(report->skipped, 2);  // notes.json, orphan.vtt (the hidden folder is not read)
+  EXPECT_EQ(report->processed, 3);
+  EXPECT_EQ(report->failed, 2);
+  EXPECT_TRUE(sink_.noted("orphan.vtt"));
+  EXPECT_EQ(sink_.last_done, sink_.last_total);
+
+  auto db_ = db();
+  const auto summary = *catalog::summarize(*db_);
+  ASSERT_EQ(summary.failures.size(), 2u);
+  std::map<std::string, std::string> errors;
+  for (const auto& f : summary.failures) errors[fs::path(f.path).filename()] = f.error;
+  EXPECT_NE(errors["broken.mp4"].find("not a readable media file"), std::string::npos);
+  EXPECT_NE(errors["vide.txt"].find("empty file"), std::string::npos);
+
+  catalog::ContentRepository contents(*db_);
+  const auto video = **contents.find_by_media_path((media_ / "videos/lecture.mp4").string());
+  EXPECT_EQ(video.kind, catalog::ContentKind::kVideo);
+  EXPECT_NEAR(static_cast<double>(*video.duration_ms), 12000, 200);
+  const auto tracks = *catalog::TrackRepository(*db_).list_for_content(video.id);
+  ASSERT_EQ(tracks.size(), 2u);  // the sidecar, then the mov_text stream
+  EXPECT_EQ(tracks[0].origin, "human");
+  EXPECT_EQ(tracks[0].language, "fr");
+  EXPECT_NE(tracks[0].label.find("lecture.fr.srt"), std::string::npos);
+  const auto cues = *catalog::CueRepository(*db_).list_for_track(tracks[0].id);
+  ASSERT_EQ(cues.size(), 3u);
+  EXPECT_EQ(*cues[1].start_ms, 3500);
+  EXPECT_EQ(cues[1].text, "La photosynthèse fabrique la matière des plantes.");
+  // The same French subtitles twice make one set of passages, not two.
+  const auto passages = *catalog::PassageRepository(*db_).list_for_content(video.id);
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(*passages[0].start_ms, 500);
+  EXPECT_EQ(*passages[0].end_ms, 11000);
+  EXPECT_NE(passages[0].text.find("chlorophylle"), std::string::npos);
+
+  const auto md = **contents.find_by_media_path((media_ / "textes/cellule.md").string());
+  EXPECT_EQ(md.title, "La cellule");  // from the Markdown heading
+  const auto md_passages = *catalog::PassageRepository(*db_).list_for_content(md.id);
+  ASSERT_EQ(md_passages.size(), 1u);
+  EXPECT_NE(md_passages[0].text.find("La cellule est l'unité du vivant."), std::string::npos);
+  const auto txt = **contents.find_by_media_path((media_ / "textes/eau.txt").string());
+  EXPECT_NE(catalog::PassageRepository(*db_).list_for_content(txt.id)->at(0).text.find("s'évapore"),
+            std::string::npos);
+}
+
+TEST_F(Pipeline, SecondRunChangesNothing) {
+  ASSERT_TRUE(run({}).is_ok());
+  auto before = *catalog::summarize(*db());
+  const auto again = run({});
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->added, 0);
+  EXPECT_EQ(again->unchanged, 5);
+  EXPECT_EQ(again->processed, 0);
+  auto after = *catalog::summarize(*db());
+  EXPECT_EQ(after.contents, before.contents);
+  EXPECT_EQ(after.passages, before.passages);
+  EXPECT_EQ(after.cues, before.cues);
+}
+
+TEST_F(Pipeline, AChangedFileReplacesItsText) {
+  ASSERT_TRUE(run({}).is_ok());
+  write(media_ / "textes/eau.txt",
+        "Le cycle de l'eau : évaporation, condensation, précipitations.\n");
+  const auto report = run({});
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_EQ(report->updated, 1);
+  EXPECT_EQ(report->processed, 1);
+  auto db_ = db();
+  const auto txt =
+      **catalog::ContentRepository(*db_).find_by_media_path((media_ / "textes/eau.txt").string());
+  const auto passages = *catalog::PassageRepository(*db_).list_for_content(txt.id);
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_NE(passages[0].text.find("condensation"), std::string::npos);
+  EXPECT_EQ(passages[0].text.find("s'évapore"), std::string::npos);
+}
+
+TEST_F(Pipeline, RetryFailedAfterFixingTheFile) {
+  ASSERT_TRUE(run({}).is_ok());
+  write(media_ / "textes/vide.txt", "Maintenant il y a du texte.\n");  // new content, new digest
+  fs::remove(media_ / "videos/broken.mp4");
+  const auto report = run({.retry_failed = true});
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_EQ(report->updated, 1);
+  const auto summary = *catalog::summarize(*db());
+  ASSERT_EQ(summary.failures.size(), 1u);  // the truncated video, now missing too
+  EXPECT_NE(summary.failures[0].path.find("broken.mp4"), std::string::npos);
+}
+
+TEST_F(Pipeline, CopyPutsFilesInTheDataFolder) {
+  const auto report = run({.paths = {media_ / "videos/lecture.mp4"}, .copy = true});
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_EQ(report->processed, 1);
+  auto db_ = db();
+  const auto all = *catalog::ContentRepository(*db_).list();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].media_path.rfind("media/", 0), 0u) << all[0].media_path;
+  EXPECT_TRUE(fs::exists(dir_.root / all[0].media_path));
+  EXPECT_EQ(*sha256_file(dir_.root / all[0].media_path), all[0].sha256);
+  // Found again from its original path on the next run.
+  EXPECT_EQ(run({.paths = {media_ / "videos/lecture.mp4"}, .copy = true})->unchanged, 1);
+}
+
+TEST_F(Pipeline, StopFlagStopsBeforeNewStages) {
+  stop_ = true;
+  const auto report = run({});
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_TRUE(report->interrupted);
+  stop_ = false;
+  const auto resumed = run({});
+  ASSERT_TRUE(resumed.is_ok());
+  EXPECT_FALSE(resumed->interrupted);
+  EXPECT_EQ(catalog::summarize(*db())->passages, 3);
+}
+
+TEST_F(Pipeline, OneIngestAtATime) {
+  const auto lock = dir_.root / "ingest.lock";
+  std::ofstream(lock).close();
+  const int fd = ::open(lock.c_str(), O_RDWR);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  const auto report = run({});
+  ::close(fd);
+  ASSERT_FALSE(report.is_ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(Files, KindsSidecarsAndDigests) {
+  EXPECT_EQ(content_kind_for("a/B.MP4"), catalog::ContentKind::kVideo);
+  EXPECT_EQ(content_kind_for("x.pdf"), catalog::ContentKind::kDocument);
+  EXPECT_EQ(content_kind_for("x.vtt"), std::nullopt);
+  EXPECT_EQ(title_from_path("/m/la_photosynthese-partie-2.mp4"), "la photosynthese partie 2");
+  TempDir tmp;
+  for (const char* name : {"cours.mp4", "cours.vtt", "cours.fr.srt", "cours.en-GB.vtt",
+                           "cours.partie2.srt", "cours2.vtt"}) {
+    write(tmp / name, "x");
+  }
+  const auto sidecars = find_sidecars(tmp / "cours.mp4");
+  ASSERT_EQ(sidecars.size(), 3u);
+  EXPECT_EQ(sidecars[0].path.filename(), "cours.en-GB.vtt");
+  EXPECT_EQ(sidecars[0].language, "en-gb");
+  EXPECT_EQ(sidecars[1].language, "fr");
+  EXPECT_EQ(sidecars[2].language, "");
+  EXPECT_TRUE(is_sidecar_of_some_media(tmp / "cours.fr.srt"));
+  EXPECT_FALSE(is_sidecar_of_some_media(tmp / "cours2.vtt"));
+  write(tmp / "abc.txt", "abc");
+  EXPECT_EQ(*sha256_file(tmp / "abc.txt"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_file(tmp / "none").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace repere::ingest
