@@ -79,6 +79,8 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
                                        .workers = options.workers,
                                        .retry_failed = options.retry_failed};
   for (const std::string& p : options.paths) ingest_options.paths.emplace_back(p);
+  ingest_options.extract.ocr.languages = config->ocr_languages;
+  ingest_options.extract.ocr.tessdata = config->ocr_tessdata;
 
   g_stop = false;
   std::signal(SIGINT, on_signal);

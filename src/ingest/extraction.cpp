@@ -1,6 +1,7 @@
 #include "repere/ingest/extraction.h"
 
 #include "repere/core/files.h"
+#include "repere/extract/pdf.h"
 #include "repere/extract/plain_text.h"
 #include "repere/extract/subtitles.h"
 #include "repere/media/probe.h"
@@ -51,8 +52,12 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
   REPERE_ASSIGN_OR_RETURN(const media::MediaInfo info, media::probe(media));
   out.duration_ms = info.duration_ms;
   for (const Sidecar& s : sidecars) {
-    REPERE_ASSIGN_OR_RETURN(ExtractedTrack t, read_sidecar(s, content.language, out.warnings));
-    if (!t.cues.empty()) out.tracks.push_back(std::move(t));
+    auto t = read_sidecar(s, content.language, out.warnings);
+    if (!t.is_ok()) {
+      out.failed_files.emplace_back(s.path, t.status().message());
+    } else if (!t->cues.empty()) {
+      out.tracks.push_back(std::move(*t));
+    }
   }
   for (const media::StreamInfo& stream : info.streams) {
     if (!stream.text_subtitles) continue;
@@ -101,10 +106,91 @@ Status extract_text_file(const catalog::Content& content, const fs::path& path, 
   return Status::ok();
 }
 
+// One OCR engine per thread, reloaded only when the options change: loading Tesseract's
+// French and English data costs a few hundred milliseconds.
+Result<extract::OcrEngine*> ocr_engine(const extract::OcrOptions& options) {
+  thread_local std::unique_ptr<extract::OcrEngine> engine;
+  thread_local std::string key;
+  const std::string wanted =
+      options.languages + "|" + options.tessdata + "|" + std::to_string(options.low_confidence);
+  if (!engine || key != wanted) {
+    REPERE_ASSIGN_OR_RETURN(engine, extract::OcrEngine::create(options));
+    key = wanted;
+  }
+  return engine.get();
+}
+
+Cue ocr_cue(const extract::OcrWord& w, int page) {
+  return Cue{.page = page,
+             .box_x = w.x,
+             .box_y = w.y,
+             .box_w = w.w,
+             .box_h = w.h,
+             .confidence = w.confidence,
+             .text = w.text};
+}
+
+ExtractedTrack ocr_track(const catalog::Content& content, const extract::OcrEngine& engine) {
+  ExtractedTrack t;
+  t.track.kind = TrackKind::kOcrScan;
+  t.track.language = content.language;
+  t.track.origin = engine.origin();
+  t.track.label = "Texte reconnu automatiquement";
+  return t;
+}
+
+Status extract_image(const catalog::Content& content, const fs::path& path,
+                     const ExtractOptions& options, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(extract::OcrEngine * engine, ocr_engine(options.ocr));
+  REPERE_ASSIGN_OR_RETURN(const auto words, engine->read_file(path));
+  out.page_count = 1;
+  ExtractedTrack t = ocr_track(content, *engine);
+  for (const auto& w : words) t.cues.push_back(ocr_cue(w, 1));
+  if (t.cues.empty()) {
+    out.warnings.push_back(path.filename().string() + ": no text found in the image");
+  } else {
+    out.tracks.push_back(std::move(t));
+  }
+  return Status::ok();
+}
+
+Status extract_pdf(const catalog::Content& content, const fs::path& path,
+                   const ExtractOptions& options, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(const extract::PdfText pdf, extract::read_pdf_text(path));
+  out.page_count = pdf.page_count;
+  ExtractedTrack layer;
+  layer.track.kind = TrackKind::kPdfText;
+  layer.track.language = content.language;
+  layer.track.origin = "human";
+  layer.track.label = "Texte du PDF";
+  for (const auto& w : pdf.words) {
+    layer.cues.push_back(Cue{
+        .page = w.page, .box_x = w.x, .box_y = w.y, .box_w = w.w, .box_h = w.h, .text = w.text});
+  }
+  if (!layer.cues.empty()) out.tracks.push_back(std::move(layer));
+  if (pdf.pages_without_text.empty()) return Status::ok();
+  REPERE_ASSIGN_OR_RETURN(extract::OcrEngine * engine, ocr_engine(options.ocr));
+  ExtractedTrack scanned = ocr_track(content, *engine);
+  for (const int page : pdf.pages_without_text) {
+    auto image = extract::render_pdf_page(path, page, options.pdf_dpi);
+    auto words = image.is_ok() ? engine->read_image(*image) : image.status();
+    if (!words.is_ok()) {
+      out.warnings.push_back(path.filename().string() + " page " + std::to_string(page) + ": " +
+                             words.status().message());
+      continue;
+    }
+    for (const auto& w : *words) scanned.cues.push_back(ocr_cue(w, page));
+  }
+  if (!scanned.cues.empty()) out.tracks.push_back(std::move(scanned));
+  if (out.tracks.empty()) out.warnings.push_back(path.filename().string() + ": no text found");
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<Extraction> extract_text(const catalog::Content& content, const fs::path& media,
-                                const std::vector<Sidecar>& sidecars) {
+                                const std::vector<Sidecar>& sidecars,
+                                const ExtractOptions& options) {
   std::error_code ec;
   if (fs::is_regular_file(media, ec) && fs::file_size(media, ec) == 0) {
     return Status::invalid_argument(media.string() + ": empty file (0 bytes)");
@@ -117,7 +203,11 @@ Result<Extraction> extract_text(const catalog::Content& content, const fs::path&
       break;
     case ContentKind::kText: REPERE_RETURN_IF_ERROR(extract_text_file(content, media, out)); break;
     case ContentKind::kDocument:
+      REPERE_RETURN_IF_ERROR(extract_pdf(content, media, options, out));
+      break;
     case ContentKind::kImage:
+      REPERE_RETURN_IF_ERROR(extract_image(content, media, options, out));
+      break;
     case ContentKind::kWebpage:
       return Status::unsupported(media.string() + ": reading " +
                                  std::string(catalog::to_string(content.kind)) +

@@ -237,13 +237,21 @@ fs::path media_file(const DataDir& dir, const Content& c) {
   return p.is_absolute() ? p : dir.root / p;
 }
 
-Status run_extract(Database& db, const DataDir& dir, const catalog::Job& job, ProgressSink& sink) {
+Status run_extract(Database& db, const DataDir& dir, const ExtractOptions& options,
+                   const catalog::Job& job, ProgressSink& sink) {
   catalog::ContentRepository contents(db);
   REPERE_ASSIGN_OR_RETURN(Content c, contents.get(*job.content_id));
   REPERE_ASSIGN_OR_RETURN(const Extraction x,
-                          extract_text(c, media_file(dir, c), sidecars_from(c)));
+                          extract_text(c, media_file(dir, c), sidecars_from(c), options));
   for (const std::string& w : x.warnings) sink.note("warning: " + w);
   REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
+  catalog::JobRepository jobs(db);
+  for (const auto& [file, message] : x.failed_files) {
+    sink.note("failed: " + message);
+    REPERE_RETURN_IF_ERROR(jobs.forget_path(file.string()));
+    REPERE_ASSIGN_OR_RETURN(const Id failed, jobs.enqueue(std::nullopt, kExtract, file.string()));
+    REPERE_RETURN_IF_ERROR(jobs.fail(failed, message));
+  }
   catalog::TrackRepository tracks(db);
   REPERE_RETURN_IF_ERROR(tracks.remove_for_content(c.id));
   for (const ExtractedTrack& t : x.tracks) {
@@ -263,7 +271,6 @@ Status run_extract(Database& db, const DataDir& dir, const catalog::Job& job, Pr
     c.metadata_json = meta.dump();
   }
   REPERE_RETURN_IF_ERROR(contents.update(c));
-  catalog::JobRepository jobs(db);
   REPERE_RETURN_IF_ERROR(jobs.complete(job.id));
   REPERE_RETURN_IF_ERROR(jobs.enqueue(c.id, kSegment, job.path).status());
   return txn.commit();
@@ -307,6 +314,7 @@ bool transient(const Status& s) {
 
 struct Shared {
   const DataDir& dir;
+  const ExtractOptions& extract;
   ProgressSink& sink;
   const std::atomic<bool>& stop;
   std::atomic<int> done{0};
@@ -319,7 +327,8 @@ struct Shared {
 // Runs one claimed job and records its outcome. Errors: only a catalog that cannot record it.
 Status run_job(Database& db, const catalog::Job& job, Shared& shared) {
   const bool extract = job.stage == kExtract;
-  const Status s = extract ? run_extract(db, shared.dir, job, shared.sink) : run_segment(db, job);
+  const Status s = extract ? run_extract(db, shared.dir, shared.extract, job, shared.sink)
+                           : run_segment(db, job);
   catalog::JobRepository jobs(db);
   if (s.is_ok()) {
     if (!extract) shared.sink.progress(++shared.done, shared.total);
@@ -394,7 +403,7 @@ Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, Pr
   IngestReport report;
   REPERE_RETURN_IF_ERROR(register_all(*db, dir, options, sink, report, stop));
 
-  Shared shared{.dir = dir, .sink = sink, .stop = stop};
+  Shared shared{.dir = dir, .extract = options.extract, .sink = sink, .stop = stop};
   REPERE_ASSIGN_OR_RETURN(shared.total, pending_contents(*db));
   const int n = options.workers > 0
                     ? options.workers

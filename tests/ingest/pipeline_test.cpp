@@ -75,6 +75,16 @@ class Pipeline : public ::testing::Test {
     write(media_ / ".cache/hidden.txt", "ignored");
   }
 
+  void add_documents() {
+    fs::create_directories(media_ / "docs");
+    for (const char* name : {"document.pdf", "scan.png", "blank.png", "broken.pdf"}) {
+      fs::copy_file(kFixtures / name, media_ / "docs" / name);
+    }
+    // A binary file posing as the subtitles of a video.
+    fs::copy_file(kFixtures / "lecture.mp4", media_ / "docs/expose.mp4");
+    fs::copy_file(kFixtures / "binary.vtt", media_ / "docs/expose.vtt");
+  }
+
   Result<IngestReport> run(IngestOptions options) {
     if (options.paths.empty()) options.paths = {media_};
     if (options.workers == 0) options.workers = 2;
@@ -218,6 +228,58 @@ TEST_F(Pipeline, OneIngestAtATime) {
   ::close(fd);
   ASSERT_FALSE(report.is_ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
+}
+
+TEST_F(Pipeline, DocumentsScansAndABrokenSidecar) {
+  add_documents();
+  const auto report = run({.paths = {media_ / "docs"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->added, 5);
+  EXPECT_EQ(report->processed, 4);  // broken.pdf fails
+  auto db_ = db();
+  catalog::ContentRepository contents(*db_);
+  catalog::TrackRepository tracks(*db_);
+  catalog::PassageRepository passages(*db_);
+
+  const auto pdf = **contents.find_by_media_path((media_ / "docs/document.pdf").string());
+  EXPECT_EQ(pdf.page_count, 2);
+  const auto pdf_tracks = *tracks.list_for_content(pdf.id);
+  ASSERT_EQ(pdf_tracks.size(), 2u);
+  EXPECT_EQ(pdf_tracks[0].kind, catalog::TrackKind::kPdfText);
+  EXPECT_EQ(pdf_tracks[1].kind, catalog::TrackKind::kOcrScan);
+  EXPECT_EQ(pdf_tracks[1].origin.rfind("ai:tesseract@", 0), 0u);  // machine-made, and says so
+  const auto pdf_passages = *passages.list_for_content(pdf.id);
+  ASSERT_GE(pdf_passages.size(), 2u);
+  EXPECT_EQ(pdf_passages.front().page, 1);
+  EXPECT_NE(pdf_passages.front().text.find("respiration cellulaire"), std::string::npos);
+  bool chlorophylle_on_page_2 = false;
+  for (const auto& p : pdf_passages) {
+    chlorophylle_on_page_2 |= p.page == 2 && p.text.find("chlorophylle") != std::string::npos;
+  }
+  EXPECT_TRUE(chlorophylle_on_page_2);
+
+  const auto scan = **contents.find_by_media_path((media_ / "docs/scan.png").string());
+  const auto cues =
+      *catalog::CueRepository(*db_).list_for_track(tracks.list_for_content(scan.id)->at(0).id);
+  ASSERT_GT(cues.size(), 60u);  // one cue per word, with its box and confidence
+  EXPECT_EQ(cues[0].page, 1);
+  EXPECT_TRUE(cues[0].box_w.has_value());
+  EXPECT_TRUE(cues[0].confidence.has_value());
+
+  const auto blank = **contents.find_by_media_path((media_ / "docs/blank.png").string());
+  EXPECT_TRUE(passages.list_for_content(blank.id)->empty());
+  EXPECT_TRUE(sink_.noted("no text found"));
+
+  // The video keeps its embedded subtitles; the fake sidecar is a failure of its own.
+  const auto video = **contents.find_by_media_path((media_ / "docs/expose.mp4").string());
+  EXPECT_EQ(passages.list_for_content(video.id)->size(), 1u);
+  const auto summary = *catalog::summarize(*db_);
+  std::map<std::string, std::string> errors;
+  for (const auto& f : summary.failures) errors[fs::path(f.path).filename()] = f.error;
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors["broken.pdf"].find("not a readable PDF"), std::string::npos);
+  EXPECT_NE(errors["expose.vtt"].find("not a WebVTT file"), std::string::npos)
+      << errors["expose.vtt"];
 }
 
 TEST(Files, KindsSidecarsAndDigests) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "repere/catalog/types.h"
+#include "repere/extract/ocr.h"
 #include "repere/ingest/files.h"
 
 namespace repere::ingest {
@@ -23,14 +24,25 @@ struct Extraction {
   std::optional<std::int64_t> page_count;
   std::string title;                  // a title found inside the file, "" if none
   std::vector<std::string> warnings;  // "lecture.fr.srt line 12: ...": kept, not fatal
+  // Side files that could not be read (a damaged sidecar): failures of their own, while the
+  // content goes on with its other text.
+  std::vector<std::pair<std::filesystem::path, std::string>> failed_files;
+};
+
+struct ExtractOptions {
+  extract::OcrOptions ocr;  // for images and the pages of PDFs that have no text layer
+  int pdf_dpi = 300;        // resolution at which such pages are rendered for OCR
 };
 
 // Reads every text source of `content` (kind, language) from `media` and `sidecars`.
 // Video and audio: sidecar subtitles, then embedded text subtitle streams. Text and Markdown:
-// paragraphs. Errors (naming the file): invalid_argument for a damaged file; unsupported for
-// a kind this build cannot read yet, or timed media with no subtitles (speech recognition is
-// not part of this build yet).
+// paragraphs. PDF: the words of the text layer with their boxes, and OCR of pages without
+// one. Images: OCR words with boxes and confidences. Errors (naming the file):
+// invalid_argument for a damaged file; unsupported for a kind this build cannot read yet, or
+// timed media with no subtitles (speech recognition is not part of this build yet).
+// Thread safety: safe; each thread keeps its own OCR engine.
 Result<Extraction> extract_text(const catalog::Content& content, const std::filesystem::path& media,
-                                const std::vector<Sidecar>& sidecars);
+                                const std::vector<Sidecar>& sidecars,
+                                const ExtractOptions& options = {});
 
 }  // namespace repere::ingest

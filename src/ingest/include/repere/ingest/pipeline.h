@@ -15,6 +15,7 @@
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
+#include "repere/ingest/extraction.h"
 
 namespace repere::ingest {
 
@@ -24,6 +25,7 @@ struct IngestOptions {
   std::string language = "fr";  // language of contents whose files do not say
   int workers = 0;              // extraction threads; 0 = one per core
   bool retry_failed = false;    // put failed jobs back in the queue first
+  ExtractOptions extract;       // OCR languages and data (from the configuration)
 };
 
 struct IngestReport {
