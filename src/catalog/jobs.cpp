@@ -111,6 +111,13 @@ Status JobRepository::forget_path(std::string_view path) {
   return stmt.bind(1, path).run();
 }
 
+Status JobRepository::forget_manifest_lines(std::string_view manifest_path) {
+  REPERE_ASSIGN_OR_RETURN(Statement stmt,
+                          db_.prepare("DELETE FROM job WHERE content_id IS NULL AND "
+                                      "substr(path, 1, length(?1) + 1) = ?1 || ':'"));
+  return stmt.bind(1, manifest_path).run();
+}
+
 Result<int> JobRepository::retry_failed() {
   REPERE_RETURN_IF_ERROR(
       db_.exec("UPDATE job SET state = 'pending', attempts = 0 WHERE state = 'failed'"));

@@ -13,8 +13,11 @@
 #include "repere/catalog/contents.h"
 #include "repere/catalog/jobs.h"
 #include "repere/catalog/texts.h"
+#include "repere/core/files.h"
+#include "repere/core/text.h"
 #include "repere/ingest/extraction.h"
 #include "repere/ingest/files.h"
+#include "repere/ingest/manifest.h"
 #include "repere/ingest/segmenter.h"
 
 namespace repere::ingest {
@@ -129,9 +132,45 @@ class Registrar {
             IngestReport& report)
       : db_(db), dir_(dir), options_(options), sink_(sink), report_(report) {}
 
-  void file(const fs::path& path) {
-    const Status s = register_file(path);
-    if (!s.is_ok()) fail_path(path, s.message());
+  void file(const fs::path& path, const ManifestRow* row = nullptr) {
+    const Status s = register_file(path, row);
+    if (!s.is_ok()) fail_path(row != nullptr ? fs::path(manifest_line_) : path, s.message());
+  }
+
+  // Registers every row of a manifest; a bad row is recorded as "MANIFEST:LINE" and the
+  // others go on.
+  void manifest(const fs::path& path) {
+    const auto bytes = read_file(path);
+    auto parsed = !bytes.is_ok() ? Result<Manifest>(bytes.status())
+                  : (path.extension() == ".jsonl" || path.extension() == ".ndjson")
+                      ? parse_manifest_jsonl(*bytes)
+                      : parse_manifest_csv(*bytes);
+    (void)catalog::JobRepository(db_).forget_manifest_lines(path.string());
+    if (!parsed.is_ok()) {
+      fail_path(path, path.string() + ": " + parsed.status().message());
+      return;
+    }
+    for (const ManifestError& e : parsed->errors) {
+      fail_path(path.string() + ":" + std::to_string(e.line),
+                path.filename().string() + " line " + std::to_string(e.line) + ": " + e.message);
+    }
+    for (const ManifestRow& row : parsed->rows) {
+      manifest_line_ = path.string() + ":" + std::to_string(row.line);
+      fs::path file = fs::path(row.path);
+      if (file.is_relative()) file = path.parent_path() / file;
+      file = fs::absolute(file).lexically_normal();
+      std::error_code ec;
+      if (!fs::is_regular_file(file, ec)) {
+        fail_path(manifest_line_, path.filename().string() + " line " + std::to_string(row.line) +
+                                      ": no such file: " + file.string());
+        continue;
+      }
+      const Status s = register_file(file, &row);
+      if (!s.is_ok()) {
+        fail_path(manifest_line_, path.filename().string() + " line " + std::to_string(row.line) +
+                                      ": " + s.message());
+      }
+    }
   }
 
   void fail_path(const fs::path& path, const std::string& message) {
@@ -146,7 +185,7 @@ class Registrar {
   }
 
  private:
-  Status register_file(const fs::path& path) {
+  Status register_file(const fs::path& path, const ManifestRow* row) {
     const auto kind = content_kind_for(path);
     if (!kind) {
       if (is_subtitle_file(path) && is_sidecar_of_some_media(path)) return Status::ok();
@@ -162,13 +201,60 @@ class Registrar {
     REPERE_ASSIGN_OR_RETURN(const auto same, contents.find_by_sha256(sha));
     if (!same.empty()) {
       ++report_.unchanged;
-      return Status::ok();
+      // The file is known; a manifest may still bring newer metadata.
+      if (row == nullptr) return Status::ok();
+      Content c = same.front();
+      REPERE_RETURN_IF_ERROR(apply_row(c, *row));
+      return contents.update(c);
     }
-    REPERE_ASSIGN_OR_RETURN(auto existing, contents.find_by_media_path(path.string()));
+    std::optional<Content> existing;
+    if (row != nullptr && !row->external_id.empty()) {
+      REPERE_ASSIGN_OR_RETURN(const auto collection, collection_for(*row));
+      REPERE_ASSIGN_OR_RETURN(existing, contents.find_by_external_id(collection, row->external_id));
+    }
+    if (!existing) {
+      REPERE_ASSIGN_OR_RETURN(existing, contents.find_by_media_path(path.string()));
+    }
     if (!existing) {
       REPERE_ASSIGN_OR_RETURN(existing, find_by_source(path));
     }
-    return existing ? update(*existing, path, sha) : add(path, *kind, sha);
+    return existing ? update(*existing, path, sha, row) : add(path, *kind, sha, row);
+  }
+
+  // The collection a row names, created on first use; none when the row names none.
+  Result<std::optional<Id>> collection_for(const ManifestRow& row) {
+    if (row.collection.empty()) return std::optional<Id>();
+    std::string slug;
+    for (const char c : text::fold(row.collection)) {
+      slug += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+    }
+    catalog::CollectionRepository collections(db_);
+    REPERE_ASSIGN_OR_RETURN(const auto found, collections.find_by_slug(slug));
+    if (found) return std::optional<Id>(found->id);
+    REPERE_ASSIGN_OR_RETURN(const Id id,
+                            collections.insert({.slug = slug, .name = row.collection}));
+    return std::optional<Id>(id);
+  }
+
+  // Copies a manifest row's metadata onto a content; other columns go into its metadata.
+  Status apply_row(Content& c, const ManifestRow& row) {
+    if (!row.title.empty()) c.title = row.title;
+    if (!row.description.empty()) c.description = row.description;
+    if (!row.language.empty()) c.language = row.language;
+    if (!row.licence.empty()) c.licence = row.licence;
+    if (!row.authors.empty()) c.authors_json = json(row.authors).dump();
+    if (!row.external_id.empty()) c.external_id = row.external_id;
+    REPERE_ASSIGN_OR_RETURN(const auto collection, collection_for(row));
+    if (collection) c.collection_id = collection;
+    json meta = json::parse(c.metadata_json, nullptr, false);
+    if (!meta.is_object()) meta = json::object();
+    const json extra = json::parse(row.extra_json, nullptr, false);
+    if (extra.is_object()) meta.update(extra);
+    if (!row.subject.empty()) meta["subject"] = row.subject;
+    if (!row.level.empty()) meta["level"] = row.level;
+    meta["title_from_manifest"] = !row.title.empty();
+    c.metadata_json = meta.dump();
+    return Status::ok();
   }
 
   // A content copied with --copy is found again by the path it came from.
@@ -196,12 +282,14 @@ class Registrar {
     return Status::ok();
   }
 
-  Status add(const fs::path& path, ContentKind kind, const std::string& sha) {
+  Status add(const fs::path& path, ContentKind kind, const std::string& sha,
+             const ManifestRow* row) {
     Content c;
     c.kind = kind;
     c.title = title_from_path(path);
     c.language = options_.language;
     REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
+    if (row != nullptr) REPERE_RETURN_IF_ERROR(apply_row(c, *row));
     REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db_));
     catalog::JobRepository jobs(db_);
     REPERE_RETURN_IF_ERROR(jobs.forget_path(path.string()));
@@ -212,8 +300,9 @@ class Registrar {
     return Status::ok();
   }
 
-  Status update(Content c, const fs::path& path, const std::string& sha) {
+  Status update(Content c, const fs::path& path, const std::string& sha, const ManifestRow* row) {
     REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
+    if (row != nullptr) REPERE_RETURN_IF_ERROR(apply_row(c, *row));
     REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db_));
     REPERE_RETURN_IF_ERROR(catalog::ContentRepository(db_).update(c));
     REPERE_RETURN_IF_ERROR(
@@ -224,6 +313,7 @@ class Registrar {
   }
 
   Database& db_;
+  std::string manifest_line_;  // "catalogue.csv:12" while registering that row
   const DataDir& dir_;
   const IngestOptions& options_;
   ProgressSink& sink_;
@@ -264,7 +354,8 @@ Status run_extract(Database& db, const DataDir& dir, const ExtractOptions& optio
   if (x.page_count) c.page_count = x.page_count;
   json meta = json::parse(c.metadata_json, nullptr, false);
   if (meta.is_object()) {
-    if (!x.title.empty() && c.title == title_from_path(meta.value("source_path", c.media_path))) {
+    if (!x.title.empty() && !meta.value("title_from_manifest", false) &&
+        c.title == title_from_path(meta.value("source_path", c.media_path))) {
       c.title = x.title;
     }
     meta["extract_warnings"] = x.warnings;
@@ -384,8 +475,17 @@ Status register_all(Database& db, const DataDir& dir, const IngestOptions& optio
     if (retried > 0) sink.note("retrying " + std::to_string(retried) + " failed stages");
   }
   std::vector<fs::path> missing;
+  std::vector<fs::path> plain;
   Registrar registrar(db, dir, options, sink, report);
-  for (const fs::path& file : collect_files(options.paths, missing)) {
+  for (const fs::path& p : options.paths) {
+    std::error_code ec;
+    if (is_manifest_file(p.string()) && fs::is_regular_file(p, ec)) {
+      registrar.manifest(fs::absolute(p).lexically_normal());
+    } else {
+      plain.push_back(p);
+    }
+  }
+  for (const fs::path& file : collect_files(plain, missing)) {
     if (stop) return Status::ok();
     registrar.file(file);
   }

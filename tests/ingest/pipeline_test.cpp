@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
@@ -280,6 +281,52 @@ TEST_F(Pipeline, DocumentsScansAndABrokenSidecar) {
   EXPECT_NE(errors["broken.pdf"].find("not a readable PDF"), std::string::npos);
   EXPECT_NE(errors["expose.vtt"].find("not a WebVTT file"), std::string::npos)
       << errors["expose.vtt"];
+}
+
+TEST_F(Pipeline, ManifestBringsMetadataAndReportsBadRowsByLine) {
+  write(media_ / "catalogue.csv",
+        "Fichier;Titre;Matière;Niveau;Auteurs;Identifiant;Collection;Cote\n"
+        "videos/lecture.mp4;La photosynthèse en 12 secondes;SVT;5e;\"A. Dupont; B. Martin\";"
+        "V-1;Cité des sciences;B12\n"
+        ";Sans fichier;;;;;;\n"
+        "videos/absent.mp4;Absent;;;;;;\n"
+        "textes/eau.txt;Le cycle de l'eau;SVT;6e;;T-1;Cité des sciences;\n");
+  const auto report = run({.paths = {media_ / "catalogue.csv"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->added, 2);
+  EXPECT_EQ(report->failed, 2);
+  auto db_ = db();
+  const auto summary = *catalog::summarize(*db_);
+  ASSERT_EQ(summary.failures.size(), 2u);
+  EXPECT_EQ(summary.failures[0].path, (media_ / "catalogue.csv").string() + ":3");
+  EXPECT_NE(summary.failures[0].error.find("catalogue.csv line 3: no path"), std::string::npos);
+  EXPECT_NE(summary.failures[1].error.find("line 4: no such file"), std::string::npos);
+
+  catalog::ContentRepository contents(*db_);
+  const auto collection = **catalog::CollectionRepository(*db_).find_by_slug("cite-des-sciences");
+  EXPECT_EQ(collection.name, "Cité des sciences");
+  const auto video = **contents.find_by_external_id(collection.id, "V-1");
+  EXPECT_EQ(video.title, "La photosynthèse en 12 secondes");
+  EXPECT_EQ(video.authors_json, R"(["A. Dupont","B. Martin"])");
+  const auto meta = nlohmann::json::parse(video.metadata_json);
+  EXPECT_EQ(meta["subject"], "SVT");
+  EXPECT_EQ(meta["level"], "5e");
+  EXPECT_EQ(meta["Cote"], "B12");  // an unknown column is kept
+  EXPECT_EQ(catalog::PassageRepository(*db_).list_for_content(video.id)->size(), 1u);
+
+  // Fix the manifest and change the text file behind T-1: its failures are forgotten, and
+  // the content with that external id gets the new text.
+  write(media_ / "catalogue.csv",
+        "Fichier;Titre;Identifiant;Collection\n"
+        "textes/eau2.txt;Le cycle de l'eau;T-1;Cité des sciences\n");
+  write(media_ / "textes/eau2.txt", "L'eau s'évapore puis se condense en nuages.\n");
+  const auto again = run({.paths = {media_ / "catalogue.csv"}});
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->updated, 1);
+  EXPECT_TRUE(catalog::summarize(*db_)->failures.empty());
+  const auto water = **contents.find_by_external_id(collection.id, "T-1");
+  EXPECT_NE(catalog::PassageRepository(*db_).list_for_content(water.id)->at(0).text.find("nuages"),
+            std::string::npos);
 }
 
 TEST(Files, KindsSidecarsAndDigests) {

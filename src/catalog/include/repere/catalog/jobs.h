@@ -32,6 +32,8 @@ class JobRepository {
   Status requeue(Id id);
   // Forgets the failures recorded for a file that never became a content.
   Status forget_path(std::string_view path);
+  // Forgets the failures recorded for the lines of a manifest ("PATH:LINE").
+  Status forget_manifest_lines(std::string_view manifest_path);
   // Failed jobs go back to pending (for `repere ingest --retry-failed`). Returns how many.
   Result<int> retry_failed();
   Result<Job> get(Id id);
