@@ -1,6 +1,7 @@
 #include "repere/ingest/extraction.h"
 
 #include "repere/core/files.h"
+#include "repere/extract/html.h"
 #include "repere/extract/pdf.h"
 #include "repere/extract/plain_text.h"
 #include "repere/extract/subtitles.h"
@@ -100,6 +101,22 @@ Status extract_text_file(const catalog::Content& content, const fs::path& path, 
   t.track.language = content.language;
   t.track.origin = "human";
   t.track.label = "Texte (" + doc.encoding + ")";
+  for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
+  out.title = doc.title;
+  out.tracks.push_back(std::move(t));
+  return Status::ok();
+}
+
+Status extract_webpage(const catalog::Content& content, const fs::path& path, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(path));
+  const extract::HtmlDocument doc = extract::read_html(bytes);
+  if (doc.paragraphs.empty())
+    return Status::invalid_argument(path.string() + ": no visible text in the page");
+  ExtractedTrack t;
+  t.track.kind = TrackKind::kText;
+  t.track.language = doc.language.empty() ? content.language : doc.language;
+  t.track.origin = "human";
+  t.track.label = "Texte de la page (" + doc.encoding + ")";
   for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
   out.title = doc.title;
   out.tracks.push_back(std::move(t));
@@ -208,10 +225,7 @@ Result<Extraction> extract_text(const catalog::Content& content, const fs::path&
     case ContentKind::kImage:
       REPERE_RETURN_IF_ERROR(extract_image(content, media, options, out));
       break;
-    case ContentKind::kWebpage:
-      return Status::unsupported(media.string() + ": reading " +
-                                 std::string(catalog::to_string(content.kind)) +
-                                 " files is not part of this build yet");
+    case ContentKind::kWebpage: REPERE_RETURN_IF_ERROR(extract_webpage(content, media, out)); break;
   }
   return out;
 }

@@ -14,6 +14,7 @@ sources=("$src/tests/fuzz/$target.cpp" "$src/src/core/text.cpp" "$src/src/core/s
 case "$target" in
   webvtt_fuzz | srt_fuzz)
     sources+=("$src/src/extract/webvtt.cpp" "$src/src/extract/srt.cpp" "$src/src/extract/cue_text.cpp") ;;
+  html_fuzz) sources+=("$src/src/extract/html.cpp" "$src/src/extract/cue_text.cpp") ;;
   manifest_fuzz) sources+=("$src/src/ingest/manifest.cpp") ;;
 esac
 newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1)

@@ -84,6 +84,9 @@ class Pipeline : public ::testing::Test {
     // A binary file posing as the subtitles of a video.
     fs::copy_file(kFixtures / "lecture.mp4", media_ / "docs/expose.mp4");
     fs::copy_file(kFixtures / "binary.vtt", media_ / "docs/expose.vtt");
+    write(media_ / "docs/page.html",
+          "<html lang=\"fr\"><head><title>Les volcans</title></head><body><nav>Menu</nav>"
+          "<p>Un volcan rejette du magma &eacute;ruptif.</p></body></html>");
   }
 
   Result<IngestReport> run(IngestOptions options) {
@@ -235,8 +238,8 @@ TEST_F(Pipeline, DocumentsScansAndABrokenSidecar) {
   add_documents();
   const auto report = run({.paths = {media_ / "docs"}});
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
-  EXPECT_EQ(report->added, 5);
-  EXPECT_EQ(report->processed, 4);  // broken.pdf fails
+  EXPECT_EQ(report->added, 6);
+  EXPECT_EQ(report->processed, 5);  // broken.pdf fails
   auto db_ = db();
   catalog::ContentRepository contents(*db_);
   catalog::TrackRepository tracks(*db_);
@@ -266,6 +269,10 @@ TEST_F(Pipeline, DocumentsScansAndABrokenSidecar) {
   EXPECT_EQ(cues[0].page, 1);
   EXPECT_TRUE(cues[0].box_w.has_value());
   EXPECT_TRUE(cues[0].confidence.has_value());
+
+  const auto page = **contents.find_by_media_path((media_ / "docs/page.html").string());
+  EXPECT_EQ(page.title, "Les volcans");
+  EXPECT_EQ(passages.list_for_content(page.id)->at(0).text, "Un volcan rejette du magma éruptif.");
 
   const auto blank = **contents.find_by_media_path((media_ / "docs/blank.png").string());
   EXPECT_TRUE(passages.list_for_content(blank.id)->empty());

@@ -37,8 +37,8 @@ struct ExtractOptions {
 // Reads every text source of `content` (kind, language) from `media` and `sidecars`.
 // Video and audio: sidecar subtitles, then embedded text subtitle streams. Text and Markdown:
 // paragraphs. PDF: the words of the text layer with their boxes, and OCR of pages without
-// one. Images: OCR words with boxes and confidences. Errors (naming the file):
-// invalid_argument for a damaged file; unsupported for a kind this build cannot read yet, or
+// one. Images: OCR words with boxes and confidences. Web pages: title and visible text.
+// Errors (naming the file): invalid_argument for a damaged or empty file; unsupported for
 // timed media with no subtitles (speech recognition is not part of this build yet).
 // Thread safety: safe; each thread keeps its own OCR engine.
 Result<Extraction> extract_text(const catalog::Content& content, const std::filesystem::path& media,
