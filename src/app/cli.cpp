@@ -76,6 +76,8 @@ int run_cli(int argc, char** argv, Io io) {
   ingest->add_option("--workers", p.ingest.workers, "Extraction threads (default: one per core)")
       ->check(CLI::Range(0, 64));
   ingest->add_flag("--retry-failed", p.ingest.retry_failed, "Try the failed files again");
+  ingest->add_flag("--transcribe", p.ingest.transcribe,
+                   "Also transcribe the speech of media that have subtitles");
 
   try {
     app.parse(argc, argv);

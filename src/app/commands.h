@@ -49,6 +49,7 @@ struct IngestCommandOptions {
   std::string language = "fr";
   int workers = 0;
   bool retry_failed = false;
+  bool transcribe = false;
 };
 
 int run_init(const InitOptions& options, Io io);

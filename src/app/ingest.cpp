@@ -81,6 +81,9 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   for (const std::string& p : options.paths) ingest_options.paths.emplace_back(p);
   ingest_options.extract.ocr.languages = config->ocr_languages;
   ingest_options.extract.ocr.tessdata = config->ocr_tessdata;
+  ingest_options.extract.asr_engine = config->asr_engine;
+  ingest_options.extract.pocketsphinx_model = config->asr_pocketsphinx_model;
+  ingest_options.extract.transcribe_subtitled = options.transcribe;
 
   g_stop = false;
   std::signal(SIGINT, on_signal);

@@ -5,6 +5,7 @@
 #include "repere/extract/pdf.h"
 #include "repere/extract/plain_text.h"
 #include "repere/extract/subtitles.h"
+#include "repere/extract/transcriber.h"
 #include "repere/media/probe.h"
 
 namespace repere::ingest {
@@ -48,8 +49,52 @@ Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& c
   return out;
 }
 
+// One recogniser per thread, like OCR engines: loading a model is slow.
+Result<extract::Transcriber*> transcriber(const ExtractOptions& options) {
+  thread_local std::unique_ptr<extract::Transcriber> engine;
+  thread_local std::string key;
+  const std::string wanted = options.asr_engine + "|" + options.pocketsphinx_model;
+  if (!engine || key != wanted) {
+    REPERE_ASSIGN_OR_RETURN(engine,
+                            extract::make_pocketsphinx_transcriber(options.pocketsphinx_model));
+    key = wanted;
+  }
+  return engine.get();
+}
+
+// A speech track for `media`, from the configured engine if it knows the content's language.
+Result<ExtractedTrack> transcribe(const catalog::Content& content, const fs::path& media,
+                                  const ExtractOptions& options) {
+  if (options.asr_engine == "none") {
+    return Status::unsupported("speech recognition is off (asr.engine = none)");
+  }
+  if (options.asr_engine != "pocketsphinx") {
+    return Status::unsupported("asr.engine = " + options.asr_engine +
+                               " is not part of this build yet; use pocketsphinx (English) or add "
+                               "subtitles");
+  }
+  const std::string language = content.language.empty() ? "en" : content.language.substr(0, 2);
+  if (language != "en") {
+    return Status::unsupported("no speech recogniser for '" + content.language +
+                               "' here: pocketsphinx only knows English. Add a subtitle file "
+                               "beside the media and run `repere ingest --retry-failed`");
+  }
+  REPERE_ASSIGN_OR_RETURN(extract::Transcriber * engine, transcriber(options));
+  REPERE_ASSIGN_OR_RETURN(const auto utterances, engine->transcribe(media));
+  ExtractedTrack t;
+  t.track.kind = TrackKind::kAsr;
+  t.track.language = language;
+  t.track.origin = engine->origin();
+  t.track.label = "Transcription automatique";
+  for (const auto& u : utterances) {
+    t.cues.push_back(Cue{.start_ms = u.start_ms, .end_ms = u.end_ms, .text = u.text});
+  }
+  return t;
+}
+
 Status extract_timed(const catalog::Content& content, const fs::path& media,
-                     const std::vector<Sidecar>& sidecars, Extraction& out) {
+                     const std::vector<Sidecar>& sidecars, const ExtractOptions& options,
+                     Extraction& out) {
   REPERE_ASSIGN_OR_RETURN(const media::MediaInfo info, media::probe(media));
   out.duration_ms = info.duration_ms;
   for (const Sidecar& s : sidecars) {
@@ -80,13 +125,23 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
     }
     if (!t.cues.empty()) out.tracks.push_back(std::move(t));
   }
-  if (out.tracks.empty()) {
-    return Status::unsupported(media.string() + ": no subtitles (no sidecar .vtt or .srt, no " +
-                               "text subtitle stream), and speech recognition is not part of "
-                               "this build yet: add a subtitle file beside it and run "
-                               "`repere ingest --retry-failed`");
+  if (!out.tracks.empty() && !options.transcribe_subtitled) return Status::ok();
+  if (!info.has_audio()) {
+    if (!out.tracks.empty()) return Status::ok();
+    return Status::invalid_argument(media.string() + ": no subtitles and no sound to transcribe");
   }
-  return Status::ok();
+  auto speech = transcribe(content, media, options);
+  if (speech.is_ok()) {
+    if (!speech->cues.empty()) out.tracks.push_back(std::move(*speech));
+    return Status::ok();
+  }
+  if (!out.tracks.empty()) {  // subtitles are there: a missing recogniser is only a warning
+    out.warnings.push_back(speech.status().message());
+    return Status::ok();
+  }
+  return speech.status().with_context(media.string() +
+                                      ": no subtitles (no sidecar .vtt or .srt, "
+                                      "no text subtitle stream)");
 }
 
 Status extract_text_file(const catalog::Content& content, const fs::path& path, Extraction& out) {
@@ -216,7 +271,7 @@ Result<Extraction> extract_text(const catalog::Content& content, const fs::path&
   switch (content.kind) {
     case ContentKind::kVideo:
     case ContentKind::kAudio:
-      REPERE_RETURN_IF_ERROR(extract_timed(content, media, sidecars, out));
+      REPERE_RETURN_IF_ERROR(extract_timed(content, media, sidecars, options, out));
       break;
     case ContentKind::kText: REPERE_RETURN_IF_ERROR(extract_text_file(content, media, out)); break;
     case ContentKind::kDocument:

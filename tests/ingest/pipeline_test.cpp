@@ -336,6 +336,40 @@ TEST_F(Pipeline, ManifestBringsMetadataAndReportsBadRowsByLine) {
             std::string::npos);
 }
 
+TEST_F(Pipeline, SpeechIsTranscribedWhenAnEngineKnowsTheLanguage) {
+  fs::create_directories(media_ / "speech");
+  fs::copy_file(
+      "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav",
+      media_ / "speech/austen.wav");
+  fs::copy_file(kFixtures / "no-subtitles.mp4", media_ / "speech/cours-sans-sous-titres.mp4");
+  write(media_ / "speech/catalogue.jsonl",
+        R"({"path": "austen.wav", "title": "Sense and Sensibility", "language": "en"})"
+        "\n"
+        R"({"path": "cours-sans-sous-titres.mp4", "language": "fr"})"
+        "\n");
+  const auto report = run({.paths = {media_ / "speech/catalogue.jsonl"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->processed, 1);
+  EXPECT_EQ(report->failed, 1);
+  auto db_ = db();
+  const auto summary = *catalog::summarize(*db_);
+  ASSERT_EQ(summary.failures.size(), 1u);
+  EXPECT_NE(summary.failures[0].error.find("pocketsphinx only knows English"), std::string::npos)
+      << summary.failures[0].error;
+  catalog::ContentRepository contents(*db_);
+  const auto audio = **contents.find_by_media_path((media_ / "speech/austen.wav").string());
+  EXPECT_EQ(audio.kind, catalog::ContentKind::kAudio);
+  const auto tracks = *catalog::TrackRepository(*db_).list_for_content(audio.id);
+  ASSERT_EQ(tracks.size(), 1u);
+  EXPECT_EQ(tracks[0].kind, catalog::TrackKind::kAsr);
+  EXPECT_EQ(tracks[0].origin, "ai:pocketsphinx@5prealpha");
+  const auto passages = *catalog::PassageRepository(*db_).list_for_content(audio.id);
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_NE(passages[0].text.find("leisure to consider"), std::string::npos) << passages[0].text;
+  EXPECT_GE(*passages[0].start_ms, 0);
+  EXPECT_LE(*passages[0].end_ms, 7200);
+}
+
 TEST(Files, KindsSidecarsAndDigests) {
   EXPECT_EQ(content_kind_for("a/B.MP4"), catalog::ContentKind::kVideo);
   EXPECT_EQ(content_kind_for("x.pdf"), catalog::ContentKind::kDocument);
