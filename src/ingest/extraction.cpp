@@ -4,6 +4,7 @@
 #include "repere/extract/html.h"
 #include "repere/extract/pdf.h"
 #include "repere/extract/plain_text.h"
+#include "repere/extract/slides.h"
 #include "repere/extract/subtitles.h"
 #include "repere/extract/transcriber.h"
 #include "repere/media/probe.h"
@@ -47,6 +48,30 @@ Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& c
                            .text = std::move(plain)});
   }
   return out;
+}
+
+Result<extract::OcrEngine*> ocr_engine(const extract::OcrOptions& options);
+
+// The text shown on screen, as a machine-read track with one cue per slide.
+Status read_video_text(const catalog::Content& content, const fs::path& media,
+                       std::int64_t duration_ms, const ExtractOptions& options, Extraction& out) {
+  REPERE_ASSIGN_OR_RETURN(extract::OcrEngine * engine, ocr_engine(options.ocr));
+  auto slides = extract::read_slides(media, duration_ms, *engine);
+  if (!slides.is_ok()) {
+    out.warnings.push_back(slides.status().message());
+    return Status::ok();
+  }
+  ExtractedTrack t;
+  t.track.kind = TrackKind::kOcrFrames;
+  t.track.language = content.language;
+  t.track.origin = engine->origin();
+  t.track.label = "Texte à l'écran (reconnu automatiquement)";
+  for (const auto& s : *slides) {
+    t.cues.push_back(Cue{
+        .start_ms = s.start_ms, .end_ms = s.end_ms, .confidence = s.confidence, .text = s.text});
+  }
+  if (!t.cues.empty()) out.tracks.push_back(std::move(t));
+  return Status::ok();
 }
 
 // One recogniser per thread, like OCR engines: loading a model is slow.
@@ -125,7 +150,11 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
     }
     if (!t.cues.empty()) out.tracks.push_back(std::move(t));
   }
-  if (!out.tracks.empty() && !options.transcribe_subtitled) return Status::ok();
+  const bool subtitled = !out.tracks.empty();
+  if (info.has_video() && options.read_slides) {
+    REPERE_RETURN_IF_ERROR(read_video_text(content, media, info.duration_ms, options, out));
+  }
+  if (subtitled && !options.transcribe_subtitled) return Status::ok();
   if (!info.has_audio()) {
     if (!out.tracks.empty()) return Status::ok();
     return Status::invalid_argument(media.string() + ": no subtitles and no sound to transcribe");
@@ -135,8 +164,8 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
     if (!speech->cues.empty()) out.tracks.push_back(std::move(*speech));
     return Status::ok();
   }
-  if (!out.tracks.empty()) {  // subtitles are there: a missing recogniser is only a warning
-    out.warnings.push_back(speech.status().message());
+  if (!out.tracks.empty()) {  // other text is there: a missing recogniser is only a warning
+    out.warnings.push_back(media.filename().string() + ": " + speech.status().message());
     return Status::ok();
   }
   return speech.status().with_context(media.string() +

@@ -387,7 +387,12 @@ Status run_segment(Database& db, const catalog::Job& job) {
   std::vector<catalog::Passage> passages;
   for (const catalog::Track& t : tracks_to_segment(std::move(tracks))) {
     REPERE_ASSIGN_OR_RETURN(const auto cues, catalog::CueRepository(db).list_for_track(t.id));
-    for (catalog::Passage p : timed ? segment_timed(cues) : segment_document(cues)) {
+    // A slide is its own moment: one passage per slide, spanning its time on screen.
+    static const SegmentOptions kPerCue{.min_ms = 0, .max_ms = 0, .overlap_ms = 0};
+    const bool slides = t.kind == catalog::TrackKind::kOcrFrames;
+    for (catalog::Passage p : slides  ? segment_timed(cues, kPerCue)
+                              : timed ? segment_timed(cues)
+                                      : segment_document(cues)) {
       p.track_id = t.id;
       p.language = t.language;
       passages.push_back(std::move(p));

@@ -370,6 +370,27 @@ TEST_F(Pipeline, SpeechIsTranscribedWhenAnEngineKnowsTheLanguage) {
   EXPECT_LE(*passages[0].end_ms, 7200);
 }
 
+TEST_F(Pipeline, SlidesInAVideoBecomeOnePassagePerSlide) {
+  const auto report = run({.paths = {kFixtures / "slides.mp4"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->processed, 1);  // no sound, no subtitles: the slides are its text
+  auto db_ = db();
+  const auto video = *catalog::ContentRepository(*db_).list();
+  ASSERT_EQ(video.size(), 1u);
+  const auto tracks = *catalog::TrackRepository(*db_).list_for_content(video[0].id);
+  ASSERT_EQ(tracks.size(), 1u);
+  EXPECT_EQ(tracks[0].kind, catalog::TrackKind::kOcrFrames);
+  EXPECT_EQ(tracks[0].origin.rfind("ai:tesseract@", 0), 0u);
+  const auto passages = *catalog::PassageRepository(*db_).list_for_content(video[0].id);
+  ASSERT_EQ(passages.size(), 3u);
+  const std::int64_t shown_at[] = {0, 6000, 13000};
+  const char* titles[] = {"La photosynthèse", "Le rôle de la chlorophylle", "Le bilan chimique"};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_LE(std::abs(*passages[i].start_ms - shown_at[i]), 2000) << titles[i];
+    EXPECT_NE(passages[i].text.find(titles[i]), std::string::npos) << passages[i].text;
+  }
+}
+
 TEST(Files, KindsSidecarsAndDigests) {
   EXPECT_EQ(content_kind_for("a/B.MP4"), catalog::ContentKind::kVideo);
   EXPECT_EQ(content_kind_for("x.pdf"), catalog::ContentKind::kDocument);

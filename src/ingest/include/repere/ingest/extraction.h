@@ -35,14 +35,16 @@ struct ExtractOptions {
   std::string asr_engine = "pocketsphinx";  // asr.engine: pocketsphinx, whisper, endpoint, none
   std::string pocketsphinx_model = "/usr/share/pocketsphinx/model/en-us";
   bool transcribe_subtitled = false;  // transcribe media that already have subtitles too
+  bool read_slides = true;            // OCR the text shown in videos (slides, titles)
 };
 
 // Reads every text source of `content` (kind, language) from `media` and `sidecars`.
 // Video and audio: sidecar subtitles, then embedded text subtitle streams. Text and Markdown:
 // paragraphs. PDF: the words of the text layer with their boxes, and OCR of pages without
 // one. Images: OCR words with boxes and confidences. Web pages: title and visible text.
-// Video and audio without subtitles (or all of them, with transcribe_subtitled) are
-// transcribed when the configured engine knows their language.
+// Videos: the text they show (slides) is read by OCR, one cue per slide on screen. Video
+// and audio without subtitles (or all of them, with transcribe_subtitled) are transcribed
+// when the configured engine knows their language.
 // Errors (naming the file): invalid_argument for a damaged or empty file; unsupported for
 // timed media with no subtitles and no speech recogniser for their language.
 // Thread safety: safe; each thread keeps its own OCR engine.
