@@ -4,9 +4,9 @@
 BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
-SOURCES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 2>/dev/null)
+SOURCES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 2>/dev/null)
 
-.PHONY: deps configure build test demo format format-check lint asan clean
+.PHONY: deps configure build test demo bench format format-check lint asan clean
 
 deps:
 	scripts/install-deps
@@ -22,6 +22,12 @@ test: build
 
 demo: build
 	scripts/demo $(BUILD)/repere
+
+# Benchmarks print figures and never fail on time; they are not part of `make test`.
+bench: deps
+	cmake -S . -B $(BUILD) -G Ninja -DREPERE_BUILD_BENCH=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS) --target ingest_bench
+	$(BUILD)/bench/ingest_bench . $(BUILD)/bench-work
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test run, in its own build folder.
 asan:

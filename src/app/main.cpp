@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "repere/core/process.h"
 
 int main(int argc, char** argv) {
+  repere::limit_openmp_threads(argv);
   return repere::app::run_cli(argc, argv, {.out = std::cout, .err = std::cerr});
 }
