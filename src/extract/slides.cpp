@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "repere/core/text.h"
 #include "repere/media/frames.h"
@@ -37,15 +38,28 @@ bool word_like(const std::string& w) {
   return letters >= 2 && letters >= 3 * others;
 }
 
+// Numbers, symbols and one-letter words (« 3/8 », « BC² », « à ») are read only on a frame that
+// already shows words, and only when Tesseract is sure of them: on a picture without text they
+// are mostly shapes misread.
+constexpr double kSureConfidence = 0.85;
+
 Read read_frame(OcrEngine& ocr, const media::GreyFrame& frame, double min_confidence) {
   GreyImage image{.width = frame.width, .height = frame.height, .pixels = frame.pixels, .dpi = 0};
   Read r;
   const auto words = ocr.read_image(image);
   if (!words.is_ok()) return r;
+  std::vector<bool> is_word(words->size());
+  int word_count = 0;
+  for (std::size_t i = 0; i < words->size(); ++i) {
+    const OcrWord& w = (*words)[i];
+    is_word[i] = w.confidence >= min_confidence && word_like(w.text);
+    word_count += is_word[i] ? 1 : 0;
+  }
   double total = 0;
   int kept = 0;
-  for (const OcrWord& w : *words) {
-    if (w.confidence < min_confidence || !word_like(w.text)) continue;
+  for (std::size_t i = 0; i < words->size(); ++i) {
+    const OcrWord& w = (*words)[i];
+    if (!is_word[i] && (word_count < 2 || w.confidence < kSureConfidence)) continue;
     if (!r.text.empty()) r.text += ' ';
     r.text += w.text;
     total += w.confidence;

@@ -1,0 +1,172 @@
+// The demo library (demo/make_library.py, made by the ctest fixture "demo_library"), ingested by
+// `repere ingest` as `make demo` does it (fixture "demo_ingested", into REPERE_DEMO_DATA_DIR):
+// every item lands, with the text each kind should give.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "repere/catalog/database.h"
+#include "repere/core/text.h"
+
+namespace repere {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kLibrary = REPERE_DEMO_LIBRARY_DIR;
+const fs::path kData = REPERE_DEMO_DATA_DIR;
+const fs::path kItems = fs::path(REPERE_SOURCE_DIR) / "demo/items";
+
+std::string run(const std::string& command, int* exit_code) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+  const int status = ::pclose(pipe);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+// The "## " titles of an item's source text: the titles of its slides.
+std::vector<std::string> slide_titles(const std::string& slug) {
+  std::ifstream in(kItems / (slug + ".txt"));
+  std::vector<std::string> titles;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) titles.push_back(line.substr(3));
+  }
+  return titles;
+}
+
+class DemoLibrary : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    status_json_ =
+        run(std::string(REPERE_BINARY) + " status --json --data " + kData.string(), &status_exit_);
+    auto db = catalog::Database::open(kData / "catalog.sqlite", {.read_only = true});
+    if (db.is_ok()) db_ = db->release();
+  }
+  static void TearDownTestSuite() { delete db_; }
+
+  // Rows of one SQL query, each as its columns' text.
+  static std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    std::vector<std::vector<std::string>> out;
+    auto stmt = db_->prepare(sql);
+    EXPECT_TRUE(stmt.is_ok()) << sql;
+    if (!stmt.is_ok()) return out;
+    for (auto row = stmt->step(); row.is_ok() && *row; row = stmt->step()) {
+      out.emplace_back();
+      for (int c = 0; c < 4; ++c) out.back().push_back(stmt->is_null(c) ? "" : stmt->text(c));
+    }
+    return out;
+  }
+
+  static inline catalog::Database* db_ = nullptr;
+  static inline int status_exit_ = -1;
+  static inline std::string status_json_;
+};
+
+TEST_F(DemoLibrary, EveryItemIsIngestedWithoutFailure) {
+  ASSERT_NE(db_, nullptr) << "no catalog in " << kData << ": did ingest_demo_library run?";
+  ASSERT_EQ(status_exit_, 0) << status_json_;
+  const auto status = nlohmann::json::parse(status_json_, nullptr, false);
+  ASSERT_FALSE(status.is_discarded()) << status_json_;
+  EXPECT_TRUE(status["failures"].empty()) << status_json_;
+  std::size_t items = 0;
+  for (const auto& entry : fs::directory_iterator(kItems))
+    items += entry.path().extension() == ".txt";
+  EXPECT_GE(items, 30u);
+  EXPECT_EQ(rows("SELECT count(*) FROM content")[0][0], std::to_string(items));
+  // Every content has text, cut into passages, and says it is French collège science.
+  EXPECT_EQ(rows("SELECT count(*) FROM content c WHERE NOT EXISTS "
+                 "(SELECT 1 FROM passage p WHERE p.content_id = c.id)")[0][0],
+            "0");
+  EXPECT_EQ(rows("SELECT count(*) FROM content WHERE language != 'fr' OR licence = '' "
+                 "OR collection_id IS NULL OR external_id NOT LIKE 'repere-demo:%'")[0][0],
+            "0");
+}
+
+TEST_F(DemoLibrary, HasTheKindsOfMediaTeachersBring) {
+  ASSERT_NE(db_, nullptr);
+  std::map<std::string, int> kinds;
+  for (const auto& r : rows("SELECT kind, count(*) FROM content GROUP BY kind"))
+    kinds[r[0]] = std::stoi(r[1]);
+  EXPECT_GE(kinds["video"], 10);
+  EXPECT_GE(kinds["document"], 5);
+  EXPECT_GE(kinds["image"], 3);
+  EXPECT_GE(kinds["webpage"], 3);
+  EXPECT_GE(kinds["text"], 3);
+  EXPECT_GE(kinds["audio"], 1);
+  // A scanned PDF: its pages have no text layer and are read by OCR.
+  EXPECT_GE(std::stoi(rows("SELECT count(*) FROM track WHERE kind = 'ocr_scan' AND "
+                           "content_id IN (SELECT id FROM content WHERE kind = 'document')")[0][0]),
+            1);
+}
+
+TEST_F(DemoLibrary, VideosAreNarratedForTwoToTenMinutesWithSubtitlesAndSlides) {
+  ASSERT_NE(db_, nullptr);
+  const auto videos =
+      rows("SELECT id, external_id, duration_ms FROM content WHERE kind = 'video' ORDER BY id");
+  ASSERT_GE(videos.size(), 10u);
+  for (const auto& v : videos) {
+    const std::string slug = v[1].substr(std::string("repere-demo:").size());
+    SCOPED_TRACE(slug);
+    const long duration = std::stol(v[2]);
+    EXPECT_GE(duration, 120000);
+    EXPECT_LE(duration, 600000);
+    const auto subtitles = rows(
+        "SELECT count(*), max(c.end_ms) FROM cue c JOIN track t ON "
+        "t.id = c.track_id WHERE t.kind = 'subtitles' AND t.origin = "
+        "'human' AND t.language = 'fr' AND t.content_id = " +
+        v[0]);
+    EXPECT_GE(std::stoi(subtitles[0][0]), 20);
+    EXPECT_GE(std::stol(subtitles[0][1]), duration - 5000);
+    // Each slide title is read from the picture, in the order the slides are shown.
+    const auto slides = rows(
+        "SELECT c.text, c.start_ms FROM cue c JOIN track t ON t.id = "
+        "c.track_id WHERE t.kind = 'ocr_frames' AND t.content_id = " +
+        v[0] + " ORDER BY c.start_ms");
+    const auto titles = slide_titles(slug);
+    ASSERT_EQ(slides.size(), titles.size());
+    int found = 0;
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+      found += text::fold(slides[i][0]).find(text::fold(titles[i])) != std::string::npos;
+    }
+    // OCR may misread an accent in a title (« théoréme »); most titles must be exact.
+    EXPECT_GE(found, static_cast<int>(titles.size()) - 1) << slides[0][0];
+  }
+}
+
+TEST_F(DemoLibrary, PassagesOfVideosAreTimedWindowsAndOfDocumentsArePages) {
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(rows("SELECT count(*) FROM passage p JOIN content c ON c.id = p.content_id WHERE "
+                 "c.kind IN ('video', 'audio') AND (p.start_ms IS NULL OR p.end_ms IS NULL)")[0][0],
+            "0");
+  EXPECT_EQ(rows("SELECT count(*) FROM passage p JOIN content c ON c.id = p.content_id WHERE "
+                 "c.kind = 'document' AND p.page IS NULL")[0][0],
+            "0");
+  EXPECT_EQ(rows("SELECT count(*) FROM passage WHERE length(CAST(text AS BLOB)) > 1000")[0][0],
+            "0");
+}
+
+TEST_F(DemoLibrary, ASecondIngestChangesNothing) {
+  ASSERT_NE(db_, nullptr);
+  const std::string before = rows("SELECT count(*), max(id) FROM passage")[0][1];
+  int exit_code = -1;
+  const std::string out = run(std::string(REPERE_BINARY) + " ingest --data " + kData.string() +
+                                  " " + (kLibrary / "catalogue.csv").string(),
+                              &exit_code);
+  EXPECT_EQ(exit_code, 0) << out;
+  EXPECT_NE(out.find("0 added, 0 updated"), std::string::npos) << out;
+  EXPECT_EQ(rows("SELECT count(*), max(id) FROM passage")[0][1], before);
+}
+
+}  // namespace
+}  // namespace repere
