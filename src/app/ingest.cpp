@@ -83,6 +83,11 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   ingest_options.extract.ocr.tessdata = config->ocr_tessdata;
   ingest_options.extract.asr_engine = config->asr_engine;
   ingest_options.extract.pocketsphinx_model = config->asr_pocketsphinx_model;
+  ingest_options.extract.whisper = {
+      .cli = config->asr_whisper_cli, .model = config->asr_whisper_model, .threads = 1};
+  ingest_options.extract.endpoint.base_url = config->asr_endpoint;
+  ingest_options.extract.endpoint.model = config->asr_endpoint_model;
+  ingest_options.extract.endpoint.api_key = config->asr_endpoint_key;
   ingest_options.extract.transcribe_subtitled = options.transcribe;
 
   g_stop = false;

@@ -35,7 +35,8 @@ const std::vector<Setting>& table() {
         "Folder holding Tesseract's *.traineddata files; empty uses Tesseract's own default."},
        &Config::ocr_tessdata},
       {{"asr.engine", "pocketsphinx", "pocketsphinx|whisper|endpoint|none",
-        "Speech recogniser for media without subtitles."},
+        "Speech recogniser for media without subtitles: pocketsphinx (built in, English), whisper "
+        "(asr.whisper_cli + asr.whisper_model), endpoint (asr.endpoint) or none."},
        &Config::asr_engine},
       {{"asr.pocketsphinx_model", "/usr/share/pocketsphinx/model/en-us", "",
         "Folder of the pocketsphinx acoustic model, language model and dictionary."},
@@ -48,6 +49,12 @@ const std::vector<Setting>& table() {
       {{"asr.endpoint", "", "",
         "Base URL of an OpenAI-compatible server offering /v1/audio/transcriptions."},
        &Config::asr_endpoint},
+      {{"asr.endpoint_model", "whisper-1", "", "Model name sent to the transcription endpoint."},
+       &Config::asr_endpoint_model},
+      {{"asr.endpoint_key", "", "",
+        "API key sent to the transcription endpoint as a Bearer token; better set as "
+        "REPERE_ASR_ENDPOINT_KEY than written in repere.toml."},
+       &Config::asr_endpoint_key},
       {{"embeddings.vectors", "", "",
         "Pretrained fastText vectors (.bin or .vec) to use instead of training on the catalog."},
        &Config::embeddings_vectors},

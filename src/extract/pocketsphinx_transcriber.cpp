@@ -56,7 +56,8 @@ class PocketSphinx : public Transcriber {
     cmd_ln_free_r(config_);
   }
 
-  Result<std::vector<Utterance>> transcribe(const fs::path& media) override {
+  Result<std::vector<Utterance>> transcribe(const fs::path& media,
+                                            const std::string& /*language*/) override {
     // Each file starts from the model's initial state: the decoder otherwise carries its
     // running cepstral mean over from the previous file, and the same file would not always
     // give the same text.

@@ -1,5 +1,7 @@
 #include "repere/ingest/extraction.h"
 
+#include <algorithm>
+
 #include "repere/core/files.h"
 #include "repere/extract/html.h"
 #include "repere/extract/pdf.h"
@@ -74,14 +76,25 @@ Status read_video_text(const catalog::Content& content, const fs::path& media,
   return Status::ok();
 }
 
+Result<std::unique_ptr<extract::Transcriber>> make_transcriber(const ExtractOptions& options) {
+  if (options.asr_engine == "pocketsphinx")
+    return extract::make_pocketsphinx_transcriber(options.pocketsphinx_model);
+  if (options.asr_engine == "whisper") return extract::make_whisper_transcriber(options.whisper);
+  if (options.asr_engine == "endpoint") return extract::make_endpoint_transcriber(options.endpoint);
+  return Status::unsupported("asr.engine = " + options.asr_engine +
+                             ": use pocketsphinx, whisper, endpoint or none");
+}
+
 // One recogniser per thread, like OCR engines: loading a model is slow.
 Result<extract::Transcriber*> transcriber(const ExtractOptions& options) {
   thread_local std::unique_ptr<extract::Transcriber> engine;
   thread_local std::string key;
-  const std::string wanted = options.asr_engine + "|" + options.pocketsphinx_model;
+  const std::string wanted = options.asr_engine + "|" + options.pocketsphinx_model + "|" +
+                             options.whisper.cli.string() + "|" + options.whisper.model.string() +
+                             "|" + options.endpoint.base_url + "|" + options.endpoint.model;
   if (!engine || key != wanted) {
-    REPERE_ASSIGN_OR_RETURN(engine,
-                            extract::make_pocketsphinx_transcriber(options.pocketsphinx_model));
+    engine.reset();
+    REPERE_ASSIGN_OR_RETURN(engine, make_transcriber(options));
     key = wanted;
   }
   return engine.get();
@@ -91,24 +104,25 @@ Result<extract::Transcriber*> transcriber(const ExtractOptions& options) {
 Result<ExtractedTrack> transcribe(const catalog::Content& content, const fs::path& media,
                                   const ExtractOptions& options) {
   if (options.asr_engine == "none") {
-    return Status::unsupported("speech recognition is off (asr.engine = none)");
+    return Status::unsupported(
+        "speech recognition is off (asr.engine = none): add a subtitle "
+        "file beside the media, or choose an engine in repere.toml");
   }
-  if (options.asr_engine != "pocketsphinx") {
-    return Status::unsupported("asr.engine = " + options.asr_engine +
-                               " is not part of this build yet; use pocketsphinx (English) or add "
-                               "subtitles");
-  }
-  const std::string language = content.language.empty() ? "en" : content.language.substr(0, 2);
-  if (language != "en") {
-    return Status::unsupported("no speech recogniser for '" + content.language +
-                               "' here: pocketsphinx only knows English. Add a subtitle file "
-                               "beside the media and run `repere ingest --retry-failed`");
-  }
+  const std::string language = content.language.substr(0, 2);
   REPERE_ASSIGN_OR_RETURN(extract::Transcriber * engine, transcriber(options));
-  REPERE_ASSIGN_OR_RETURN(const auto utterances, engine->transcribe(media));
+  const auto known = engine->languages();
+  const std::string spoken = language.empty() && !known.empty() ? known.front() : language;
+  if (!known.empty() && std::find(known.begin(), known.end(), spoken) == known.end()) {
+    return Status::unsupported("no speech recogniser for '" + content.language +
+                               "' here: " + options.asr_engine + " only knows " +
+                               (known.front() == "en" ? std::string("English") : known.front()) +
+                               ". Add a subtitle file beside the media, or set asr.engine to "
+                               "whisper or endpoint, then run `repere ingest --retry-failed`");
+  }
+  REPERE_ASSIGN_OR_RETURN(const auto utterances, engine->transcribe(media, spoken));
   ExtractedTrack t;
   t.track.kind = TrackKind::kAsr;
-  t.track.language = language;
+  t.track.language = spoken;
   t.track.origin = engine->origin();
   t.track.label = "Transcription automatique";
   for (const auto& u : utterances) {

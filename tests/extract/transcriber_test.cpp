@@ -50,7 +50,7 @@ TEST(PocketSphinx, RecognisesEnglishSpeechWithWordTimes) {
   ASSERT_TRUE(engine.is_ok()) << engine.status().to_string();
   EXPECT_EQ((*engine)->origin(), "ai:pocketsphinx@5prealpha");
   const std::string id = "sense_and_sensibility_01_austen_64kb-0880";
-  const auto utterances = (*engine)->transcribe(kLibrivox / (id + ".wav"));
+  const auto utterances = (*engine)->transcribe(kLibrivox / (id + ".wav"), "en");
   ASSERT_TRUE(utterances.is_ok()) << utterances.status().to_string();
   ASSERT_FALSE(utterances->empty());
   const auto truth = truth_words(id);
@@ -73,12 +73,12 @@ TEST(PocketSphinx, EngineIsReusableAndBadInputIsAnError) {
   auto engine = make_pocketsphinx_transcriber(kModel);
   ASSERT_TRUE(engine.is_ok());
   const auto first =
-      (*engine)->transcribe(kLibrivox / "sense_and_sensibility_01_austen_64kb-0880.wav");
-  const auto bad = (*engine)->transcribe(REPERE_SOURCE_DIR "/README.md");
+      (*engine)->transcribe(kLibrivox / "sense_and_sensibility_01_austen_64kb-0880.wav", "en");
+  const auto bad = (*engine)->transcribe(REPERE_SOURCE_DIR "/README.md", "en");
   ASSERT_FALSE(bad.is_ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   const auto second =
-      (*engine)->transcribe(kLibrivox / "sense_and_sensibility_01_austen_64kb-0880.wav");
+      (*engine)->transcribe(kLibrivox / "sense_and_sensibility_01_austen_64kb-0880.wav", "en");
   ASSERT_TRUE(first.is_ok() && second.is_ok());
   ASSERT_EQ(first->size(), second->size());
   EXPECT_EQ(first->front().text, second->front().text);  // same input, same text

@@ -9,6 +9,7 @@
 
 #include "repere/catalog/types.h"
 #include "repere/extract/ocr.h"
+#include "repere/extract/transcriber.h"
 #include "repere/ingest/files.h"
 
 namespace repere::ingest {
@@ -34,6 +35,8 @@ struct ExtractOptions {
   int pdf_dpi = 300;        // resolution at which such pages are rendered for OCR
   std::string asr_engine = "pocketsphinx";  // asr.engine: pocketsphinx, whisper, endpoint, none
   std::string pocketsphinx_model = "/usr/share/pocketsphinx/model/en-us";
+  extract::WhisperOptions whisper;    // for asr.engine = whisper
+  extract::EndpointOptions endpoint;  // for asr.engine = endpoint
   bool transcribe_subtitled = false;  // transcribe media that already have subtitles too
   bool read_slides = true;            // OCR the text shown in videos (slides, titles)
 };

@@ -1,0 +1,160 @@
+// An OpenAI-compatible /v1/audio/transcriptions endpoint as a Transcriber. The sound is sent as
+// WAV chunks (10 minutes are about 19 MB, under the usual 25 MB upload limit), each asking for
+// verbose_json, whose "segments" carry start and end in seconds.
+#include <httplib.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "repere/core/files.h"
+#include "repere/core/text.h"
+#include "repere/extract/transcriber.h"
+#include "speech_wav.h"
+
+namespace repere::extract {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Url {
+  std::string origin;  // "http://host:port"
+  std::string prefix;  // "" or "/openai": put before /v1/...
+};
+
+Result<Url> split_url(const std::string& base) {
+  const auto scheme_end = base.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
+  if ((scheme != "http" && scheme != "https") || base.size() <= scheme_end + 3) {
+    return Status::invalid_argument("asr.endpoint '" + base +
+                                    "' is not an http:// or https:// URL");
+  }
+  const auto path_start = base.find('/', scheme_end + 3);
+  Url url{base.substr(0, path_start),
+          path_start == std::string::npos ? "" : base.substr(path_start)};
+  while (!url.prefix.empty() && url.prefix.back() == '/') url.prefix.pop_back();
+  if (url.prefix.ends_with("/v1")) url.prefix.resize(url.prefix.size() - 3);  // a pasted ".../v1"
+  return url;
+}
+
+// The server's own words for a refusal: OpenAI's {"error": {"message"}} or the start of the body.
+std::string server_message(const std::string& body) {
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_discarded() && json.contains("error")) {
+    const auto& e = json["error"];
+    if (e.is_object() && e.contains("message") && e["message"].is_string())
+      return e["message"].get<std::string>();
+    if (e.is_string()) return e.get<std::string>();
+  }
+  return text::sanitize_utf8(body.substr(0, 200));
+}
+
+double seconds_of(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : -1;
+}
+
+// Utterances of one verbose_json answer, shifted by the chunk's place in the media. A server
+// that answers only {"text"} gives one utterance spanning the chunk.
+Result<std::vector<Utterance>> parse_answer(const std::string& body, const WavChunk& chunk) {
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Status::invalid_argument("the transcription endpoint did not answer JSON");
+  }
+  std::vector<Utterance> out;
+  auto add = [&](double start, double end, const std::string& raw) {
+    std::string said = text::nfc(text::sanitize_utf8(raw));
+    const auto first = said.find_first_not_of(' ');
+    if (first == std::string::npos) return;
+    said.erase(0, first);
+    const std::int64_t from = chunk.offset_ms + std::llround(std::max(start, 0.0) * 1000);
+    const std::int64_t to = chunk.offset_ms + std::llround(std::max(end, start) * 1000);
+    out.push_back({.start_ms = from, .end_ms = std::max(to, from), .text = said, .words = {}});
+  };
+  if (json.contains("segments") && json["segments"].is_array()) {
+    for (const auto& seg : json["segments"]) {
+      if (!seg.is_object() || !seg.contains("text") || !seg["text"].is_string()) continue;
+      add(seconds_of(seg, "start"), seconds_of(seg, "end"), seg["text"].get<std::string>());
+    }
+  } else if (json.contains("text") && json["text"].is_string()) {
+    add(0, static_cast<double>(chunk.duration_ms) / 1000, json["text"].get<std::string>());
+  } else {
+    return Status::invalid_argument("the transcription endpoint answered without text");
+  }
+  return out;
+}
+
+class EndpointTranscriber : public Transcriber {
+ public:
+  EndpointTranscriber(EndpointOptions options, Url url)
+      : options_(std::move(options)), url_(std::move(url)) {}
+
+  Result<std::vector<Utterance>> transcribe(const fs::path& media,
+                                            const std::string& language) override {
+    REPERE_ASSIGN_OR_RETURN(const ScratchDir scratch, ScratchDir::create("repere-endpoint"));
+    REPERE_ASSIGN_OR_RETURN(const auto chunks,
+                            write_speech_wav(media, scratch.path(), options_.chunk_seconds));
+    std::vector<Utterance> all;
+    for (const WavChunk& chunk : chunks) {
+      REPERE_ASSIGN_OR_RETURN(auto part, send(chunk, language));
+      for (Utterance& u : part) all.push_back(std::move(u));
+    }
+    return all;
+  }
+
+  std::string origin() const override {
+    // "ai:whisper-1@api.example.org": the model, and the server that ran it.
+    const auto host_start = url_.origin.find("://") + 3;
+    return "ai:" + options_.model + "@" + url_.origin.substr(host_start);
+  }
+
+  std::vector<std::string> languages() const override { return {}; }
+
+ private:
+  Result<std::vector<Utterance>> send(const WavChunk& chunk, const std::string& language) {
+    REPERE_ASSIGN_OR_RETURN(std::string wav, read_file(chunk.path));
+    httplib::MultipartFormDataItems form = {
+        {"file", std::move(wav), "speech.wav", "audio/wav"},
+        {"model", options_.model, "", ""},
+        {"response_format", "verbose_json", "", ""},
+        {"timestamp_granularities[]", "segment", "", ""},
+    };
+    if (!language.empty()) form.push_back({"language", language, "", ""});
+    httplib::Client client(url_.origin);
+    client.set_connection_timeout(10);
+    client.set_read_timeout(options_.timeout_seconds);
+    client.set_write_timeout(options_.timeout_seconds);
+    httplib::Headers headers;
+    if (!options_.api_key.empty()) headers.emplace("Authorization", "Bearer " + options_.api_key);
+    const std::string where = url_.origin + url_.prefix + "/v1/audio/transcriptions";
+    const auto res = client.Post(url_.prefix + "/v1/audio/transcriptions", headers, form);
+    if (!res) {
+      return Status::unavailable("cannot reach the transcription endpoint " + where + ": " +
+                                 httplib::to_string(res.error()));
+    }
+    if (res->status == 429 || res->status >= 500) {
+      return Status::unavailable("the transcription endpoint " + where + " answered " +
+                                 std::to_string(res->status) + ": " + server_message(res->body));
+    }
+    if (res->status != 200) {
+      return Status::invalid_argument("the transcription endpoint " + where + " refused (" +
+                                      std::to_string(res->status) +
+                                      "): " + server_message(res->body));
+    }
+    return parse_answer(res->body, chunk);
+  }
+
+  EndpointOptions options_;
+  Url url_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Transcriber>> make_endpoint_transcriber(const EndpointOptions& options) {
+  REPERE_ASSIGN_OR_RETURN(Url url, split_url(options.base_url));
+  if (options.model.empty()) {
+    return Status::invalid_argument("asr.endpoint_model is empty: name the model to use");
+  }
+  return std::unique_ptr<Transcriber>(new EndpointTranscriber(options, std::move(url)));
+}
+
+}  // namespace repere::extract
