@@ -16,6 +16,8 @@ struct Parsed {
   std::string init_dir;
   bool json = false;
   IngestCommandOptions ingest;
+  SearchCommandOptions search;
+  EvalCommandOptions eval;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -79,6 +81,44 @@ int run_cli(int argc, char** argv, Io io) {
   ingest->add_flag("--transcribe", p.ingest.transcribe,
                    "Also transcribe the speech of media that have subtitles");
 
+  CLI::App* reindex =
+      app.add_subcommand("reindex", "Rebuild the search index from the catalog, then swap it in");
+  add_common(*reindex, p);
+
+  CLI::App* search = app.add_subcommand("search", "Search the library; print contents and moments");
+  search::SearchRequest& rq = p.search.request;
+  search->add_option("QUERY", rq.query, "What to look for")->required();
+  add_common(*search, p);
+  search->add_flag("--json", p.search.json, "Print the JSON the web API serves");
+  search->add_option("--limit", rq.limit, "Contents per page (default 10)")
+      ->check(CLI::Range(1, 100));
+  search->add_option("--offset", rq.offset, "Contents to skip (paging)")
+      ->check(CLI::Range(0, 10000));
+  search
+      ->add_option("--ratio", rq.semantic_ratio,
+                   "0: match words only; 1: meaning only (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  search->add_option("--moments", rq.moments_per_content, "Moments per content (default 3)")
+      ->check(CLI::Range(1, 20));
+  search->add_option("--kind", rq.filters.kinds,
+                     "Only this kind: video, audio, document, image, "
+                     "webpage, text (repeatable)");
+  search->add_option("--collection", rq.filters.collections, "Only this collection (repeatable)");
+  search->add_option("--language", rq.filters.languages, "Only contents in this language");
+  search->add_option("--subject", rq.filters.subjects, "Only this subject (repeatable)");
+  search->add_option("--level", rq.filters.levels, "Only this level, e.g. 5e (repeatable)");
+  search->add_option("--licence", rq.filters.licences, "Only this licence (repeatable)");
+  search->add_option("--content", rq.filters.contents, "Only inside this content id (repeatable)");
+  search->add_option("--query-language", rq.language, "Language of the query (default fr)");
+
+  CLI::App* eval = app.add_subcommand(
+      "eval", "Measure search quality on a BEIR folder (corpus.jsonl, queries.jsonl, qrels.tsv)");
+  eval->add_option("DIR", p.eval.dataset, "The BEIR folder")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  eval->add_option("--language", p.eval.language, "Language of the corpus (default: detected)");
+  eval->add_flag("--json", p.eval.json, "Print one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +126,7 @@ int run_cli(int argc, char** argv, Io io) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (eval->parsed()) return run_eval(p.eval, io);
   auto common = common_options(p, init->parsed() ? p.init_dir : "");
   if (!common.is_ok()) {
     io.err << "repere: " << common.status().message() << "\n";
@@ -93,6 +134,11 @@ int run_cli(int argc, char** argv, Io io) {
   }
   if (init->parsed()) return run_init({.common = *common}, io);
   if (status->parsed()) return run_status({.common = *common, .json = p.json}, io);
+  if (reindex->parsed()) return run_reindex({.common = *common}, io);
+  if (search->parsed()) {
+    p.search.common = *common;
+    return run_search(p.search, io);
+  }
   if (ingest->parsed()) {
     if (p.ingest.paths.empty() && !p.ingest.retry_failed) {
       io.err << "repere ingest: name at least one file or folder (or --retry-failed)\n";

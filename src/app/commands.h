@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "repere/search/search.h"
+
 namespace repere::app {
 
 // Exit codes, documented in docs/cli.md.
@@ -52,7 +54,26 @@ struct IngestCommandOptions {
   bool transcribe = false;
 };
 
+struct ReindexOptions {
+  CommonOptions common;
+};
+
+struct SearchCommandOptions {
+  CommonOptions common;
+  search::SearchRequest request;
+  bool json = false;
+};
+
+struct EvalCommandOptions {
+  std::filesystem::path dataset;
+  std::string language;  // "" detects it
+  bool json = false;
+};
+
 int run_init(const InitOptions& options, Io io);
+int run_eval(const EvalCommandOptions& options, Io io);
+int run_reindex(const ReindexOptions& options, Io io);
+int run_search(const SearchCommandOptions& options, Io io);
 int run_status(const StatusOptions& options, Io io);
 int run_doctor(const DoctorOptions& options, Io io);
 int run_ingest(const IngestCommandOptions& options, Io io);

@@ -106,6 +106,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   io.out << "Files: " << r.added << " added, " << r.updated << " updated, " << r.unchanged
          << " unchanged, " << r.skipped << " skipped\n"
          << "Contents processed: " << r.processed << ", failures: " << r.failed << "\n";
+  if (r.indexed > 0) io.out << "Search index: " << r.indexed << " contents (re)indexed\n";
   if (r.interrupted) {
     io.out << "Interrupted: finished stages are saved; run the same command again to resume.\n";
     return kExitInterrupted;

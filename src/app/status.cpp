@@ -12,6 +12,7 @@
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
 #include "repere/core/version.h"
+#include "repere/index/library.h"
 
 namespace repere::app {
 namespace {
@@ -21,6 +22,7 @@ using nlohmann::json;
 struct Sizes {
   std::uint64_t catalog = 0;  // the database with its write-ahead log
   std::uint64_t index = 0;
+  int index_generation = 0;  // 0: nothing indexed yet
   std::uint64_t media = 0;
 };
 
@@ -29,6 +31,8 @@ Sizes measure(const DataDir& dir) {
   const std::string db = dir.catalog().string();
   s.catalog = disk_usage(db) + disk_usage(db + "-wal") + disk_usage(db + "-shm");
   s.index = disk_usage(dir.index());
+  const auto generation = index::current_generation(dir.index());
+  if (generation.is_ok() && generation->has_value()) s.index_generation = (*generation)->number;
   s.media = disk_usage(dir.media());
   return s;
 }
@@ -62,23 +66,26 @@ json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& 
                         {"title", f.title},
                         {"attempts", f.attempts}});
   }
-  return {{"data_dir", std::filesystem::absolute(dir.root).string()},
-          {"repere_version", std::string(version())},
-          {"schema_version", s.schema_version},
-          {"collections", s.collections},
-          {"contents",
-           {{"total", s.contents},
-            {"by_kind", counts_json(s.contents_by_kind)},
-            {"by_status", counts_json(s.contents_by_status)}}},
-          {"tracks", s.tracks},
-          {"cues", s.cues},
-          {"passages", s.passages},
-          {"jobs", counts_json(s.jobs_by_state)},
-          {"failures", failures},
-          {"sizes",
-           {{"catalog_bytes", sizes.catalog},
-            {"index_bytes", sizes.index},
-            {"media_bytes", sizes.media}}}};
+  return {
+      {"data_dir", std::filesystem::absolute(dir.root).string()},
+      {"repere_version", std::string(version())},
+      {"schema_version", s.schema_version},
+      {"collections", s.collections},
+      {"contents",
+       {{"total", s.contents},
+        {"by_kind", counts_json(s.contents_by_kind)},
+        {"by_status", counts_json(s.contents_by_status)}}},
+      {"tracks", s.tracks},
+      {"cues", s.cues},
+      {"passages", s.passages},
+      {"jobs", counts_json(s.jobs_by_state)},
+      {"failures", failures},
+      {"index",
+       {{"generation", sizes.index_generation > 0 ? json(sizes.index_generation) : json(nullptr)}}},
+      {"sizes",
+       {{"catalog_bytes", sizes.catalog},
+        {"index_bytes", sizes.index},
+        {"media_bytes", sizes.media}}}};
 }
 
 std::string counts_text(const catalog::Counts& counts) {
@@ -100,6 +107,11 @@ void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSum
   out << "Text      " << s.tracks << " tracks, " << s.cues << " cues, " << s.passages
       << " passages\n";
   out << "Jobs      " << counts_text(s.jobs_by_state) << "\n";
+  if (sizes.index_generation > 0) {
+    out << "Index     generation " << sizes.index_generation << "\n";
+  } else {
+    out << "Index     none yet: run `repere reindex`\n";
+  }
   out << "Disk      catalog " << human_size(sizes.catalog) << ", index " << human_size(sizes.index)
       << ", media copies " << human_size(sizes.media) << "\n";
   if (s.failures.empty()) {

@@ -1,5 +1,7 @@
 #include "repere/core/files.h"
 
+#include <sys/file.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -73,5 +75,18 @@ std::uint64_t disk_usage(const std::filesystem::path& path) {
   }
   return total;
 }
+
+Result<std::unique_ptr<FileLock>> FileLock::acquire(const std::filesystem::path& path,
+                                                    const std::string& busy_message) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::io_error("cannot open " + path.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::unavailable(busy_message);
+  }
+  return std::unique_ptr<FileLock>(new FileLock(fd));
+}
+
+FileLock::~FileLock() { ::close(fd_); }
 
 }  // namespace repere

@@ -1,7 +1,6 @@
 #include "repere/ingest/pipeline.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "repere/catalog/texts.h"
 #include "repere/core/files.h"
 #include "repere/core/text.h"
+#include "repere/index/library.h"
 #include "repere/ingest/extraction.h"
 #include "repere/ingest/files.h"
 #include "repere/ingest/manifest.h"
@@ -34,29 +34,6 @@ using nlohmann::json;
 constexpr std::string_view kExtract = "extract";
 constexpr std::string_view kSegment = "segment";
 constexpr int kMaxAttempts = 3;
-
-// An exclusive lock on DATA/ingest.lock for the life of the object.
-class IngestLock {
- public:
-  static Result<std::unique_ptr<IngestLock>> acquire(const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Status::io_error("cannot open " + path.string());
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return Status::unavailable(
-          "another `repere ingest` is running on this data folder; "
-          "wait for it to finish");
-    }
-    return std::unique_ptr<IngestLock>(new IngestLock(fd));
-  }
-  ~IngestLock() { ::close(fd_); }
-  IngestLock(const IngestLock&) = delete;
-  IngestLock& operator=(const IngestLock&) = delete;
-
- private:
-  explicit IngestLock(int fd) : fd_(fd) {}
-  int fd_;
-};
 
 bool hidden(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -503,7 +480,11 @@ Status register_all(Database& db, const DataDir& dir, const IngestOptions& optio
 Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, ProgressSink& sink,
                             const std::atomic<bool>& stop) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
-  REPERE_ASSIGN_OR_RETURN(const auto lock, IngestLock::acquire(dir.root / "ingest.lock"));
+  REPERE_ASSIGN_OR_RETURN(
+      const auto lock,
+      FileLock::acquire(dir.root / "ingest.lock",
+                        "another `repere ingest` or `repere reindex` is running on this data "
+                        "folder; wait for it to finish"));
   REPERE_ASSIGN_OR_RETURN(auto db, Database::open(dir.catalog()));
   IngestReport report;
   REPERE_RETURN_IF_ERROR(register_all(*db, dir, options, sink, report, stop));
@@ -520,6 +501,11 @@ Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, Pr
   report.processed = shared.done - shared.failed;
   report.failed += shared.failed;
   report.interrupted = stop;
+  // What was read becomes searchable: the live index takes the new and changed contents.
+  if (options.update_index && !stop) {
+    REPERE_ASSIGN_OR_RETURN(const auto indexed, index::update_index(*db, dir.root / "index"));
+    report.indexed = indexed.contents_indexed;
+  }
   return report;
 }
 

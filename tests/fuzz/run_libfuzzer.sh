@@ -11,19 +11,21 @@ mkdir -p "$work/$target-corpus" "$work/$target-artifacts"
 bin="$work/$target"
 
 sources=("$src/tests/fuzz/$target.cpp" "$src/src/core/text.cpp" "$src/src/core/status.cpp")
+libs=()
 case "$target" in
   webvtt_fuzz | srt_fuzz)
     sources+=("$src/src/extract/webvtt.cpp" "$src/src/extract/srt.cpp" "$src/src/extract/cue_text.cpp") ;;
   html_fuzz) sources+=("$src/src/extract/html.cpp" "$src/src/extract/cue_text.cpp") ;;
   manifest_fuzz) sources+=("$src/src/ingest/manifest.cpp") ;;
+  query_fuzz) sources+=("$src/src/index/lexical.cpp") libs+=(-lxapian) ;;
 esac
 newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1)
 if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
   echo "building $target with clang -fsanitize=fuzzer,address,undefined"
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
-    -I"$src/src/ingest/include" -I"$src/src/catalog/include" \
-    "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n) -o "$bin"
+    -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
+    "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).
 "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,21 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
 
 // Total size in bytes of a file, or of every regular file under a folder; 0 if absent.
 std::uint64_t disk_usage(const std::filesystem::path& path);
+
+// An exclusive advisory lock (flock) on a file, held for the life of the object and released
+// by the kernel if the process dies. Errors: unavailable with `busy_message` when another
+// process holds it; io_error when the file cannot be opened.
+class FileLock {
+ public:
+  static Result<std::unique_ptr<FileLock>> acquire(const std::filesystem::path& path,
+                                                   const std::string& busy_message);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 }  // namespace repere

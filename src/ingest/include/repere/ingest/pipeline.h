@@ -26,6 +26,7 @@ struct IngestOptions {
   int workers = 0;              // extraction threads; 0 = one per core
   bool retry_failed = false;    // put failed jobs back in the queue first
   ExtractOptions extract;       // OCR languages and data (from the configuration)
+  bool update_index = true;     // bring the search index up to date at the end
 };
 
 struct IngestReport {
@@ -36,6 +37,7 @@ struct IngestReport {
   int processed = 0;  // contents whose stages all finished in this run
   int failed = 0;     // files or stages that failed in this run
   bool interrupted = false;
+  std::int64_t indexed = 0;  // contents (re)indexed for search at the end
 };
 
 // Receives progress from the workers (from several threads; implementations synchronise).

@@ -1,0 +1,172 @@
+// repere reindex: rebuilds the search index from the catalog, swapped in atomically.
+// repere search: searches the library and prints contents with their moments.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+#include "commands.h"
+#include "repere/catalog/database.h"
+#include "repere/core/data_dir.h"
+#include "repere/core/files.h"
+#include "repere/index/library.h"
+#include "repere/search/eval.h"
+#include "repere/search/search.h"
+
+namespace repere::app {
+namespace {
+
+std::atomic<bool> g_reindex_stop{false};  // set by SIGINT/SIGTERM
+extern "C" void on_reindex_signal(int) { g_reindex_stop = true; }
+
+// "12:34" or "1:02:03".
+std::string clock_time(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  char out[32];
+  if (s >= 3600) {
+    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  } else {
+    std::snprintf(out, sizeof out, "%02lld:%02lld", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  }
+  return out;
+}
+
+// A snippet for the terminal: <mark> becomes [ ], entities are decoded.
+std::string terminal_snippet(std::string s) {
+  static const std::vector<std::pair<std::string, std::string>> kReplace = {
+      {"<mark>", "["}, {"</mark>", "]"}, {"&lt;", "<"},
+      {"&gt;", ">"},   {"&quot;", "\""}, {"&amp;", "&"}};
+  for (const auto& [from, to] : kReplace) {
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+      s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+void print_human(const search::SearchResponse& r, std::ostream& out) {
+  if (!r.suggestion.empty()) out << "Vouliez-vous dire : " << r.suggestion << " ?\n";
+  if (r.degraded) out << "(" << r.degraded_reason << ")\n";
+  out << r.total << (r.total == 1 ? " content" : " contents") << " for « " << r.query << " »\n";
+  for (const search::Hit& h : r.hits) {
+    out << "\n" << h.title << "  [" << h.kind;
+    if (h.duration_ms) out << ", " << clock_time(*h.duration_ms);
+    out << "]  #" << h.content_id << "\n";
+    for (const search::Moment& m : h.moments) {
+      if (m.start_ms && m.end_ms) {
+        out << "  " << clock_time(*m.start_ms) << "–" << clock_time(*m.end_ms) << "  ";
+      } else if (m.page) {
+        out << "  p. " << *m.page << "  ";
+      } else {
+        out << "  ";
+      }
+      out << terminal_snippet(m.snippet) << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+int run_reindex(const ReindexOptions& options, Io io) {
+  const DataDir dir{options.common.data_dir};
+  auto db = catalog::Database::open(dir.catalog());
+  if (!db.is_ok()) {
+    io.err << "repere reindex: " << db.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto lock = FileLock::acquire(dir.root / "ingest.lock",
+                                "`repere ingest` or another `repere reindex` is running on this "
+                                "data folder; wait for it to finish");
+  if (!lock.is_ok()) {
+    io.err << "repere reindex: " << lock.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::signal(SIGINT, on_reindex_signal);
+  std::signal(SIGTERM, on_reindex_signal);
+  const auto start = std::chrono::steady_clock::now();
+  const auto report = index::reindex(
+      **db, dir.root / "index",
+      [&](std::int64_t done, std::int64_t total) {
+        io.err << "reindex: " << done << "/" << total << " passages\n";
+      },
+      g_reindex_stop);
+  if (!report.is_ok()) {
+    io.err << "repere reindex: " << report.status().message() << "\n";
+    return g_reindex_stop ? kExitInterrupted : kExitFailure;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "Index generation %d: %lld passages of %lld contents in %.1f s\n",
+                report->generation, static_cast<long long>(report->passages),
+                static_cast<long long>(report->contents), seconds);
+  io.out << line;
+  return kExitOk;
+}
+
+int run_search(const SearchCommandOptions& options, Io io) {
+  auto searcher = search::Searcher::open(DataDir{options.common.data_dir});
+  if (!searcher.is_ok()) {
+    io.err << "repere search: " << searcher.status().message() << "\n";
+    return kExitFailure;
+  }
+  const auto response = (*searcher)->search(options.request);
+  if (!response.is_ok()) {
+    io.err << "repere search: " << response.status().message() << "\n";
+    return response.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (options.json) {
+    io.out << search::to_json(*response) << "\n";
+  } else {
+    print_human(*response, io.out);
+  }
+  return kExitOk;
+}
+
+}  // namespace repere::app
+
+namespace repere::app {
+
+int run_eval(const EvalCommandOptions& options, Io io) {
+  std::string work = (std::filesystem::temp_directory_path() / "repere-eval-XXXXXX").string();
+  if (::mkdtemp(work.data()) == nullptr) {
+    io.err << "repere eval: cannot create a temporary folder\n";
+    return kExitFailure;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto report =
+      search::evaluate({.dataset = options.dataset, .work = work, .language = options.language});
+  std::error_code ec;
+  std::filesystem::remove_all(work, ec);
+  if (!report.is_ok()) {
+    io.err << "repere eval: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (options.json) {
+    io.out << search::to_json(*report) << "\n";
+    return kExitOk;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[200];
+  std::snprintf(line, sizeof line, "%lld documents, %lld queries, language %s (%.1f s)\n",
+                static_cast<long long>(report->docs), static_cast<long long>(report->queries),
+                report->language.c_str(), seconds);
+  io.out << line;
+  std::snprintf(line, sizeof line, "%-8s %8s %8s %9s %10s\n", "mode", "nDCG@10", "MRR@10",
+                "Recall@10", "Recall@100");
+  io.out << line;
+  for (const auto& [mode, s] : report->modes) {
+    std::snprintf(line, sizeof line, "%-8s %8.4f %8.4f %9.4f %10.4f\n", mode.c_str(), s.ndcg10,
+                  s.mrr10, s.recall10, s.recall100);
+    io.out << line;
+  }
+  return kExitOk;
+}
+
+}  // namespace repere::app

@@ -1,0 +1,129 @@
+// The lexical index (Xapian): one document per passage, with its content's title and
+// description, stemmed by the passage's language after the same folding as the core text
+// utilities (accents, case, ligatures, French elisions), and boolean filter terms.
+// Thread safety: a LexicalIndex is used by one thread at a time (Xapian databases are not
+// shared between threads); open one per thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repere/core/result.h"
+
+namespace repere::index {
+
+using Id = std::int64_t;
+
+// What the index holds for one passage.
+struct PassageDoc {
+  Id passage_id = 0;
+  Id content_id = 0;
+  std::string text;
+  std::string language;  // "fr", "en": chooses the stemmer; others are indexed unstemmed
+  std::string title;     // of the content, searchable with titre:/title:
+  std::string description;
+  // Filters, matched exactly (after folding).
+  std::string kind;  // "video", "document", ...
+  std::string collection;
+  std::string licence;
+  std::string subject;
+  std::string level;
+};
+
+struct Filters {
+  std::vector<std::string> kinds;
+  std::vector<std::string> collections;
+  std::vector<std::string> languages;
+  std::vector<std::string> licences;
+  std::vector<std::string> subjects;
+  std::vector<std::string> levels;
+  std::vector<Id> contents;
+  bool empty() const {
+    return kinds.empty() && collections.empty() && languages.empty() && licences.empty() &&
+           subjects.empty() && levels.empty() && contents.empty();
+  }
+};
+
+struct LexicalHit {
+  Id passage_id = 0;
+  Id content_id = 0;
+  double score = 0;
+  std::vector<std::string> matched_terms;  // the query's terms found in this passage
+};
+
+struct LexicalResult {
+  std::vector<LexicalHit> hits;  // best first
+  std::int64_t estimated_total = 0;
+  std::string suggestion;                // a corrected query when some words are unknown, else ""
+  std::vector<std::string> query_terms;  // the terms the query looked for (stems and words)
+};
+
+// Builds a new index in `folder` (which must not exist). Errors: io_error naming the folder.
+class LexicalWriter {
+ public:
+  static Result<std::unique_ptr<LexicalWriter>> create(const std::filesystem::path& folder);
+  // Opens an existing index to add, replace and remove passages.
+  static Result<std::unique_ptr<LexicalWriter>> open(const std::filesystem::path& folder);
+  ~LexicalWriter();
+  LexicalWriter(const LexicalWriter&) = delete;
+  LexicalWriter& operator=(const LexicalWriter&) = delete;
+
+  // Adds or replaces the passage with this passage_id.
+  Status put(const PassageDoc& doc);
+  // Removes every passage of a content, and its signature.
+  Status remove_content(Id content_id);
+  // A short text that says which version of a content's passages is indexed, so that an
+  // update re-indexes only the contents whose passages changed.
+  Status set_signature(Id content_id, const std::string& signature);
+  Result<std::map<Id, std::string>> signatures();
+  // Makes the changes durable. Nothing is visible to readers before.
+  Status commit();
+
+ private:
+  struct Impl;
+  explicit LexicalWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class LexicalIndex {
+ public:
+  static Result<std::unique_ptr<LexicalIndex>> open(const std::filesystem::path& folder);
+  ~LexicalIndex();
+  LexicalIndex(const LexicalIndex&) = delete;
+  LexicalIndex& operator=(const LexicalIndex&) = delete;
+
+  // Passages matching `query`, best first. The query language: words (any of them may match,
+  // more matches rank higher), "a phrase", -excluded, titre:word / title:word.
+  // Any text is accepted: what Xapian's parser refuses is searched again as plain words.
+  // `language` picks the stemmer for the query ("fr" by default).
+  Result<LexicalResult> search(const std::string& query, const Filters& filters,
+                               std::int64_t offset, std::int64_t limit,
+                               const std::string& language = "fr");
+  std::int64_t size() const;
+
+ private:
+  struct Impl;
+  explicit LexicalIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The text given to Xapian for indexing or querying: folded, elided articles removed ("l'ADN"
+// -> "  adn"), control characters blanked, query syntax (quotes, leading '-', field prefixes)
+// kept.
+std::string prepare_for_xapian(std::string_view text);
+
+}  // namespace repere::index
+
+namespace repere::index {
+
+// A snippet of `text` of about `max_bytes` around the words of `query_words` (compared after
+// folding and stemming in `language`), HTML-escaped, the matches wrapped in <mark></mark>.
+std::string highlight(std::string_view text, const std::string& language,
+                      const std::vector<std::string>& query_words, std::size_t max_bytes = 240);
+
+}  // namespace repere::index

@@ -1,0 +1,400 @@
+#include "repere/index/lexical.h"
+
+#include <xapian.h>
+
+#include <map>
+#include <set>
+
+#include "repere/core/text.h"
+
+namespace repere::index {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Term prefixes, after Xapian's conventions (Q for the unique id, S for the title).
+constexpr const char* kIdPrefix = "Q";
+constexpr const char* kTitlePrefix = "S";
+constexpr const char* kDescriptionPrefix = "XD";
+constexpr const char* kContentPrefix = "XT";
+constexpr const char* kKindPrefix = "XK";
+constexpr const char* kCollectionPrefix = "XC";
+constexpr const char* kLanguagePrefix = "XL";
+constexpr const char* kLicencePrefix = "XI";
+constexpr const char* kSubjectPrefix = "XS";
+constexpr const char* kLevelPrefix = "XV";
+constexpr Xapian::valueno kContentSlot = 0;
+constexpr const char* kSignatureKey = "sig:";
+
+// Function words that say nothing of what is searched (already folded): dropped from queries
+// of words, kept inside "phrases", never highlighted.
+const Xapian::SimpleStopper& stopper() {
+  static const Xapian::SimpleStopper* const kStopper = [] {
+    static const char* const kWords[] = {
+        // French
+        "a", "au", "aux", "avec", "ce", "ces", "comment", "dans", "de", "des", "du", "elle", "en",
+        "est", "et", "il", "ils", "la", "le", "les", "leur", "leurs", "mais", "ou", "par", "pas",
+        "pour", "qu", "que", "qui", "quoi", "se", "ses", "son", "sa", "sont", "sur", "un", "une",
+        "y", "c", "d", "j", "l", "m", "n", "s", "t",
+        // English
+        "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "in", "is", "it", "of",
+        "on", "or", "that", "the", "this", "to", "was", "what", "which", "with"};
+    auto* s = new Xapian::SimpleStopper;  // immutable once built; lives as long as the program
+    for (const char* w : kWords) s->add(w);
+    return s;
+  }();
+  return *kStopper;
+}
+
+Xapian::Stem stemmer_for(const std::string& language) {
+  const std::string l = language.substr(0, 2);
+  if (l == "fr") return Xapian::Stem("french");
+  if (l == "en") return Xapian::Stem("english");
+  return Xapian::Stem();
+}
+
+std::string filter_term(const char* prefix, const std::string& value) {
+  return prefix + text::fold(value);
+}
+
+Status xapian_error(const std::string& what, const Xapian::Error& e) {
+  return Status::io_error(what + ": " + e.get_type() + ": " + e.get_msg());
+}
+
+// OR of the values of one filter field; the fields are then ANDed.
+void add_filter(std::vector<Xapian::Query>& out, const char* prefix,
+                const std::vector<std::string>& values) {
+  if (values.empty()) return;
+  std::vector<Xapian::Query> terms;
+  for (const std::string& v : values) terms.emplace_back(filter_term(prefix, v));
+  out.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+Xapian::Query filter_query(const Filters& f) {
+  std::vector<Xapian::Query> parts;
+  add_filter(parts, kKindPrefix, f.kinds);
+  add_filter(parts, kCollectionPrefix, f.collections);
+  add_filter(parts, kLanguagePrefix, f.languages);
+  add_filter(parts, kLicencePrefix, f.licences);
+  add_filter(parts, kSubjectPrefix, f.subjects);
+  add_filter(parts, kLevelPrefix, f.levels);
+  if (!f.contents.empty()) {
+    std::vector<Xapian::Query> ids;
+    for (Id id : f.contents) ids.emplace_back(kContentPrefix + std::to_string(id));
+    parts.emplace_back(Xapian::Query::OP_OR, ids.begin(), ids.end());
+  }
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+// Query text with the characters Xapian's parser gives meaning to turned into spaces.
+std::string plain_words(const std::string& q) {
+  std::string out = q;
+  for (char& c : out) {
+    if (c == '"' || c == '(' || c == ')' || c == ':' || c == '-' || c == '+' || c == '*') c = ' ';
+  }
+  return out;
+}
+
+// Xapian's correction, unless it only rewrites numbers (« 300 000 » is not a misspelling).
+std::string useful_suggestion(const std::string& asked, const std::string& corrected) {
+  if (corrected.empty()) return "";
+  const auto a = text::search_terms(asked);
+  const auto c = text::search_terms(corrected);
+  if (a.size() != c.size()) return corrected;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const bool digits = a[i].find_first_of("0123456789") != std::string::npos;
+    if (a[i] != c[i] && !digits) return corrected;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string prepare_for_xapian(std::string_view raw) {
+  std::string s = text::fold(text::sanitize_utf8(raw));
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // control characters
+  }
+  for (const text::Token& t : text::tokenize(s)) {
+    // « l'ADN » is searched as « ADN »: the elided article is not a word of its own.
+    if (t.kind == text::TokenKind::kElision) {
+      for (std::size_t i = t.begin; i < t.end; ++i) s[i] = ' ';
+    }
+  }
+  return s;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Writer
+
+struct LexicalWriter::Impl {
+  Xapian::WritableDatabase db;
+  Xapian::TermGenerator generator;
+};
+
+LexicalWriter::LexicalWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LexicalWriter::~LexicalWriter() = default;
+
+Result<std::unique_ptr<LexicalWriter>> LexicalWriter::create(const fs::path& folder) {
+  std::error_code ec;
+  if (fs::exists(folder, ec)) return Status::already_exists(folder.string() + " already exists");
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->db = Xapian::WritableDatabase(folder.string(), Xapian::DB_CREATE);
+    impl->generator.set_database(impl->db);
+    impl->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    impl->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    return std::unique_ptr<LexicalWriter>(new LexicalWriter(std::move(impl)));
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot create the lexical index " + folder.string(), e);
+  }
+}
+
+Result<std::unique_ptr<LexicalWriter>> LexicalWriter::open(const fs::path& folder) {
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->db = Xapian::WritableDatabase(folder.string(), Xapian::DB_OPEN);
+    impl->generator.set_database(impl->db);
+    impl->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    impl->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    return std::unique_ptr<LexicalWriter>(new LexicalWriter(std::move(impl)));
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot open the lexical index " + folder.string(), e);
+  }
+}
+
+Status LexicalWriter::put(const PassageDoc& d) {
+  try {
+    Xapian::Document doc;
+    Xapian::TermGenerator& g = impl_->generator;
+    g.set_stemmer(stemmer_for(d.language));
+    g.set_document(doc);
+    g.index_text(prepare_for_xapian(d.text));
+    g.increase_termpos();
+    g.index_text(prepare_for_xapian(d.title), 1);
+    g.index_text(prepare_for_xapian(d.title), 1, kTitlePrefix);
+    g.increase_termpos();
+    g.index_text(prepare_for_xapian(d.description), 1, kDescriptionPrefix);
+    const std::string id_term = kIdPrefix + std::to_string(d.passage_id);
+    doc.add_boolean_term(id_term);
+    doc.add_boolean_term(kContentPrefix + std::to_string(d.content_id));
+    if (!d.kind.empty()) doc.add_boolean_term(filter_term(kKindPrefix, d.kind));
+    if (!d.collection.empty()) doc.add_boolean_term(filter_term(kCollectionPrefix, d.collection));
+    if (!d.language.empty())
+      doc.add_boolean_term(filter_term(kLanguagePrefix, d.language.substr(0, 2)));
+    if (!d.licence.empty()) doc.add_boolean_term(filter_term(kLicencePrefix, d.licence));
+    if (!d.subject.empty()) doc.add_boolean_term(filter_term(kSubjectPrefix, d.subject));
+    if (!d.level.empty()) doc.add_boolean_term(filter_term(kLevelPrefix, d.level));
+    doc.add_value(kContentSlot, std::to_string(d.content_id));
+    doc.set_data(std::to_string(d.passage_id));
+    impl_->db.replace_document(id_term, doc);
+    return Status::ok();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot index passage " + std::to_string(d.passage_id), e);
+  }
+}
+
+Status LexicalWriter::remove_content(Id content_id) {
+  try {
+    impl_->db.delete_document(kContentPrefix + std::to_string(content_id));
+    impl_->db.set_metadata(kSignatureKey + std::to_string(content_id), "");
+    return Status::ok();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot remove content " + std::to_string(content_id), e);
+  }
+}
+
+Status LexicalWriter::set_signature(Id content_id, const std::string& signature) {
+  try {
+    impl_->db.set_metadata(kSignatureKey + std::to_string(content_id), signature);
+    return Status::ok();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot record content " + std::to_string(content_id), e);
+  }
+}
+
+Result<std::map<Id, std::string>> LexicalWriter::signatures() {
+  try {
+    std::map<Id, std::string> out;
+    for (auto k = impl_->db.metadata_keys_begin(kSignatureKey);
+         k != impl_->db.metadata_keys_end(kSignatureKey); ++k) {
+      const std::string key = *k;
+      out[std::stoll(key.substr(std::string(kSignatureKey).size()))] = impl_->db.get_metadata(key);
+    }
+    return out;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot read the lexical index's contents", e);
+  }
+}
+
+Status LexicalWriter::commit() {
+  try {
+    impl_->db.commit();
+    return Status::ok();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot commit the lexical index", e);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Reader
+
+struct LexicalIndex::Impl {
+  Xapian::Database db;
+};
+
+LexicalIndex::LexicalIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LexicalIndex::~LexicalIndex() = default;
+
+Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const fs::path& folder) {
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->db = Xapian::Database(folder.string());
+    return std::unique_ptr<LexicalIndex>(new LexicalIndex(std::move(impl)));
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot open the lexical index " + folder.string(), e);
+  }
+}
+
+std::int64_t LexicalIndex::size() const {
+  return static_cast<std::int64_t>(impl_->db.get_doccount());
+}
+
+Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filters& filters,
+                                           std::int64_t offset, std::int64_t limit,
+                                           const std::string& language) {
+  LexicalResult result;
+  const std::string prepared = prepare_for_xapian(query);
+  try {
+    Xapian::QueryParser qp;
+    qp.set_database(impl_->db);
+    qp.set_stemmer(stemmer_for(language.empty() ? "fr" : language));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_OR);
+    qp.set_stopper(&stopper());
+    qp.add_prefix("titre", kTitlePrefix);
+    qp.add_prefix("title", kTitlePrefix);
+    qp.add_prefix("description", kDescriptionPrefix);
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
+                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::Query parsed;
+    try {
+      parsed = qp.parse_query(prepared, flags);
+    } catch (const Xapian::QueryParserError&) {
+      parsed = qp.parse_query(plain_words(prepared), 0);
+    }
+    result.suggestion = useful_suggestion(prepared, qp.get_corrected_query_string());
+    // Query terms, and for each stem the words of the query it came from.
+    std::map<std::string, std::string> shown;
+    for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {
+      const std::string term = *t;
+      std::string word = term;
+      auto u = qp.unstem_begin(term);
+      if (u != qp.unstem_end(term)) word = *u;
+      if (!word.empty() && std::isupper(static_cast<unsigned char>(word[0]))) continue;
+      shown[term] = word;
+      result.query_terms.push_back(word);
+    }
+    if (parsed.empty()) return result;
+    Xapian::Query q = parsed;
+    if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(q);
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                                               static_cast<Xapian::doccount>(limit));
+    result.estimated_total = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      LexicalHit hit;
+      hit.passage_id = std::stoll(doc.get_data());
+      hit.content_id = std::stoll(doc.get_value(kContentSlot));
+      hit.score = it.get_weight();
+      std::set<std::string> seen;
+      for (auto m = enquire.get_matching_terms_begin(it); m != enquire.get_matching_terms_end(it);
+           ++m) {
+        const auto found = shown.find(*m);
+        if (found != shown.end() && seen.insert(found->second).second)
+          hit.matched_terms.push_back(found->second);
+      }
+      result.hits.push_back(std::move(hit));
+    }
+    return result;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("search failed for \"" + query.substr(0, 80) + "\"", e);
+  }
+}
+
+}  // namespace repere::index
+
+namespace repere::index {
+
+namespace {
+
+void append_escaped(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
+// Moves `at` back (or forward) to the start of a UTF-8 character.
+std::size_t char_start(std::string_view s, std::size_t at) {
+  while (at > 0 && at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return std::min(at, s.size());
+}
+
+}  // namespace
+
+std::string highlight(std::string_view raw, const std::string& language,
+                      const std::vector<std::string>& query_words, std::size_t max_bytes) {
+  const std::string text = text::sanitize_utf8(raw);
+  Xapian::Stem stem = stemmer_for(language.empty() ? "fr" : language);
+  std::set<std::string> wanted;
+  for (const std::string& w : query_words) {
+    for (const std::string& t : text::search_terms(w)) wanted.insert(stem(t));
+  }
+  struct Span {
+    std::size_t begin, end;
+  };
+  std::vector<Span> marks;
+  for (const text::Token& t : text::tokenize(text)) {
+    if (t.kind == text::TokenKind::kElision) continue;
+    const std::string folded = text::fold(t.text);
+    if (stopper()(folded)) continue;
+    if (wanted.count(stem(folded))) marks.push_back({t.begin, t.end});
+  }
+  // The window: starts a little before the first match, or at the start.
+  std::size_t from = 0;
+  if (!marks.empty() && marks.front().begin > max_bytes / 4) {
+    from = char_start(text, marks.front().begin - max_bytes / 4);
+    const auto space = text.find(' ', from);
+    if (space != std::string::npos && space < marks.front().begin) from = space + 1;
+  }
+  std::size_t to = text.size();
+  if (to - from > max_bytes) {
+    to = char_start(text, from + max_bytes);
+    const auto space = text.rfind(' ', to);
+    if (space != std::string::npos && space > from) to = space;
+  }
+  std::string out = from > 0 ? "… " : "";
+  std::size_t at = from;
+  for (const Span& m : marks) {
+    if (m.begin < from || m.end > to) continue;
+    append_escaped(out, std::string_view(text).substr(at, m.begin - at));
+    out += "<mark>";
+    append_escaped(out, std::string_view(text).substr(m.begin, m.end - m.begin));
+    out += "</mark>";
+    at = m.end;
+  }
+  append_escaped(out, std::string_view(text).substr(at, to - at));
+  if (to < text.size()) out += " …";
+  return out;
+}
+
+}  // namespace repere::index

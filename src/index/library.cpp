@@ -1,0 +1,215 @@
+#include "repere/index/library.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "repere/core/files.h"
+#include "repere/index/lexical.h"
+
+namespace repere::index {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string generation_name(int n) {
+  char name[32];
+  std::snprintf(name, sizeof name, "gen-%06d", n);
+  return name;
+}
+
+// The number of a "gen-000007" folder name, or -1.
+int generation_number(const std::string& name) {
+  if (name.size() != 10 || name.rfind("gen-", 0) != 0) return -1;
+  for (std::size_t i = 4; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return -1;
+  }
+  return std::stoi(name.substr(4));
+}
+
+constexpr const char* kPassagesSql = R"sql(
+SELECT p.id, p.content_id, p.text, p.language, c.title, c.description, c.kind,
+       coalesce(col.name, ''), c.licence,
+       coalesce(json_extract(c.metadata, '$.subject'), ''),
+       coalesce(json_extract(c.metadata, '$.level'), '')
+FROM passage p JOIN content c ON c.id = p.content_id
+LEFT JOIN collection col ON col.id = c.collection_id
+WHERE p.content_id = ?1
+ORDER BY p.id)sql";
+
+// Per content: what its indexed form depends on. Passages get new ids whenever they are
+// replaced, so their count and id range change with them; the rest is the content's fields.
+constexpr const char* kSignaturesSql = R"sql(
+SELECT c.id, count(p.id) || '/' || min(p.id) || '/' || max(p.id) || '/' ||
+       c.title || '/' || c.description || '/' || c.kind || '/' || c.licence || '/' ||
+       coalesce(c.collection_id, '') || '/' || c.metadata
+FROM content c JOIN passage p ON p.content_id = c.id
+WHERE c.status != 'retired'
+GROUP BY c.id ORDER BY c.id)sql";
+
+// FNV-1a: a short, stable digest of a signature text.
+std::string digest(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char out[20];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+Result<std::vector<std::pair<Id, std::string>>> catalog_signatures(catalog::Database& db) {
+  std::vector<std::pair<Id, std::string>> out;
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare(kSignaturesSql));
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.emplace_back(stmt.int64(0), digest(stmt.text(1)));
+  }
+  return out;
+}
+
+// Indexes every passage of one content; returns how many.
+Result<std::int64_t> index_content(catalog::Database& db, LexicalWriter& writer, Id content_id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare(kPassagesSql));
+  stmt.bind(1, content_id);
+  std::int64_t n = 0;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    PassageDoc d{.passage_id = stmt.int64(0),
+                 .content_id = stmt.int64(1),
+                 .text = stmt.text(2),
+                 .language = stmt.text(3),
+                 .title = stmt.text(4),
+                 .description = stmt.text(5),
+                 .kind = stmt.text(6),
+                 .collection = stmt.text(7),
+                 .licence = stmt.text(8),
+                 .subject = stmt.text(9),
+                 .level = stmt.text(10)};
+    REPERE_RETURN_IF_ERROR(writer.put(d));
+    ++n;
+  }
+  return n;
+}
+
+Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexProgress& progress,
+                     const std::atomic<bool>& stop, ReindexReport& report) {
+  REPERE_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT count(*) FROM passage"));
+  REPERE_ASSIGN_OR_RETURN(const bool has_row, count.step());
+  const std::int64_t total = has_row ? count.int64(0) : 0;
+  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(folder));
+  REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
+  std::int64_t last_report = 0;
+  for (const auto& [id, signature] : contents) {
+    if (stop) return Status::unavailable("reindex interrupted; the previous index still serves");
+    REPERE_ASSIGN_OR_RETURN(const std::int64_t n, index_content(db, *writer, id));
+    REPERE_RETURN_IF_ERROR(writer->set_signature(id, signature));
+    report.passages += n;
+    ++report.contents;
+    if (progress && report.passages - last_report >= 1000) {
+      progress(report.passages, total);
+      last_report = report.passages;
+    }
+  }
+  REPERE_RETURN_IF_ERROR(writer->commit());
+  if (progress) progress(report.passages, total);
+  return Status::ok();
+}
+
+// Removes unfinished builds and every generation older than `keep_from`.
+void clean_up(const fs::path& index_dir, int keep_from) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool building = name.size() > 9 && name.ends_with(".building");
+    const int n = generation_number(name);
+    if (building || (n >= 0 && n < keep_from)) fs::remove_all(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+Result<std::optional<Generation>> current_generation(const fs::path& index_dir) {
+  std::error_code ec;
+  const fs::path current = index_dir / "CURRENT";
+  if (!fs::exists(current, ec)) return std::optional<Generation>();
+  REPERE_ASSIGN_OR_RETURN(std::string name, read_file(current));
+  while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+  const int n = generation_number(name);
+  if (n < 0 || !fs::is_directory(index_dir / name, ec)) {
+    return Status::corruption(current.string() + " names '" + name +
+                              "', which is not there: run `repere reindex`");
+  }
+  return std::optional<Generation>(Generation{n, index_dir / name});
+}
+
+Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_dir) {
+  REPERE_ASSIGN_OR_RETURN(const auto current, current_generation(index_dir));
+  UpdateReport report;
+  if (!current) {
+    std::atomic<bool> stop{false};
+    REPERE_ASSIGN_OR_RETURN(const ReindexReport full, reindex(db, index_dir, nullptr, stop));
+    report.generation = full.generation;
+    report.contents_indexed = full.contents;
+    report.passages = full.passages;
+    return report;
+  }
+  report.generation = current->number;
+  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::open(current->lexical()));
+  REPERE_ASSIGN_OR_RETURN(auto indexed, writer->signatures());
+  REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
+  for (const auto& [id, signature] : contents) {
+    const auto found = indexed.find(id);
+    const bool same = found != indexed.end() && found->second == signature;
+    if (found != indexed.end()) indexed.erase(found);
+    if (same) continue;
+    REPERE_RETURN_IF_ERROR(writer->remove_content(id));
+    REPERE_ASSIGN_OR_RETURN(const std::int64_t n, index_content(db, *writer, id));
+    REPERE_RETURN_IF_ERROR(writer->set_signature(id, signature));
+    report.passages += n;
+    ++report.contents_indexed;
+  }
+  for (const auto& [id, signature] : indexed) {  // gone from the catalog, or retired
+    if (signature.empty()) continue;
+    REPERE_RETURN_IF_ERROR(writer->remove_content(id));
+    ++report.contents_removed;
+  }
+  REPERE_RETURN_IF_ERROR(writer->commit());
+  return report;
+}
+
+Result<ReindexReport> reindex(catalog::Database& db, const fs::path& index_dir,
+                              const IndexProgress& progress, const std::atomic<bool>& stop) {
+  std::error_code ec;
+  fs::create_directories(index_dir, ec);
+  if (ec) return Status::io_error("cannot create " + index_dir.string() + ": " + ec.message());
+  REPERE_ASSIGN_OR_RETURN(const auto current, current_generation(index_dir));
+  const int previous = current ? current->number : 0;
+  // Beyond any generation folder already there, even one CURRENT no longer names.
+  int next = previous + 1;
+  for (const auto& entry : fs::directory_iterator(index_dir, ec))
+    next = std::max(next, generation_number(entry.path().filename().string()) + 1);
+  clean_up(index_dir, previous);
+  const fs::path building = index_dir / (generation_name(next) + ".building");
+  fs::create_directories(building, ec);
+  if (ec) return Status::io_error("cannot create " + building.string() + ": " + ec.message());
+  ReindexReport report;
+  report.generation = next;
+  const Status built = build_lexical(db, building / "lexical", progress, stop, report);
+  if (!built.is_ok()) {
+    fs::remove_all(building, ec);
+    return built;
+  }
+  const fs::path done = index_dir / generation_name(next);
+  fs::rename(building, done, ec);
+  if (ec) return Status::io_error("cannot rename " + building.string() + ": " + ec.message());
+  REPERE_RETURN_IF_ERROR(write_file_atomic(index_dir / "CURRENT", generation_name(next) + "\n"));
+  clean_up(index_dir, previous);  // keeps the previous generation for readers still on it
+  return report;
+}
+
+}  // namespace repere::index

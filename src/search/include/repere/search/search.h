@@ -1,0 +1,83 @@
+// Hybrid search over a library: a request in, contents with their best moments out.
+// Thread safety: a Searcher is used by one thread at a time; open one per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repere/core/data_dir.h"
+#include "repere/core/result.h"
+#include "repere/index/lexical.h"
+
+namespace repere::search {
+
+struct SearchRequest {
+  std::string query;
+  double semantic_ratio = 0.5;  // 0: words only; 1: meaning only
+  index::Filters filters;
+  std::int64_t limit = 10;  // contents per page
+  std::int64_t offset = 0;
+  bool group_by_content = true;
+  int moments_per_content = 3;
+  std::string language = "fr";  // of the query: picks the stemmer
+};
+
+struct Moment {
+  std::int64_t passage_id = 0;
+  std::optional<std::int64_t> start_ms;
+  std::optional<std::int64_t> end_ms;
+  std::optional<std::int64_t> page;
+  std::string snippet;  // HTML-escaped, matches in <mark></mark>
+};
+
+struct Explain {
+  std::optional<int> lexical_rank;  // 1-based rank of the best passage on each side
+  std::optional<int> vector_rank;
+  std::vector<std::string> matched_terms;
+};
+
+struct Hit {
+  std::int64_t content_id = 0;
+  std::string title;
+  std::string kind;
+  std::optional<std::int64_t> duration_ms;
+  double score = 0;
+  std::vector<Moment> moments;
+  Explain explain;
+};
+
+struct SearchResponse {
+  std::string query;
+  std::int64_t total = 0;  // contents that match (estimated for very common words)
+  bool degraded = false;   // the meaning side was wanted but is not available
+  std::string degraded_reason;
+  std::string suggestion;  // « Vouliez-vous dire … », "" when none
+  std::vector<Hit> hits;
+};
+
+class Searcher {
+ public:
+  // Opens the live index generation and the catalog of `dir`. Errors: not_found when nothing
+  // was indexed yet (run `repere reindex`).
+  static Result<std::unique_ptr<Searcher>> open(const DataDir& dir);
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Errors: invalid_argument for a request out of range (limit, ratio).
+  Result<SearchResponse> search(const SearchRequest& request);
+  int generation() const;
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The JSON of a response, as `repere search --json` prints it and the web API serves it.
+std::string to_json(const SearchResponse& response);
+
+}  // namespace repere::search

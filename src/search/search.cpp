@@ -1,0 +1,203 @@
+#include "repere/search/search.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "repere/catalog/database.h"
+#include "repere/index/library.h"
+
+namespace repere::search {
+
+namespace {
+
+constexpr double kRrfK = 60;  // reciprocal-rank fusion constant
+
+struct Candidate {
+  std::int64_t passage_id = 0;
+  std::int64_t content_id = 0;
+  double score = 0;
+  std::optional<int> lexical_rank;
+  std::optional<int> vector_rank;
+  std::vector<std::string> matched_terms;
+};
+
+// Weighted reciprocal-rank fusion of the two ranked lists (either may be empty).
+std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, double semantic_ratio) {
+  std::vector<Candidate> out;
+  const double w_lexical = 1.0 - semantic_ratio;
+  for (std::size_t i = 0; i < lexical.size(); ++i) {
+    const auto& h = lexical[i];
+    const int rank = static_cast<int>(i) + 1;
+    out.push_back({.passage_id = h.passage_id,
+                   .content_id = h.content_id,
+                   .score = (w_lexical > 0 ? w_lexical : 1.0) / (kRrfK + rank),
+                   .lexical_rank = rank,
+                   .vector_rank = std::nullopt,
+                   .matched_terms = h.matched_terms});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  return out;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  std::unique_ptr<catalog::Database> db;
+  std::unique_ptr<index::LexicalIndex> lexical;
+  int generation = 0;
+
+  Status fill_moment(const Candidate& c, const std::vector<std::string>& words, Moment& m) {
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db->prepare("SELECT start_ms, end_ms, page, text, language "
+                                                   "FROM passage WHERE id = ?1"));
+    stmt.bind(1, c.passage_id);
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return Status::not_found("passage " + std::to_string(c.passage_id));
+    m.passage_id = c.passage_id;
+    m.start_ms = stmt.optional_int64(0);
+    m.end_ms = stmt.optional_int64(1);
+    m.page = stmt.optional_int64(2);
+    m.snippet = index::highlight(stmt.text(3), stmt.text(4), words);
+    return Status::ok();
+  }
+
+  Status fill_content(Hit& h) {
+    REPERE_ASSIGN_OR_RETURN(
+        auto stmt, db->prepare("SELECT title, kind, duration_ms FROM content WHERE id = ?1"));
+    stmt.bind(1, h.content_id);
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return Status::not_found("content " + std::to_string(h.content_id));
+    h.title = stmt.text(0);
+    h.kind = stmt.text(1);
+    h.duration_ms = stmt.optional_int64(2);
+    return Status::ok();
+  }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir) {
+  REPERE_ASSIGN_OR_RETURN(const auto generation, index::current_generation(dir.root / "index"));
+  if (!generation) {
+    return Status::not_found("the library " + dir.root.string() +
+                             " has no search index yet: run `repere reindex`");
+  }
+  auto impl = std::make_unique<Impl>();
+  REPERE_ASSIGN_OR_RETURN(impl->db, catalog::Database::open(dir.catalog(), {.read_only = true}));
+  REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
+  impl->generation = generation->number;
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+int Searcher::generation() const { return impl_->generation; }
+
+Result<SearchResponse> Searcher::search(const SearchRequest& r) {
+  if (r.limit < 1 || r.limit > 100) return Status::invalid_argument("limit must be 1 to 100");
+  if (r.offset < 0 || r.offset > 10000)
+    return Status::invalid_argument("offset must be 0 to 10000");
+  if (!(r.semantic_ratio >= 0 && r.semantic_ratio <= 1))
+    return Status::invalid_argument("semantic_ratio must be between 0 and 1");
+  if (r.moments_per_content < 1 || r.moments_per_content > 20)
+    return Status::invalid_argument("moments_per_content must be 1 to 20");
+  SearchResponse out;
+  out.query = r.query;
+  if (r.semantic_ratio > 0) {
+    out.degraded = true;
+    out.degraded_reason =
+        "search by meaning is not available in this library yet: the results "
+        "match the words";
+  }
+  // Enough passages to fill the page with contents and their moments.
+  const std::int64_t wanted = std::min<std::int64_t>(
+      1000, std::max<std::int64_t>(200, (r.offset + r.limit) * r.moments_per_content * 4));
+  REPERE_ASSIGN_OR_RETURN(const auto lexical,
+                          impl_->lexical->search(r.query, r.filters, 0, wanted, r.language));
+  out.suggestion = lexical.suggestion;
+  const auto candidates = fuse(lexical.hits, r.semantic_ratio);
+
+  // Group by content, in the order of each content's best passage.
+  std::vector<Hit> groups;
+  std::unordered_map<std::int64_t, std::size_t> where;
+  std::vector<std::vector<const Candidate*>> members;
+  for (const Candidate& c : candidates) {
+    const std::int64_t key = r.group_by_content ? c.content_id : -c.passage_id;
+    auto [it, inserted] = where.emplace(key, groups.size());
+    if (inserted) {
+      Hit h;
+      h.content_id = c.content_id;
+      h.score = c.score;
+      h.explain = {c.lexical_rank, c.vector_rank, c.matched_terms};
+      groups.push_back(std::move(h));
+      members.emplace_back();
+    }
+    auto& list = members[it->second];
+    if (static_cast<int>(list.size()) < r.moments_per_content) list.push_back(&c);
+  }
+  out.total = static_cast<std::int64_t>(groups.size());
+  if (lexical.estimated_total > static_cast<std::int64_t>(lexical.hits.size()))
+    out.total = std::max(out.total, lexical.estimated_total / std::max(1, r.moments_per_content));
+  for (std::size_t i = static_cast<std::size_t>(r.offset);
+       i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
+    Hit h = std::move(groups[i]);
+    REPERE_RETURN_IF_ERROR(impl_->fill_content(h));
+    for (const Candidate* c : members[i]) {
+      Moment m;
+      REPERE_RETURN_IF_ERROR(impl_->fill_moment(*c, lexical.query_terms, m));
+      h.moments.push_back(std::move(m));
+    }
+    // Moments of a content in the order they come in it.
+    std::stable_sort(h.moments.begin(), h.moments.end(), [](const Moment& a, const Moment& b) {
+      return std::make_pair(a.page.value_or(0), a.start_ms.value_or(0)) <
+             std::make_pair(b.page.value_or(0), b.start_ms.value_or(0));
+    });
+    out.hits.push_back(std::move(h));
+  }
+  return out;
+}
+
+namespace {
+
+nlohmann::json optional_json(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::string to_json(const SearchResponse& r) {
+  using nlohmann::json;
+  json hits = json::array();
+  for (const Hit& h : r.hits) {
+    json moments = json::array();
+    for (const Moment& m : h.moments) {
+      moments.push_back({{"passage_id", m.passage_id},
+                         {"start_ms", optional_json(m.start_ms)},
+                         {"end_ms", optional_json(m.end_ms)},
+                         {"page", optional_json(m.page)},
+                         {"snippet", m.snippet}});
+    }
+    json explain = {
+        {"lexical_rank", h.explain.lexical_rank ? json(*h.explain.lexical_rank) : json(nullptr)},
+        {"vector_rank", h.explain.vector_rank ? json(*h.explain.vector_rank) : json(nullptr)},
+        {"matched_terms", h.explain.matched_terms}};
+    hits.push_back({{"content",
+                     {{"id", h.content_id},
+                      {"title", h.title},
+                      {"kind", h.kind},
+                      {"duration_ms", optional_json(h.duration_ms)}}},
+                    {"score", h.score},
+                    {"moments", std::move(moments)},
+                    {"explain", std::move(explain)}});
+  }
+  json out = {{"query", r.query},
+              {"total", r.total},
+              {"degraded", r.degraded},
+              {"suggestion", r.suggestion.empty() ? json(nullptr) : json(r.suggestion)},
+              {"hits", std::move(hits)}};
+  if (r.degraded) out["degraded_reason"] = r.degraded_reason;
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace repere::search

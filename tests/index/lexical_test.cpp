@@ -1,0 +1,218 @@
+// The lexical index and the index generations, on real Xapian databases and catalogs.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/core/files.h"
+#include "repere/index/lexical.h"
+#include "repere/index/library.h"
+#include "support/temp_dir.h"
+
+namespace repere::index {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(PrepareForXapian, FoldsAndDropsElisions) {
+  EXPECT_EQ(prepare_for_xapian("L’ADN"), "  adn");  // ’ folds to ', then l' is dropped
+  EXPECT_EQ(prepare_for_xapian("Œuvre d'art"), "oeuvre   art");
+  EXPECT_EQ(prepare_for_xapian("aujourd'hui"), "aujourd'hui");
+  EXPECT_EQ(prepare_for_xapian("\"cycle de l'eau\" -volcan"), "\"cycle de   eau\" -volcan");
+  EXPECT_EQ(prepare_for_xapian(std::string("a\x01z")), "a z");
+}
+
+TEST(Highlight, MarksStemmedMatchesAndEscapes) {
+  EXPECT_EQ(highlight("Les <plantes> vertes & la plante.", "fr", {"plante"}),
+            "Les &lt;<mark>plantes</mark>&gt; vertes &amp; la <mark>plante</mark>.");
+  EXPECT_EQ(highlight("La photosynthèse", "fr", {"photosynthese"}),
+            "La <mark>photosynthèse</mark>");
+  const std::string longer(500, 'a');
+  const auto s = highlight(longer + " cible " + longer, "fr", {"cible"}, 100);
+  EXPECT_NE(s.find("<mark>cible</mark>"), std::string::npos);
+  EXPECT_LT(s.size(), 140u);
+}
+
+class Lexical : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto w = LexicalWriter::create(dir_ / "lex");
+    ASSERT_TRUE(w.is_ok()) << w.status().to_string();
+    ASSERT_TRUE((*w)->put({.passage_id = 1,
+                           .content_id = 10,
+                           .text = "La photosynthèse des plantes.",
+                           .language = "fr",
+                           .title = "Les plantes",
+                           .kind = "video",
+                           .subject = "SVT",
+                           .level = "5e"})
+                    .is_ok());
+    ASSERT_TRUE((*w)->put({.passage_id = 2,
+                           .content_id = 10,
+                           .text = "La chlorophylle capte la lumière.",
+                           .language = "fr",
+                           .title = "Les plantes",
+                           .kind = "video",
+                           .subject = "SVT",
+                           .level = "5e"})
+                    .is_ok());
+    ASSERT_TRUE((*w)->put({.passage_id = 3,
+                           .content_id = 20,
+                           .text = "Le théorème de Pythagore.",
+                           .language = "fr",
+                           .title = "Géométrie",
+                           .kind = "document",
+                           .subject = "Mathématiques",
+                           .level = "4e"})
+                    .is_ok());
+    ASSERT_TRUE((*w)->commit().is_ok());
+    auto r = LexicalIndex::open(dir_ / "lex");
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    index_ = std::move(*r);
+  }
+  std::vector<std::int64_t> ids(const std::string& q, const Filters& f = {}) {
+    const auto got = index_->search(q, f, 0, 10);
+    EXPECT_TRUE(got.is_ok()) << got.status().to_string();
+    std::vector<std::int64_t> out;
+    if (got.is_ok()) {
+      for (const auto& h : got->hits) out.push_back(h.passage_id);
+    }
+    return out;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<LexicalIndex> index_;
+};
+
+TEST_F(Lexical, FindsFoldedStemmedWordsAndExplains) {
+  EXPECT_EQ(ids("photosynthese"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(ids("plante"), (std::vector<std::int64_t>{1, 2}));  // text and title
+  const auto got = index_->search("chlorophylle lumieres", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 1u);
+  EXPECT_EQ(got->hits[0].content_id, 10);
+  EXPECT_EQ(got->hits[0].matched_terms, (std::vector<std::string>{"chlorophylle", "lumieres"}));
+}
+
+TEST_F(Lexical, FiltersNarrowAndCombine) {
+  EXPECT_EQ(ids("plante pythagore", {.kinds = {"document"}}), std::vector<std::int64_t>{3});
+  EXPECT_EQ(ids("plante pythagore", {.subjects = {"mathematiques"}}), std::vector<std::int64_t>{3});
+  EXPECT_TRUE(ids("plante", {.kinds = {"video"}, .levels = {"4e"}}).empty());
+  EXPECT_EQ(ids("plante pythagore", {.contents = {20}}), std::vector<std::int64_t>{3});
+}
+
+TEST_F(Lexical, SuggestsASpelling) {
+  const auto got = index_->search("photosintese", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_EQ(got->suggestion, "photosynthese");
+}
+
+TEST_F(Lexical, HostileQueriesGetAnAnswerNotACrash) {
+  for (const std::string& q :
+       {std::string(10000, 'a'), std::string("!!! ??? ... ;;; «» --- ***"),
+        std::string("\"cycle de"), std::string("((((titre:"), std::string("\x01\x02\x7f\x1b[31m"),
+        std::string("\xff\xfe\xc3"), std::string(""), std::string("-"), std::string("titre:\"\""),
+        std::string("AND OR NOT")}) {
+    const auto got = index_->search(q, {}, 0, 10);
+    EXPECT_TRUE(got.is_ok()) << q.substr(0, 20) << ": " << got.status().to_string();
+  }
+}
+
+// A catalog with `n` passages spread over contents of 100 passages.
+void fill_catalog(catalog::Database& db, int n) {
+  for (int c = 0; c < n / 100; ++c) {
+    catalog::Content content;
+    content.kind = catalog::ContentKind::kText;
+    content.title = "Contenu " + std::to_string(c);
+    content.media_path = "/x/" + std::to_string(c);
+    const auto id = catalog::ContentRepository(db).insert(content);
+    ASSERT_TRUE(id.is_ok());
+    std::vector<catalog::Passage> ps;
+    for (int p = 0; p < 100; ++p) {
+      catalog::Passage passage;
+      passage.text = "Passage " + std::to_string(p) + " du contenu " + std::to_string(c) +
+                     " sur la photosynthèse et les volcans, numéro " + std::to_string(c * 100 + p);
+      passage.language = "fr";
+      ps.push_back(passage);
+    }
+    ASSERT_TRUE(catalog::PassageRepository(db).replace_for_content(*id, ps).is_ok());
+  }
+}
+
+TEST(Generations, ReindexSwapsAtomicallyAndKeepsThePrevious) {
+  testing::TempDir dir;
+  auto db = std::move(catalog::Database::open(dir / "catalog.sqlite")).value();
+  fill_catalog(*db, 300);
+  std::atomic<bool> stop{false};
+  EXPECT_FALSE(current_generation(dir / "index")->has_value());
+  const auto first = reindex(*db, dir / "index", nullptr, stop);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  EXPECT_EQ(first->generation, 1);
+  EXPECT_EQ(first->passages, 300);
+  const auto second = reindex(*db, dir / "index", nullptr, stop);
+  ASSERT_TRUE(second.is_ok());
+  const auto third = reindex(*db, dir / "index", nullptr, stop);
+  ASSERT_TRUE(third.is_ok());
+  EXPECT_EQ((*current_generation(dir / "index"))->number, 3);
+  EXPECT_FALSE(fs::exists(dir / "index/gen-000001"));  // older than the previous: removed
+  EXPECT_TRUE(fs::exists(dir / "index/gen-000002"));   // the previous: kept for its readers
+  // A stopped reindex leaves the live generation as it was, and nothing half-built.
+  stop = true;
+  EXPECT_FALSE(reindex(*db, dir / "index", nullptr, stop).is_ok());
+  EXPECT_EQ((*current_generation(dir / "index"))->number, 3);
+  for (const auto& e : fs::directory_iterator(dir / "index"))
+    EXPECT_EQ(e.path().string().find(".building"), std::string::npos) << e.path();
+}
+
+TEST(Generations, AReindexKilledHalfWayLeavesThePreviousServing) {
+  testing::TempDir dir;
+  {
+    auto db = std::move(catalog::Database::open(dir / "catalog.sqlite")).value();
+    fill_catalog(*db, 30000);
+    std::atomic<bool> stop{false};
+    ASSERT_TRUE(reindex(*db, dir / "index", nullptr, stop).is_ok());
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    auto db = std::move(catalog::Database::open(dir / "catalog.sqlite")).value();
+    std::atomic<bool> stop{false};
+    const auto ignored = reindex(*db, dir / "index", nullptr, stop);
+    (void)ignored;
+    _exit(0);
+  }
+  // Kill it once it has started building.
+  bool building = false;
+  for (int i = 0; i < 2000 && !building; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    building = fs::exists(dir / "index/gen-000002.building/lexical");
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(building) << "the reindex finished before it could be killed";
+  ASSERT_TRUE(WIFSIGNALED(status));
+  const auto live = current_generation(dir / "index");
+  ASSERT_TRUE(live.is_ok());
+  EXPECT_EQ((*live)->number, 1);
+  auto index = LexicalIndex::open((*live)->lexical());
+  ASSERT_TRUE(index.is_ok()) << index.status().to_string();
+  EXPECT_EQ((*index)->size(), 30000);
+  const auto got = (*index)->search("numero 12345", {}, 0, 1);
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 1u);
+  // The next reindex clears the half-built folder and succeeds.
+  auto db = std::move(catalog::Database::open(dir / "catalog.sqlite")).value();
+  std::atomic<bool> stop{false};
+  const auto again = reindex(*db, dir / "index", nullptr, stop);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_FALSE(fs::exists(dir / "index/gen-000002.building"));
+}
+
+}  // namespace
+}  // namespace repere::index

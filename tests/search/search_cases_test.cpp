@@ -1,0 +1,179 @@
+// Runs the data-driven search cases of tests/search/cases/*.txt (format at the top of
+// french.txt): each file builds a small library in a real catalog, indexes it with
+// `reindex`, and runs its queries through the Searcher in each mode it lists.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/index/library.h"
+#include "repere/search/search.h"
+#include "support/temp_dir.h"
+
+namespace repere::search {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kCases = fs::path(REPERE_SOURCE_DIR) / "tests/search/cases";
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(' ');
+  const auto e = s.find_last_not_of(' ');
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split(const std::string& s, const std::string& sep) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  for (auto next = s.find(sep); next != std::string::npos; next = s.find(sep, at)) {
+    out.push_back(trim(s.substr(at, next - at)));
+    at = next + sep.size();
+  }
+  out.push_back(trim(s.substr(at)));
+  return out;
+}
+
+struct CaseFile {
+  testing::TempDir dir;
+  std::map<std::string, std::int64_t> ids;  // case id -> content id
+  std::map<std::int64_t, std::string> names;
+};
+
+void add_doc(catalog::Database& db, CaseFile& f, const std::string& head, const std::string& body,
+             const std::string& where) {
+  std::istringstream words(head);
+  std::string doc, id, kind, language;
+  words >> doc >> id >> kind >> language;
+  catalog::Content c;
+  ASSERT_TRUE(catalog::parse_content_kind(kind).is_ok()) << where;
+  c.kind = *catalog::parse_content_kind(kind);
+  c.language = language;
+  c.title = id;
+  c.media_path = "/case/" + id;
+  const auto content = catalog::ContentRepository(db).insert(c);
+  ASSERT_TRUE(content.is_ok()) << where << content.status().to_string();
+  std::vector<catalog::Passage> passages;
+  const bool timed = kind == "video" || kind == "audio";
+  const auto texts = split(body, "||");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    catalog::Passage p;
+    p.text = texts[i];
+    p.language = language;
+    if (timed) {
+      p.start_ms = static_cast<std::int64_t>(i) * 30000;
+      p.end_ms = p.start_ms.value() + 30000;
+    } else if (kind == "document") {
+      p.page = static_cast<int>(i) + 1;
+    }
+    passages.push_back(p);
+  }
+  ASSERT_TRUE(catalog::PassageRepository(db).replace_for_content(*content, passages).is_ok());
+  f.ids[id] = *content;
+  f.names[*content] = id;
+}
+
+void set_title(catalog::Database& db, CaseFile& f, const std::string& id,
+               const std::string& title) {
+  auto c = catalog::ContentRepository(db).get(f.ids.at(id));
+  ASSERT_TRUE(c.is_ok());
+  c->title = title;
+  ASSERT_TRUE(catalog::ContentRepository(db).update(*c).is_ok());
+}
+
+void add_filter(index::Filters& f, const std::string& field, const std::string& value) {
+  if (field == "kind") f.kinds.push_back(value);
+  if (field == "language") f.languages.push_back(value);
+  if (field == "subject") f.subjects.push_back(value);
+  if (field == "level") f.levels.push_back(value);
+  if (field == "collection") f.collections.push_back(value);
+}
+
+void run_case_file(const fs::path& path) {
+  CaseFile f;
+  const DataDir data{f.dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  std::ifstream in(path);
+  struct Query {
+    std::string where, modes, text;
+    index::Filters filters;
+    std::vector<std::string> expect;
+    bool none = false;
+  };
+  std::vector<Query> todo;
+  index::Filters pending;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const std::string where = path.filename().string() + ":" + std::to_string(number);
+    if (line.empty() || line[0] == '#') continue;
+    const auto bar = line.find(" | ");
+    const std::string head = line.substr(0, bar);
+    const std::string body = bar == std::string::npos ? "" : line.substr(bar + 3);
+    if (head.rfind("doc ", 0) == 0) {
+      add_doc(*db, f, head, body, where);
+    } else if (head.rfind("title ", 0) == 0) {
+      set_title(*db, f, trim(head.substr(6)), body);
+    } else if (head.rfind("filter ", 0) == 0) {
+      std::istringstream w(head);
+      std::string word, field, value;
+      w >> word >> field >> value;
+      add_filter(pending, field, value);
+    } else if (head.rfind("query", 0) == 0) {
+      todo.push_back({where, trim(head.substr(5)), body, pending, {}, false});
+      pending = {};
+    } else if (head == "expect-none") {
+      ASSERT_FALSE(todo.empty()) << where;
+      todo.back().none = true;
+    } else if (head.rfind("expect ", 0) == 0) {
+      ASSERT_FALSE(todo.empty()) << where;
+      std::istringstream w(head.substr(7));
+      for (std::string id; w >> id;) todo.back().expect.push_back(id);
+    } else {
+      FAIL() << where << ": cannot read '" << line << "'";
+    }
+  }
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(index::reindex(*db, data.root / "index", nullptr, stop).is_ok());
+  auto searcher = Searcher::open(data);
+  ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
+  for (const Query& q : todo) {
+    const std::string modes = q.modes.empty() ? "lexical" : q.modes;
+    std::istringstream mw(modes);
+    for (std::string mode; mw >> mode;) {
+      SCOPED_TRACE(q.where + " [" + mode + "] " + q.text);
+      SearchRequest r;
+      r.query = q.text;
+      r.filters = q.filters;
+      r.semantic_ratio = mode == "lexical" ? 0.0 : mode == "vector" ? 1.0 : 0.5;
+      const auto got = (*searcher)->search(r);
+      ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+      std::vector<std::string> names;
+      for (const Hit& h : got->hits) names.push_back(f.names[h.content_id]);
+      if (q.none) {
+        EXPECT_TRUE(names.empty()) << "got " << (names.empty() ? "" : names[0]);
+        continue;
+      }
+      ASSERT_GE(names.size(), q.expect.size());
+      for (std::size_t i = 0; i < q.expect.size(); ++i) EXPECT_EQ(names[i], q.expect[i]);
+    }
+  }
+}
+
+TEST(SearchCases, EveryCaseFilePasses) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kCases)) {
+    if (entry.path().extension() != ".txt") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    run_case_file(entry.path());
+    ++files;
+  }
+  EXPECT_GE(files, 1);
+}
+
+}  // namespace
+}  // namespace repere::search
