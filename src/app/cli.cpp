@@ -18,6 +18,7 @@ struct Parsed {
   IngestCommandOptions ingest;
   SearchCommandOptions search;
   EvalCommandOptions eval;
+  ReindexOptions train;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -85,6 +86,14 @@ int run_cli(int argc, char** argv, Io io) {
       app.add_subcommand("reindex", "Rebuild the search index from the catalog, then swap it in");
   add_common(*reindex, p);
 
+  CLI::App* train = app.add_subcommand(
+      "train-embeddings",
+      "Learn word vectors from the library's passages (fastText), then reindex with them");
+  add_common(*train, p);
+  train->add_option("--dim", p.train.dim, "Vector size (default 100)")->check(CLI::Range(16, 300));
+  train->add_option("--epoch", p.train.epoch, "Passes over the text (default 10)")
+      ->check(CLI::Range(1, 100));
+
   CLI::App* search = app.add_subcommand("search", "Search the library; print contents and moments");
   search::SearchRequest& rq = p.search.request;
   search->add_option("QUERY", rq.query, "What to look for")->required();
@@ -118,6 +127,11 @@ int run_cli(int argc, char** argv, Io io) {
       ->check(CLI::ExistingDirectory);
   eval->add_option("--language", p.eval.language, "Language of the corpus (default: detected)");
   eval->add_flag("--json", p.eval.json, "Print one JSON object");
+  eval->add_option("--dim", p.eval.dim, "Embedding size (default 100)")->check(CLI::Range(16, 300));
+  eval->add_option("--epoch", p.eval.epoch, "Training passes (default 10)")
+      ->check(CLI::Range(1, 100));
+  eval->add_option("--ratio", p.eval.ratio, "semantic_ratio of the hybrid mode (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
 
   try {
     app.parse(argc, argv);
@@ -135,6 +149,11 @@ int run_cli(int argc, char** argv, Io io) {
   if (init->parsed()) return run_init({.common = *common}, io);
   if (status->parsed()) return run_status({.common = *common, .json = p.json}, io);
   if (reindex->parsed()) return run_reindex({.common = *common}, io);
+  if (train->parsed()) {
+    p.train.common = *common;
+    p.train.train_embeddings = true;
+    return run_reindex(p.train, io);
+  }
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);

@@ -56,6 +56,9 @@ struct IngestCommandOptions {
 
 struct ReindexOptions {
   CommonOptions common;
+  bool train_embeddings = false;  // `repere train-embeddings`
+  int dim = 100;
+  int epoch = 10;
 };
 
 struct SearchCommandOptions {
@@ -68,6 +71,9 @@ struct EvalCommandOptions {
   std::filesystem::path dataset;
   std::string language;  // "" detects it
   bool json = false;
+  int dim = 100;
+  int epoch = 10;
+  double ratio = 0.5;  // of the hybrid mode
 };
 
 int run_init(const InitOptions& options, Io io);

@@ -88,24 +88,31 @@ int run_reindex(const ReindexOptions& options, Io io) {
   std::signal(SIGINT, on_reindex_signal);
   std::signal(SIGTERM, on_reindex_signal);
   const auto start = std::chrono::steady_clock::now();
-  const auto report = index::reindex(
-      **db, dir.root / "index",
-      [&](std::int64_t done, std::int64_t total) {
-        io.err << "reindex: " << done << "/" << total << " passages\n";
-      },
-      g_reindex_stop);
+  const auto report = index::reindex(**db, dir.root / "index",
+                                     [&](std::int64_t done, std::int64_t total) {
+                                       io.err << "reindex: " << done << "/" << total
+                                              << " passages\n";
+                                     },
+                                     g_reindex_stop,
+                                     {.train_embeddings = options.train_embeddings,
+                                      .training = {.dim = options.dim, .epoch = options.epoch}});
   if (!report.is_ok()) {
     io.err << "repere reindex: " << report.status().message() << "\n";
     return g_reindex_stop ? kExitInterrupted : kExitFailure;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  char line[200];
+  char line[300];
   std::snprintf(line, sizeof line,
-                "Index generation %d: %lld passages of %lld contents in %.1f s\n",
+                "Index generation %d: %lld passages of %lld contents, %lld vectors%s%s in %.1f s\n",
                 report->generation, static_cast<long long>(report->passages),
-                static_cast<long long>(report->contents), seconds);
+                static_cast<long long>(report->contents), static_cast<long long>(report->vectors),
+                report->embedder.empty() ? "" : " by ", report->embedder.c_str(), seconds);
   io.out << line;
+  if (report->embedder.empty()) {
+    io.out << "No embeddings: search matches words only. `repere train-embeddings` adds search "
+              "by meaning.\n";
+  }
   return kExitOk;
 }
 

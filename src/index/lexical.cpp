@@ -96,17 +96,24 @@ std::string plain_words(const std::string& q) {
   return out;
 }
 
-// Xapian's correction, unless it only rewrites numbers (« 300 000 » is not a misspelling).
-std::string useful_suggestion(const std::string& asked, const std::string& corrected) {
+// Xapian's correction, keeping every word the library has (Xapian may still offer « le » for
+// « les »), numbers (« 300 000 » is not a misspelling) and stopwords; "" when nothing is left
+// to correct.
+std::string useful_suggestion(const Xapian::Database& db, const std::string& asked,
+                              const std::string& corrected) {
   if (corrected.empty()) return "";
   const auto a = text::search_terms(asked);
   const auto c = text::search_terms(corrected);
   if (a.size() != c.size()) return corrected;
+  std::string out;
+  bool changed = false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const bool digits = a[i].find_first_of("0123456789") != std::string::npos;
-    if (a[i] != c[i] && !digits) return corrected;
+    const bool keep = a[i] == c[i] || a[i].find_first_of("0123456789") != std::string::npos ||
+                      stopper()(a[i]) || db.term_exists(a[i]);
+    changed = changed || !keep;
+    out += (i ? " " : "") + (keep ? a[i] : c[i]);
   }
-  return "";
+  return changed ? out : "";
 }
 
 }  // namespace
@@ -228,6 +235,18 @@ Result<std::map<Id, std::string>> LexicalWriter::signatures() {
   }
 }
 
+Result<std::vector<Id>> LexicalWriter::passages_of(Id content_id) {
+  try {
+    std::vector<Id> out;
+    const std::string term = kContentPrefix + std::to_string(content_id);
+    for (auto p = impl_->db.postlist_begin(term); p != impl_->db.postlist_end(term); ++p)
+      out.push_back(std::stoll(impl_->db.get_document(*p).get_data()));
+    return out;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot list the passages of content " + std::to_string(content_id), e);
+  }
+}
+
 Status LexicalWriter::commit() {
   try {
     impl_->db.commit();
@@ -254,6 +273,22 @@ Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const fs::path& folder)
     return std::unique_ptr<LexicalIndex>(new LexicalIndex(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot open the lexical index " + folder.string(), e);
+  }
+}
+
+Result<std::unordered_set<Id>> LexicalIndex::passages_matching(const Filters& filters) {
+  try {
+    std::unordered_set<Id> out;
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, filter_query(filters)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet mset = enquire.get_mset(0, impl_->db.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      out.insert(std::stoll(it.get_document().get_data()));
+    return out;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot apply the filters", e);
   }
 }
 
@@ -284,7 +319,7 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     } catch (const Xapian::QueryParserError&) {
       parsed = qp.parse_query(plain_words(prepared), 0);
     }
-    result.suggestion = useful_suggestion(prepared, qp.get_corrected_query_string());
+    result.suggestion = useful_suggestion(impl_->db, prepared, qp.get_corrected_query_string());
     // Query terms, and for each stem the words of the query it came from.
     std::map<std::string, std::string> shown;
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {

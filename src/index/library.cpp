@@ -6,6 +6,7 @@
 
 #include "repere/core/files.h"
 #include "repere/index/lexical.h"
+#include "repere/index/vectors.h"
 
 namespace repere::index {
 
@@ -120,6 +121,50 @@ Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexP
   return Status::ok();
 }
 
+// Embeds every passage of the catalog with the model in `gen.embeddings()` into
+// `gen.vectors()`.
+Status build_vectors(catalog::Database& db, const Generation& gen, const std::atomic<bool>& stop,
+                     ReindexReport& report) {
+  REPERE_ASSIGN_OR_RETURN(const auto embedder, load_fasttext(gen.embeddings()));
+  REPERE_ASSIGN_OR_RETURN(auto vectors, VectorIndex::create(embedder->dimension()));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db.prepare("SELECT p.id, p.text FROM passage p JOIN content c ON "
+                                     "c.id = p.content_id WHERE c.status != 'retired'"));
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    if (stop) return Status::unavailable("reindex interrupted; the previous index still serves");
+    REPERE_RETURN_IF_ERROR(vectors->add(stmt.int64(0), embedder->embed(stmt.text(1))));
+  }
+  report.vectors = static_cast<std::int64_t>(vectors->size());
+  report.embedder = embedder->name();
+  return vectors->save(gen.vectors());
+}
+
+// Texts of every passage, for training.
+TextSource passage_texts(catalog::Statement& stmt) {
+  return [&stmt](std::string& text) {
+    auto row = stmt.step();
+    if (!row.is_ok() || !*row) return false;
+    text = stmt.text(0);
+    return true;
+  };
+}
+
+Status build_embeddings(catalog::Database& db, const std::optional<Generation>& current,
+                        const Generation& gen, const ReindexOptions& options) {
+  std::error_code ec;
+  if (options.train_embeddings) {
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT text FROM passage ORDER BY id"));
+    return train_fasttext(passage_texts(stmt), gen.embeddings(), options.training);
+  }
+  if (current && fs::is_directory(current->embeddings(), ec)) {
+    fs::copy(current->embeddings(), gen.embeddings(), fs::copy_options::recursive, ec);
+    if (ec) return Status::io_error("cannot copy the embeddings: " + ec.message());
+  }
+  return Status::ok();
+}
+
 // Removes unfinished builds and every generation older than `keep_from`.
 void clean_up(const fs::path& index_dir, int keep_from) {
   std::error_code ec;
@@ -161,12 +206,36 @@ Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_d
   report.generation = current->number;
   REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::open(current->lexical()));
   REPERE_ASSIGN_OR_RETURN(auto indexed, writer->signatures());
+  std::unique_ptr<Embedder> embedder;
+  std::unique_ptr<VectorIndex> vectors;
+  if (current->has_vectors()) {
+    REPERE_ASSIGN_OR_RETURN(embedder, load_fasttext(current->embeddings()));
+    REPERE_ASSIGN_OR_RETURN(vectors, VectorIndex::load(current->vectors(), embedder->dimension()));
+  }
+  // Replaces a content's vectors: the old passages' go, the new ones' come.
+  auto revector = [&](Id id, bool add) -> Status {
+    if (!vectors) return Status::ok();
+    REPERE_ASSIGN_OR_RETURN(const auto old_ids, writer->passages_of(id));
+    for (const Id p : old_ids) vectors->remove(p);
+    if (!add) return Status::ok();
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id, text FROM passage WHERE "
+                                                  "content_id = ?1"));
+    stmt.bind(1, id);
+    while (true) {
+      REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+      if (!row) break;
+      REPERE_RETURN_IF_ERROR(vectors->add(stmt.int64(0), embedder->embed(stmt.text(1))));
+      ++report.vectors;
+    }
+    return Status::ok();
+  };
   REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
   for (const auto& [id, signature] : contents) {
     const auto found = indexed.find(id);
     const bool same = found != indexed.end() && found->second == signature;
     if (found != indexed.end()) indexed.erase(found);
     if (same) continue;
+    REPERE_RETURN_IF_ERROR(revector(id, true));
     REPERE_RETURN_IF_ERROR(writer->remove_content(id));
     REPERE_ASSIGN_OR_RETURN(const std::int64_t n, index_content(db, *writer, id));
     REPERE_RETURN_IF_ERROR(writer->set_signature(id, signature));
@@ -175,15 +244,26 @@ Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_d
   }
   for (const auto& [id, signature] : indexed) {  // gone from the catalog, or retired
     if (signature.empty()) continue;
+    REPERE_RETURN_IF_ERROR(revector(id, false));
     REPERE_RETURN_IF_ERROR(writer->remove_content(id));
     ++report.contents_removed;
+  }
+  // Vectors first: a reader that sees the new lexical commit finds their vectors too.
+  if (vectors) {
+    REPERE_RETURN_IF_ERROR(vectors->save(current->vectors()));
   }
   REPERE_RETURN_IF_ERROR(writer->commit());
   return report;
 }
 
+bool Generation::has_vectors() const {
+  std::error_code ec;
+  return fs::is_regular_file(vectors(), ec);
+}
+
 Result<ReindexReport> reindex(catalog::Database& db, const fs::path& index_dir,
-                              const IndexProgress& progress, const std::atomic<bool>& stop) {
+                              const IndexProgress& progress, const std::atomic<bool>& stop,
+                              const ReindexOptions& options) {
   std::error_code ec;
   fs::create_directories(index_dir, ec);
   if (ec) return Status::io_error("cannot create " + index_dir.string() + ": " + ec.message());
@@ -199,7 +279,11 @@ Result<ReindexReport> reindex(catalog::Database& db, const fs::path& index_dir,
   if (ec) return Status::io_error("cannot create " + building.string() + ": " + ec.message());
   ReindexReport report;
   report.generation = next;
-  const Status built = build_lexical(db, building / "lexical", progress, stop, report);
+  const Generation gen{next, building};
+  Status built = build_lexical(db, gen.lexical(), progress, stop, report);
+  if (built.is_ok()) built = build_embeddings(db, current, gen, options);
+  if (built.is_ok() && fs::is_directory(gen.embeddings(), ec))
+    built = build_vectors(db, gen, stop, report);
   if (!built.is_ok()) {
     fs::remove_all(building, ec);
     return built;

@@ -185,11 +185,20 @@ Result<EvalReport> evaluate(const EvalOptions& options) {
     REPERE_RETURN_IF_ERROR(
         load_corpus(*db, options.dataset / "corpus.jsonl", report.language, doc_of, report.docs));
     std::atomic<bool> stop{false};
-    REPERE_RETURN_IF_ERROR(index::reindex(*db, dir.root / "index", nullptr, stop).status());
+    // Embeddings trained on the corpus itself, as `repere train-embeddings` does.
+    REPERE_RETURN_IF_ERROR(
+        index::reindex(*db, dir.root / "index", nullptr, stop,
+                       {.train_embeddings = options.train_embeddings, .training = options.training})
+            .status());
   }
   REPERE_ASSIGN_OR_RETURN(auto searcher, Searcher::open(dir));
-  // Only the modes this build can run; the vector side is not built yet.
-  for (const char* mode : {"lexical"}) {
+  const std::vector<std::pair<std::string, double>> modes =
+      options.train_embeddings
+          ? std::vector<std::pair<std::string, double>>{{"lexical", 0.0},
+                                                        {"vector", 1.0},
+                                                        {"hybrid", options.hybrid_ratio}}
+          : std::vector<std::pair<std::string, double>>{{"lexical", 0.0}};
+  for (const auto& [mode, ratio] : modes) {
     ModeScores total;
     std::int64_t counted = 0;
     for (const Query& q : queries) {
@@ -200,7 +209,7 @@ Result<EvalReport> evaluate(const EvalOptions& options) {
         continue;
       SearchRequest r;
       r.query = q.text;
-      r.semantic_ratio = 0;
+      r.semantic_ratio = ratio;
       r.limit = 100;
       r.group_by_content = false;
       r.moments_per_content = 1;

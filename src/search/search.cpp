@@ -1,18 +1,20 @@
 #include "repere/search/search.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "repere/catalog/database.h"
+#include "repere/index/embedder.h"
 #include "repere/index/library.h"
+#include "repere/index/vectors.h"
 
 namespace repere::search {
 
 namespace {
-
-constexpr double kRrfK = 60;  // reciprocal-rank fusion constant
 
 struct Candidate {
   std::int64_t passage_id = 0;
@@ -23,22 +25,47 @@ struct Candidate {
   std::vector<std::string> matched_terms;
 };
 
-// Weighted reciprocal-rank fusion of the two ranked lists (either may be empty).
-std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, double semantic_ratio) {
-  std::vector<Candidate> out;
-  const double w_lexical = 1.0 - semantic_ratio;
+// Fusion of the two sides over the union of their candidates: each passage scores
+//   (1 - ratio) * bm25 / best_bm25  +  ratio * cosine(query, passage)
+// with the cosine computed for lexical candidates too (0 for words, when a passage did not
+// match them). Measured on cnil-fr and cranfield-en against weighted reciprocal-rank fusion
+// (numbers in the search issue's note): rank fusion gives a weak vector side as much say as a
+// strong lexical one and lost up to 0.27 nDCG@10; scores keep each side's confidence.
+std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
+                            const std::vector<index::VectorHit>& vector, double ratio,
+                            const std::function<std::optional<float>(std::int64_t)>& cosine) {
+  std::unordered_map<std::int64_t, Candidate> by_id;
+  const double w_lexical = vector.empty() ? 1.0 : 1.0 - ratio;
+  const double w_vector = lexical.empty() ? 1.0 : ratio;
+  const double best = lexical.empty() ? 1.0 : std::max(lexical.front().score, 1e-9);
   for (std::size_t i = 0; i < lexical.size(); ++i) {
     const auto& h = lexical[i];
-    const int rank = static_cast<int>(i) + 1;
-    out.push_back({.passage_id = h.passage_id,
-                   .content_id = h.content_id,
-                   .score = (w_lexical > 0 ? w_lexical : 1.0) / (kRrfK + rank),
-                   .lexical_rank = rank,
-                   .vector_rank = std::nullopt,
-                   .matched_terms = h.matched_terms});
+    Candidate& c = by_id[h.passage_id];
+    c.passage_id = h.passage_id;
+    c.content_id = h.content_id;
+    c.lexical_rank = static_cast<int>(i) + 1;
+    c.matched_terms = h.matched_terms;
+    c.score += w_lexical * h.score / best;
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  for (std::size_t i = 0; i < vector.size(); ++i) {
+    Candidate& c = by_id[vector[i].passage_id];
+    c.passage_id = vector[i].passage_id;
+    c.vector_rank = static_cast<int>(i) + 1;
+    c.score += w_vector * std::max(0.0f, vector[i].similarity);
+  }
+  if (!vector.empty() && cosine) {
+    for (auto& [id, c] : by_id) {
+      if (c.vector_rank) continue;
+      const auto sim = cosine(id);
+      if (sim) c.score += w_vector * std::max(0.0f, *sim);
+    }
+  }
+  std::vector<Candidate> out;
+  out.reserve(by_id.size());
+  for (auto& [id, c] : by_id) out.push_back(std::move(c));
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.passage_id < b.passage_id;
+  });
   return out;
 }
 
@@ -47,7 +74,24 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, doubl
 struct Searcher::Impl {
   std::unique_ptr<catalog::Database> db;
   std::unique_ptr<index::LexicalIndex> lexical;
+  std::unique_ptr<index::Embedder> embedder;  // null: no search by meaning in this generation
+  std::unique_ptr<index::VectorIndex> vectors;
+  std::string vectors_problem;  // why they are missing, for degraded answers
   int generation = 0;
+
+  // The content of passages found only by meaning.
+  Status fill_content_ids(std::vector<Candidate>& candidates) {
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
+    for (Candidate& c : candidates) {
+      if (c.content_id != 0) continue;
+      stmt.reset();
+      stmt.bind(1, c.passage_id);
+      REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+      if (row) c.content_id = stmt.int64(0);
+    }
+    std::erase_if(candidates, [](const Candidate& c) { return c.content_id == 0; });
+    return Status::ok();
+  }
 
   Status fill_moment(const Candidate& c, const std::vector<std::string>& words, Moment& m) {
     REPERE_ASSIGN_OR_RETURN(auto stmt, db->prepare("SELECT start_ms, end_ms, page, text, language "
@@ -89,6 +133,22 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir) {
   REPERE_ASSIGN_OR_RETURN(impl->db, catalog::Database::open(dir.catalog(), {.read_only = true}));
   REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
   impl->generation = generation->number;
+  if (generation->has_vectors()) {
+    auto embedder = index::load_fasttext(generation->embeddings());
+    if (embedder.is_ok()) {
+      auto vectors = index::VectorIndex::load(generation->vectors(), (*embedder)->dimension());
+      if (vectors.is_ok()) {
+        impl->embedder = std::move(*embedder);
+        impl->vectors = std::move(*vectors);
+      } else {
+        impl->vectors_problem = vectors.status().message();
+      }
+    } else {
+      impl->vectors_problem = embedder.status().message();
+    }
+  } else {
+    impl->vectors_problem = "this library has no embeddings yet: run `repere train-embeddings`";
+  }
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
@@ -104,19 +164,37 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     return Status::invalid_argument("moments_per_content must be 1 to 20");
   SearchResponse out;
   out.query = r.query;
-  if (r.semantic_ratio > 0) {
+  const bool by_meaning = r.semantic_ratio > 0;
+  const bool by_words = r.semantic_ratio < 1 || !impl_->vectors;
+  if (by_meaning && !impl_->vectors) {
     out.degraded = true;
-    out.degraded_reason =
-        "search by meaning is not available in this library yet: the results "
-        "match the words";
+    out.degraded_reason = "search by meaning is unavailable (" + impl_->vectors_problem +
+                          "): the results match the words";
   }
   // Enough passages to fill the page with contents and their moments.
   const std::int64_t wanted = std::min<std::int64_t>(
       1000, std::max<std::int64_t>(200, (r.offset + r.limit) * r.moments_per_content * 4));
-  REPERE_ASSIGN_OR_RETURN(const auto lexical,
-                          impl_->lexical->search(r.query, r.filters, 0, wanted, r.language));
+  // Words only (ratio 1) still give the terms to highlight and the spelling suggestion.
+  REPERE_ASSIGN_OR_RETURN(
+      const auto lexical,
+      impl_->lexical->search(r.query, r.filters, 0, by_words ? wanted : 0, r.language));
   out.suggestion = lexical.suggestion;
-  const auto candidates = fuse(lexical.hits, r.semantic_ratio);
+  std::vector<index::VectorHit> vector;
+  std::vector<float> query_vector;
+  if (by_meaning && impl_->vectors) {
+    query_vector = impl_->embedder->embed(r.query);
+    std::unordered_set<std::int64_t> allowed;
+    if (!r.filters.empty()) {
+      REPERE_ASSIGN_OR_RETURN(allowed, impl_->lexical->passages_matching(r.filters));
+    }
+    vector = impl_->vectors->search(query_vector, static_cast<std::size_t>(wanted),
+                                    r.filters.empty() ? nullptr : &allowed);
+  }
+  auto candidates =
+      fuse(lexical.hits, vector, r.semantic_ratio, [&](std::int64_t id) -> std::optional<float> {
+        return impl_->vectors->similarity(id, query_vector);
+      });
+  REPERE_RETURN_IF_ERROR(impl_->fill_content_ids(candidates));
 
   // Group by content, in the order of each content's best passage.
   std::vector<Hit> groups;
@@ -137,8 +215,6 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     if (static_cast<int>(list.size()) < r.moments_per_content) list.push_back(&c);
   }
   out.total = static_cast<std::int64_t>(groups.size());
-  if (lexical.estimated_total > static_cast<std::int64_t>(lexical.hits.size()))
-    out.total = std::max(out.total, lexical.estimated_total / std::max(1, r.moments_per_content));
   for (std::size_t i = static_cast<std::size_t>(r.offset);
        i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
     Hit h = std::move(groups[i]);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "repere/core/result.h"
@@ -81,6 +82,8 @@ class LexicalWriter {
   // update re-indexes only the contents whose passages changed.
   Status set_signature(Id content_id, const std::string& signature);
   Result<std::map<Id, std::string>> signatures();
+  // The passages indexed for a content (as committed or put since).
+  Result<std::vector<Id>> passages_of(Id content_id);
   // Makes the changes durable. Nothing is visible to readers before.
   Status commit();
 
@@ -105,6 +108,8 @@ class LexicalIndex {
                                std::int64_t offset, std::int64_t limit,
                                const std::string& language = "fr");
   std::int64_t size() const;
+  // Every passage the filters let through (for the vector side of a filtered search).
+  Result<std::unordered_set<Id>> passages_matching(const Filters& filters);
 
  private:
   struct Impl;

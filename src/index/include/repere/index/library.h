@@ -12,9 +12,11 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "repere/catalog/database.h"
 #include "repere/core/result.h"
+#include "repere/index/embedder.h"
 
 namespace repere::index {
 
@@ -22,6 +24,9 @@ struct Generation {
   int number = 0;
   std::filesystem::path folder;  // DATA/index/gen-000007
   std::filesystem::path lexical() const { return folder / "lexical"; }
+  std::filesystem::path embeddings() const { return folder / "embeddings"; }  // may be absent
+  std::filesystem::path vectors() const { return folder / "vectors.hnsw"; }   // with embeddings
+  bool has_vectors() const;
 };
 
 // The live generation, or nullopt when nothing was indexed yet. Errors: corruption when
@@ -32,6 +37,15 @@ struct ReindexReport {
   int generation = 0;
   std::int64_t passages = 0;
   std::int64_t contents = 0;
+  std::int64_t vectors = 0;  // 0 without embeddings
+  std::string embedder;      // what made the vectors, "" without
+};
+
+struct ReindexOptions {
+  // Train new embeddings on the catalog's passages (`repere train-embeddings`). Otherwise the
+  // embeddings of the live generation, if any, are carried over and the vectors rebuilt.
+  bool train_embeddings = false;
+  TrainOptions training;
 };
 
 // Called as passages are indexed: (done, total).
@@ -41,13 +55,15 @@ using IndexProgress = std::function<void(std::int64_t, std::int64_t)>;
 // Errors: io_error for the index folder; cancelled-as-unavailable when `stop` is set (the
 // current generation is left as it was).
 Result<ReindexReport> reindex(catalog::Database& db, const std::filesystem::path& index_dir,
-                              const IndexProgress& progress, const std::atomic<bool>& stop);
+                              const IndexProgress& progress, const std::atomic<bool>& stop,
+                              const ReindexOptions& options = {});
 
 struct UpdateReport {
   int generation = 0;
   std::int64_t contents_indexed = 0;  // new or changed since the index last saw them
   std::int64_t contents_removed = 0;
   std::int64_t passages = 0;
+  std::int64_t vectors = 0;
 };
 
 // Brings the live generation up to date with the catalog, in place: contents whose passages or

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "repere/core/result.h"
+#include "repere/index/embedder.h"
 
 namespace repere::search {
 
@@ -31,6 +32,9 @@ struct EvalOptions {
   std::filesystem::path dataset;  // the BEIR folder
   std::filesystem::path work;     // an empty folder for the temporary library
   std::string language;           // "fr", "en"; "" detects it from the queries
+  bool train_embeddings = true;   // false: lexical mode only
+  index::TrainOptions training;
+  double hybrid_ratio = 0.5;
 };
 
 // Errors: invalid_argument naming the file and line of a malformed record; not_found for a

@@ -1,0 +1,155 @@
+#include "repere/index/vectors.h"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace repere::index {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kM = 16;
+constexpr std::size_t kEfConstruction = 200;
+constexpr std::size_t kEfSearch = 64;
+constexpr std::size_t kExactScanMax = 20000;
+
+}  // namespace
+
+struct VectorIndex::Impl {
+  explicit Impl(int dim) : dimension(dim), space(static_cast<std::size_t>(dim)) {}
+  int dimension;
+  hnswlib::InnerProductSpace space;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+  std::size_t live = 0;
+};
+
+VectorIndex::VectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VectorIndex::~VectorIndex() = default;
+
+Result<std::unique_ptr<VectorIndex>> VectorIndex::create(int dimension) {
+  if (dimension <= 0) return Status::invalid_argument("vector dimension must be positive");
+  auto impl = std::make_unique<Impl>(dimension);
+  impl->graph =
+      std::make_unique<hnswlib::HierarchicalNSW<float>>(&impl->space, 1024, kM, kEfConstruction);
+  impl->graph->setEf(kEfSearch);
+  return std::unique_ptr<VectorIndex>(new VectorIndex(std::move(impl)));
+}
+
+Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const fs::path& file, int dimension) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return Status::not_found(file.string() + " is missing");
+  auto impl = std::make_unique<Impl>(dimension);
+  try {
+    impl->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(&impl->space, file.string());
+  } catch (const std::exception& e) {
+    return Status::corruption(file.string() + " is not a readable vector index (" + e.what() +
+                              "): run `repere reindex`");
+  }
+  // The file says how big an element is; the space says how big a vector should be.
+  const auto& g = *impl->graph;
+  if (g.size_data_per_element_ !=
+      g.size_links_level0_ + g.data_size_ + sizeof(hnswlib::labeltype)) {
+    return Status::corruption(file.string() +
+                              " holds vectors of another size: run "
+                              "`repere reindex`");
+  }
+  impl->graph->setEf(kEfSearch);
+  std::size_t deleted = 0;
+  for (std::size_t i = 0; i < impl->graph->cur_element_count; ++i)
+    deleted += impl->graph->isMarkedDeleted(static_cast<hnswlib::tableint>(i)) ? 1 : 0;
+  impl->live = impl->graph->cur_element_count - deleted;
+  return std::unique_ptr<VectorIndex>(new VectorIndex(std::move(impl)));
+}
+
+Status VectorIndex::add(std::int64_t passage_id, const std::vector<float>& v) {
+  if (static_cast<int>(v.size()) != impl_->dimension) {
+    return Status::invalid_argument("vector of " + std::to_string(v.size()) +
+                                    " numbers for an index of " + std::to_string(impl_->dimension));
+  }
+  if (std::all_of(v.begin(), v.end(), [](float x) { return x == 0.0f; })) return Status::ok();
+  auto& g = *impl_->graph;
+  if (g.cur_element_count >= g.max_elements_) g.resizeIndex(g.max_elements_ * 2);
+  try {
+    g.addPoint(v.data(), static_cast<hnswlib::labeltype>(passage_id));
+  } catch (const std::exception& e) {
+    return Status::internal(std::string("cannot add a vector: ") + e.what());
+  }
+  ++impl_->live;
+  return Status::ok();
+}
+
+void VectorIndex::remove(std::int64_t passage_id) {
+  try {
+    impl_->graph->markDelete(static_cast<hnswlib::labeltype>(passage_id));
+    --impl_->live;
+  } catch (const std::exception&) {
+    // not in the index (it had no vector): nothing to remove
+  }
+}
+
+Status VectorIndex::save(const fs::path& file) const {
+  const fs::path tmp = fs::path(file.string() + ".tmp");
+  try {
+    impl_->graph->saveIndex(tmp.string());
+  } catch (const std::exception& e) {
+    return Status::io_error("cannot write " + tmp.string() + ": " + e.what());
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) return Status::io_error("cannot rename " + tmp.string() + ": " + ec.message());
+  return Status::ok();
+}
+
+std::size_t VectorIndex::size() const { return impl_->live; }
+
+std::optional<float> VectorIndex::similarity(std::int64_t passage_id,
+                                             const std::vector<float>& q) const {
+  const auto& g = *impl_->graph;
+  if (static_cast<int>(q.size()) != impl_->dimension) return std::nullopt;
+  const auto found = g.label_lookup_.find(static_cast<hnswlib::labeltype>(passage_id));
+  if (found == g.label_lookup_.end() || g.isMarkedDeleted(found->second)) return std::nullopt;
+  const auto* v = reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
+  float dot = 0;
+  for (int i = 0; i < impl_->dimension; ++i) dot += v[i] * q[i];
+  return dot;
+}
+
+std::vector<VectorHit> VectorIndex::search(const std::vector<float>& q, std::size_t k,
+                                           const std::unordered_set<std::int64_t>* allowed) const {
+  std::vector<VectorHit> out;
+  auto& g = *impl_->graph;
+  if (k == 0 || impl_->live == 0 || static_cast<int>(q.size()) != impl_->dimension) return out;
+  // A query with no known word has no meaning to compare.
+  if (std::all_of(q.begin(), q.end(), [](float x) { return x == 0.0f; })) return out;
+  const bool exact = allowed != nullptr &&
+                     (allowed->size() <= kExactScanMax || allowed->size() * 10 <= impl_->live);
+  if (exact) {
+    for (const std::int64_t id : *allowed) {
+      const auto found = g.label_lookup_.find(static_cast<hnswlib::labeltype>(id));
+      if (found == g.label_lookup_.end() || g.isMarkedDeleted(found->second)) continue;
+      const auto* v = reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
+      float dot = 0;
+      for (int i = 0; i < impl_->dimension; ++i) dot += v[i] * q[i];
+      out.push_back({id, dot});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const VectorHit& a, const VectorHit& b) { return a.similarity > b.similarity; });
+    if (out.size() > k) out.resize(k);
+    return out;
+  }
+  // Filtered: fetch more than asked, as the filter throws some away.
+  const std::size_t fetch = std::min(impl_->live, allowed ? k * 4 : k);
+  auto found = g.searchKnnCloserFirst(q.data(), fetch);
+  for (const auto& [distance, label] : found) {
+    const auto id = static_cast<std::int64_t>(label);
+    if (allowed && !allowed->count(id)) continue;
+    out.push_back({id, 1.0f - distance});
+    if (out.size() == k) break;
+  }
+  return out;
+}
+
+}  // namespace repere::index
