@@ -3,6 +3,8 @@
 #   make demo   installs dependencies, builds, prepares the demo library
 BUILD ?= build
 JOBS ?= 2
+# Size of bench/search's synthetic library (the search issue's target is 1000000).
+SEARCH_PASSAGES ?= 100000
 CMAKE_FLAGS ?=
 SOURCES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 2>/dev/null)
 
@@ -26,8 +28,9 @@ demo: build
 # Benchmarks print figures and never fail on time; they are not part of `make test`.
 bench: deps
 	cmake -S . -B $(BUILD) -G Ninja -DREPERE_BUILD_BENCH=ON $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j $(JOBS) --target ingest_bench
+	cmake --build $(BUILD) -j $(JOBS) --target ingest_bench search_bench
 	$(BUILD)/bench/ingest_bench . $(BUILD)/bench-work
+	$(BUILD)/bench/search_bench . $(BUILD)/bench-work $(SEARCH_PASSAGES)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test run, in its own build folder.
 asan:

@@ -1,0 +1,172 @@
+// bench/search: build time, query latency and memory of search over a synthetic library.
+// Passages are French sentences drawn from the demo library's words with a Zipf law, 50 per
+// content. Prints the full index build time (lexical + embeddings trained + vectors), p50 and
+// p99 single-threaded latency per mode over 1,000 queries, with hybrid's ratio to lexical, and
+// the resident memory of a process serving the index. Never fails on time.
+// Usage: search_bench SOURCE_DIR WORK_DIR [PASSAGES]   (default 100000; the target is 1000000)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/core/process.h"
+#include "repere/core/text.h"
+#include "repere/index/library.h"
+#include "repere/search/search.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Words of the demo library's texts, most frequent first.
+std::vector<std::string> vocabulary(const fs::path& source) {
+  std::map<std::string, int> counts;
+  for (const auto& e : fs::directory_iterator(source / "demo/items")) {
+    std::ifstream in(e.path());
+    for (std::string line; std::getline(in, line);) {
+      for (const auto& t : repere::text::tokenize(line)) {
+        if (t.kind == repere::text::TokenKind::kWord) ++counts[t.text];
+      }
+    }
+  }
+  std::vector<std::pair<int, std::string>> sorted;
+  for (auto& [w, n] : counts) sorted.emplace_back(-n, w);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> out;
+  for (auto& [n, w] : sorted) out.push_back(w);
+  return out;
+}
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+void fill(repere::catalog::Database& db, const std::vector<std::string>& vocab, long passages) {
+  std::mt19937 rng(1);
+  // Zipf over the vocabulary: weight 1 / rank.
+  std::vector<double> weights;
+  for (std::size_t i = 0; i < vocab.size(); ++i) weights.push_back(1.0 / (i + 1));
+  std::discrete_distribution<std::size_t> word(weights.begin(), weights.end());
+  std::uniform_int_distribution<int> length(25, 70);
+  auto txn = repere::catalog::Transaction::begin(db);
+  for (long c = 0; c * 50 < passages; ++c) {
+    repere::catalog::Content content;
+    content.kind = repere::catalog::ContentKind::kVideo;
+    content.title = "Cours " + std::to_string(c);
+    content.language = "fr";
+    content.media_path = "/bench/" + std::to_string(c);
+    const auto id = repere::catalog::ContentRepository(db).insert(content);
+    std::vector<repere::catalog::Passage> ps;
+    for (int p = 0; p < 50 && c * 50 + p < passages; ++p) {
+      repere::catalog::Passage passage;
+      const int n = length(rng);
+      for (int i = 0; i < n; ++i) passage.text += (i ? " " : "") + vocab[word(rng)];
+      passage.text += ".";
+      passage.language = "fr";
+      passage.start_ms = p * 30000;
+      passage.end_ms = p * 30000 + 35000;
+      ps.push_back(std::move(passage));
+    }
+    if (!id.is_ok() || !repere::catalog::PassageRepository(db).replace_for_content(*id, ps).is_ok())
+      std::exit(1);
+  }
+  if (!txn.is_ok() || !txn->commit().is_ok()) std::exit(1);
+}
+
+struct Latency {
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+Latency run_queries(repere::search::Searcher& s, const std::vector<std::string>& queries,
+                    double ratio) {
+  std::vector<double> ms;
+  for (const std::string& q : queries) {
+    const auto t = Clock::now();
+    const auto r = s.search({.query = q, .semantic_ratio = ratio});
+    if (!r.is_ok()) std::exit(1);
+    ms.push_back(seconds_since(t) * 1000);
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  repere::limit_openmp_threads(argv);
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: search_bench SOURCE_DIR WORK_DIR [PASSAGES]\n");
+    return 2;
+  }
+  const fs::path source = argv[1];
+  const fs::path work = fs::absolute(argv[2]) / "search";
+  const long passages = argc > 3 ? std::atol(argv[3]) : 100000;
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const repere::DataDir dir{work};
+  const auto vocab = vocabulary(source);
+  {
+    auto db = repere::catalog::Database::open(dir.catalog());
+    if (!db.is_ok()) return 1;
+    auto t = Clock::now();
+    fill(**db, vocab, passages);
+    std::printf("bench/search: %ld passages (%zu-word vocabulary), catalog filled in %.1f s\n",
+                passages, vocab.size(), seconds_since(t));
+    std::atomic<bool> stop{false};
+    t = Clock::now();
+    const auto built =
+        repere::index::reindex(**db, dir.index(), nullptr, stop, {.train_embeddings = true});
+    if (!built.is_ok()) {
+      std::fprintf(stderr, "%s\n", built.status().to_string().c_str());
+      return 1;
+    }
+    std::printf("full index build (lexical + embeddings trained + vectors): %.1f s\n",
+                seconds_since(t));
+  }
+  const long rss_before = rss_kib();
+  auto searcher = repere::search::Searcher::open(dir);
+  if (!searcher.is_ok()) return 1;
+  std::mt19937 rng(2);
+  std::uniform_int_distribution<std::size_t> pick(0, std::min<std::size_t>(vocab.size(), 2000) - 1);
+  std::uniform_int_distribution<int> words(2, 4);
+  std::vector<std::string> queries;
+  for (int i = 0; i < 1000; ++i) {
+    std::string q;
+    for (int w = words(rng); w > 0; --w) q += (q.empty() ? "" : " ") + vocab[pick(rng)];
+    queries.push_back(q);
+  }
+  run_queries(**searcher, {queries.begin(), queries.begin() + 50}, 0.5);  // warm the caches
+  std::printf("%-8s %9s %9s\n", "mode", "p50 ms", "p99 ms");
+  const Latency lexical = run_queries(**searcher, queries, 0.0);
+  std::printf("%-8s %9.2f %9.2f\n", "lexical", lexical.p50_ms, lexical.p99_ms);
+  const Latency vector = run_queries(**searcher, queries, 1.0);
+  std::printf("%-8s %9.2f %9.2f\n", "vector", vector.p50_ms, vector.p99_ms);
+  const Latency hybrid = run_queries(**searcher, queries, 0.5);
+  std::printf("%-8s %9.2f %9.2f   (%.2fx lexical at p50)\n", "hybrid", hybrid.p50_ms, hybrid.p99_ms,
+              hybrid.p50_ms / lexical.p50_ms);
+  std::printf("serving memory: %.0f MiB resident (%.0f MiB for the open index)\n",
+              rss_kib() / 1024.0, (rss_kib() - rss_before) / 1024.0);
+  return 0;
+}
