@@ -91,7 +91,9 @@ int run_cli(int argc, char** argv, Io io) {
       "Learn word vectors from the library's passages (fastText), then reindex with them");
   add_common(*train, p);
   train->add_option("--dim", p.train.dim, "Vector size (default 100)")->check(CLI::Range(16, 300));
-  train->add_option("--epoch", p.train.epoch, "Passes over the text (default 10)")
+  train
+      ->add_option("--epoch", p.train.epoch,
+                   "Passes over the text (default: 10, fewer beyond 5 million words)")
       ->check(CLI::Range(1, 100));
 
   CLI::App* search = app.add_subcommand("search", "Search the library; print contents and moments");
@@ -128,7 +130,8 @@ int run_cli(int argc, char** argv, Io io) {
   eval->add_option("--language", p.eval.language, "Language of the corpus (default: detected)");
   eval->add_flag("--json", p.eval.json, "Print one JSON object");
   eval->add_option("--dim", p.eval.dim, "Embedding size (default 100)")->check(CLI::Range(16, 300));
-  eval->add_option("--epoch", p.eval.epoch, "Training passes (default 10)")
+  eval->add_option("--epoch", p.eval.epoch,
+                   "Training passes (default: 10, fewer beyond 5 million words)")
       ->check(CLI::Range(1, 100));
   eval->add_option("--ratio", p.eval.ratio, "semantic_ratio of the hybrid mode (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));

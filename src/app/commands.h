@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "repere/core/config.h"
+#include "repere/index/embedder.h"
 #include "repere/search/search.h"
 
 namespace repere::app {
@@ -29,6 +31,9 @@ struct CommonOptions {
   std::filesystem::path data_dir;               // resolved: flag, $REPERE_DATA or default
   std::map<std::string, std::string> settings;  // --set key=value overrides
 };
+
+// The configuration's embeddings.* settings, as the index and search take them.
+index::EmbeddingSettings embedding_settings(const Config& config);
 
 struct InitOptions {
   CommonOptions common;
@@ -58,7 +63,7 @@ struct ReindexOptions {
   CommonOptions common;
   bool train_embeddings = false;  // `repere train-embeddings`
   int dim = 100;
-  int epoch = 10;
+  int epoch = 0;  // 0: as many as the text's size allows (index::TrainOptions)
 };
 
 struct SearchCommandOptions {
@@ -72,7 +77,7 @@ struct EvalCommandOptions {
   std::string language;  // "" detects it
   bool json = false;
   int dim = 100;
-  int epoch = 10;
+  int epoch = 0;
   double ratio = 0.5;  // of the hybrid mode
 };
 

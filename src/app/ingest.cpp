@@ -88,6 +88,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   ingest_options.extract.endpoint.base_url = config->asr_endpoint;
   ingest_options.extract.endpoint.model = config->asr_endpoint_model;
   ingest_options.extract.endpoint.api_key = config->asr_endpoint_key;
+  ingest_options.embeddings = embedding_settings(*config);
   ingest_options.extract.transcribe_subtitled = options.transcribe;
 
   g_stop = false;

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "repere/catalog/database.h"
+#include "repere/core/config.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
 #include "repere/index/library.h"
@@ -69,10 +70,27 @@ void print_human(const search::SearchResponse& r, std::ostream& out) {
   }
 }
 
+Result<Config> config_of(const CommonOptions& common) {
+  return load_config(
+      {.data_dir = common.data_dir, .env = repere_environment(), .overrides = common.settings});
+}
+
 }  // namespace
+
+index::EmbeddingSettings embedding_settings(const Config& config) {
+  return {.vectors = config.embeddings_vectors,
+          .endpoint = config.embeddings_endpoint,
+          .endpoint_model = config.embeddings_endpoint_model,
+          .endpoint_key = config.embeddings_endpoint_key};
+}
 
 int run_reindex(const ReindexOptions& options, Io io) {
   const DataDir dir{options.common.data_dir};
+  const auto config = config_of(options.common);
+  if (!config.is_ok()) {
+    io.err << "repere reindex: " << config.status().message() << "\n";
+    return kExitFailure;
+  }
   auto db = catalog::Database::open(dir.catalog());
   if (!db.is_ok()) {
     io.err << "repere reindex: " << db.status().message() << "\n";
@@ -95,7 +113,8 @@ int run_reindex(const ReindexOptions& options, Io io) {
                                      },
                                      g_reindex_stop,
                                      {.train_embeddings = options.train_embeddings,
-                                      .training = {.dim = options.dim, .epoch = options.epoch}});
+                                      .training = {.dim = options.dim, .epoch = options.epoch},
+                                      .embeddings = embedding_settings(*config)});
   if (!report.is_ok()) {
     io.err << "repere reindex: " << report.status().message() << "\n";
     return g_reindex_stop ? kExitInterrupted : kExitFailure;
@@ -117,7 +136,13 @@ int run_reindex(const ReindexOptions& options, Io io) {
 }
 
 int run_search(const SearchCommandOptions& options, Io io) {
-  auto searcher = search::Searcher::open(DataDir{options.common.data_dir});
+  const auto config = config_of(options.common);
+  if (!config.is_ok()) {
+    io.err << "repere search: " << config.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto searcher =
+      search::Searcher::open(DataDir{options.common.data_dir}, embedding_settings(*config));
   if (!searcher.is_ok()) {
     io.err << "repere search: " << searcher.status().message() << "\n";
     return kExitFailure;

@@ -61,6 +61,13 @@ const std::vector<Setting>& table() {
       {{"embeddings.endpoint", "", "",
         "Base URL of an OpenAI-compatible server offering /v1/embeddings."},
        &Config::embeddings_endpoint},
+      {{"embeddings.endpoint_model", "text-embedding-3-small", "",
+        "Model name sent to the embeddings endpoint."},
+       &Config::embeddings_endpoint_model},
+      {{"embeddings.endpoint_key", "", "",
+        "API key sent to the embeddings endpoint as a Bearer token; better set as "
+        "REPERE_EMBEDDINGS_ENDPOINT_KEY than written in repere.toml."},
+       &Config::embeddings_endpoint_key},
   };
   return kTable;
 }

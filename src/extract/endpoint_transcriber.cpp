@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "repere/core/endpoint.h"
 #include "repere/core/files.h"
 #include "repere/core/text.h"
 #include "repere/extract/transcriber.h"
@@ -16,38 +17,6 @@ namespace repere::extract {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Url {
-  std::string origin;  // "http://host:port"
-  std::string prefix;  // "" or "/openai": put before /v1/...
-};
-
-Result<Url> split_url(const std::string& base) {
-  const auto scheme_end = base.find("://");
-  const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
-  if ((scheme != "http" && scheme != "https") || base.size() <= scheme_end + 3) {
-    return Status::invalid_argument("asr.endpoint '" + base +
-                                    "' is not an http:// or https:// URL");
-  }
-  const auto path_start = base.find('/', scheme_end + 3);
-  Url url{base.substr(0, path_start),
-          path_start == std::string::npos ? "" : base.substr(path_start)};
-  while (!url.prefix.empty() && url.prefix.back() == '/') url.prefix.pop_back();
-  if (url.prefix.ends_with("/v1")) url.prefix.resize(url.prefix.size() - 3);  // a pasted ".../v1"
-  return url;
-}
-
-// The server's own words for a refusal: OpenAI's {"error": {"message"}} or the start of the body.
-std::string server_message(const std::string& body) {
-  const auto json = nlohmann::json::parse(body, nullptr, false);
-  if (!json.is_discarded() && json.contains("error")) {
-    const auto& e = json["error"];
-    if (e.is_object() && e.contains("message") && e["message"].is_string())
-      return e["message"].get<std::string>();
-    if (e.is_string()) return e.get<std::string>();
-  }
-  return text::sanitize_utf8(body.substr(0, 200));
-}
 
 double seconds_of(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : -1;
@@ -85,7 +54,7 @@ Result<std::vector<Utterance>> parse_answer(const std::string& body, const WavCh
 
 class EndpointTranscriber : public Transcriber {
  public:
-  EndpointTranscriber(EndpointOptions options, Url url)
+  EndpointTranscriber(EndpointOptions options, EndpointUrl url)
       : options_(std::move(options)), url_(std::move(url)) {}
 
   Result<std::vector<Utterance>> transcribe(const fs::path& media,
@@ -103,8 +72,7 @@ class EndpointTranscriber : public Transcriber {
 
   std::string origin() const override {
     // "ai:whisper-1@api.example.org": the model, and the server that ran it.
-    const auto host_start = url_.origin.find("://") + 3;
-    return "ai:" + options_.model + "@" + url_.origin.substr(host_start);
+    return "ai:" + options_.model + "@" + endpoint_host(url_);
   }
 
   std::vector<std::string> languages() const override { return {}; }
@@ -133,24 +101,24 @@ class EndpointTranscriber : public Transcriber {
     }
     if (res->status == 429 || res->status >= 500) {
       return Status::unavailable("the transcription endpoint " + where + " answered " +
-                                 std::to_string(res->status) + ": " + server_message(res->body));
+                                 std::to_string(res->status) + ": " + endpoint_message(res->body));
     }
     if (res->status != 200) {
       return Status::invalid_argument("the transcription endpoint " + where + " refused (" +
                                       std::to_string(res->status) +
-                                      "): " + server_message(res->body));
+                                      "): " + endpoint_message(res->body));
     }
     return parse_answer(res->body, chunk);
   }
 
   EndpointOptions options_;
-  Url url_;
+  EndpointUrl url_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Transcriber>> make_endpoint_transcriber(const EndpointOptions& options) {
-  REPERE_ASSIGN_OR_RETURN(Url url, split_url(options.base_url));
+  REPERE_ASSIGN_OR_RETURN(EndpointUrl url, split_endpoint_url(options.base_url, "asr.endpoint"));
   if (options.model.empty()) {
     return Status::invalid_argument("asr.endpoint_model is empty: name the model to use");
   }

@@ -2,6 +2,8 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -26,6 +28,15 @@ constexpr const char* kSubjectPrefix = "XS";
 constexpr const char* kLevelPrefix = "XV";
 constexpr Xapian::valueno kContentSlot = 0;
 constexpr const char* kSignatureKey = "sig:";
+// The layout of the index, in its metadata: "2" has docid = passage id.
+constexpr const char* kLayoutKey = "layout";
+constexpr const char* kLayout = "2";
+
+Status check_layout(const Xapian::Database& db, const fs::path& folder) {
+  if (db.get_metadata(kLayoutKey) == kLayout) return Status::ok();
+  return Status::unsupported("the search index " + folder.string() +
+                             " was made by an older Repère: run `repere reindex`");
+}
 
 // Function words that say nothing of what is searched (already folded): dropped from queries
 // of words, kept inside "phrases", never highlighted.
@@ -149,6 +160,7 @@ Result<std::unique_ptr<LexicalWriter>> LexicalWriter::create(const fs::path& fol
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::WritableDatabase(folder.string(), Xapian::DB_CREATE);
+    impl->db.set_metadata(kLayoutKey, kLayout);
     impl->generator.set_database(impl->db);
     impl->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
     impl->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
@@ -162,6 +174,7 @@ Result<std::unique_ptr<LexicalWriter>> LexicalWriter::open(const fs::path& folde
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::WritableDatabase(folder.string(), Xapian::DB_OPEN);
+    REPERE_RETURN_IF_ERROR(check_layout(impl->db, folder));
     impl->generator.set_database(impl->db);
     impl->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
     impl->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
@@ -172,6 +185,10 @@ Result<std::unique_ptr<LexicalWriter>> LexicalWriter::open(const fs::path& folde
 }
 
 Status LexicalWriter::put(const PassageDoc& d) {
+  if (d.passage_id < 1 || d.passage_id > std::numeric_limits<Xapian::docid>::max()) {
+    return Status::invalid_argument("passage id " + std::to_string(d.passage_id) +
+                                    " is beyond what the search index can hold");
+  }
   try {
     Xapian::Document doc;
     Xapian::TermGenerator& g = impl_->generator;
@@ -194,8 +211,7 @@ Status LexicalWriter::put(const PassageDoc& d) {
     if (!d.subject.empty()) doc.add_boolean_term(filter_term(kSubjectPrefix, d.subject));
     if (!d.level.empty()) doc.add_boolean_term(filter_term(kLevelPrefix, d.level));
     doc.add_value(kContentSlot, std::to_string(d.content_id));
-    doc.set_data(std::to_string(d.passage_id));
-    impl_->db.replace_document(id_term, doc);
+    impl_->db.replace_document(static_cast<Xapian::docid>(d.passage_id), doc);
     return Status::ok();
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot index passage " + std::to_string(d.passage_id), e);
@@ -240,7 +256,7 @@ Result<std::vector<Id>> LexicalWriter::passages_of(Id content_id) {
     std::vector<Id> out;
     const std::string term = kContentPrefix + std::to_string(content_id);
     for (auto p = impl_->db.postlist_begin(term); p != impl_->db.postlist_end(term); ++p)
-      out.push_back(std::stoll(impl_->db.get_document(*p).get_data()));
+      out.push_back(static_cast<Id>(*p));
     return out;
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot list the passages of content " + std::to_string(content_id), e);
@@ -270,6 +286,7 @@ Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const fs::path& folder)
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::Database(folder.string());
+    REPERE_RETURN_IF_ERROR(check_layout(impl->db, folder));
     return std::unique_ptr<LexicalIndex>(new LexicalIndex(std::move(impl)));
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot open the lexical index " + folder.string(), e);
@@ -284,11 +301,46 @@ Result<std::unordered_set<Id>> LexicalIndex::passages_matching(const Filters& fi
         Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, filter_query(filters)));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const Xapian::MSet mset = enquire.get_mset(0, impl_->db.get_doccount());
-    for (auto it = mset.begin(); it != mset.end(); ++it)
-      out.insert(std::stoll(it.get_document().get_data()));
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.insert(static_cast<Id>(*it));
     return out;
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot apply the filters", e);
+  }
+}
+
+Result<std::vector<std::string>> LexicalIndex::matched_terms(Id passage_id,
+                                                             const LexicalResult& result) {
+  try {
+    std::set<std::string> found;
+    auto t = impl_->db.termlist_begin(static_cast<Xapian::docid>(passage_id));
+    std::vector<std::pair<std::string, std::string>> sorted = result.term_words;
+    std::sort(sorted.begin(), sorted.end());
+    for (const auto& [term, word] : sorted) {
+      t.skip_to(term);
+      if (t == impl_->db.termlist_end(static_cast<Xapian::docid>(passage_id))) break;
+      if (*t == term) found.insert(word);
+    }
+    std::vector<std::string> out;
+    for (const std::string& w : result.query_terms) {
+      if (found.count(w) && std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    }
+    return out;
+  } catch (const Xapian::DocNotFoundError&) {
+    return std::vector<std::string>{};
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot explain passage " + std::to_string(passage_id), e);
+  }
+}
+
+Result<Id> LexicalIndex::content_of(Id passage_id) {
+  try {
+    const std::string v =
+        impl_->db.get_document(static_cast<Xapian::docid>(passage_id)).get_value(kContentSlot);
+    return static_cast<Id>(std::stoll(v));
+  } catch (const Xapian::DocNotFoundError&) {
+    return Status::not_found("passage " + std::to_string(passage_id) + " is not indexed");
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot read passage " + std::to_string(passage_id), e);
   }
 }
 
@@ -321,17 +373,16 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     }
     result.suggestion = useful_suggestion(impl_->db, prepared, qp.get_corrected_query_string());
     // Query terms, and for each stem the words of the query it came from.
-    std::map<std::string, std::string> shown;
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {
       const std::string term = *t;
       std::string word = term;
       auto u = qp.unstem_begin(term);
       if (u != qp.unstem_end(term)) word = *u;
       if (!word.empty() && std::isupper(static_cast<unsigned char>(word[0]))) continue;
-      shown[term] = word;
+      result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
-    if (parsed.empty()) return result;
+    if (parsed.empty() || limit <= 0) return result;
     Xapian::Query q = parsed;
     if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
     Xapian::Enquire enquire(impl_->db);
@@ -339,21 +390,9 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
                                                static_cast<Xapian::doccount>(limit));
     result.estimated_total = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      LexicalHit hit;
-      hit.passage_id = std::stoll(doc.get_data());
-      hit.content_id = std::stoll(doc.get_value(kContentSlot));
-      hit.score = it.get_weight();
-      std::set<std::string> seen;
-      for (auto m = enquire.get_matching_terms_begin(it); m != enquire.get_matching_terms_end(it);
-           ++m) {
-        const auto found = shown.find(*m);
-        if (found != shown.end() && seen.insert(found->second).second)
-          hit.matched_terms.push_back(found->second);
-      }
-      result.hits.push_back(std::move(hit));
-    }
+    result.hits.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      result.hits.push_back({static_cast<Id>(*it), it.get_weight()});
     return result;
   } catch (const Xapian::Error& e) {
     return xapian_error("search failed for \"" + query.substr(0, 80) + "\"", e);

@@ -1,5 +1,6 @@
 #include "repere/index/library.h"
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -121,21 +122,47 @@ Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexP
   return Status::ok();
 }
 
-// Embeds every passage of the catalog with the model in `gen.embeddings()` into
+// Embeds the passages a statement gives (id, text) into `vectors`, a batch at a time (one
+// request per batch for an endpoint). Returns how many.
+Result<std::int64_t> embed_rows(catalog::Statement& stmt, const Embedder& embedder,
+                                VectorIndex& vectors, const std::atomic<bool>* stop) {
+  constexpr std::size_t kBatch = 1024;
+  std::int64_t n = 0;
+  std::vector<Id> ids;
+  std::vector<std::string> texts;
+  bool more = true;
+  while (more) {
+    ids.clear();
+    texts.clear();
+    while (texts.size() < kBatch) {
+      REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+      if (!row) {
+        more = false;
+        break;
+      }
+      ids.push_back(stmt.int64(0));
+      texts.push_back(stmt.text(1));
+    }
+    if (stop && *stop) {
+      return Status::unavailable("reindex interrupted; the previous index still serves");
+    }
+    REPERE_ASSIGN_OR_RETURN(const auto embedded, embedder.embed_batch(texts));
+    REPERE_RETURN_IF_ERROR(vectors.add_batch(ids, embedded));
+    n += static_cast<std::int64_t>(ids.size());
+  }
+  return n;
+}
+
+// Embeds every passage of the catalog with the embedder of `gen.embeddings()` into
 // `gen.vectors()`.
 Status build_vectors(catalog::Database& db, const Generation& gen, const std::atomic<bool>& stop,
-                     ReindexReport& report) {
-  REPERE_ASSIGN_OR_RETURN(const auto embedder, load_fasttext(gen.embeddings()));
+                     const EmbeddingSettings& settings, ReindexReport& report) {
+  REPERE_ASSIGN_OR_RETURN(const auto embedder, open_embedder(gen.embeddings(), settings));
   REPERE_ASSIGN_OR_RETURN(auto vectors, VectorIndex::create(embedder->dimension()));
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db.prepare("SELECT p.id, p.text FROM passage p JOIN content c ON "
                                      "c.id = p.content_id WHERE c.status != 'retired'"));
-  while (true) {
-    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) break;
-    if (stop) return Status::unavailable("reindex interrupted; the previous index still serves");
-    REPERE_RETURN_IF_ERROR(vectors->add(stmt.int64(0), embedder->embed(stmt.text(1))));
-  }
+  REPERE_RETURN_IF_ERROR(embed_rows(stmt, *embedder, *vectors, &stop).status());
   report.vectors = static_cast<std::int64_t>(vectors->size());
   report.embedder = embedder->name();
   return vectors->save(gen.vectors());
@@ -156,7 +183,8 @@ Status build_embeddings(catalog::Database& db, const std::optional<Generation>& 
   std::error_code ec;
   if (options.train_embeddings) {
     REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT text FROM passage ORDER BY id"));
-    return train_fasttext(passage_texts(stmt), gen.embeddings(), options.training);
+    return make_embeddings(passage_texts(stmt), gen.embeddings(), options.embeddings,
+                           options.training);
   }
   if (current && fs::is_directory(current->embeddings(), ec)) {
     fs::copy(current->embeddings(), gen.embeddings(), fs::copy_options::recursive, ec);
@@ -192,24 +220,31 @@ Result<std::optional<Generation>> current_generation(const fs::path& index_dir) 
   return std::optional<Generation>(Generation{n, index_dir / name});
 }
 
-Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_dir) {
+Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_dir,
+                                  const EmbeddingSettings& embeddings) {
   REPERE_ASSIGN_OR_RETURN(const auto current, current_generation(index_dir));
   UpdateReport report;
-  if (!current) {
+  auto full_reindex = [&]() -> Result<UpdateReport> {
     std::atomic<bool> stop{false};
-    REPERE_ASSIGN_OR_RETURN(const ReindexReport full, reindex(db, index_dir, nullptr, stop));
+    REPERE_ASSIGN_OR_RETURN(const ReindexReport full,
+                            reindex(db, index_dir, nullptr, stop, {.embeddings = embeddings}));
     report.generation = full.generation;
     report.contents_indexed = full.contents;
     report.passages = full.passages;
+    report.vectors = full.vectors;
     return report;
-  }
+  };
+  if (!current) return full_reindex();
   report.generation = current->number;
-  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::open(current->lexical()));
+  auto opened = LexicalWriter::open(current->lexical());
+  // An index of an older layout is rebuilt (keeping its embeddings) rather than updated.
+  if (!opened.is_ok() && opened.status().code() == StatusCode::kUnsupported) return full_reindex();
+  REPERE_ASSIGN_OR_RETURN(auto writer, std::move(opened));
   REPERE_ASSIGN_OR_RETURN(auto indexed, writer->signatures());
   std::unique_ptr<Embedder> embedder;
   std::unique_ptr<VectorIndex> vectors;
   if (current->has_vectors()) {
-    REPERE_ASSIGN_OR_RETURN(embedder, load_fasttext(current->embeddings()));
+    REPERE_ASSIGN_OR_RETURN(embedder, open_embedder(current->embeddings(), embeddings));
     REPERE_ASSIGN_OR_RETURN(vectors, VectorIndex::load(current->vectors(), embedder->dimension()));
   }
   // Replaces a content's vectors: the old passages' go, the new ones' come.
@@ -221,12 +256,8 @@ Result<UpdateReport> update_index(catalog::Database& db, const fs::path& index_d
     REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id, text FROM passage WHERE "
                                                   "content_id = ?1"));
     stmt.bind(1, id);
-    while (true) {
-      REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
-      if (!row) break;
-      REPERE_RETURN_IF_ERROR(vectors->add(stmt.int64(0), embedder->embed(stmt.text(1))));
-      ++report.vectors;
-    }
+    REPERE_ASSIGN_OR_RETURN(const std::int64_t n, embed_rows(stmt, *embedder, *vectors, nullptr));
+    report.vectors += n;
     return Status::ok();
   };
   REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
@@ -280,10 +311,20 @@ Result<ReindexReport> reindex(catalog::Database& db, const fs::path& index_dir,
   ReindexReport report;
   report.generation = next;
   const Generation gen{next, building};
+  auto clock = std::chrono::steady_clock::now();
+  auto lap = [&clock] {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - clock).count();
+    clock = now;
+    return s;
+  };
   Status built = build_lexical(db, gen.lexical(), progress, stop, report);
+  report.lexical_seconds = lap();
   if (built.is_ok()) built = build_embeddings(db, current, gen, options);
+  report.embeddings_seconds = lap();
   if (built.is_ok() && fs::is_directory(gen.embeddings(), ec))
-    built = build_vectors(db, gen, stop, report);
+    built = build_vectors(db, gen, stop, options.embeddings, report);
+  report.vectors_seconds = lap();
   if (!built.is_ok()) {
     fs::remove_all(building, ec);
     return built;

@@ -3,7 +3,9 @@
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <thread>
 
 namespace repere::index {
 
@@ -78,6 +80,47 @@ Status VectorIndex::add(std::int64_t passage_id, const std::vector<float>& v) {
     return Status::internal(std::string("cannot add a vector: ") + e.what());
   }
   ++impl_->live;
+  return Status::ok();
+}
+
+Status VectorIndex::add_batch(const std::vector<std::int64_t>& ids,
+                              const std::vector<std::vector<float>>& vectors, int threads) {
+  if (ids.size() != vectors.size()) return Status::invalid_argument("as many ids as vectors");
+  for (const auto& v : vectors) {
+    if (static_cast<int>(v.size()) != impl_->dimension) {
+      return Status::invalid_argument("vector of " + std::to_string(v.size()) +
+                                      " numbers for an index of " +
+                                      std::to_string(impl_->dimension));
+    }
+  }
+  auto& g = *impl_->graph;
+  // Room for all first: hnswlib cannot grow while threads insert.
+  if (g.cur_element_count + ids.size() > g.max_elements_) {
+    g.resizeIndex(std::max(g.max_elements_ * 2, g.cur_element_count + ids.size()));
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> added{0};
+  std::mutex failure_mutex;
+  std::string failure;
+  auto work = [&] {
+    for (std::size_t i = next++; i < ids.size(); i = next++) {
+      const auto& v = vectors[i];
+      if (std::all_of(v.begin(), v.end(), [](float x) { return x == 0.0f; })) continue;
+      try {
+        g.addPoint(v.data(), static_cast<hnswlib::labeltype>(ids[i]));
+        ++added;
+      } catch (const std::exception& e) {
+        const std::lock_guard lock(failure_mutex);
+        failure = e.what();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(threads, 1); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  impl_->live += added;
+  if (!failure.empty()) return Status::internal("cannot add a vector: " + failure);
   return Status::ok();
 }
 

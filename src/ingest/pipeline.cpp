@@ -503,7 +503,8 @@ Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, Pr
   report.interrupted = stop;
   // What was read becomes searchable: the live index takes the new and changed contents.
   if (options.update_index && !stop) {
-    REPERE_ASSIGN_OR_RETURN(const auto indexed, index::update_index(*db, dir.root / "index"));
+    REPERE_ASSIGN_OR_RETURN(const auto indexed,
+                            index::update_index(*db, dir.root / "index", options.embeddings));
     report.indexed = indexed.contents_indexed;
   }
   return report;

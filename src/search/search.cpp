@@ -22,7 +22,6 @@ struct Candidate {
   double score = 0;
   std::optional<int> lexical_rank;
   std::optional<int> vector_rank;
-  std::vector<std::string> matched_terms;
 };
 
 // Fusion of the two sides over the union of their candidates: each passage scores
@@ -42,9 +41,7 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
     const auto& h = lexical[i];
     Candidate& c = by_id[h.passage_id];
     c.passage_id = h.passage_id;
-    c.content_id = h.content_id;
     c.lexical_rank = static_cast<int>(i) + 1;
-    c.matched_terms = h.matched_terms;
     c.score += w_lexical * h.score / best;
   }
   for (std::size_t i = 0; i < vector.size(); ++i) {
@@ -71,6 +68,22 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
 
 }  // namespace
 
+// One read transaction for all the catalog reads of a search: one lock instead of one per
+// statement, and one consistent view.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(catalog::Database& db) : db_(db), open_(db.exec("BEGIN").is_ok()) {}
+  ~ReadTransaction() {
+    if (open_) (void)db_.exec("COMMIT");
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  catalog::Database& db_;
+  bool open_;
+};
+
 struct Searcher::Impl {
   std::unique_ptr<catalog::Database> db;
   std::unique_ptr<index::LexicalIndex> lexical;
@@ -78,24 +91,54 @@ struct Searcher::Impl {
   std::unique_ptr<index::VectorIndex> vectors;
   std::string vectors_problem;  // why they are missing, for degraded answers
   int generation = 0;
+  // The content of every passage when the searcher opened (passages come in id order, so
+  // the table is sorted); newer passages are looked up in the catalog.
+  std::vector<std::pair<std::int64_t, std::int64_t>> content_of;
+  std::optional<catalog::Statement> content_stmt;
+  std::optional<catalog::Statement> passage_stmt;
+  std::optional<catalog::Statement> moment_stmt;
 
-  // The content of passages found only by meaning.
+  Status prepare() {
+    REPERE_ASSIGN_OR_RETURN(content_stmt,
+                            db->prepare("SELECT title, kind, duration_ms FROM content "
+                                        "WHERE id = ?1"));
+    REPERE_ASSIGN_OR_RETURN(passage_stmt,
+                            db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
+    REPERE_ASSIGN_OR_RETURN(moment_stmt, db->prepare("SELECT start_ms, end_ms, page, text, "
+                                                     "language FROM passage WHERE id = ?1"));
+    REPERE_ASSIGN_OR_RETURN(auto all,
+                            db->prepare("SELECT id, content_id FROM passage ORDER BY id"));
+    while (true) {
+      REPERE_ASSIGN_OR_RETURN(const bool row, all.step());
+      if (!row) break;
+      content_of.emplace_back(all.int64(0), all.int64(1));
+    }
+    return Status::ok();
+  }
+
+  Result<std::int64_t> content_id_of(std::int64_t passage_id) {
+    const auto at = std::lower_bound(content_of.begin(), content_of.end(),
+                                     std::make_pair(passage_id, std::int64_t{0}));
+    if (at != content_of.end() && at->first == passage_id) return at->second;
+    auto& stmt = *passage_stmt;
+    stmt.reset();
+    stmt.bind(1, passage_id);
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    return row ? stmt.int64(0) : 0;
+  }
+
+  // The content of each candidate; passages gone from the catalog are dropped.
   Status fill_content_ids(std::vector<Candidate>& candidates) {
-    REPERE_ASSIGN_OR_RETURN(auto stmt, db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
     for (Candidate& c : candidates) {
-      if (c.content_id != 0) continue;
-      stmt.reset();
-      stmt.bind(1, c.passage_id);
-      REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
-      if (row) c.content_id = stmt.int64(0);
+      REPERE_ASSIGN_OR_RETURN(c.content_id, content_id_of(c.passage_id));
     }
     std::erase_if(candidates, [](const Candidate& c) { return c.content_id == 0; });
     return Status::ok();
   }
 
   Status fill_moment(const Candidate& c, const std::vector<std::string>& words, Moment& m) {
-    REPERE_ASSIGN_OR_RETURN(auto stmt, db->prepare("SELECT start_ms, end_ms, page, text, language "
-                                                   "FROM passage WHERE id = ?1"));
+    auto& stmt = *moment_stmt;
+    stmt.reset();
     stmt.bind(1, c.passage_id);
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return Status::not_found("passage " + std::to_string(c.passage_id));
@@ -108,8 +151,8 @@ struct Searcher::Impl {
   }
 
   Status fill_content(Hit& h) {
-    REPERE_ASSIGN_OR_RETURN(
-        auto stmt, db->prepare("SELECT title, kind, duration_ms FROM content WHERE id = ?1"));
+    auto& stmt = *content_stmt;
+    stmt.reset();
     stmt.bind(1, h.content_id);
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return Status::not_found("content " + std::to_string(h.content_id));
@@ -123,7 +166,8 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
-Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir) {
+Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
+                                                 const index::EmbeddingSettings& embeddings) {
   REPERE_ASSIGN_OR_RETURN(const auto generation, index::current_generation(dir.root / "index"));
   if (!generation) {
     return Status::not_found("the library " + dir.root.string() +
@@ -131,10 +175,11 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir) {
   }
   auto impl = std::make_unique<Impl>();
   REPERE_ASSIGN_OR_RETURN(impl->db, catalog::Database::open(dir.catalog(), {.read_only = true}));
+  REPERE_RETURN_IF_ERROR(impl->prepare());
   REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
   impl->generation = generation->number;
   if (generation->has_vectors()) {
-    auto embedder = index::load_fasttext(generation->embeddings());
+    auto embedder = index::open_embedder(generation->embeddings(), embeddings);
     if (embedder.is_ok()) {
       auto vectors = index::VectorIndex::load(generation->vectors(), (*embedder)->dimension());
       if (vectors.is_ok()) {
@@ -164,13 +209,22 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     return Status::invalid_argument("moments_per_content must be 1 to 20");
   SearchResponse out;
   out.query = r.query;
-  const bool by_meaning = r.semantic_ratio > 0;
-  const bool by_words = r.semantic_ratio < 1 || !impl_->vectors;
-  if (by_meaning && !impl_->vectors) {
-    out.degraded = true;
-    out.degraded_reason = "search by meaning is unavailable (" + impl_->vectors_problem +
-                          "): the results match the words";
+  // The meaning side first: when it fails, the words answer even at ratio 1.
+  std::vector<float> query_vector;
+  if (r.semantic_ratio > 0) {
+    if (!impl_->vectors) {
+      out.degraded = true;
+      out.degraded_reason = "search by meaning is unavailable (" + impl_->vectors_problem +
+                            "): the results match the words";
+    } else if (auto embedded = impl_->embedder->embed(r.query); !embedded.is_ok()) {
+      out.degraded = true;  // an endpoint that is down
+      out.degraded_reason = "search by meaning is unavailable (" + embedded.status().message() +
+                            "): the results match the words";
+    } else {
+      query_vector = std::move(*embedded);
+    }
   }
+  const bool by_words = r.semantic_ratio < 1 || query_vector.empty();
   // Enough passages to fill the page with contents and their moments.
   const std::int64_t wanted = std::min<std::int64_t>(
       1000, std::max<std::int64_t>(200, (r.offset + r.limit) * r.moments_per_content * 4));
@@ -180,9 +234,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
       impl_->lexical->search(r.query, r.filters, 0, by_words ? wanted : 0, r.language));
   out.suggestion = lexical.suggestion;
   std::vector<index::VectorHit> vector;
-  std::vector<float> query_vector;
-  if (by_meaning && impl_->vectors) {
-    query_vector = impl_->embedder->embed(r.query);
+  if (!query_vector.empty()) {
     std::unordered_set<std::int64_t> allowed;
     if (!r.filters.empty()) {
       REPERE_ASSIGN_OR_RETURN(allowed, impl_->lexical->passages_matching(r.filters));
@@ -194,12 +246,14 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
       fuse(lexical.hits, vector, r.semantic_ratio, [&](std::int64_t id) -> std::optional<float> {
         return impl_->vectors->similarity(id, query_vector);
       });
+  const ReadTransaction reading(*impl_->db);
   REPERE_RETURN_IF_ERROR(impl_->fill_content_ids(candidates));
 
   // Group by content, in the order of each content's best passage.
   std::vector<Hit> groups;
   std::unordered_map<std::int64_t, std::size_t> where;
   std::vector<std::vector<const Candidate*>> members;
+  std::vector<std::int64_t> best_passage;
   for (const Candidate& c : candidates) {
     const std::int64_t key = r.group_by_content ? c.content_id : -c.passage_id;
     auto [it, inserted] = where.emplace(key, groups.size());
@@ -207,7 +261,8 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
       Hit h;
       h.content_id = c.content_id;
       h.score = c.score;
-      h.explain = {c.lexical_rank, c.vector_rank, c.matched_terms};
+      h.explain = {c.lexical_rank, c.vector_rank, {}};
+      best_passage.push_back(c.passage_id);
       groups.push_back(std::move(h));
       members.emplace_back();
     }
@@ -219,6 +274,10 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
        i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
     Hit h = std::move(groups[i]);
     REPERE_RETURN_IF_ERROR(impl_->fill_content(h));
+    if (h.explain.lexical_rank) {
+      REPERE_ASSIGN_OR_RETURN(h.explain.matched_terms,
+                              impl_->lexical->matched_terms(best_passage[i], lexical));
+    }
     for (const Candidate* c : members[i]) {
       Moment m;
       REPERE_RETURN_IF_ERROR(impl_->fill_moment(*c, lexical.query_terms, m));

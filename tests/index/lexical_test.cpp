@@ -96,8 +96,10 @@ TEST_F(Lexical, FindsFoldedStemmedWordsAndExplains) {
   const auto got = index_->search("chlorophylle lumieres", {}, 0, 10);
   ASSERT_TRUE(got.is_ok());
   ASSERT_EQ(got->hits.size(), 1u);
-  EXPECT_EQ(got->hits[0].content_id, 10);
-  EXPECT_EQ(got->hits[0].matched_terms, (std::vector<std::string>{"chlorophylle", "lumieres"}));
+  EXPECT_EQ(*index_->content_of(got->hits[0].passage_id), 10);
+  EXPECT_EQ(*index_->matched_terms(got->hits[0].passage_id, *got),
+            (std::vector<std::string>{"chlorophylle", "lumieres"}));
+  EXPECT_EQ(index_->content_of(999).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(Lexical, FiltersNarrowAndCombine) {

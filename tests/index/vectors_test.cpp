@@ -108,8 +108,8 @@ TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
   ASSERT_TRUE(e.is_ok()) << e.status().to_string();
   EXPECT_EQ((*e)->dimension(), 32);
   auto cosine = [&](const std::string& a, const std::string& b) {
-    const auto va = (*e)->embed(a);
-    const auto vb = (*e)->embed(b);
+    const auto va = *(*e)->embed(a);
+    const auto vb = *(*e)->embed(b);
     float dot = 0;
     for (int i = 0; i < 32; ++i) dot += va[i] * vb[i];
     return dot;
@@ -120,11 +120,11 @@ TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
             cosine("les feuilles et la lumière", "l'hypoténuse du triangle"));
   EXPECT_GT(cosine("lave et magma", "une éruption du volcan"),
             cosine("lave et magma", "le carré des côtés"));
-  const auto misspelt = (*e)->embed("photosyntese");  // unseen: subwords still give a vector
+  const auto misspelt = *(*e)->embed("photosyntese");  // unseen: subwords still give a vector
   float norm = 0;
   for (float x : misspelt) norm += x * x;
   EXPECT_NEAR(norm, 1.0f, 1e-4);
-  EXPECT_EQ((*e)->embed("!!!"), std::vector<float>(32, 0.0f));
+  EXPECT_EQ(*(*e)->embed("!!!"), std::vector<float>(32, 0.0f));
   // Too little text is refused with a reason, and leaves nothing behind.
   int calls = 0;
   const TextSource tiny = [&](std::string& t) {

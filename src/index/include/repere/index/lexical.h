@@ -52,23 +52,26 @@ struct Filters {
 
 struct LexicalHit {
   Id passage_id = 0;
-  Id content_id = 0;
   double score = 0;
-  std::vector<std::string> matched_terms;  // the query's terms found in this passage
 };
 
 struct LexicalResult {
   std::vector<LexicalHit> hits;  // best first
   std::int64_t estimated_total = 0;
   std::string suggestion;                // a corrected query when some words are unknown, else ""
-  std::vector<std::string> query_terms;  // the terms the query looked for (stems and words)
+  std::vector<std::string> query_terms;  // the words the query looked for, as typed (folded)
+  // Each index term the query looked for (a stem, a word), and the query's word it came from.
+  std::vector<std::pair<std::string, std::string>> term_words;
 };
 
+// A passage is the Xapian document whose docid is the passage's id (so a search reads no
+// document to know what it found): ids must be 1 to 4,294,967,295.
 // Builds a new index in `folder` (which must not exist). Errors: io_error naming the folder.
 class LexicalWriter {
  public:
   static Result<std::unique_ptr<LexicalWriter>> create(const std::filesystem::path& folder);
-  // Opens an existing index to add, replace and remove passages.
+  // Opens an existing index to add, replace and remove passages. Errors: unsupported
+  // for an index of an older layout (it must be rebuilt).
   static Result<std::unique_ptr<LexicalWriter>> open(const std::filesystem::path& folder);
   ~LexicalWriter();
   LexicalWriter(const LexicalWriter&) = delete;
@@ -95,6 +98,7 @@ class LexicalWriter {
 
 class LexicalIndex {
  public:
+  // Errors: io_error; unsupported for an index of an older layout: run `repere reindex`.
   static Result<std::unique_ptr<LexicalIndex>> open(const std::filesystem::path& folder);
   ~LexicalIndex();
   LexicalIndex(const LexicalIndex&) = delete;
@@ -107,6 +111,11 @@ class LexicalIndex {
   Result<LexicalResult> search(const std::string& query, const Filters& filters,
                                std::int64_t offset, std::int64_t limit,
                                const std::string& language = "fr");
+  // The query's words (LexicalResult::query_terms) found in a passage, in query order: the
+  // explanation of a hit, asked only for the hits shown.
+  Result<std::vector<std::string>> matched_terms(Id passage_id, const LexicalResult& result);
+  // The content of an indexed passage; not_found when the passage is not indexed.
+  Result<Id> content_of(Id passage_id);
   std::int64_t size() const;
   // Every passage the filters let through (for the vector side of a filtered search).
   Result<std::unordered_set<Id>> passages_matching(const Filters& filters);

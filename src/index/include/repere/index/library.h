@@ -39,6 +39,10 @@ struct ReindexReport {
   std::int64_t contents = 0;
   std::int64_t vectors = 0;  // 0 without embeddings
   std::string embedder;      // what made the vectors, "" without
+  // Wall-clock seconds of each phase: words, embeddings (training), vectors.
+  double lexical_seconds = 0;
+  double embeddings_seconds = 0;
+  double vectors_seconds = 0;
 };
 
 struct ReindexOptions {
@@ -46,6 +50,9 @@ struct ReindexOptions {
   // embeddings of the live generation, if any, are carried over and the vectors rebuilt.
   bool train_embeddings = false;
   TrainOptions training;
+  // From the configuration: pretrained vectors or an endpoint instead of training, and the
+  // endpoint's key for embedding the passages.
+  EmbeddingSettings embeddings;
 };
 
 // Called as passages are indexed: (done, total).
@@ -70,6 +77,8 @@ struct UpdateReport {
 // fields changed are indexed again, removed ones are dropped (readers see the change at once,
 // as one commit). Without any generation yet, builds the first one. Used by `repere ingest`.
 // Only one process may update or reindex at a time (ingest holds its lock while it does).
-Result<UpdateReport> update_index(catalog::Database& db, const std::filesystem::path& index_dir);
+// `embeddings` gives the endpoint's key when the live generation's vectors come from one.
+Result<UpdateReport> update_index(catalog::Database& db, const std::filesystem::path& index_dir,
+                                  const EmbeddingSettings& embeddings = {});
 
 }  // namespace repere::index

@@ -33,6 +33,9 @@ class VectorIndex {
   // Adds a unit vector (a zero vector is ignored: nothing is near it). Errors:
   // invalid_argument for a vector of the wrong size.
   Status add(std::int64_t passage_id, const std::vector<float>& vector);
+  // Adds many at once, on `threads` threads (hnswlib inserts distinct passages concurrently).
+  Status add_batch(const std::vector<std::int64_t>& passage_ids,
+                   const std::vector<std::vector<float>>& vectors, int threads = 2);
   void remove(std::int64_t passage_id);
   // Writes the index next to `file` then renames it over: readers see the old or the new.
   Status save(const std::filesystem::path& file) const;

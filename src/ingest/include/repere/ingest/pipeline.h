@@ -15,6 +15,7 @@
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
+#include "repere/index/embedder.h"
 #include "repere/ingest/extraction.h"
 
 namespace repere::ingest {
@@ -27,6 +28,7 @@ struct IngestOptions {
   bool retry_failed = false;    // put failed jobs back in the queue first
   ExtractOptions extract;       // OCR languages and data (from the configuration)
   bool update_index = true;     // bring the search index up to date at the end
+  index::EmbeddingSettings embeddings;  // the embeddings endpoint's key, when one made them
 };
 
 struct IngestReport {

@@ -10,6 +10,7 @@
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
+#include "repere/index/embedder.h"
 #include "repere/index/lexical.h"
 
 namespace repere::search {
@@ -62,7 +63,9 @@ class Searcher {
  public:
   // Opens the live index generation and the catalog of `dir`. Errors: not_found when nothing
   // was indexed yet (run `repere reindex`).
-  static Result<std::unique_ptr<Searcher>> open(const DataDir& dir);
+  // `embeddings` gives the key of an embeddings endpoint, when the vectors come from one.
+  static Result<std::unique_ptr<Searcher>> open(const DataDir& dir,
+                                                const index::EmbeddingSettings& embeddings = {});
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
