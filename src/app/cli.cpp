@@ -121,6 +121,8 @@ int run_cli(int argc, char** argv, Io io) {
   search->add_option("--licence", rq.filters.licences, "Only this licence (repeatable)");
   search->add_option("--content", rq.filters.contents, "Only inside this content id (repeatable)");
   search->add_option("--query-language", rq.language, "Language of the query (default fr)");
+  search->add_flag("!--no-synonyms", rq.synonyms,
+                   "Do not extend a French query with synonyms (search.thesaurus)");
 
   CLI::App* eval = app.add_subcommand(
       "eval", "Measure search quality on a BEIR folder (corpus.jsonl, queries.jsonl, qrels.tsv)");

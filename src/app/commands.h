@@ -34,6 +34,8 @@ struct CommonOptions {
 
 // The configuration's embeddings.* settings, as the index and search take them.
 index::EmbeddingSettings embedding_settings(const Config& config);
+// How search opens a library: embeddings settings and the thesaurus, when it is there.
+search::SearcherOptions searcher_options(const Config& config);
 
 struct InitOptions {
   CommonOptions common;

@@ -208,6 +208,19 @@ void check_vectors(const Config& config, std::vector<Check>& out) {
   }
 }
 
+void check_thesaurus(const Config& config, std::vector<Check>& out) {
+  std::error_code ec;
+  if (config.search_thesaurus.empty()) {
+    out.push_back({"thesaurus", Verdict::kOptional, "none: French queries get no synonyms"});
+  } else if (fs::is_regular_file(config.search_thesaurus, ec)) {
+    out.push_back({"thesaurus", Verdict::kOk, config.search_thesaurus});
+  } else {
+    out.push_back({"thesaurus", Verdict::kOptional,
+                   config.search_thesaurus +
+                       " is missing: French queries get no synonyms (apt-get install mythes-fr)"});
+  }
+}
+
 void check_data_folder(const DataDir& dir, std::vector<Check>& out) {
   if (!check_data_dir(dir).is_ok()) {
     out.push_back(
@@ -245,6 +258,7 @@ int run_doctor(const DoctorOptions& options, Io io) {
   check_endpoint("embeddings-endpoint", "embeddings.endpoint", config->embeddings_endpoint, false,
                  checks);
   check_vectors(*config, checks);
+  check_thesaurus(*config, checks);
   check_data_folder(dir, checks);
 
   bool missing = false;

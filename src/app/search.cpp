@@ -20,6 +20,8 @@
 namespace repere::app {
 namespace {
 
+namespace fs = std::filesystem;
+
 std::atomic<bool> g_reindex_stop{false};  // set by SIGINT/SIGTERM
 extern "C" void on_reindex_signal(int) { g_reindex_stop = true; }
 
@@ -84,6 +86,15 @@ index::EmbeddingSettings embedding_settings(const Config& config) {
           .endpoint_key = config.embeddings_endpoint_key};
 }
 
+search::SearcherOptions searcher_options(const Config& config) {
+  search::SearcherOptions out{.embeddings = embedding_settings(config)};
+  // The thesaurus is optional: without mythes-fr, search goes on with the words.
+  std::error_code ec;
+  if (!config.search_thesaurus.empty() && fs::is_regular_file(config.search_thesaurus, ec))
+    out.thesaurus = config.search_thesaurus;
+  return out;
+}
+
 int run_reindex(const ReindexOptions& options, Io io) {
   const DataDir dir{options.common.data_dir};
   const auto config = config_of(options.common);
@@ -142,7 +153,7 @@ int run_search(const SearchCommandOptions& options, Io io) {
     return kExitFailure;
   }
   auto searcher =
-      search::Searcher::open(DataDir{options.common.data_dir}, embedding_settings(*config));
+      search::Searcher::open(DataDir{options.common.data_dir}, searcher_options(*config));
   if (!searcher.is_ok()) {
     io.err << "repere search: " << searcher.status().message() << "\n";
     return kExitFailure;

@@ -68,6 +68,10 @@ const std::vector<Setting>& table() {
         "API key sent to the embeddings endpoint as a Bearer token; better set as "
         "REPERE_EMBEDDINGS_ENDPOINT_KEY than written in repere.toml."},
        &Config::embeddings_endpoint_key},
+      {{"search.thesaurus", "/usr/share/mythes/th_fr_FR_v2.dat", "",
+        "MyThes thesaurus whose synonyms extend French queries (Debian's mythes-fr); empty for "
+        "none."},
+       &Config::search_thesaurus},
   };
   return kTable;
 }

@@ -1,5 +1,6 @@
 #include "repere/core/text.h"
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -239,6 +240,12 @@ std::string nfc(std::string_view s) {
   icu::UnicodeString out = nfc->normalize(from_utf8(s), status);
   if (U_FAILURE(status)) return std::string(s);
   return to_utf8(out);
+}
+
+std::string lower(std::string_view s) {
+  icu::UnicodeString u = from_utf8(s);
+  u.toLower(icu::Locale::getFrench());
+  return nfc(to_utf8(u));
 }
 
 std::string fold(std::string_view s) {

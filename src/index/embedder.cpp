@@ -76,6 +76,7 @@ class EndpointEmbedder : public Embedder {
       : options_(std::move(o)), url_(std::move(url)), dim_(dim) {}
 
   int dimension() const override { return dim_; }
+  bool remote() const override { return true; }
   std::string name() const override {
     return "endpoint:" + options_.model + "@" + endpoint_host(url_) + "/" + std::to_string(dim_) +
            "d";

@@ -129,6 +129,8 @@ std::string useful_suggestion(const Xapian::Database& db, const std::string& ask
 
 }  // namespace
 
+bool is_stopword(const std::string& folded_word) { return stopper()(folded_word); }
+
 std::string prepare_for_xapian(std::string_view raw) {
   std::string s = text::fold(text::sanitize_utf8(raw));
   for (char& c : s) {
@@ -275,6 +277,46 @@ Status LexicalWriter::commit() {
 // ----------------------------------------------------------------------------------------------
 // Reader
 
+namespace {
+
+// A query parser as every search uses it.
+void set_up(Xapian::QueryParser& qp, const Xapian::Database& db, const std::string& language) {
+  qp.set_database(db);
+  qp.set_stemmer(stemmer_for(language.empty() ? "fr" : language));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_default_op(Xapian::Query::OP_OR);
+  qp.set_stopper(&stopper());
+  qp.add_prefix("titre", kTitlePrefix);
+  qp.add_prefix("title", kTitlePrefix);
+  qp.add_prefix("description", kDescriptionPrefix);
+}
+
+// The parsed query; what Xapian's parser refuses is parsed again as plain words.
+Xapian::Query parse(Xapian::QueryParser& qp, const std::string& prepared, unsigned extra_flags) {
+  const unsigned flags =
+      Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE | extra_flags;
+  try {
+    return qp.parse_query(prepared, flags);
+  } catch (const Xapian::QueryParserError&) {
+    return qp.parse_query(plain_words(prepared), 0);
+  }
+}
+
+// The words of a query that it excludes ("-volcan").
+std::vector<std::string> excluded_words(const std::string& prepared) {
+  std::vector<std::string> out;
+  for (std::size_t at = prepared.find('-'); at != std::string::npos;
+       at = prepared.find('-', at + 1)) {
+    if (at > 0 && prepared[at - 1] != ' ') continue;
+    const std::size_t end = prepared.find(' ', at);
+    const std::string word = prepared.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+    if (!word.empty() && word.find_first_of("\"()") == std::string::npos) out.push_back(word);
+  }
+  return out;
+}
+
+}  // namespace
+
 struct LexicalIndex::Impl {
   Xapian::Database db;
 };
@@ -305,6 +347,54 @@ Result<std::unordered_set<Id>> LexicalIndex::passages_matching(const Filters& fi
     return out;
   } catch (const Xapian::Error& e) {
     return xapian_error("cannot apply the filters", e);
+  }
+}
+
+Result<LexicalResult> LexicalIndex::search_synonyms(const std::string& query,
+                                                    const std::vector<std::string>& synonyms,
+                                                    const Filters& filters, std::int64_t limit,
+                                                    const std::string& language) {
+  LexicalResult result;
+  if (synonyms.empty() || limit <= 0) return result;
+  const std::string prepared = prepare_for_xapian(query);
+  try {
+    Xapian::QueryParser qp;
+    set_up(qp, impl_->db, language);
+    const Xapian::Query exact = parse(qp, prepared, 0);
+    std::string wanted;
+    for (const std::string& s : synonyms) wanted += prepare_for_xapian(s) + " ";
+    for (const std::string& w : excluded_words(prepared)) wanted += "-" + w + " ";
+    const Xapian::Query expanded = parse(qp, wanted, 0);
+    for (auto t = expanded.get_unique_terms_begin(); t != expanded.get_unique_terms_end(); ++t) {
+      const std::string term = *t;
+      auto u = qp.unstem_begin(term);
+      const std::string word = u != qp.unstem_end(term) ? std::string(*u) : term;
+      if (std::find(synonyms.begin(), synonyms.end(), word) == synonyms.end()) continue;
+      result.term_words.emplace_back(term, word);
+      result.query_terms.push_back(word);
+    }
+    if (expanded.empty()) return result;
+    Xapian::Query q =
+        exact.empty() ? expanded : Xapian::Query(Xapian::Query::OP_AND_NOT, expanded, exact);
+    if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(q);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+    result.estimated_total = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      result.hits.push_back({static_cast<Id>(*it), it.get_weight()});
+    return result;
+  } catch (const Xapian::Error& e) {
+    return xapian_error("search failed for the synonyms of \"" + query.substr(0, 80) + "\"", e);
+  }
+}
+
+bool LexicalIndex::has_word(const std::string& folded_word, const std::string& language) {
+  try {
+    const Xapian::Stem stem = stemmer_for(language.empty() ? "fr" : language);
+    return impl_->db.term_exists(folded_word) || impl_->db.term_exists("Z" + stem(folded_word));
+  } catch (const Xapian::Error&) {
+    return false;
   }
 }
 
@@ -355,22 +445,8 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
   const std::string prepared = prepare_for_xapian(query);
   try {
     Xapian::QueryParser qp;
-    qp.set_database(impl_->db);
-    qp.set_stemmer(stemmer_for(language.empty() ? "fr" : language));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_default_op(Xapian::Query::OP_OR);
-    qp.set_stopper(&stopper());
-    qp.add_prefix("titre", kTitlePrefix);
-    qp.add_prefix("title", kTitlePrefix);
-    qp.add_prefix("description", kDescriptionPrefix);
-    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
-                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-    Xapian::Query parsed;
-    try {
-      parsed = qp.parse_query(prepared, flags);
-    } catch (const Xapian::QueryParserError&) {
-      parsed = qp.parse_query(plain_words(prepared), 0);
-    }
+    set_up(qp, impl_->db, language);
+    const Xapian::Query parsed = parse(qp, prepared, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
     result.suggestion = useful_suggestion(impl_->db, prepared, qp.get_corrected_query_string());
     // Query terms, and for each stem the words of the query it came from.
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {

@@ -8,8 +8,10 @@
 #include <unordered_set>
 
 #include "repere/catalog/database.h"
+#include "repere/core/text.h"
 #include "repere/index/embedder.h"
 #include "repere/index/library.h"
+#include "repere/index/thesaurus.h"
 #include "repere/index/vectors.h"
 
 namespace repere::search {
@@ -22,6 +24,7 @@ struct Candidate {
   double score = 0;
   std::optional<int> lexical_rank;
   std::optional<int> vector_rank;
+  bool by_synonym = false;  // found by a synonym of the query's words, not the words
 };
 
 // Fusion of the two sides over the union of their candidates: each passage scores
@@ -30,7 +33,7 @@ struct Candidate {
 // match them). Measured on cnil-fr and cranfield-en against weighted reciprocal-rank fusion
 // (numbers in the search issue's note): rank fusion gives a weak vector side as much say as a
 // strong lexical one and lost up to 0.27 nDCG@10; scores keep each side's confidence.
-std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
+std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, std::size_t exact,
                             const std::vector<index::VectorHit>& vector, double ratio,
                             const std::function<std::optional<float>(std::int64_t)>& cosine) {
   std::unordered_map<std::int64_t, Candidate> by_id;
@@ -42,6 +45,7 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
     Candidate& c = by_id[h.passage_id];
     c.passage_id = h.passage_id;
     c.lexical_rank = static_cast<int>(i) + 1;
+    c.by_synonym = i >= exact;
     c.score += w_lexical * h.score / best;
   }
   for (std::size_t i = 0; i < vector.size(); ++i) {
@@ -68,6 +72,10 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
 
 }  // namespace
 
+// The cosine of a word and its synonym in the library's word vectors under which the synonym
+// is not used: in a science library « lumière » and « chandelle » are far apart.
+constexpr float kSynonymRelatedness = 0.35f;
+
 // One read transaction for all the catalog reads of a search: one lock instead of one per
 // statement, and one consistent view.
 class ReadTransaction {
@@ -86,6 +94,7 @@ class ReadTransaction {
 
 struct Searcher::Impl {
   std::unique_ptr<catalog::Database> db;
+  std::unique_ptr<index::Thesaurus> thesaurus;  // null: no synonyms
   std::unique_ptr<index::LexicalIndex> lexical;
   std::unique_ptr<index::Embedder> embedder;  // null: no search by meaning in this generation
   std::unique_ptr<index::VectorIndex> vectors;
@@ -114,6 +123,36 @@ struct Searcher::Impl {
       content_of.emplace_back(all.int64(0), all.int64(1));
     }
     return Status::ok();
+  }
+
+  // Synonyms of the query's words that the library says, and that its own word vectors find
+  // related (when they are local): a thesaurus is broad, the library is specific.
+  std::vector<std::string> synonyms_for(const SearchRequest& r) {
+    std::vector<std::string> out;
+    if (!thesaurus || !r.synonyms || r.language.substr(0, 2) != "fr") return out;
+    const bool judge = embedder && !embedder->remote();
+    int words = 0;
+    for (const text::Token& t : text::tokenize(r.query)) {
+      if (t.kind != text::TokenKind::kWord || t.text.size() < 3) continue;
+      if (index::is_stopword(text::fold(t.text)) || ++words > 8) continue;
+      if (t.begin > 0 && (r.query[t.begin - 1] == '-' || r.query[t.begin - 1] == ':')) continue;
+      std::vector<float> word_vector;
+      if (judge) word_vector = embedder->embed(t.text).value_or(std::vector<float>{});
+      int kept = 0;
+      for (const std::string& s : thesaurus->synonyms(std::string(t.text), 8)) {
+        if (kept >= 3 || !lexical->has_word(s, r.language)) continue;
+        if (judge && !word_vector.empty()) {
+          const auto v = embedder->embed(s);
+          float cosine = 0;
+          for (std::size_t i = 0; v.is_ok() && i < v->size(); ++i)
+            cosine += (*v)[i] * word_vector[i];
+          if (cosine < kSynonymRelatedness) continue;
+        }
+        out.push_back(s);
+        ++kept;
+      }
+    }
+    return out;
   }
 
   Result<std::int64_t> content_id_of(std::int64_t passage_id) {
@@ -167,7 +206,7 @@ Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
 Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
-                                                 const index::EmbeddingSettings& embeddings) {
+                                                 const SearcherOptions& options) {
   REPERE_ASSIGN_OR_RETURN(const auto generation, index::current_generation(dir.root / "index"));
   if (!generation) {
     return Status::not_found("the library " + dir.root.string() +
@@ -176,10 +215,13 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
   auto impl = std::make_unique<Impl>();
   REPERE_ASSIGN_OR_RETURN(impl->db, catalog::Database::open(dir.catalog(), {.read_only = true}));
   REPERE_RETURN_IF_ERROR(impl->prepare());
+  if (!options.thesaurus.empty()) {
+    REPERE_ASSIGN_OR_RETURN(impl->thesaurus, index::Thesaurus::open(options.thesaurus));
+  }
   REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
   impl->generation = generation->number;
   if (generation->has_vectors()) {
-    auto embedder = index::open_embedder(generation->embeddings(), embeddings);
+    auto embedder = index::open_embedder(generation->embeddings(), options.embeddings);
     if (embedder.is_ok()) {
       auto vectors = index::VectorIndex::load(generation->vectors(), (*embedder)->dimension());
       if (vectors.is_ok()) {
@@ -229,10 +271,26 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   const std::int64_t wanted = std::min<std::int64_t>(
       1000, std::max<std::int64_t>(200, (r.offset + r.limit) * r.moments_per_content * 4));
   // Words only (ratio 1) still give the terms to highlight and the spelling suggestion.
-  REPERE_ASSIGN_OR_RETURN(
-      const auto lexical,
-      impl_->lexical->search(r.query, r.filters, 0, by_words ? wanted : 0, r.language));
+  REPERE_ASSIGN_OR_RETURN(auto lexical, impl_->lexical->search(r.query, r.filters, 0,
+                                                               by_words ? wanted : 0, r.language));
   out.suggestion = lexical.suggestion;
+  // Synonyms fill what the words leave of the page, after every exact match.
+  index::LexicalResult by_synonyms;
+  const std::size_t exact_hits = lexical.hits.size();
+  if (by_words && static_cast<std::int64_t>(exact_hits) < wanted) {
+    const auto synonyms = impl_->synonyms_for(r);
+    if (!synonyms.empty()) {
+      REPERE_ASSIGN_OR_RETURN(by_synonyms,
+                              impl_->lexical->search_synonyms(
+                                  r.query, synonyms, r.filters,
+                                  wanted - static_cast<std::int64_t>(exact_hits), r.language));
+      // Scores below the last exact match's, keeping their own order.
+      const double floor = exact_hits ? lexical.hits.back().score * 0.5 : 1.0;
+      const double best = by_synonyms.hits.empty() ? 1.0 : by_synonyms.hits.front().score;
+      for (const auto& h : by_synonyms.hits)
+        lexical.hits.push_back({h.passage_id, floor * h.score / std::max(best, 1e-9)});
+    }
+  }
   std::vector<index::VectorHit> vector;
   if (!query_vector.empty()) {
     std::unordered_set<std::int64_t> allowed;
@@ -242,10 +300,10 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     vector = impl_->vectors->search(query_vector, static_cast<std::size_t>(wanted),
                                     r.filters.empty() ? nullptr : &allowed);
   }
-  auto candidates =
-      fuse(lexical.hits, vector, r.semantic_ratio, [&](std::int64_t id) -> std::optional<float> {
-        return impl_->vectors->similarity(id, query_vector);
-      });
+  auto candidates = fuse(lexical.hits, exact_hits, vector, r.semantic_ratio,
+                         [&](std::int64_t id) -> std::optional<float> {
+                           return impl_->vectors->similarity(id, query_vector);
+                         });
   const ReadTransaction reading(*impl_->db);
   REPERE_RETURN_IF_ERROR(impl_->fill_content_ids(candidates));
 
@@ -254,6 +312,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   std::unordered_map<std::int64_t, std::size_t> where;
   std::vector<std::vector<const Candidate*>> members;
   std::vector<std::int64_t> best_passage;
+  std::vector<bool> by_synonym;
   for (const Candidate& c : candidates) {
     const std::int64_t key = r.group_by_content ? c.content_id : -c.passage_id;
     auto [it, inserted] = where.emplace(key, groups.size());
@@ -261,8 +320,9 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
       Hit h;
       h.content_id = c.content_id;
       h.score = c.score;
-      h.explain = {c.lexical_rank, c.vector_rank, {}};
+      h.explain = {c.lexical_rank, c.vector_rank, {}, {}};
       best_passage.push_back(c.passage_id);
+      by_synonym.push_back(c.by_synonym);
       groups.push_back(std::move(h));
       members.emplace_back();
     }
@@ -270,17 +330,22 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     if (static_cast<int>(list.size()) < r.moments_per_content) list.push_back(&c);
   }
   out.total = static_cast<std::int64_t>(groups.size());
+  std::vector<std::string> highlighted = lexical.query_terms;
+  for (const std::string& w : by_synonyms.query_terms) highlighted.push_back(w);
   for (std::size_t i = static_cast<std::size_t>(r.offset);
        i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
     Hit h = std::move(groups[i]);
     REPERE_RETURN_IF_ERROR(impl_->fill_content(h));
-    if (h.explain.lexical_rank) {
+    if (h.explain.lexical_rank && by_synonym[i]) {
+      REPERE_ASSIGN_OR_RETURN(h.explain.synonyms,
+                              impl_->lexical->matched_terms(best_passage[i], by_synonyms));
+    } else if (h.explain.lexical_rank) {
       REPERE_ASSIGN_OR_RETURN(h.explain.matched_terms,
                               impl_->lexical->matched_terms(best_passage[i], lexical));
     }
     for (const Candidate* c : members[i]) {
       Moment m;
-      REPERE_RETURN_IF_ERROR(impl_->fill_moment(*c, lexical.query_terms, m));
+      REPERE_RETURN_IF_ERROR(impl_->fill_moment(*c, highlighted, m));
       h.moments.push_back(std::move(m));
     }
     // Moments of a content in the order they come in it.
@@ -316,7 +381,8 @@ std::string to_json(const SearchResponse& r) {
     json explain = {
         {"lexical_rank", h.explain.lexical_rank ? json(*h.explain.lexical_rank) : json(nullptr)},
         {"vector_rank", h.explain.vector_rank ? json(*h.explain.vector_rank) : json(nullptr)},
-        {"matched_terms", h.explain.matched_terms}};
+        {"matched_terms", h.explain.matched_terms},
+        {"synonyms", h.explain.synonyms}};
     hits.push_back({{"content",
                      {{"id", h.content_id},
                       {"title", h.title},

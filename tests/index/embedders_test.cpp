@@ -200,7 +200,7 @@ TEST_F(EmbeddingsEndpoint, ALibraryIndexedByTheEndpointSearchesAndDegradesWhenIt
   EXPECT_NE(described.find("\"endpoint\""), std::string::npos);
   EXPECT_EQ(described.find("\"k\""), std::string::npos);
 
-  auto searcher = search::Searcher::open(data, {.endpoint_key = "k"});
+  auto searcher = search::Searcher::open(data, {.embeddings = {.endpoint_key = "k"}});
   ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
   const auto by_meaning =
       (*searcher)->search({.query = "les plantes vertes et la lumière", .semantic_ratio = 1.0});

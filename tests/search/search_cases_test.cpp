@@ -3,6 +3,7 @@
 // `reindex`, and runs its queries through the Searcher in each mode it lists.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -93,6 +94,38 @@ void add_filter(index::Filters& f, const std::string& field, const std::string& 
   if (field == "collection") f.collections.push_back(value);
 }
 
+// `corpus demo/items`: every demo item (demo/items/*.txt) as a text content named
+// demo:FILE-STEM, one passage per `## ` section.
+void add_demo_corpus(catalog::Database& db, CaseFile& f, const fs::path& folder) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(folder)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    std::ifstream in(file);
+    catalog::Content c;
+    c.kind = catalog::ContentKind::kText;
+    c.language = "fr";
+    c.media_path = file.string();
+    std::vector<catalog::Passage> passages;
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("title: ", 0) == 0) c.title = line.substr(7);
+      if (line.rfind("## ", 0) == 0) {
+        passages.emplace_back();
+        passages.back().language = "fr";
+        passages.back().text = line.substr(3) + ".";
+      } else if (!passages.empty() && !line.empty()) {
+        passages.back().text += " " + line;
+      }
+    }
+    const auto content = catalog::ContentRepository(db).insert(c);
+    ASSERT_TRUE(content.is_ok()) << file;
+    ASSERT_TRUE(catalog::PassageRepository(db).replace_for_content(*content, passages).is_ok());
+    const std::string id = "demo:" + file.stem().string();
+    f.ids[id] = *content;
+    f.names[*content] = id;
+  }
+}
+
 void run_case_file(const fs::path& path) {
   CaseFile f;
   const DataDir data{f.dir.path()};
@@ -106,6 +139,7 @@ void run_case_file(const fs::path& path) {
   };
   std::vector<Query> todo;
   index::Filters pending;
+  bool embeddings = false;
   int number = 0;
   for (std::string line; std::getline(in, line);) {
     ++number;
@@ -114,7 +148,11 @@ void run_case_file(const fs::path& path) {
     const auto bar = line.find(" | ");
     const std::string head = line.substr(0, bar);
     const std::string body = bar == std::string::npos ? "" : line.substr(bar + 3);
-    if (head.rfind("doc ", 0) == 0) {
+    if (head.rfind("corpus ", 0) == 0) {
+      add_demo_corpus(*db, f, fs::path(REPERE_SOURCE_DIR) / trim(head.substr(7)));
+    } else if (head == "embeddings") {
+      embeddings = true;
+    } else if (head.rfind("doc ", 0) == 0) {
       add_doc(*db, f, head, body, where);
     } else if (head.rfind("title ", 0) == 0) {
       set_title(*db, f, trim(head.substr(6)), body);
@@ -138,11 +176,17 @@ void run_case_file(const fs::path& path) {
     }
   }
   std::atomic<bool> stop{false};
-  ASSERT_TRUE(index::reindex(*db, data.root / "index", nullptr, stop).is_ok());
+  // One training thread: fastText is deterministic only so.
+  const auto built = index::reindex(
+      *db, data.root / "index", nullptr, stop,
+      {.train_embeddings = embeddings, .training = {.dim = 64, .epoch = 10, .threads = 1}});
+  ASSERT_TRUE(built.is_ok()) << built.status().to_string();
   auto searcher = Searcher::open(data);
   ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
   for (const Query& q : todo) {
-    const std::string modes = q.modes.empty() ? "lexical" : q.modes;
+    const std::string modes = !q.modes.empty() ? q.modes
+                              : embeddings     ? "lexical vector hybrid"
+                                               : "lexical";
     std::istringstream mw(modes);
     for (std::string mode; mw >> mode;) {
       SCOPED_TRACE(q.where + " [" + mode + "] " + q.text);

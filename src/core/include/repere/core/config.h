@@ -26,16 +26,17 @@ struct Config {
   std::string ocr_tessdata;                 // ocr.tessdata
   std::string asr_engine = "pocketsphinx";  // asr.engine
   std::string asr_pocketsphinx_model =
-      "/usr/share/pocketsphinx/model/en-us";                         // asr.pocketsphinx_model
-  std::string asr_whisper_cli;                                       // asr.whisper_cli
-  std::string asr_whisper_model;                                     // asr.whisper_model
-  std::string asr_endpoint;                                          // asr.endpoint
-  std::string asr_endpoint_model = "whisper-1";                      // asr.endpoint_model
-  std::string asr_endpoint_key;                                      // asr.endpoint_key
-  std::string embeddings_vectors;                                    // embeddings.vectors
-  std::string embeddings_endpoint;                                   // embeddings.endpoint
-  std::string embeddings_endpoint_model = "text-embedding-3-small";  // embeddings.endpoint_model
-  std::string embeddings_endpoint_key;                               // embeddings.endpoint_key
+      "/usr/share/pocketsphinx/model/en-us";                           // asr.pocketsphinx_model
+  std::string asr_whisper_cli;                                         // asr.whisper_cli
+  std::string asr_whisper_model;                                       // asr.whisper_model
+  std::string asr_endpoint;                                            // asr.endpoint
+  std::string asr_endpoint_model = "whisper-1";                        // asr.endpoint_model
+  std::string asr_endpoint_key;                                        // asr.endpoint_key
+  std::string embeddings_vectors;                                      // embeddings.vectors
+  std::string embeddings_endpoint;                                     // embeddings.endpoint
+  std::string embeddings_endpoint_model = "text-embedding-3-small";    // embeddings.endpoint_model
+  std::string embeddings_endpoint_key;                                 // embeddings.endpoint_key
+  std::string search_thesaurus = "/usr/share/mythes/th_fr_FR_v2.dat";  // search.thesaurus
 };
 
 struct SettingInfo {

@@ -31,6 +31,10 @@ DecodedText decode_to_utf8(std::string_view bytes);
 // Unicode NFC (canonical composition): "e\u0301" becomes "é". Ill-formed bytes become U+FFFD.
 std::string nfc(std::string_view s);
 
+// Lower case, accents kept, NFC: "Œuvre ÉLÈVE" -> "œuvre élève" (for dictionaries whose
+// words carry their accents).
+std::string lower(std::string_view s);
+
 // The search key of a text: compatibility-normalised, case-folded, accents removed,
 // ligatures expanded (œ -> oe, æ -> ae, ﬁ -> fi, ß -> ss) and typographic apostrophes
 // (’ ʼ) turned into '. "Œuvre ÉLÈVE l’été" -> "oeuvre eleve l'ete".

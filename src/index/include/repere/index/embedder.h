@@ -37,6 +37,8 @@ class Embedder {
       const std::vector<std::string>& texts) const;
   // "fasttext:trained@2026-11-22/100d": what made the vectors, for status and provenance.
   virtual std::string name() const = 0;
+  // True when embedding costs a request to another machine (then it is done sparingly).
+  virtual bool remote() const { return false; }
 };
 
 struct TrainOptions {

@@ -111,6 +111,15 @@ class LexicalIndex {
   Result<LexicalResult> search(const std::string& query, const Filters& filters,
                                std::int64_t offset, std::int64_t limit,
                                const std::string& language = "fr");
+  // Passages that match none of `query`'s words but some of `synonyms` (folded words), best
+  // first: the optional expansion of a query, which never outranks an exact match (the caller
+  // puts these after). The query's exclusions (-word) and `filters` apply.
+  Result<LexicalResult> search_synonyms(const std::string& query,
+                                        const std::vector<std::string>& synonyms,
+                                        const Filters& filters, std::int64_t limit,
+                                        const std::string& language = "fr");
+  // Whether any passage has this folded word (or its stem in `language`).
+  bool has_word(const std::string& folded_word, const std::string& language = "fr");
   // The query's words (LexicalResult::query_terms) found in a passage, in query order: the
   // explanation of a hit, asked only for the hits shown.
   Result<std::vector<std::string>> matched_terms(Id passage_id, const LexicalResult& result);
@@ -130,6 +139,9 @@ class LexicalIndex {
 // -> "  adn"), control characters blanked, query syntax (quotes, leading '-', field prefixes)
 // kept.
 std::string prepare_for_xapian(std::string_view text);
+
+// Whether a folded word is a function word that search ignores (« les », « the »).
+bool is_stopword(const std::string& folded_word);
 
 }  // namespace repere::index
 

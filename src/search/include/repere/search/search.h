@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct SearchRequest {
   bool group_by_content = true;
   int moments_per_content = 3;
   std::string language = "fr";  // of the query: picks the stemmer
+  // French queries: passages that say a synonym of a query word (from the thesaurus) come
+  // after those that say the words themselves.
+  bool synonyms = true;
 };
 
 struct Moment {
@@ -38,6 +42,7 @@ struct Explain {
   std::optional<int> lexical_rank;  // 1-based rank of the best passage on each side
   std::optional<int> vector_rank;
   std::vector<std::string> matched_terms;
+  std::vector<std::string> synonyms;  // found instead of the query's words, when it is so
 };
 
 struct Hit {
@@ -59,13 +64,20 @@ struct SearchResponse {
   std::vector<Hit> hits;
 };
 
+struct SearcherOptions {
+  // The key of an embeddings endpoint, when the vectors come from one.
+  index::EmbeddingSettings embeddings;
+  // A MyThes thesaurus (search.thesaurus: Debian's mythes-fr); empty: no synonyms.
+  std::filesystem::path thesaurus;
+};
+
 class Searcher {
  public:
   // Opens the live index generation and the catalog of `dir`. Errors: not_found when nothing
   // was indexed yet (run `repere reindex`).
-  // `embeddings` gives the key of an embeddings endpoint, when the vectors come from one.
+  // Errors: not_found as above; the thesaurus's errors when one is named but cannot be read.
   static Result<std::unique_ptr<Searcher>> open(const DataDir& dir,
-                                                const index::EmbeddingSettings& embeddings = {});
+                                                const SearcherOptions& options = {});
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;

@@ -1,0 +1,98 @@
+// Synonyms from Debian's French thesaurus (mythes-fr, installed by scripts/install-deps), for
+// real: the entries, and a search whose exact matches stay ahead of the synonyms' passages.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/index/library.h"
+#include "repere/index/thesaurus.h"
+#include "repere/search/search.h"
+#include "support/temp_dir.h"
+
+namespace repere::index {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kMythes = "/usr/share/mythes/th_fr_FR_v2.dat";
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+TEST(Thesaurus, OffersMutualSynonymsOfAWordOrItsSingular) {
+  auto t = Thesaurus::open(kMythes);
+  ASSERT_TRUE(t.is_ok()) << t.status().to_string();
+  EXPECT_GT((*t)->entries(), 20000u);
+  EXPECT_TRUE(has((*t)->synonyms("voiture"), "automobile"));
+  EXPECT_TRUE(has((*t)->synonyms("Séisme"), "tremblement"));
+  EXPECT_TRUE(has((*t)->synonyms("végétaux", 8), "plante"));  // the entry of « végétal »
+  EXPECT_TRUE((*t)->synonyms("photosynthese").empty());       // accents matter for the entry
+  EXPECT_TRUE((*t)->synonyms("zzzz").empty());
+  for (const std::string& s : (*t)->synonyms("lumière", 8)) EXPECT_NE(s, "lumiere");
+  EXPECT_EQ(Thesaurus::open("/nowhere/th.dat").status().code(), StatusCode::kNotFound);
+}
+
+std::int64_t add_text(catalog::Database& db, const std::string& title, const std::string& text) {
+  catalog::Content c;
+  c.kind = catalog::ContentKind::kText;
+  c.title = title;
+  c.language = "fr";
+  c.media_path = "/x/" + title;
+  const auto id = catalog::ContentRepository(db).insert(c);
+  EXPECT_TRUE(id.is_ok());
+  catalog::Passage p;
+  p.text = text;
+  p.language = "fr";
+  EXPECT_TRUE(catalog::PassageRepository(db).replace_for_content(*id, {p}).is_ok());
+  return *id;
+}
+
+TEST(Synonyms, ComeAfterExactMatchesAndAreExplained) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  const auto automobile =
+      add_text(*db, "Le moteur", "L'automobile transforme l'énergie du carburant en mouvement.");
+  const auto voiture = add_text(*db, "La sécurité", "Une voiture freine sur une route mouillée.");
+  add_text(*db, "Les volcans", "Le volcan rejette de la lave.");
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
+  auto searcher = search::Searcher::open(data, {.thesaurus = kMythes});
+  ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
+
+  const auto got = (*searcher)->search({.query = "voiture", .semantic_ratio = 0});
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  ASSERT_EQ(got->hits.size(), 2u);
+  EXPECT_EQ(got->hits[0].content_id, voiture);  // the word itself first
+  EXPECT_EQ(got->hits[0].explain.matched_terms, std::vector<std::string>{"voiture"});
+  EXPECT_EQ(got->hits[1].content_id, automobile);
+  EXPECT_EQ(got->hits[1].explain.synonyms, std::vector<std::string>{"automobile"});
+  EXPECT_TRUE(got->hits[1].explain.matched_terms.empty());
+  EXPECT_NE(got->hits[1].moments[0].snippet.find("<mark>automobile</mark>"), std::string::npos)
+      << got->hits[1].moments[0].snippet;
+  EXPECT_NE(search::to_json(*got).find("\"synonyms\":[\"automobile\"]"), std::string::npos);
+
+  // Optional: off, only the word; English queries get none; exclusions still exclude.
+  search::SearchRequest off{.query = "voiture", .semantic_ratio = 0};
+  off.synonyms = false;
+  EXPECT_EQ((*searcher)->search(off)->hits.size(), 1u);
+  search::SearchRequest english{.query = "voiture", .semantic_ratio = 0};
+  english.language = "en";
+  EXPECT_EQ((*searcher)->search(english)->hits.size(), 1u);
+  const auto excluded = (*searcher)->search({.query = "voiture -carburant", .semantic_ratio = 0});
+  ASSERT_TRUE(excluded.is_ok());
+  ASSERT_EQ(excluded->hits.size(), 1u);
+  EXPECT_EQ(excluded->hits[0].content_id, voiture);
+  // A word only a synonym answers: its passages, explained.
+  const auto only = (*searcher)->search({.query = "automobiles", .semantic_ratio = 0});
+  ASSERT_TRUE(only.is_ok());
+  ASSERT_EQ(only->hits.size(), 2u);
+  EXPECT_EQ(only->hits[0].content_id, automobile);
+}
+
+}  // namespace
+}  // namespace repere::index
