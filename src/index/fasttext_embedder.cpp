@@ -25,7 +25,7 @@ constexpr double kSifA = 1e-3;  // SIF smoothing: weight = a / (a + p(word))
 // Training time grows with passes x words: about 100,000 words a second on 2 cores (measured by
 // bench/search). 10 passes make good vectors of a small library; a big one needs fewer passes,
 // and past kWordPasses words one pass over a sample of its texts sees each word often enough.
-constexpr double kWordPasses = 15e6;
+constexpr double kWordPasses = 10e6;
 
 int automatic_epochs(std::int64_t words) {
   const double fit = kWordPasses / static_cast<double>(std::max<std::int64_t>(words, 1));

@@ -103,7 +103,8 @@ Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexP
   REPERE_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT count(*) FROM passage"));
   REPERE_ASSIGN_OR_RETURN(const bool has_row, count.step());
   const std::int64_t total = has_row ? count.int64(0) : 0;
-  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(folder));
+  const fs::path raw = fs::path(folder.string() + ".raw");
+  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(raw));
   REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
   std::int64_t last_report = 0;
   for (const auto& [id, signature] : contents) {
@@ -118,6 +119,10 @@ Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexP
     }
   }
   REPERE_RETURN_IF_ERROR(writer->commit());
+  REPERE_RETURN_IF_ERROR(writer->compact_into(folder));
+  writer.reset();
+  std::error_code ec;
+  fs::remove_all(raw, ec);
   if (progress) progress(report.passages, total);
   return Status::ok();
 }

@@ -269,7 +269,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   const bool by_words = r.semantic_ratio < 1 || query_vector.empty();
   // Enough passages to fill the page with contents and their moments.
   const std::int64_t wanted = std::min<std::int64_t>(
-      1000, std::max<std::int64_t>(200, (r.offset + r.limit) * r.moments_per_content * 4));
+      1000, std::max<std::int64_t>(100, (r.offset + r.limit) * r.moments_per_content * 3));
   // Words only (ratio 1) still give the terms to highlight and the spelling suggestion.
   REPERE_ASSIGN_OR_RETURN(auto lexical, impl_->lexical->search(r.query, r.filters, 0,
                                                                by_words ? wanted : 0, r.language));

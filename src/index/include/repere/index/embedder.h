@@ -43,8 +43,8 @@ class Embedder {
 
 struct TrainOptions {
   int dim = 100;
-  // Passes over the text; 0 chooses: 10, or fewer so that passes x words stay under 15
-  // million (about 2 to 3 minutes on 2 cores); beyond 15 million words, one pass over an even
+  // Passes over the text; 0 chooses: 10, or fewer so that passes x words stay under 10
+  // million (about 2 minutes on 2 cores); beyond 10 million words, one pass over an even
   // sample of the texts of that size.
   int epoch = 0;
   int min_count = 2;

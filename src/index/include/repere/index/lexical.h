@@ -69,6 +69,8 @@ struct LexicalResult {
 // Builds a new index in `folder` (which must not exist). Errors: io_error naming the folder.
 class LexicalWriter {
  public:
+  // Passages are buffered in memory and written 100,000 at a time (Xapian's
+  // XAPIAN_FLUSH_THRESHOLD, when the environment does not set it), not Xapian's 10,000.
   static Result<std::unique_ptr<LexicalWriter>> create(const std::filesystem::path& folder);
   // Opens an existing index to add, replace and remove passages. Errors: unsupported
   // for an index of an older layout (it must be rebuilt).
@@ -89,6 +91,10 @@ class LexicalWriter {
   Result<std::vector<Id>> passages_of(Id content_id);
   // Makes the changes durable. Nothing is visible to readers before.
   Status commit();
+  // Writes a compacted copy of the committed index into `destination` (which must not exist),
+  // with 64 KB blocks: a third smaller and faster to search (measured by bench/search at 1M
+  // passages: lexical p50 8.3 -> 6.9 ms). Docids are kept, as they are passage ids.
+  Status compact_into(const std::filesystem::path& destination);
 
  private:
   struct Impl;
