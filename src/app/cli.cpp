@@ -19,6 +19,7 @@ struct Parsed {
   SearchCommandOptions search;
   EvalCommandOptions eval;
   ReindexOptions train;
+  ServeCommandOptions serve;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -124,6 +125,15 @@ int run_cli(int argc, char** argv, Io io) {
   search->add_flag("!--no-synonyms", rq.synonyms,
                    "Do not extend a French query with synonyms (search.thesaurus)");
 
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
+  add_common(*serve, p);
+  serve->add_option("--host", p.serve.host, "Address to listen on (default 127.0.0.1)");
+  serve->add_option("--port", p.serve.port, "Port to listen on (default 8080)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", p.serve.threads, "Worker threads (default 8)")
+      ->check(CLI::Range(1, 256));
+
   CLI::App* eval = app.add_subcommand(
       "eval", "Measure search quality on a BEIR folder (corpus.jsonl, queries.jsonl, qrels.tsv)");
   eval->add_option("DIR", p.eval.dataset, "The BEIR folder")
@@ -162,6 +172,10 @@ int run_cli(int argc, char** argv, Io io) {
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);
+  }
+  if (serve->parsed()) {
+    p.serve.common = *common;
+    return run_serve(p.serve, io);
   }
   if (ingest->parsed()) {
     if (p.ingest.paths.empty() && !p.ingest.retry_failed) {

@@ -74,6 +74,13 @@ struct SearchCommandOptions {
   bool json = false;
 };
 
+struct ServeCommandOptions {
+  CommonOptions common;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+};
+
 struct EvalCommandOptions {
   std::filesystem::path dataset;
   std::string language;  // "" detects it
@@ -87,6 +94,7 @@ int run_init(const InitOptions& options, Io io);
 int run_eval(const EvalCommandOptions& options, Io io);
 int run_reindex(const ReindexOptions& options, Io io);
 int run_search(const SearchCommandOptions& options, Io io);
+int run_serve(const ServeCommandOptions& options, Io io);
 int run_status(const StatusOptions& options, Io io);
 int run_doctor(const DoctorOptions& options, Io io);
 int run_ingest(const IngestCommandOptions& options, Io io);

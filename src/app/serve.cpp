@@ -1,0 +1,70 @@
+// repere serve: the web server over a data folder, until SIGINT or SIGTERM (requests in flight
+// finish first).
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "commands.h"
+#include "repere/web/server.h"
+
+namespace repere::app {
+namespace {
+
+std::atomic<bool> g_serve_stop{false};
+extern "C" void on_serve_signal(int) { g_serve_stop = true; }
+
+}  // namespace
+
+int run_serve(const ServeCommandOptions& options, Io io) {
+  const auto config = load_config({.data_dir = options.common.data_dir,
+                                   .env = repere_environment(),
+                                   .overrides = options.common.settings});
+  if (!config.is_ok()) {
+    io.err << "repere serve: " << config.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::mutex log_mutex;
+  web::ServerOptions server_options{.host = options.host,
+                                    .port = options.port,
+                                    .threads = options.threads,
+                                    .search = searcher_options(*config)};
+  server_options.access_log = [&io, &log_mutex](const std::string& line) {
+    const std::lock_guard lock(log_mutex);
+    io.err << line << "\n";
+    io.err.flush();
+  };
+  auto server = web::Server::create(DataDir{options.common.data_dir}, server_options);
+  if (!server.is_ok()) {
+    io.err << "repere serve: " << server.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (const Status bound = (*server)->bind(); !bound.is_ok()) {
+    io.err << "repere serve: " << bound.message() << "\n";
+    return kExitFailure;
+  }
+  std::signal(SIGINT, on_serve_signal);
+  std::signal(SIGTERM, on_serve_signal);
+  // A signal only sets a flag; this thread stops the server, which lets requests finish.
+  std::thread watcher([&server] {
+    while (!g_serve_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (*server)->stop();
+  });
+  const std::string host = options.host == "0.0.0.0" ? "localhost" : options.host;
+  io.out << "Repère serves " << options.common.data_dir.string() << " on http://" << host << ":"
+         << (*server)->port() << "/ (Ctrl+C stops it)\n";
+  io.out.flush();
+  const Status served = (*server)->serve();
+  g_serve_stop = true;
+  watcher.join();
+  if (!served.is_ok()) {
+    io.err << "repere serve: " << served.message() << "\n";
+    return kExitFailure;
+  }
+  io.out << "Stopped.\n";
+  return kExitOk;
+}
+
+}  // namespace repere::app

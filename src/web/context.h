@@ -1,0 +1,94 @@
+// What the web module's handlers share: the data folder, pools of searchers and catalog
+// connections (each used by one thread at a time), and small helpers. Internal to src/web.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repere/catalog/database.h"
+#include "repere/core/data_dir.h"
+#include "repere/search/search.h"
+
+namespace repere::web {
+
+// Objects that one thread uses at a time, lent to a request and given back.
+template <typename T>
+class Pool {
+ public:
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<T> item) : pool_(pool), item_(std::move(item)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease(const Lease&) = delete;
+    ~Lease() {
+      if (item_) pool_->give_back(std::move(item_));
+    }
+    T& operator*() { return *item_; }
+    T* operator->() { return item_.get(); }
+    void discard() { item_.reset(); }  // broken or stale: not lent again
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<T> item_;
+  };
+
+  template <typename Open>
+  Result<Lease> lend(const Open& open) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto item = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(item));
+      }
+    }
+    REPERE_ASSIGN_OR_RETURN(auto item, open());
+    return Lease(this, std::move(item));
+  }
+
+  void clear() {
+    const std::lock_guard lock(mutex_);
+    idle_.clear();
+  }
+
+ private:
+  void give_back(std::unique_ptr<T> item) {
+    const std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(item));
+  }
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<T>> idle_;
+};
+
+struct Context {
+  DataDir dir;
+  search::SearcherOptions search_options;
+  Pool<search::Searcher> searchers;
+  Pool<catalog::Database> catalogs;
+  std::mutex generation_mutex;
+  int generation = -1;  // of the searchers in the pool
+
+  // A searcher on the live index generation (pooled searchers of an older one are dropped).
+  Result<Pool<search::Searcher>::Lease> searcher();
+  Result<Pool<catalog::Database>::Lease> catalog();
+};
+
+// "2:07" or "1:02:03".
+std::string clock_time(std::int64_t ms);
+// "12:34" as a screen reader should say it: "12 min 34 s".
+std::string spoken_time(std::int64_t ms);
+// Percent-encodes a query string value.
+std::string url_encode(const std::string& s);
+// The French name of a content kind ("Vidéo").
+std::string kind_label(const std::string& kind);
+// The media file of a content: its path, absolute or relative to the data folder.
+std::string media_path(const DataDir& dir, const std::string& stored);
+// WebVTT timestamp "hh:mm:ss.ttt".
+std::string vtt_time(std::int64_t ms);
+
+}  // namespace repere::web

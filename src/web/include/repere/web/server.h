@@ -1,0 +1,53 @@
+// The HTTP server: the JSON API under /api/v1, the server-rendered French pages and their
+// static files, over one data folder (cpp-httplib, a thread pool).
+// Thread safety: a Server is started and stopped from one thread; stop() may be called from
+// another (a signal watcher) while serve() runs.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "repere/core/data_dir.h"
+#include "repere/core/result.h"
+#include "repere/search/search.h"
+
+namespace repere::web {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                            // 0: any free port (see Server::port())
+  int threads = 0;                            // 0: 8
+  std::size_t max_request_bytes = 64 * 1024;  // bodies, and the request line with its headers
+  int timeout_seconds = 30;                   // to read a request or write a response
+  search::SearcherOptions search;
+  // One line per request: "127.0.0.1 GET /recherche?q=… 200 5123 B 4.2 ms"; null: none.
+  std::function<void(const std::string&)> access_log;
+};
+
+class Server {
+ public:
+  // Errors: not_found when `dir` holds no catalog (`repere init`).
+  static Result<std::unique_ptr<Server>> create(const DataDir& dir, const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the address. Errors: unavailable naming the address when it cannot be bound.
+  Status bind();
+  int port() const;
+  // Serves until stop(); requests in flight finish first.
+  Status serve();
+  void stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The HTTP status of a Status code: the one table between the two.
+int http_status(StatusCode code);
+
+}  // namespace repere::web

@@ -1,0 +1,327 @@
+#include "pages.h"
+
+#include <httplib.h>
+
+#include <kainjow/mustache.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "context.h"
+#include "repere/catalog/contents.h"
+#include "repere/catalog/texts.h"
+#include "repere/core/result.h"
+#include "repere/core/text.h"
+#include "repere/index/lexical.h"
+#include "repere/search/search.h"
+
+namespace repere::web {
+
+const std::map<std::string, std::string>& embedded_files();  // generated at build time
+
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::list;
+using kainjow::mustache::mustache;
+using kainjow::mustache::object;
+
+const std::string& template_text(const std::string& name) {
+  static const std::string kEmpty;
+  const auto& files = embedded_files();
+  const auto found = files.find("templates/" + name + ".html");
+  return found == files.end() ? kEmpty : found->second;
+}
+
+// The page `name` inside the layout.
+std::string render(const std::string& name, data& page, const std::string& title,
+                   const std::string& query = "") {
+  mustache body(template_text(name));
+  data layout;
+  layout.set("title", title);
+  layout.set("query", query);
+  layout.set("body", body.render(page));
+  mustache frame(template_text("layout"));
+  return frame.render(layout);
+}
+
+void send_page(httplib::Response& res, const std::string& html, int status = 200) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void error_page(httplib::Response& res, int status, const std::string& title,
+                const std::string& detail) {
+  data page;
+  page.set("title", title);
+  page.set("detail", detail);
+  send_page(res, render("error", page, title), status);
+}
+
+// Distinct values of a metadata field over the catalog, for the facets.
+std::vector<std::string> metadata_values(catalog::Database& db, const std::string& field) {
+  std::vector<std::string> out;
+  auto stmt =
+      db.prepare("SELECT DISTINCT json_extract(metadata, '$." + field +
+                 "') AS v FROM content WHERE v IS NOT NULL AND v != '' ORDER BY v LIMIT 50");
+  if (!stmt.is_ok()) return out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row.is_ok() || !*row) break;
+    out.push_back(stmt->text(0));
+  }
+  return out;
+}
+
+}  // namespace
+
+void page_home(Context& ctx, const httplib::Request&, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  data page;
+  list kinds;
+  for (const char* k : {"video", "audio", "document", "image", "webpage", "text"}) {
+    data d;
+    d.set("value", k);
+    d.set("label", kind_label(k));
+    kinds.push_back(d);
+  }
+  page.set("kinds", kinds);
+  for (const std::string field : {"subject", "level"}) {
+    list items;
+    for (const auto& v : metadata_values(**db, field)) items.push_back(data(v));
+    page.set("has_" + field + "s", !items.empty());
+    page.set(field + "s", items);
+  }
+  list examples;
+  for (const char* q : {"comment les plantes fabriquent leur matière", "pourquoi le ciel est bleu",
+                        "le théorème de Pythagore", "les séismes et les volcans"}) {
+    data d;
+    d.set("text", q);
+    d.set("url", url_encode(q));
+    examples.push_back(d);
+  }
+  page.set("examples", examples);
+  const auto count = catalog::ContentRepository(**db).count();
+  page.set("contents", std::to_string(count.is_ok() ? *count : 0));
+  send_page(res, render("home", page, "Accueil"));
+}
+
+namespace {
+
+// The query string of a results page with another offset.
+std::string results_link(const httplib::Request& req, std::int64_t offset) {
+  std::string out = "/recherche?";
+  bool first = true;
+  for (const auto& [key, value] : req.params) {
+    if (key == "offset" || value.empty()) continue;
+    out += (first ? "" : "&") + url_encode(key) + "=" + url_encode(value);
+    first = false;
+  }
+  if (offset > 0) out += (first ? "" : "&") + std::string("offset=") + std::to_string(offset);
+  return out;
+}
+
+std::string hits_text(std::int64_t total) {
+  if (total == 0) return "Aucun contenu trouvé.";
+  if (total == 1) return "1 contenu trouvé.";
+  return std::to_string(total) + " contenus trouvés.";
+}
+
+}  // namespace
+
+void page_results(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto request = search_request(req);
+  if (!request.is_ok())
+    return error_page(res, 400, "Recherche impossible", request.status().message());
+  if (request->query.find_first_not_of(" \t") == std::string::npos) {
+    res.status = 303;
+    res.set_header("Location", "/");
+    return;
+  }
+  auto searcher = ctx.searcher();
+  if (!searcher.is_ok())
+    return error_page(res, 503, "Recherche indisponible", searcher.status().message());
+  const auto found = (*searcher)->search(*request);
+  if (!found.is_ok()) return error_page(res, 400, "Recherche impossible", found.status().message());
+  data page;
+  page.set("query", request->query);
+  if (!found->suggestion.empty()) {
+    page.set("suggestion", found->suggestion);
+    page.set("suggestion_url", url_encode(found->suggestion));
+  }
+  page.set("degraded", found->degraded);
+  page.set("total_text", hits_text(found->total));
+  page.set("first", std::to_string(request->offset + 1));
+  list hits;
+  for (const auto& h : found->hits) {
+    data hit;
+    hit.set("id", std::to_string(h.content_id));
+    hit.set("title", h.title);
+    hit.set("kind_label", kind_label(h.kind));
+    if (h.duration_ms) hit.set("duration", clock_time(*h.duration_ms));
+    const bool words = h.explain.lexical_rank.has_value() && !h.explain.matched_terms.empty();
+    const bool meaning = h.explain.vector_rank.has_value();
+    hit.set("why", words && meaning              ? "correspond aux mots et au sens"
+                   : words                       ? "correspond aux mots"
+                   : !h.explain.synonyms.empty() ? "correspond à un synonyme"
+                                                 : "correspond au sens");
+    list moments;
+    std::string first_moment;
+    for (const auto& m : h.moments) {
+      data d;
+      d.set("content_id", std::to_string(h.content_id));
+      d.set("title", h.title);
+      // The query travels to the content page, which marks its words.
+      const std::string q = "q=" + url_encode(request->query);
+      std::string link, where, where_label;
+      if (m.start_ms) {
+        link = "?t=" + std::to_string(*m.start_ms / 1000) + "&" + q;
+        where = clock_time(*m.start_ms) + (m.end_ms ? " – " + clock_time(*m.end_ms) : "");
+        where_label = "À " + spoken_time(*m.start_ms);
+      } else if (m.page) {
+        link = "?" + q + "#page-" + std::to_string(*m.page);
+        where = "p. " + std::to_string(*m.page);
+        where_label = "Page " + std::to_string(*m.page);
+      } else {
+        link = "?" + q;
+        where = "Passage";
+        where_label = "Passage";
+      }
+      if (first_moment.empty()) first_moment = link;
+      d.set("link", link);
+      d.set("where", where);
+      d.set("where_label", where_label);
+      d.set("snippet", m.snippet);  // escaped by the search, with <mark>
+      moments.push_back(d);
+    }
+    hit.set("moments", moments);
+    hit.set("first_moment", first_moment);
+    hits.push_back(hit);
+  }
+  page.set("has_hits", !found->hits.empty());
+  page.set("hits", hits);
+  if (request->offset > 0)
+    page.set("previous",
+             results_link(req, std::max<std::int64_t>(0, request->offset - request->limit)));
+  if (request->offset + request->limit < found->total)
+    page.set("next", results_link(req, request->offset + request->limit));
+  send_page(res,
+            render("results", page, "Résultats pour « " + request->query + " »", request->query));
+}
+
+void page_content(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::int64_t id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
+  const auto c = catalog::ContentRepository(**db).get(id);
+  if (!c.is_ok()) {
+    return error_page(res, 404, "Contenu introuvable",
+                      "Aucun contenu ne porte le numéro " + std::to_string(id) + ".");
+  }
+  const auto tracks = catalog::TrackRepository(**db).list_for_content(id);
+  if (!tracks.is_ok()) return error_page(res, 500, "Erreur", tracks.status().message());
+  const std::string kind(catalog::to_string(c->kind));
+  const std::int64_t start_s =
+      req.has_param("t")
+          ? std::max(0LL, std::strtoll(req.get_param_value("t").c_str(), nullptr, 10))
+          : 0;
+  const std::string query = req.get_param_value("q");
+  data page;
+  page.set("title", c->title);
+  page.set("kind_label", kind_label(kind));
+  if (c->duration_ms) page.set("duration", clock_time(*c->duration_ms));
+  if (!c->description.empty()) page.set("description", c->description);
+  const auto metadata = nlohmann::json::parse(c->metadata_json, nullptr, false);
+  for (const char* field : {"subject", "level"}) {
+    if (metadata.is_object() && metadata.contains(field) && metadata[field].is_string())
+      page.set(field, metadata[field].get<std::string>());
+  }
+  data media;
+  media.set("id", std::to_string(id));
+  media.set("fragment", start_s > 0 ? "#t=" + std::to_string(start_s) : "");
+  media.set("start", std::to_string(start_s));
+  media.set("pages", c->page_count ? std::to_string(*c->page_count) : "?");
+  media.set("title", c->title);
+  // Captions: the human subtitles first, then automatic transcriptions.
+  list captions;
+  const catalog::Track* transcript = nullptr;
+  for (const auto& t : *tracks) {
+    const bool timed =
+        t.kind == catalog::TrackKind::kSubtitles || t.kind == catalog::TrackKind::kAsr;
+    if (timed) {
+      data d;
+      d.set("content_id", std::to_string(id));
+      d.set("id", std::to_string(t.id));
+      d.set("language", t.language.empty() ? "fr" : t.language);
+      const bool automatic = t.origin.rfind("ai:", 0) == 0;
+      d.set("label", !t.label.empty() ? t.label
+                     : automatic      ? "Français (transcription automatique)"
+                                      : "Français");
+      d.set("default", captions.empty());
+      captions.push_back(d);
+    }
+    if (!transcript || (timed && transcript->kind != catalog::TrackKind::kSubtitles &&
+                        t.kind == catalog::TrackKind::kSubtitles))
+      transcript = &t;
+  }
+  media.set("tracks", captions);
+  if (kind == "video") page.set("video", media);
+  if (kind == "audio") page.set("audio", media);
+  if (kind == "image") page.set("image", media);
+  if (kind == "document") page.set("document", media);
+  // The transcript, or the text of the pages, with the query's words marked.
+  const std::vector<std::string> words = text::search_terms(query);
+  if (transcript) {
+    const auto cues = catalog::CueRepository(**db).list_for_track(transcript->id);
+    const bool automatic = transcript->origin.rfind("ai:", 0) == 0;
+    const bool ocr = transcript->kind == catalog::TrackKind::kOcrScan ||
+                     transcript->kind == catalog::TrackKind::kOcrFrames;
+    const bool timed = kind == "video" || kind == "audio";
+    page.set("has_transcript", cues.is_ok() && !cues->empty());
+    page.set("transcript_title", timed ? "Transcription" : "Texte");
+    if (ocr) {
+      page.set("automatic", "Texte reconnu automatiquement : il peut contenir des erreurs.");
+    } else if (automatic) {
+      page.set("automatic", "Transcription automatique : elle peut contenir des erreurs.");
+    }
+    page.set("timed", timed);
+    list lines;
+    if (cues.is_ok()) {
+      bool marked = false;
+      std::set<int> pages_seen;
+      for (const auto& cue : *cues) {
+        data line;
+        const std::string lang = c->language.empty() ? "fr" : c->language;
+        line.set("text", index::highlight(cue.text, lang, words, 100000));
+        if (cue.start_ms) {
+          line.set("start", std::to_string(*cue.start_ms / 1000.0));
+          line.set("end", std::to_string(cue.end_ms.value_or(*cue.start_ms) / 1000.0));
+          line.set("link", "?t=" + std::to_string(*cue.start_ms / 1000) +
+                               (query.empty() ? "" : "&q=" + url_encode(query)));
+          line.set("where", clock_time(*cue.start_ms));
+          const bool current = !marked && start_s > 0 && cue.end_ms && *cue.end_ms / 1000 > start_s;
+          if (current) marked = true;
+          line.set("current", current);
+        } else if (cue.page) {
+          line.set("start", "0");
+          line.set("end", "0");
+          line.set("where", "p. " + std::to_string(*cue.page));
+          line.set("link", "#page-" + std::to_string(*cue.page));
+          if (pages_seen.insert(*cue.page).second)
+            line.set("anchor", "page-" + std::to_string(*cue.page));
+        }
+        lines.push_back(line);
+      }
+    }
+    page.set("lines", lines);
+  }
+  send_page(res, render("content", page, c->title, ""));
+}
+
+void page_not_found(const httplib::Request& req, httplib::Response& res) {
+  error_page(res, 404, "Page introuvable",
+             "Rien ne se trouve à l'adresse " + req.path.substr(0, 200) + ".");
+}
+
+}  // namespace repere::web

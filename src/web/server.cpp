@@ -1,0 +1,628 @@
+// The server: every route in one table (routes()), the JSON API, media with ranges, static
+// files, security headers and the access log. Pages are rendered in pages.cpp.
+#include "repere/web/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "context.h"
+#include "pages.h"
+#include "repere/catalog/contents.h"
+#include "repere/catalog/texts.h"
+#include "repere/index/library.h"
+
+namespace repere::web {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::map<std::string, std::string>& embedded_files();  // generated at build time
+
+int http_status(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kUnsupported: return 501;
+    case StatusCode::kCorruption:
+    case StatusCode::kIoError:
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Context helpers
+
+Result<Pool<search::Searcher>::Lease> Context::searcher() {
+  REPERE_ASSIGN_OR_RETURN(const auto live, index::current_generation(dir.index()));
+  const int number = live ? live->number : 0;
+  {
+    const std::lock_guard lock(generation_mutex);
+    if (number != generation) {
+      searchers.clear();  // a reindex swapped generations: open the new one
+      generation = number;
+    }
+  }
+  auto lease = searchers.lend([&] { return search::Searcher::open(dir, search_options); });
+  if (lease.is_ok() && (*lease)->generation() != number) {
+    lease->discard();
+    return searchers.lend([&] { return search::Searcher::open(dir, search_options); });
+  }
+  return lease;
+}
+
+Result<Pool<catalog::Database>::Lease> Context::catalog() {
+  return catalogs.lend([&] { return catalog::Database::open(dir.catalog(), {.read_only = true}); });
+}
+
+std::string clock_time(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  char out[32];
+  if (s >= 3600) {
+    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  } else {
+    std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  }
+  return out;
+}
+
+std::string spoken_time(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  std::string out;
+  if (s >= 3600) out += std::to_string(s / 3600) + " h ";
+  if (s >= 60) out += std::to_string(s / 60 % 60) + " min ";
+  return out + std::to_string(s % 60) + " s";
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* const kHex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string kind_label(const std::string& kind) {
+  static const std::map<std::string, std::string> kLabels = {
+      {"video", "Vidéo"}, {"audio", "Son"},        {"document", "Document"},
+      {"image", "Image"}, {"webpage", "Page web"}, {"text", "Texte"}};
+  const auto found = kLabels.find(kind);
+  return found == kLabels.end() ? kind : found->second;
+}
+
+std::string media_path(const DataDir& dir, const std::string& stored) {
+  const fs::path p(stored);
+  return p.is_absolute() ? p.string() : (dir.root / p).string();
+}
+
+std::string vtt_time(std::int64_t ms) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%03lld",
+                static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
+                static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
+  return out;
+}
+
+namespace {
+
+// ----------------------------------------------------------------------------------------------
+// Answers
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+// RFC 9457 problem details.
+void problem(httplib::Response& res, int status, const std::string& title,
+             const std::string& detail) {
+  res.status = status;
+  res.set_content(
+      json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}.dump(
+          -1, ' ', false, json::error_handler_t::replace),
+      "application/problem+json");
+}
+
+void problem(httplib::Response& res, const Status& s) {
+  const int status = http_status(s.code());
+  problem(res, status, reason_phrase(status), s.message());
+}
+
+void send_json(httplib::Response& res, const json& body) {
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+// A number parameter; errors name the parameter.
+Result<std::int64_t> int_param(const httplib::Request& req, const std::string& name,
+                               std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || errno != 0 || n < min || n > max) {
+    return Status::invalid_argument("parameter '" + name + "' must be a whole number from " +
+                                    std::to_string(min) + " to " + std::to_string(max));
+  }
+  return static_cast<std::int64_t>(n);
+}
+
+std::vector<std::string> values(const httplib::Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  const std::size_t n = req.get_param_value_count(name);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string v = req.get_param_value(name, i);
+    if (!v.empty()) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+// The search request of a query string (the API's and the results page's).
+Result<search::SearchRequest> search_request(const httplib::Request& req) {
+  search::SearchRequest r;
+  r.query = req.get_param_value("q");
+  if (r.query.size() > 2000) return Status::invalid_argument("parameter 'q' is over 2,000 bytes");
+  if (req.has_param("ratio")) {
+    const std::string v = req.get_param_value("ratio");
+    char* end = nullptr;
+    const double ratio = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !(ratio >= 0 && ratio <= 1))
+      return Status::invalid_argument("parameter 'ratio' must be a number from 0 to 1");
+    r.semantic_ratio = ratio;
+  }
+  REPERE_ASSIGN_OR_RETURN(r.limit, int_param(req, "limit", 10, 1, 100));
+  REPERE_ASSIGN_OR_RETURN(r.offset, int_param(req, "offset", 0, 0, 10000));
+  REPERE_ASSIGN_OR_RETURN(const auto moments, int_param(req, "moments", 3, 1, 20));
+  r.moments_per_content = static_cast<int>(moments);
+  r.group_by_content = req.get_param_value("group") != "false";
+  r.synonyms = req.get_param_value("synonyms") != "false";
+  if (req.has_param("query_language")) r.language = req.get_param_value("query_language");
+  r.filters.kinds = values(req, "kind");
+  r.filters.collections = values(req, "collection");
+  r.filters.languages = values(req, "language");
+  r.filters.licences = values(req, "licence");
+  r.filters.subjects = values(req, "subject");
+  r.filters.levels = values(req, "level");
+  for (const std::string& v : values(req, "content")) {
+    char* end = nullptr;
+    const long long id = std::strtoll(v.c_str(), &end, 10);
+    if (*end != '\0' || id <= 0)
+      return Status::invalid_argument("parameter 'content' must be a content id");
+    r.filters.contents.push_back(id);
+  }
+  return r;
+}
+
+namespace {
+
+// ----------------------------------------------------------------------------------------------
+// API handlers
+
+json content_json(const catalog::Content& c, const std::vector<catalog::Track>& tracks) {
+  json t = json::array();
+  for (const auto& track : tracks) {
+    t.push_back({{"id", track.id},
+                 {"kind", std::string(catalog::to_string(track.kind))},
+                 {"language", track.language},
+                 {"origin", track.origin},
+                 {"automatic", track.origin.rfind("ai:", 0) == 0},
+                 {"label", track.label}});
+  }
+  return {{"id", c.id},
+          {"title", c.title},
+          {"kind", std::string(catalog::to_string(c.kind))},
+          {"description", c.description},
+          {"language", c.language},
+          {"licence", c.licence},
+          {"duration_ms", optional_json(c.duration_ms)},
+          {"page_count", optional_json(c.page_count)},
+          {"metadata", json::parse(c.metadata_json, nullptr, false)},
+          {"tracks", std::move(t)}};
+}
+
+void api_search(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto request = search_request(req);
+  if (!request.is_ok()) return problem(res, request.status());
+  if (!req.has_param("q"))
+    return problem(res, Status::invalid_argument("parameter 'q' (the query) is missing"));
+  auto searcher = ctx.searcher();
+  if (!searcher.is_ok()) return problem(res, searcher.status());
+  const auto found = (*searcher)->search(*request);
+  if (!found.is_ok()) return problem(res, found.status());
+  res.set_content(search::to_json(*found), "application/json");
+}
+
+void api_contents(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  catalog::ContentQuery q;
+  const auto limit = int_param(req, "limit", 20, 1, 100);
+  const auto offset = int_param(req, "offset", 0, 0, 1000000);
+  if (!limit.is_ok()) return problem(res, limit.status());
+  if (!offset.is_ok()) return problem(res, offset.status());
+  q.limit = static_cast<int>(*limit);
+  q.offset = static_cast<int>(*offset);
+  if (req.has_param("kind")) {
+    auto kind = catalog::parse_content_kind(req.get_param_value("kind"));
+    if (!kind.is_ok()) return problem(res, kind.status());
+    q.kind = *kind;
+  }
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto list = catalog::ContentRepository(**db).list(q);
+  if (!list.is_ok()) return problem(res, list.status());
+  json items = json::array();
+  for (const auto& c : *list) {
+    items.push_back({{"id", c.id},
+                     {"title", c.title},
+                     {"kind", std::string(catalog::to_string(c.kind))},
+                     {"duration_ms", optional_json(c.duration_ms)}});
+  }
+  send_json(res, {{"offset", q.offset}, {"limit", q.limit}, {"contents", std::move(items)}});
+}
+
+std::int64_t path_id(const httplib::Request& req, int match = 1) {
+  return std::strtoll(req.matches[match].str().c_str(), nullptr, 10);
+}
+
+void api_content(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  if (!c.is_ok()) return problem(res, c.status());
+  const auto tracks = catalog::TrackRepository(**db).list_for_content(c->id);
+  if (!tracks.is_ok()) return problem(res, tracks.status());
+  send_json(res, content_json(*c, *tracks));
+}
+
+void api_passages(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  if (!c.is_ok()) return problem(res, c.status());
+  const auto passages = catalog::PassageRepository(**db).list_for_content(c->id);
+  if (!passages.is_ok()) return problem(res, passages.status());
+  json items = json::array();
+  for (const auto& p : *passages) {
+    items.push_back({{"id", p.id},
+                     {"start_ms", optional_json(p.start_ms)},
+                     {"end_ms", optional_json(p.end_ms)},
+                     {"page", p.page ? json(*p.page) : json(nullptr)},
+                     {"language", p.language},
+                     {"text", p.text}});
+  }
+  send_json(res, {{"content_id", c->id}, {"passages", std::move(items)}});
+}
+
+// WebVTT from a track's timed cues: the text escaped as the format asks (&, <, >).
+void api_track_vtt(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto track = catalog::TrackRepository(**db).get(path_id(req, 2));
+  if (!track.is_ok() || track->content_id != path_id(req)) {
+    return problem(res, 404, "Not Found",
+                   "content " + req.matches[1].str() + " has no track " + req.matches[2].str());
+  }
+  const auto cues = catalog::CueRepository(**db).list_for_track(track->id);
+  if (!cues.is_ok()) return problem(res, cues.status());
+  std::string vtt = "WEBVTT\n";
+  for (const auto& cue : *cues) {
+    if (!cue.start_ms || !cue.end_ms) continue;
+    vtt += "\n" + vtt_time(*cue.start_ms) + " --> " + vtt_time(*cue.end_ms) + "\n";
+    std::string text;
+    for (const char ch : cue.text) {
+      if (ch == '&')
+        text += "&amp;";
+      else if (ch == '<')
+        text += "&lt;";
+      else if (ch == '>')
+        text += "&gt;";
+      else
+        text += ch;
+    }
+    // A blank line would end the cue: keep its lines together.
+    for (std::size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n"))
+      text.erase(at, 1);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    vtt += text + "\n";
+  }
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(vtt, "text/vtt; charset=utf-8");
+}
+
+std::string media_type(const fs::path& p) {
+  static const std::map<std::string, std::string> kTypes = {{".mp4", "video/mp4"},
+                                                            {".m4v", "video/mp4"},
+                                                            {".webm", "video/webm"},
+                                                            {".mkv", "video/x-matroska"},
+                                                            {".mov", "video/quicktime"},
+                                                            {".ogv", "video/ogg"},
+                                                            {".mp3", "audio/mpeg"},
+                                                            {".m4a", "audio/mp4"},
+                                                            {".ogg", "audio/ogg"},
+                                                            {".opus", "audio/ogg"},
+                                                            {".wav", "audio/wav"},
+                                                            {".flac", "audio/flac"},
+                                                            {".pdf", "application/pdf"},
+                                                            {".png", "image/png"},
+                                                            {".jpg", "image/jpeg"},
+                                                            {".jpeg", "image/jpeg"},
+                                                            {".tif", "image/tiff"},
+                                                            {".tiff", "image/tiff"},
+                                                            {".gif", "image/gif"},
+                                                            {".webp", "image/webp"},
+                                                            {".html", "text/plain; charset=utf-8"},
+                                                            {".htm", "text/plain; charset=utf-8"},
+                                                            {".txt", "text/plain; charset=utf-8"},
+                                                            {".md", "text/plain; charset=utf-8"}};
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto found = kTypes.find(ext);
+  return found == kTypes.end() ? "application/octet-stream" : found->second;
+}
+
+// The media file of a content, streamed: httplib answers Range requests with 206 (or 416).
+// The path comes from the catalog, never from the URL.
+void api_media(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  if (!c.is_ok()) return problem(res, c.status());
+  const fs::path path = media_path(ctx.dir, c->media_path);
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec || !fs::is_regular_file(path, ec)) {
+    return problem(res, 404, "Not Found",
+                   "the media file of content " + std::to_string(c->id) + " is missing");
+  }
+  // Ranges that start past the end cannot be served (httplib 0.11 would answer them wrongly).
+  for (const auto& [first, last] : req.ranges) {
+    const bool satisfiable =
+        first >= 0 ? static_cast<std::uintmax_t>(first) < size : last > 0 && size > 0;
+    if (!satisfiable) {
+      problem(res, 416, reason_phrase(416),
+              "the range asked for is beyond the " + std::to_string(size) + " bytes of the file");
+      res.set_header("Content-Range", "bytes */" + std::to_string(size));
+      return;
+    }
+  }
+  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+  if (!*file) return problem(res, 500, "Internal Server Error", "cannot read the media file");
+  res.set_header("Cache-Control", "private, max-age=3600");
+  res.set_content_provider(static_cast<std::size_t>(size), media_type(path),
+                           [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             char buffer[64 * 1024];
+                             file->clear();
+                             file->seekg(static_cast<std::streamoff>(offset));
+                             while (length > 0) {
+                               const std::size_t n = std::min(length, sizeof buffer);
+                               file->read(buffer, static_cast<std::streamsize>(n));
+                               const auto got = static_cast<std::size_t>(file->gcount());
+                               if (got == 0 || !sink.write(buffer, got)) return false;
+                               length -= got;
+                             }
+                             return true;
+                           });
+}
+
+void api_health(Context& ctx, const httplib::Request&, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto count = catalog::ContentRepository(**db).count();
+  const auto live = index::current_generation(ctx.dir.index());
+  if (!count.is_ok()) return problem(res, count.status());
+  send_json(res,
+            {{"status", "ok"},
+             {"contents", *count},
+             {"index_generation", live.is_ok() && *live ? json((*live)->number) : json(nullptr)}});
+}
+
+// ----------------------------------------------------------------------------------------------
+// Static files, embedded in the binary
+
+std::string etag_of(const std::string& bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char out[24];
+  std::snprintf(out, sizeof out, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return out;
+}
+
+void static_file(const httplib::Request& req, httplib::Response& res) {
+  const std::string name = "static/" + req.matches[1].str();
+  const auto& files = embedded_files();
+  const auto found = files.find(name);
+  if (found == files.end()) return problem(res, 404, "Not Found", "no such file: /" + name);
+  const std::string etag = etag_of(found->second);
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=86400");
+  if (req.get_header_value("If-None-Match") == etag) {
+    res.status = 304;
+    return;
+  }
+  const std::string type = name.ends_with(".css")  ? "text/css; charset=utf-8"
+                           : name.ends_with(".js") ? "text/javascript; charset=utf-8"
+                                                   : "application/octet-stream";
+  res.set_content(found->second, type);
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------------------------
+// The server
+
+struct Server::Impl {
+  Context ctx;
+  ServerOptions options;
+  httplib::Server http;
+  int port = 0;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+namespace {
+
+using Handler = void (*)(Context&, const httplib::Request&, httplib::Response&);
+
+struct Route {
+  const char* pattern;
+  Handler handler;
+};
+
+// Every route of Repère. Ids are digits: nothing else reaches a handler.
+const std::vector<Route>& routes() {
+  static const std::vector<Route> kRoutes = {
+      {"/api/v1/health", api_health},
+      {"/api/v1/search", api_search},
+      {"/api/v1/contents", api_contents},
+      {R"(/api/v1/contents/(\d{1,18}))", api_content},
+      {R"(/api/v1/contents/(\d{1,18})/passages)", api_passages},
+      {R"(/api/v1/contents/(\d{1,18})/tracks/(\d{1,18})\.vtt)", api_track_vtt},
+      {R"(/api/v1/media/(\d{1,18}))", api_media},
+      {"/", page_home},
+      {"/recherche", page_results},
+      {R"(/contenus/(\d{1,18}))", page_content},
+  };
+  return kRoutes;
+}
+
+void security_headers(httplib::Response& res) {
+  if (res.has_header("Content-Security-Policy")) return;
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                 "frame-ancestors 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "same-origin");
+  res.set_header("X-Frame-Options", "DENY");
+}
+
+thread_local std::chrono::steady_clock::time_point t_request_start;
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerOptions& options) {
+  REPERE_RETURN_IF_ERROR(check_data_dir(dir));
+  auto impl = std::make_unique<Impl>();
+  impl->ctx.dir = dir;
+  impl->ctx.search_options = options.search;
+  impl->options = options;
+  httplib::Server& http = impl->http;
+  Context* ctx = &impl->ctx;
+  const int threads = options.threads > 0 ? options.threads : 8;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(options.max_request_bytes);
+  http.set_read_timeout(options.timeout_seconds, 0);
+  http.set_write_timeout(options.timeout_seconds, 0);
+  http.set_keep_alive_timeout(5);
+  for (const Route& route : routes()) {
+    const Handler handler = route.handler;
+    http.Get(route.pattern, [ctx, handler](const httplib::Request& req, httplib::Response& res) {
+      handler(*ctx, req, res);
+    });
+  }
+  http.Get(R"(/static/([a-z0-9_-]{1,40}\.(css|js)))", static_file);
+  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    t_request_start = std::chrono::steady_clock::now();
+    security_headers(res);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    security_headers(res);
+    if (!res.body.empty()) return;
+    const bool api = req.path.rfind("/api/", 0) == 0;
+    const int status = res.status;
+    const std::string detail = status == 404   ? "nothing is at " + req.path.substr(0, 200)
+                               : status == 413 ? "the request is too large"
+                                               : "the request cannot be answered";
+    if (api || status != 404) {
+      problem(res, status, reason_phrase(status), detail);
+    } else {
+      page_not_found(req, res);
+    }
+    res.status = status;
+  });
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr e) {
+        std::string what = "unexpected error";
+        try {
+          if (e) std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {
+        }
+        problem(res, 500, "Internal Server Error", what);
+      });
+  if (options.access_log) {
+    auto log = options.access_log;
+    http.set_logger([log](const httplib::Request& req, const httplib::Response& res) {
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                  t_request_start)
+                            .count();
+      std::string target = req.path;
+      if (!req.params.empty()) target += "?…";
+      char tail[96];
+      std::snprintf(tail, sizeof tail, " %d %zu B %.1f ms", res.status, res.body.size(), ms);
+      log(req.remote_addr + " " + req.method + " " + target.substr(0, 300) + tail);
+    });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::bind() {
+  auto& o = impl_->options;
+  if (o.port == 0) {
+    impl_->port = impl_->http.bind_to_any_port(o.host);
+  } else {
+    impl_->port = impl_->http.bind_to_port(o.host, o.port) ? o.port : -1;
+  }
+  if (impl_->port <= 0) {
+    return Status::unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                               ": is another server using it? (--port chooses another)");
+  }
+  return Status::ok();
+}
+
+int Server::port() const { return impl_->port; }
+
+Status Server::serve() {
+  if (!impl_->http.listen_after_bind()) return Status::io_error("the server stopped on an error");
+  return Status::ok();
+}
+
+void Server::stop() { impl_->http.stop(); }
+
+}  // namespace repere::web

@@ -1,0 +1,318 @@
+// The web server for real: a small library (catalog, index, a media file, a subtitle track)
+// served on a free port of 127.0.0.1 and asked by an HTTP client as a browser would.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/index/library.h"
+#include "repere/web/server.h"
+#include "support/temp_dir.h"
+
+namespace repere::web {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class WebServer : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    const DataDir data{dir_->path()};
+    auto db = std::move(catalog::Database::open(data.catalog())).value();
+    // A "video": 100,000 known bytes, and its subtitles.
+    media_ = std::string(100000, '\0');
+    for (std::size_t i = 0; i < media_.size(); ++i) media_[i] = static_cast<char>(i * 7 % 251);
+    std::ofstream(dir_->path() / "cours.mp4", std::ios::binary) << media_;
+    catalog::Content video;
+    video.kind = catalog::ContentKind::kVideo;
+    video.title = "La photosynthèse";
+    video.language = "fr";
+    video.media_path = "cours.mp4";  // relative to the data folder
+    video.duration_ms = 90000;
+    video_ = *catalog::ContentRepository(*db).insert(video);
+    catalog::Track track;
+    track.content_id = video_;
+    track.kind = catalog::TrackKind::kSubtitles;
+    track.language = "fr";
+    track.label = "Français";
+    track_ = *catalog::TrackRepository(*db).insert(track);
+    std::vector<catalog::Cue> cues;
+    const char* texts[] = {"Bonjour à tous.", "La chlorophylle capte la lumière.",
+                           "Eau + CO2 -> glucose & <dioxygène>."};
+    for (int i = 0; i < 3; ++i) {
+      catalog::Cue cue;
+      cue.seq = i;
+      cue.start_ms = i * 30000;
+      cue.end_ms = i * 30000 + 29000;
+      cue.text = texts[i];
+      cues.push_back(cue);
+    }
+    ASSERT_TRUE(catalog::CueRepository(*db).replace_for_track(track_, cues).is_ok());
+    std::vector<catalog::Passage> passages;
+    for (int i = 0; i < 3; ++i) {
+      catalog::Passage p;
+      p.track_id = track_;
+      p.seq = i;
+      p.start_ms = cues[i].start_ms;
+      p.end_ms = cues[i].end_ms;
+      p.language = "fr";
+      p.text = texts[i];
+      passages.push_back(p);
+    }
+    ASSERT_TRUE(catalog::PassageRepository(*db).replace_for_content(video_, passages).is_ok());
+    catalog::Content gone;
+    gone.kind = catalog::ContentKind::kImage;
+    gone.title = "Affiche perdue";
+    gone.media_path = "/nowhere/affiche.png";
+    missing_ = *catalog::ContentRepository(*db).insert(gone);
+    std::atomic<bool> stop{false};
+    ASSERT_TRUE(index::reindex(*db, data.index(), nullptr, stop).is_ok());
+
+    auto server = Server::create(data, {.port = 0, .threads = 4});
+    ASSERT_TRUE(server.is_ok()) << server.status().to_string();
+    server_ = server->release();
+    ASSERT_TRUE(server_->bind().is_ok());
+    thread_ = new std::thread([] { (void)server_->serve(); });
+  }
+  static void TearDownTestSuite() {
+    server_->stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+    delete dir_;
+  }
+
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+
+  static testing::TempDir* dir_;
+  static Server* server_;
+  static std::thread* thread_;
+  static std::string media_;
+  static std::int64_t video_, track_, missing_;
+};
+
+testing::TempDir* WebServer::dir_ = nullptr;
+Server* WebServer::server_ = nullptr;
+std::thread* WebServer::thread_ = nullptr;
+std::string WebServer::media_;
+std::int64_t WebServer::video_ = 0;
+std::int64_t WebServer::track_ = 0;
+std::int64_t WebServer::missing_ = 0;
+
+TEST_F(WebServer, HealthAndSearchAnswerJson) {
+  auto c = client();
+  auto health = c.Get("/api/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(json::parse(health->body)["contents"], 2);
+  auto found = c.Get("/api/v1/search?q=chlorophylle&ratio=0");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200);
+  EXPECT_EQ(found->get_header_value("Content-Type"), "application/json");
+  const auto body = json::parse(found->body);
+  EXPECT_EQ(body["query"], "chlorophylle");
+  ASSERT_EQ(body["hits"].size(), 1u);
+  EXPECT_EQ(body["hits"][0]["content"]["id"], video_);
+  EXPECT_EQ(body["hits"][0]["moments"][0]["start_ms"], 30000);
+  EXPECT_NE(body["hits"][0]["moments"][0]["snippet"].get<std::string>().find("<mark>"),
+            std::string::npos);
+}
+
+TEST_F(WebServer, BadParametersAreProblems) {
+  auto c = client();
+  for (const char* path : {"/api/v1/search?q=x&limit=abc", "/api/v1/search?q=x&ratio=2",
+                           "/api/v1/search", "/api/v1/search?q=x&offset=-1",
+                           "/api/v1/contents?kind=film", "/api/v1/search?q=x&content=a%00"}) {
+    SCOPED_TRACE(path);
+    auto r = c.Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json");
+    const auto p = json::parse(r->body);
+    EXPECT_EQ(p["status"], 400);
+    EXPECT_FALSE(p["detail"].get<std::string>().empty());
+  }
+  auto unknown = c.Get("/api/v1/contents/424242");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(unknown->get_header_value("Content-Type"), "application/problem+json");
+}
+
+TEST_F(WebServer, ContentsPassagesAndCaptions) {
+  auto c = client();
+  auto list = c.Get("/api/v1/contents?limit=10");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(json::parse(list->body)["contents"].size(), 2u);
+  auto one = c.Get("/api/v1/contents/" + std::to_string(video_));
+  ASSERT_TRUE(one);
+  const auto content = json::parse(one->body);
+  EXPECT_EQ(content["title"], "La photosynthèse");
+  EXPECT_EQ(content["tracks"][0]["id"], track_);
+  EXPECT_EQ(content["tracks"][0]["automatic"], false);
+  auto passages = c.Get("/api/v1/contents/" + std::to_string(video_) + "/passages");
+  ASSERT_TRUE(passages);
+  EXPECT_EQ(json::parse(passages->body)["passages"].size(), 3u);
+  auto vtt = c.Get("/api/v1/contents/" + std::to_string(video_) + "/tracks/" +
+                   std::to_string(track_) + ".vtt");
+  ASSERT_TRUE(vtt);
+  EXPECT_EQ(vtt->status, 200);
+  EXPECT_EQ(vtt->get_header_value("Content-Type"), "text/vtt; charset=utf-8");
+  EXPECT_EQ(vtt->body.rfind("WEBVTT\n", 0), 0u);
+  EXPECT_NE(vtt->body.find("00:00:30.000 --> 00:00:59.000\nLa chlorophylle capte la lumière."),
+            std::string::npos);
+  EXPECT_NE(vtt->body.find("CO2 -&gt; glucose &amp; &lt;dioxygène&gt;."), std::string::npos);
+  auto other = c.Get("/api/v1/contents/" + std::to_string(missing_) + "/tracks/" +
+                     std::to_string(track_) + ".vtt");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);  // a track of another content
+}
+
+TEST_F(WebServer, MediaWithRangesAndNoWayOut) {
+  auto c = client();
+  const std::string path = "/api/v1/media/" + std::to_string(video_);
+  auto whole = c.Get(path);
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->get_header_value("Content-Type"), "video/mp4");
+  EXPECT_EQ(whole->body, media_);
+  auto part = c.Get(path, {{"Range", "bytes=1000-1999"}});
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->get_header_value("Content-Range"), "bytes 1000-1999/100000");
+  EXPECT_EQ(part->body, media_.substr(1000, 1000));
+  auto tail = c.Get(path, {{"Range", "bytes=-10"}});
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->body, media_.substr(media_.size() - 10));
+  auto beyond = c.Get(path, {{"Range", "bytes=100000-"}});
+  ASSERT_TRUE(beyond);
+  EXPECT_EQ(beyond->status, 416);
+  EXPECT_EQ(beyond->get_header_value("Content-Range"), "bytes */100000");
+  auto lost = c.Get("/api/v1/media/" + std::to_string(missing_));
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->status, 404);
+  for (const char* attack :
+       {"/api/v1/media/..%2f..%2fetc%2fpasswd", "/api/v1/media/../../etc/passwd",
+        "/api/v1/media/1%2f..%2f..%2fetc%2fpasswd", "/static/..%2frepere.css",
+        "/api/v1/media/-1"}) {
+    SCOPED_TRACE(attack);
+    auto r = c.Get(attack);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404);
+    EXPECT_EQ(r->body.find("root:"), std::string::npos);
+  }
+}
+
+TEST_F(WebServer, PagesInFrenchThatWorkWithoutJavaScript) {
+  auto c = client();
+  auto home = c.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_EQ(home->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(home->body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(home->body.find("<main id=\"contenu\""), std::string::npos);
+  EXPECT_NE(home->body.find("href=\"#contenu\""), std::string::npos);  // skip link
+
+  auto results = c.Get("/recherche?q=chlorophylle");
+  ASSERT_TRUE(results);
+  EXPECT_EQ(results->status, 200);
+  const std::string moment = "/contenus/" + std::to_string(video_) + "?t=30&amp;q=chlorophylle";
+  EXPECT_NE(results->body.find(moment), std::string::npos) << results->body;
+  EXPECT_NE(results->body.find("0:30 – 0:59"), std::string::npos);
+  EXPECT_NE(results->body.find("<mark>chlorophylle</mark>"), std::string::npos);
+
+  auto page = c.Get("/contenus/" + std::to_string(video_) + "?t=30&q=chlorophylle");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("src=\"/api/v1/media/" + std::to_string(video_) + "#t=30\""),
+            std::string::npos);
+  EXPECT_NE(page->body.find("<track kind=\"captions\""), std::string::npos);
+  EXPECT_NE(page->body.find("class=\"courante\""), std::string::npos);
+  EXPECT_NE(page->body.find("&lt;dioxygène&gt;"), std::string::npos);  // escaped
+  for (const std::string& p : {std::string("/contenus/999999"), std::string("/nulle-part")}) {
+    auto missing = c.Get(p);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_NE(missing->body.find("<h1>"), std::string::npos);
+  }
+  auto empty = c.Get("/recherche?q=");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 303);
+}
+
+TEST_F(WebServer, SecurityHeadersCachingAndCompression) {
+  auto c = client();
+  auto home = c.Get("/");
+  ASSERT_TRUE(home);
+  const std::string csp = home->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(home->get_header_value_count("Content-Security-Policy"), 1u);
+  EXPECT_EQ(home->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(home->get_header_value("Referrer-Policy"), "same-origin");
+  auto css = c.Get("/static/repere.css");
+  ASSERT_TRUE(css);
+  EXPECT_EQ(css->status, 200);
+  const std::string etag = css->get_header_value("ETag");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_NE(css->get_header_value("Cache-Control").find("max-age"), std::string::npos);
+  auto again = c.Get("/static/repere.css", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  httplib::Client gz("127.0.0.1", server_->port());
+  gz.set_decompress(false);
+  auto zipped = gz.Get("/", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(zipped);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_LT(zipped->body.size(), home->body.size());
+}
+
+TEST_F(WebServer, OversizedAndHostileRequestsGetCleanErrorsAndServingGoesOn) {
+  auto c = client();
+  auto huge = c.Get("/recherche?q=" + std::string(100000, 'a'));
+  ASSERT_TRUE(huge);
+  EXPECT_GE(huge->status, 400);
+  EXPECT_LT(huge->status, 500);
+  auto body = c.Post("/api/v1/search", std::string(200000, 'x'), "text/plain");
+  ASSERT_TRUE(body);
+  EXPECT_GE(body->status, 400);
+  auto malformed = c.Get("/api/v1/search?q=%ZZ%&&&=&ratio=%");
+  ASSERT_TRUE(malformed);
+  EXPECT_LT(malformed->status, 500);
+  auto control = c.Get("/recherche?q=%00%01%02%22%3Cscript%3E");
+  ASSERT_TRUE(control);
+  EXPECT_EQ(control->status, 200);
+  EXPECT_EQ(control->body.find("<script>"), std::string::npos);
+  // Many clients at once: every one answered.
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 64; ++i) {
+    clients.emplace_back([&] {
+      httplib::Client each("127.0.0.1", server_->port());
+      each.set_read_timeout(30, 0);
+      auto r = each.Get("/api/v1/search?q=lumi%C3%A8re");
+      if (r && r->status == 200) ++ok;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok, 64);
+  auto health = c.Get("/api/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+}  // namespace
+}  // namespace repere::web
