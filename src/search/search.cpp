@@ -345,7 +345,9 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     }
     for (const Candidate* c : members[i]) {
       Moment m;
-      REPERE_RETURN_IF_ERROR(impl_->fill_moment(*c, highlighted, m));
+      // A synonym is marked only where it stood in for the query's words.
+      REPERE_RETURN_IF_ERROR(
+          impl_->fill_moment(*c, c->by_synonym ? highlighted : lexical.query_terms, m));
       h.moments.push_back(std::move(m));
     }
     // Moments of a content in the order they come in it.

@@ -38,6 +38,9 @@
       if (top < list.scrollTop || top > list.scrollTop + list.clientHeight - 40) list.scrollTop = top - 40;
     }
   });
+  // The line of the moment asked for (marked by the server) is brought into view.
+  current = list.querySelector('li.courante');
+  if (current) list.scrollTop = current.offsetTop - list.offsetTop - 40;
   var start = parseFloat(player.getAttribute('data-start'));
   if (start > 0) {
     player.addEventListener('loadedmetadata', function () {
