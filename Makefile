@@ -28,9 +28,10 @@ demo: build
 # Benchmarks print figures and never fail on time; they are not part of `make test`.
 bench: deps
 	cmake -S . -B $(BUILD) -G Ninja -DREPERE_BUILD_BENCH=ON $(CMAKE_FLAGS)
-	cmake --build $(BUILD) -j $(JOBS) --target ingest_bench search_bench
+	cmake --build $(BUILD) -j $(JOBS) --target ingest_bench search_bench http_bench repere
 	$(BUILD)/bench/ingest_bench . $(BUILD)/bench-work
 	$(BUILD)/bench/search_bench . $(BUILD)/bench-work $(SEARCH_PASSAGES)
+	scripts/bench-http $(BUILD)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build and test run, in its own build folder.
 asan:

@@ -70,8 +70,6 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, std::
   return out;
 }
 
-}  // namespace
-
 // The cosine of a word and its synonym in the library's word vectors under which the synonym
 // is not used: in a science library « lumière » and « chandelle » are far apart.
 constexpr float kSynonymRelatedness = 0.35f;
@@ -92,17 +90,58 @@ class ReadTransaction {
   bool open_;
 };
 
+}  // namespace
+
+struct SharedParts {
+  // The content of every passage when the generation was opened (passages come in id order,
+  // so the table is sorted); newer passages are looked up in the catalog.
+  std::vector<std::pair<std::int64_t, std::int64_t>> content_of;
+  std::shared_ptr<const index::Embedder> embedder;  // null: no search by meaning
+  std::shared_ptr<const index::VectorIndex> vectors;
+  std::string vectors_problem;  // why they are missing, for degraded answers
+};
+
+namespace {
+
+Result<std::shared_ptr<const SharedParts>> load_shared(catalog::Database& db,
+                                                       const index::Generation& generation,
+                                                       const SearcherOptions& options) {
+  auto parts = std::make_shared<SharedParts>();
+  REPERE_ASSIGN_OR_RETURN(auto all, db.prepare("SELECT id, content_id FROM passage ORDER BY id"));
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, all.step());
+    if (!row) break;
+    parts->content_of.emplace_back(all.int64(0), all.int64(1));
+  }
+  if (!generation.has_vectors()) {
+    parts->vectors_problem = "this library has no embeddings yet: run `repere train-embeddings`";
+    return std::shared_ptr<const SharedParts>(std::move(parts));
+  }
+  auto embedder = index::open_embedder(generation.embeddings(), options.embeddings);
+  if (!embedder.is_ok()) {
+    parts->vectors_problem = embedder.status().message();
+    return std::shared_ptr<const SharedParts>(std::move(parts));
+  }
+  auto vectors = index::VectorIndex::load(generation.vectors(), (*embedder)->dimension());
+  if (!vectors.is_ok()) {
+    parts->vectors_problem = vectors.status().message();
+    return std::shared_ptr<const SharedParts>(std::move(parts));
+  }
+  parts->embedder = std::move(*embedder);
+  parts->vectors = std::move(*vectors);
+  return std::shared_ptr<const SharedParts>(std::move(parts));
+}
+
+}  // namespace
+
 struct Searcher::Impl {
   std::unique_ptr<catalog::Database> db;
   std::unique_ptr<index::Thesaurus> thesaurus;  // null: no synonyms
   std::unique_ptr<index::LexicalIndex> lexical;
-  std::unique_ptr<index::Embedder> embedder;  // null: no search by meaning in this generation
-  std::unique_ptr<index::VectorIndex> vectors;
-  std::string vectors_problem;  // why they are missing, for degraded answers
+  std::shared_ptr<const SharedParts> shared;
+  const index::Embedder* embedder = nullptr;    // shared->embedder, or null
+  const index::VectorIndex* vectors = nullptr;  // shared->vectors, or null
   int generation = 0;
-  // The content of every passage when the searcher opened (passages come in id order, so
-  // the table is sorted); newer passages are looked up in the catalog.
-  std::vector<std::pair<std::int64_t, std::int64_t>> content_of;
   std::optional<catalog::Statement> content_stmt;
   std::optional<catalog::Statement> passage_stmt;
   std::optional<catalog::Statement> moment_stmt;
@@ -115,13 +154,6 @@ struct Searcher::Impl {
                             db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
     REPERE_ASSIGN_OR_RETURN(moment_stmt, db->prepare("SELECT start_ms, end_ms, page, text, "
                                                      "language FROM passage WHERE id = ?1"));
-    REPERE_ASSIGN_OR_RETURN(auto all,
-                            db->prepare("SELECT id, content_id FROM passage ORDER BY id"));
-    while (true) {
-      REPERE_ASSIGN_OR_RETURN(const bool row, all.step());
-      if (!row) break;
-      content_of.emplace_back(all.int64(0), all.int64(1));
-    }
     return Status::ok();
   }
 
@@ -155,10 +187,21 @@ struct Searcher::Impl {
     return out;
   }
 
+  // The passages nearest `query_vector` that the filters let through; none without a vector.
+  Result<std::vector<index::VectorHit>> nearest(const std::vector<float>& query_vector,
+                                                const index::Filters& filters, std::size_t k) {
+    if (query_vector.empty() || !vectors) return std::vector<index::VectorHit>{};
+    if (filters.empty()) return vectors->search(query_vector, k, nullptr);
+    auto allowed = lexical->passages_matching(filters);
+    if (!allowed.is_ok()) return allowed.status();
+    return vectors->search(query_vector, k, &*allowed);
+  }
+
   Result<std::int64_t> content_id_of(std::int64_t passage_id) {
-    const auto at = std::lower_bound(content_of.begin(), content_of.end(),
-                                     std::make_pair(passage_id, std::int64_t{0}));
-    if (at != content_of.end() && at->first == passage_id) return at->second;
+    const auto& table = shared->content_of;
+    const auto at =
+        std::lower_bound(table.begin(), table.end(), std::make_pair(passage_id, std::int64_t{0}));
+    if (at != table.end() && at->first == passage_id) return at->second;
     auto& stmt = *passage_stmt;
     stmt.reset();
     stmt.bind(1, passage_id);
@@ -220,22 +263,18 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
   }
   REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
   impl->generation = generation->number;
-  if (generation->has_vectors()) {
-    auto embedder = index::open_embedder(generation->embeddings(), options.embeddings);
-    if (embedder.is_ok()) {
-      auto vectors = index::VectorIndex::load(generation->vectors(), (*embedder)->dimension());
-      if (vectors.is_ok()) {
-        impl->embedder = std::move(*embedder);
-        impl->vectors = std::move(*vectors);
-      } else {
-        impl->vectors_problem = vectors.status().message();
-      }
-    } else {
-      impl->vectors_problem = embedder.status().message();
+  if (options.cache) {
+    const std::lock_guard lock(options.cache->mutex);
+    if (options.cache->generation != generation->number || !options.cache->parts) {
+      REPERE_ASSIGN_OR_RETURN(options.cache->parts, load_shared(*impl->db, *generation, options));
+      options.cache->generation = generation->number;
     }
+    impl->shared = options.cache->parts;
   } else {
-    impl->vectors_problem = "this library has no embeddings yet: run `repere train-embeddings`";
+    REPERE_ASSIGN_OR_RETURN(impl->shared, load_shared(*impl->db, *generation, options));
   }
+  impl->embedder = impl->shared->embedder.get();
+  impl->vectors = impl->shared->vectors.get();
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
@@ -256,7 +295,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   if (r.semantic_ratio > 0) {
     if (!impl_->vectors) {
       out.degraded = true;
-      out.degraded_reason = "search by meaning is unavailable (" + impl_->vectors_problem +
+      out.degraded_reason = "search by meaning is unavailable (" + impl_->shared->vectors_problem +
                             "): the results match the words";
     } else if (auto embedded = impl_->embedder->embed(r.query); !embedded.is_ok()) {
       out.degraded = true;  // an endpoint that is down
@@ -291,15 +330,8 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
         lexical.hits.push_back({h.passage_id, floor * h.score / std::max(best, 1e-9)});
     }
   }
-  std::vector<index::VectorHit> vector;
-  if (!query_vector.empty()) {
-    std::unordered_set<std::int64_t> allowed;
-    if (!r.filters.empty()) {
-      REPERE_ASSIGN_OR_RETURN(allowed, impl_->lexical->passages_matching(r.filters));
-    }
-    vector = impl_->vectors->search(query_vector, static_cast<std::size_t>(wanted),
-                                    r.filters.empty() ? nullptr : &allowed);
-  }
+  REPERE_ASSIGN_OR_RETURN(
+      const auto vector, impl_->nearest(query_vector, r.filters, static_cast<std::size_t>(wanted)));
   auto candidates = fuse(lexical.hits, exact_hits, vector, r.semantic_ratio,
                          [&](std::int64_t id) -> std::optional<float> {
                            return impl_->vectors->similarity(id, query_vector);

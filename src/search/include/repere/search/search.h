@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,11 +65,24 @@ struct SearchResponse {
   std::vector<Hit> hits;
 };
 
+struct SharedParts;  // defined in search.cpp
+
+// Lets the searchers of one process share what is read-only and big: the passage -> content
+// table, the embedder and the vector index of the live generation (a 1M-passage graph is
+// 550 MB). The first Searcher::open of a generation loads them; the next ones reuse them.
+struct SearcherCache {
+  std::mutex mutex;
+  int generation = -1;
+  std::shared_ptr<const SharedParts> parts;
+};
+
 struct SearcherOptions {
   // The key of an embeddings endpoint, when the vectors come from one.
   index::EmbeddingSettings embeddings;
   // A MyThes thesaurus (search.thesaurus: Debian's mythes-fr); empty: no synonyms.
   std::filesystem::path thesaurus;
+  // Shared with the other searchers of this process; null: this searcher loads its own.
+  std::shared_ptr<SearcherCache> cache;
 };
 
 class Searcher {
