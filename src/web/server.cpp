@@ -554,6 +554,12 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   // Answers leave at once: without it, Nagle's algorithm and delayed acknowledgements held
   // every keep-alive answer 40 ms (measured by bench/http).
   http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server bind the same
+  // port silently and share the requests with the first.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   for (const Route& route : routes()) {
     const Handler handler = route.handler;
     http.Get(route.pattern, [ctx, handler](const httplib::Request& req, httplib::Response& res) {
