@@ -52,7 +52,8 @@ int run_serve(const ServeCommandOptions& options, Io io) {
     while (!g_serve_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     (*server)->stop();
   });
-  const std::string host = options.host == "0.0.0.0" ? "localhost" : options.host;
+  const bool local = options.host == "0.0.0.0" || options.host == "127.0.0.1";
+  const std::string host = local ? "localhost" : options.host;
   io.out << "Repère serves " << options.common.data_dir.string() << " on http://" << host << ":"
          << (*server)->port() << "/ (Ctrl+C stops it)\n";
   io.out.flush();

@@ -30,7 +30,7 @@ with tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen([repere, "serve", "--data", lib, "--port", "0"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = server.stdout.readline()
-        check("http://127.0.0.1:" in first, f"prints its address ({first.strip()})")
+        check("http://localhost:" in first, f"prints its address ({first.strip()})")
         port = int(first.rsplit(":", 1)[1].split("/")[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as r:
             check(json.load(r)["contents"] == 0, "answers /api/v1/health")
