@@ -128,6 +128,20 @@ std::string hits_text(std::int64_t total) {
   return std::to_string(total) + " contenus trouvés.";
 }
 
+// Which track the page shows as the transcript: what is said (subtitles, then speech
+// recognition), then the text of pages, then what was read on slides or scans.
+int transcript_rank(const catalog::Track& t) {
+  switch (t.kind) {
+    case catalog::TrackKind::kSubtitles: return 0;
+    case catalog::TrackKind::kAsr: return 1;
+    case catalog::TrackKind::kText:
+    case catalog::TrackKind::kPdfText: return 2;
+    case catalog::TrackKind::kOcrScan: return 3;
+    case catalog::TrackKind::kOcrFrames: return 4;
+  }
+  return 5;
+}
+
 }  // namespace
 
 void page_results(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -261,9 +275,7 @@ void page_content(Context& ctx, const httplib::Request& req, httplib::Response& 
       d.set("default", captions.empty());
       captions.push_back(d);
     }
-    if (!transcript || (timed && transcript->kind != catalog::TrackKind::kSubtitles &&
-                        t.kind == catalog::TrackKind::kSubtitles))
-      transcript = &t;
+    if (!transcript || transcript_rank(t) < transcript_rank(*transcript)) transcript = &t;
   }
   media.set("tracks", captions);
   if (kind == "video") page.set("video", media);
