@@ -40,6 +40,11 @@ LEFT JOIN collection col ON col.id = c.collection_id
 WHERE p.content_id = ?1
 ORDER BY p.id)sql";
 
+constexpr const char* kAverageLengthSql = R"sql(
+SELECT CAST(avg(length(CAST(p.text AS BLOB)) + length(CAST(c.title AS BLOB)) +
+                length(CAST(c.description AS BLOB))) AS INTEGER)
+FROM passage p JOIN content c ON c.id = p.content_id)sql";
+
 // Per content: what its indexed form depends on. Passages get new ids whenever they are
 // replaced, so their count and id range change with them; the rest is the content's fields.
 constexpr const char* kSignaturesSql = R"sql(
@@ -103,8 +108,13 @@ Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexP
   REPERE_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT count(*) FROM passage"));
   REPERE_ASSIGN_OR_RETURN(const bool has_row, count.step());
   const std::int64_t total = has_row ? count.int64(0) : 0;
+  // BM25 normalises lengths by the library's average passage (with its content's fields).
+  REPERE_ASSIGN_OR_RETURN(auto average, db.prepare(kAverageLengthSql));
+  REPERE_ASSIGN_OR_RETURN(const bool has_average, average.step());
+  const auto typical =
+      has_average ? static_cast<std::int64_t>(average.optional_int64(0).value_or(0)) : 0;
   const fs::path raw = fs::path(folder.string() + ".raw");
-  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(raw));
+  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(raw, typical));
   REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
   std::int64_t last_report = 0;
   for (const auto& [id, signature] : contents) {

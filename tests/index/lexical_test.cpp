@@ -115,6 +115,59 @@ TEST_F(Lexical, SuggestsASpelling) {
   EXPECT_EQ(got->suggestion, "photosynthese");
 }
 
+TEST_F(Lexical, SuggestsOnlyForWordsTheLibraryDoesNotHave) {
+  const auto got = index_->search("plantes photosintese 2024", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_EQ(got->suggestion, "plantes photosynthese 2024");
+  const auto known = index_->search("plantes lumiere", {}, 0, 10);
+  ASSERT_TRUE(known.is_ok());
+  EXPECT_EQ(known->suggestion, "");
+}
+
+// BM25 by within-document frequencies scaled at indexing: a word counts for more in a short
+// passage than in a long one, more when repeated, and the library's average length is kept
+// for the passages added later.
+TEST(LexicalWeighting, NormalisesLengthAndCountsRepeats) {
+  const testing::TempDir dir;
+  const std::string filler =
+      " Le musée présente aussi des minéraux, des fossiles, des cartes anciennes, des "
+      "instruments de mesure et des maquettes de machines.";
+  std::string long_text = "Le volcan.";
+  for (int i = 0; i < 8; ++i) long_text += filler;
+  {
+    auto w = LexicalWriter::create(dir.path() / "lex", 200);
+    ASSERT_TRUE(w.is_ok());
+    ASSERT_TRUE(
+        (*w)->put({.passage_id = 1, .content_id = 1, .text = long_text, .language = "fr"}).is_ok());
+    ASSERT_TRUE((*w)->put({.passage_id = 2,
+                           .content_id = 2,
+                           .text = "Le volcan et les roches.",
+                           .language = "fr"})
+                    .is_ok());
+    ASSERT_TRUE((*w)->commit().is_ok());
+  }
+  {
+    auto w = LexicalWriter::open(dir.path() / "lex");  // added later, weighed alike
+    ASSERT_TRUE(w.is_ok());
+    ASSERT_TRUE((*w)->put({.passage_id = 3,
+                           .content_id = 3,
+                           .text = "Le volcan, un volcan actif, et les roches.",
+                           .language = "fr"})
+                    .is_ok());
+    ASSERT_TRUE((*w)->commit().is_ok());
+  }
+  auto index = LexicalIndex::open(dir.path() / "lex");
+  ASSERT_TRUE(index.is_ok());
+  const auto got = (*index)->search("volcan", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 3u);
+  EXPECT_EQ(got->hits[0].passage_id, 3);  // twice, in a short passage
+  EXPECT_EQ(got->hits[1].passage_id, 2);  // once, short
+  EXPECT_EQ(got->hits[2].passage_id, 1);  // once, long
+  EXPECT_GT(got->hits[0].score, got->hits[1].score);
+  EXPECT_GT(got->hits[1].score, got->hits[2].score);
+}
+
 TEST_F(Lexical, HostileQueriesGetAnAnswerNotACrash) {
   for (const std::string& q :
        {std::string(10000, 'a'), std::string("!!! ??? ... ;;; «» --- ***"),

@@ -71,7 +71,11 @@ class LexicalWriter {
  public:
   // Passages are buffered in memory and written 100,000 at a time (Xapian's
   // XAPIAN_FLUSH_THRESHOLD, when the environment does not set it), not Xapian's 10,000.
-  static Result<std::unique_ptr<LexicalWriter>> create(const std::filesystem::path& folder);
+  // `typical_length`: the average size in bytes of a passage with its content's title and
+  // description, by which BM25 normalises lengths (computed by a full build; 0 = 400). It is
+  // kept in the index, and passages added later are weighed by it.
+  static Result<std::unique_ptr<LexicalWriter>> create(const std::filesystem::path& folder,
+                                                       std::int64_t typical_length = 0);
   // Opens an existing index to add, replace and remove passages. Errors: unsupported
   // for an index of an older layout (it must be rebuilt).
   static Result<std::unique_ptr<LexicalWriter>> open(const std::filesystem::path& folder);
