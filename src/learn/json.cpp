@@ -1,0 +1,269 @@
+#include "repere/learn/json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace repere::learn {
+
+using nlohmann::json;
+
+namespace {
+
+// The text of a blanks question with its answers hidden: "La ___ capte la ___."
+std::string hide_blanks(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = text.find('*', at);
+    const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
+    if (close == std::string::npos) break;
+    out += text.substr(at, open - at) + "___";
+    at = close + 1;
+  }
+  return out + text.substr(at);
+}
+
+json interaction_json(const Interaction& x, bool for_pupil) {
+  json j = {{"id", x.id},
+            {"at_ms", x.at_ms},
+            {"type", to_string(x.type)},
+            {"pause", x.pause},
+            {"wrong_goto_ms", x.wrong_goto_ms ? json(*x.wrong_goto_ms) : json(nullptr)}};
+  switch (x.type) {
+    case InteractionType::kDefinition:
+      j["term"] = x.term;
+      j["definition"] = x.definition;
+      break;
+    case InteractionType::kChoice:
+      j["question"] = x.question;
+      j["choices"] = json::array();
+      for (const Choice& c : x.choices) {
+        if (for_pupil) {
+          j["choices"].push_back({{"text", c.text}});
+        } else {
+          j["choices"].push_back(
+              {{"text", c.text}, {"correct", c.correct}, {"feedback", c.feedback}});
+        }
+      }
+      if (for_pupil) {
+        int right = 0;
+        for (const Choice& c : x.choices) right += c.correct;
+        j["several"] = right > 1;  // check boxes rather than radio buttons
+      }
+      break;
+    case InteractionType::kTrueFalse:
+      j["question"] = x.question;
+      if (!for_pupil) j["answer_true"] = x.answer_true;
+      break;
+    case InteractionType::kBlanks:
+      j["text"] = for_pupil ? hide_blanks(x.text) : x.text;
+      if (for_pupil) j["blanks"] = blanks_of(x.text).size();
+      break;
+    case InteractionType::kOpen: j["question"] = x.question; break;
+    case InteractionType::kChapter: j["title"] = x.title; break;
+  }
+  if (!for_pupil && x.type != InteractionType::kChoice && is_question(x.type)) {
+    j["feedback_right"] = x.feedback_right;
+    j["feedback_wrong"] = x.feedback_wrong;
+  }
+  if (for_pupil) j.erase("wrong_goto_ms");
+  return j;
+}
+
+// Field readers that say which field is wrong.
+struct Reader {
+  const json& j;
+  std::string where;  // "interactions[2]." or ""
+
+  Status wrong(const char* field, const char* expected) const {
+    return Status::invalid_argument(where + field + ": " + expected + " is expected");
+  }
+  Status text(const char* field, std::string& out) const {
+    if (!j.contains(field) || j[field].is_null()) return Status::ok();
+    if (!j[field].is_string()) return wrong(field, "a text");
+    out = j[field].get<std::string>();
+    return Status::ok();
+  }
+  Status boolean(const char* field, bool& out) const {
+    if (!j.contains(field) || j[field].is_null()) return Status::ok();
+    if (!j[field].is_boolean()) return wrong(field, "true or false");
+    out = j[field].get<bool>();
+    return Status::ok();
+  }
+  Status millis(const char* field, std::int64_t& out) const {
+    if (!j.contains(field) || j[field].is_null()) return Status::ok();
+    if (!j[field].is_number_integer()) return wrong(field, "a whole number of milliseconds");
+    out = j[field].get<std::int64_t>();
+    return Status::ok();
+  }
+};
+
+Result<Interaction> interaction_from(const json& j, std::size_t i) {
+  const std::string where = "interactions[" + std::to_string(i) + "].";
+  if (!j.is_object())
+    return Status::invalid_argument(where.substr(0, where.size() - 1) + ": an object is expected");
+  const Reader r{j, where};
+  Interaction x;
+  std::string type;
+  REPERE_RETURN_IF_ERROR(r.text("type", type));
+  auto parsed = parse_interaction_type(type);
+  if (!parsed.is_ok()) return parsed.status().with_context(where.substr(0, where.size() - 1));
+  x.type = *parsed;
+  REPERE_RETURN_IF_ERROR(r.millis("id", x.id));
+  REPERE_RETURN_IF_ERROR(r.millis("at_ms", x.at_ms));
+  REPERE_RETURN_IF_ERROR(r.boolean("pause", x.pause));
+  if (j.contains("wrong_goto_ms") && !j["wrong_goto_ms"].is_null()) {
+    std::int64_t t = 0;
+    REPERE_RETURN_IF_ERROR(r.millis("wrong_goto_ms", t));
+    x.wrong_goto_ms = t;
+  }
+  REPERE_RETURN_IF_ERROR(r.text("term", x.term));
+  REPERE_RETURN_IF_ERROR(r.text("definition", x.definition));
+  REPERE_RETURN_IF_ERROR(r.text("question", x.question));
+  REPERE_RETURN_IF_ERROR(r.boolean("answer_true", x.answer_true));
+  REPERE_RETURN_IF_ERROR(r.text("text", x.text));
+  REPERE_RETURN_IF_ERROR(r.text("title", x.title));
+  REPERE_RETURN_IF_ERROR(r.text("feedback_right", x.feedback_right));
+  REPERE_RETURN_IF_ERROR(r.text("feedback_wrong", x.feedback_wrong));
+  if (j.contains("choices") && !j["choices"].is_null()) {
+    if (!j["choices"].is_array()) return r.wrong("choices", "a list");
+    for (std::size_t c = 0; c < j["choices"].size(); ++c) {
+      const json& cj = j["choices"][c];
+      const Reader cr{cj, where + "choices[" + std::to_string(c) + "]."};
+      if (!cj.is_object()) return r.wrong("choices", "a list of objects");
+      Choice choice;
+      REPERE_RETURN_IF_ERROR(cr.text("text", choice.text));
+      REPERE_RETURN_IF_ERROR(cr.boolean("correct", choice.correct));
+      REPERE_RETURN_IF_ERROR(cr.text("feedback", choice.feedback));
+      x.choices.push_back(std::move(choice));
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+json to_json(const Activity& a, bool for_pupil) {
+  json j = {{"id", a.id},
+            {"content_id", a.content_id},
+            {"title", a.title},
+            {"start_ms", a.start_ms},
+            {"end_ms", a.end_ms},
+            {"settings",
+             {{"skipping", to_string(a.settings.skipping)},
+              {"must_answer", a.settings.must_answer},
+              {"captions_on", a.settings.captions_on}}},
+            {"interactions", json::array()}};
+  if (!for_pupil) {
+    j["created_at"] = a.created_at;
+    j["updated_at"] = a.updated_at;
+  }
+  for (const Interaction& x : a.interactions)
+    j["interactions"].push_back(interaction_json(x, for_pupil));
+  return j;
+}
+
+Result<Activity> activity_from_json(const json& j) {
+  if (!j.is_object()) return Status::invalid_argument("an activity object is expected");
+  const Reader r{j, ""};
+  Activity a;
+  REPERE_RETURN_IF_ERROR(r.millis("id", a.id));
+  REPERE_RETURN_IF_ERROR(r.millis("content_id", a.content_id));
+  REPERE_RETURN_IF_ERROR(r.text("title", a.title));
+  REPERE_RETURN_IF_ERROR(r.millis("start_ms", a.start_ms));
+  REPERE_RETURN_IF_ERROR(r.millis("end_ms", a.end_ms));
+  if (j.contains("settings") && !j["settings"].is_null()) {
+    if (!j["settings"].is_object()) return r.wrong("settings", "an object");
+    const Reader s{j["settings"], "settings."};
+    std::string skipping = "allowed";
+    REPERE_RETURN_IF_ERROR(s.text("skipping", skipping));
+    REPERE_ASSIGN_OR_RETURN(a.settings.skipping, parse_skipping(skipping));
+    REPERE_RETURN_IF_ERROR(s.boolean("must_answer", a.settings.must_answer));
+    REPERE_RETURN_IF_ERROR(s.boolean("captions_on", a.settings.captions_on));
+  }
+  if (j.contains("interactions") && !j["interactions"].is_null()) {
+    if (!j["interactions"].is_array()) return r.wrong("interactions", "a list");
+    for (std::size_t i = 0; i < j["interactions"].size(); ++i) {
+      REPERE_ASSIGN_OR_RETURN(Interaction x, interaction_from(j["interactions"][i], i));
+      a.interactions.push_back(std::move(x));
+    }
+  }
+  return a;
+}
+
+Result<Response> response_from_json(const json& j) {
+  if (!j.is_object()) return Status::invalid_argument("a response object is expected");
+  Response r;
+  if (j.contains("chosen")) {
+    if (!j["chosen"].is_array()) return Status::invalid_argument("chosen: a list is expected");
+    for (const json& c : j["chosen"]) {
+      if (!c.is_number_integer() || c.get<std::int64_t>() < 0 || c.get<std::int64_t>() > 1000) {
+        return Status::invalid_argument("chosen: choice numbers are expected");
+      }
+      r.chosen.push_back(c.get<int>());
+    }
+  }
+  if (j.contains("answer")) {
+    if (!j["answer"].is_boolean()) return Status::invalid_argument("answer: true or false");
+    r.answer = j["answer"].get<bool>();
+  }
+  if (j.contains("blanks")) {
+    if (!j["blanks"].is_array()) return Status::invalid_argument("blanks: a list is expected");
+    for (const json& b : j["blanks"]) {
+      if (!b.is_string()) return Status::invalid_argument("blanks: texts are expected");
+      r.blanks.push_back(b.get<std::string>());
+    }
+  }
+  if (j.contains("text")) {
+    if (!j["text"].is_string()) return Status::invalid_argument("text: a text is expected");
+    r.text = j["text"].get<std::string>();
+  }
+  return r;
+}
+
+json to_json(const Grade& g) {
+  return {{"correct", g.correct ? json(*g.correct) : json(nullptr)},
+          {"score", g.score},
+          {"max_score", g.max_score},
+          {"feedback", g.feedback},
+          {"goto_ms", g.goto_ms ? json(*g.goto_ms) : json(nullptr)}};
+}
+
+json to_json(const Results& r, const Activity& a) {
+  json pupils = json::array();
+  for (const PupilResult& p : r.pupils) {
+    json answers = json::array();
+    for (const AnswerRecord& ans : p.answers) {
+      answers.push_back({{"interaction_id", ans.interaction_id},
+                         {"correct", ans.correct ? json(*ans.correct) : json(nullptr)},
+                         {"score", ans.score},
+                         {"max_score", ans.max_score},
+                         {"response", json::parse(ans.response_json, nullptr, false)},
+                         {"elapsed_ms", ans.elapsed_ms},
+                         {"answered_at", ans.created_at}});
+    }
+    pupils.push_back({{"id", p.pupil_id},
+                      {"pseudonym", p.pseudonym},
+                      {"score", p.score},
+                      {"max_score", p.max_score},
+                      {"time_ms", p.time_ms},
+                      {"answers", answers}});
+  }
+  json questions = json::array();
+  for (const QuestionResult& q : r.questions) {
+    json wrong = json::array();
+    for (const auto& [text, count] : q.common_wrong)
+      wrong.push_back({{"response", text}, {"count", count}});
+    questions.push_back({{"interaction_id", q.interaction_id},
+                         {"label", q.label},
+                         {"answered", q.answered},
+                         {"right", q.right},
+                         {"success_rate", q.success_rate},
+                         {"common_wrong", wrong}});
+  }
+  return {{"activity_id", a.id},
+          {"class", {{"id", r.share.id}, {"code", r.share.code}, {"name", r.share.name}}},
+          {"pupils", pupils},
+          {"questions", questions}};
+}
+
+}  // namespace repere::learn

@@ -1,0 +1,605 @@
+#include "repere/learn/store.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "repere/catalog/database.h"
+
+namespace repere::learn {
+
+using json = nlohmann::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+std::string new_secret() {              // 128 random bits, 32 hex characters
+  if (sodium_init() < 0) std::abort();  // no entropy source: nothing safe can be made
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  return hex(bytes, sizeof bytes);
+}
+
+std::string digest(const std::string& secret) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  return hex(out, sizeof out);
+}
+
+// Share codes: easy to read aloud and to type on a pupil's tablet.
+constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+std::string new_code() {
+  if (sodium_init() < 0) std::abort();
+  std::string code;
+  for (int i = 0; i < 6; ++i) {
+    code += kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kCodeAlphabet.size()))];
+  }
+  return code;
+}
+
+std::string clean_code(const std::string& typed) {
+  std::string out;
+  for (const char c : typed) {
+    if (c == ' ' || c == '-') continue;
+    out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactions as stored: the fields of their type in a JSON body.
+
+std::string body_of(const Interaction& x) {
+  json b = json::object();
+  switch (x.type) {
+    case InteractionType::kDefinition:
+      b["term"] = x.term;
+      b["definition"] = x.definition;
+      break;
+    case InteractionType::kChoice:
+      b["question"] = x.question;
+      b["choices"] = json::array();
+      for (const Choice& c : x.choices) {
+        b["choices"].push_back(
+            {{"text", c.text}, {"correct", c.correct}, {"feedback", c.feedback}});
+      }
+      break;
+    case InteractionType::kTrueFalse:
+      b["question"] = x.question;
+      b["answer_true"] = x.answer_true;
+      break;
+    case InteractionType::kBlanks: b["text"] = x.text; break;
+    case InteractionType::kOpen: b["question"] = x.question; break;
+    case InteractionType::kChapter: b["title"] = x.title; break;
+  }
+  if (!x.feedback_right.empty()) b["feedback_right"] = x.feedback_right;
+  if (!x.feedback_wrong.empty()) b["feedback_wrong"] = x.feedback_wrong;
+  return b.dump();
+}
+
+void read_body(const std::string& text, Interaction& x) {
+  const json b = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!b.is_object()) return;
+  x.term = b.value("term", "");
+  x.definition = b.value("definition", "");
+  x.question = b.value("question", "");
+  x.answer_true = b.value("answer_true", false);
+  x.text = b.value("text", "");
+  x.title = b.value("title", "");
+  x.feedback_right = b.value("feedback_right", "");
+  x.feedback_wrong = b.value("feedback_wrong", "");
+  if (b.contains("choices") && b["choices"].is_array()) {
+    for (const json& c : b["choices"]) {
+      if (!c.is_object()) continue;
+      x.choices.push_back(
+          {c.value("text", ""), c.value("correct", false), c.value("feedback", "")});
+    }
+  }
+}
+
+std::string response_json(const Response& r, InteractionType type) {
+  switch (type) {
+    case InteractionType::kChoice: return json{{"chosen", r.chosen}}.dump();
+    case InteractionType::kTrueFalse: return json{{"answer", r.answer.value_or(false)}}.dump();
+    case InteractionType::kBlanks: return json{{"blanks", r.blanks}}.dump();
+    default: return json{{"text", r.text}}.dump();
+  }
+}
+
+// A response as a teacher reads it: the choices' texts, « vrai » / « faux », the words typed.
+std::string response_text(const Interaction& q, const std::string& stored) {
+  const json r = json::parse(stored, nullptr, false);
+  if (!r.is_object()) return "";
+  std::string out;
+  auto add = [&out](const std::string& s) { out += (out.empty() ? "" : " + ") + s; };
+  switch (q.type) {
+    case InteractionType::kChoice:
+      for (const json& c : r.value("chosen", json::array())) {
+        if (!c.is_number_integer()) continue;
+        const auto i = c.get<std::int64_t>();
+        if (i >= 0 && i < static_cast<std::int64_t>(q.choices.size())) {
+          add(q.choices[static_cast<std::size_t>(i)].text);
+        }
+      }
+      return out;
+    case InteractionType::kTrueFalse: return r.value("answer", false) ? "vrai" : "faux";
+    case InteractionType::kBlanks:
+      for (const json& b : r.value("blanks", json::array())) {
+        if (b.is_string()) out += (out.empty() ? "" : " / ") + b.get<std::string>();
+      }
+      return out;
+    default: return r.value("text", "");
+  }
+}
+
+std::string label_of(const Interaction& q) {
+  return q.type == InteractionType::kBlanks ? q.text : q.question;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+constexpr const char* kActivityColumns =
+    "id, content_id, title, start_ms, end_ms, skipping, must_answer, captions_on, created_at, "
+    "updated_at";
+
+Result<Activity> activity_from(const catalog::Statement& row) {
+  Activity a;
+  a.id = row.int64(0);
+  a.content_id = row.int64(1);
+  a.title = row.text(2);
+  a.start_ms = row.int64(3);
+  a.end_ms = row.int64(4);
+  REPERE_ASSIGN_OR_RETURN(a.settings.skipping, parse_skipping(row.text(5)));
+  a.settings.must_answer = row.int64(6) != 0;
+  a.settings.captions_on = row.int64(7) != 0;
+  a.created_at = row.text(8);
+  a.updated_at = row.text(9);
+  return a;
+}
+
+Result<std::vector<Interaction>> interactions_of(catalog::Database& db, Id activity_id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db.prepare("SELECT id, at_ms, type, pause, wrong_goto_ms, body "
+                                     "FROM interaction WHERE activity_id = ?1 ORDER BY at_ms, id"));
+  stmt.bind(1, activity_id);
+  std::vector<Interaction> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    Interaction x;
+    x.id = stmt.int64(0);
+    x.at_ms = stmt.int64(1);
+    REPERE_ASSIGN_OR_RETURN(x.type, parse_interaction_type(stmt.text(2)));
+    x.pause = stmt.int64(3) != 0;
+    x.wrong_goto_ms = stmt.optional_int64(4);
+    read_body(stmt.text(5), x);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// The length of a content an activity may clip: video or audio only.
+Result<std::optional<std::int64_t>> clip_bounds(catalog::Database& db, Id content_id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db.prepare("SELECT kind, duration_ms FROM content WHERE id = ?1"));
+  stmt.bind(1, content_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) {
+    return Status::invalid_argument("content_id: no content " + std::to_string(content_id));
+  }
+  const std::string kind = stmt.text(0);
+  if (kind != "video" && kind != "audio") {
+    return Status::invalid_argument("content_id: content " + std::to_string(content_id) + " is a " +
+                                    kind +
+                                    "; an interactive video needs a video or an audio content");
+  }
+  return stmt.optional_int64(1);
+}
+
+Status insert_interaction(catalog::Database& db, Id activity_id, const Interaction& x) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("INSERT INTO interaction (activity_id, at_ms, "
+                                                "type, pause, wrong_goto_ms, body) "
+                                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  stmt.bind(1, activity_id)
+      .bind(2, x.at_ms)
+      .bind(3, to_string(x.type))
+      .bind(4, x.pause ? 1 : 0)
+      .bind(5, x.wrong_goto_ms)
+      .bind(6, body_of(x));
+  return stmt.run();
+}
+
+Status update_interaction(catalog::Database& db, const Interaction& x) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("UPDATE interaction SET at_ms = ?2, type = ?3, "
+                                                "pause = ?4, wrong_goto_ms = ?5, body = ?6 "
+                                                "WHERE id = ?1"));
+  stmt.bind(1, x.id)
+      .bind(2, x.at_ms)
+      .bind(3, to_string(x.type))
+      .bind(4, x.pause ? 1 : 0)
+      .bind(5, x.wrong_goto_ms)
+      .bind(6, body_of(x));
+  return stmt.run();
+}
+
+const Status kNoSuchActivity = Status::not_found("no activity for this edit link");
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Activities
+
+Result<Created> ActivityStore::create(const Activity& a) {
+  REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, a.content_id));
+  REPERE_RETURN_IF_ERROR(validate(a, duration));
+  Created out;
+  out.edit_key = new_secret();
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("INSERT INTO activity (content_id, title, start_ms, end_ms, "
+                                      "skipping, must_answer, captions_on, edit_key_hash) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  stmt.bind(1, a.content_id)
+      .bind(2, a.title)
+      .bind(3, a.start_ms)
+      .bind(4, a.end_ms)
+      .bind(5, to_string(a.settings.skipping))
+      .bind(6, a.settings.must_answer ? 1 : 0)
+      .bind(7, a.settings.captions_on ? 1 : 0)
+      .bind(8, digest(out.edit_key));
+  REPERE_RETURN_IF_ERROR(stmt.run());
+  out.id = db_.last_insert_id();
+  for (const Interaction& x : a.interactions) {
+    REPERE_RETURN_IF_ERROR(insert_interaction(db_, out.id, x));
+  }
+  REPERE_RETURN_IF_ERROR(txn.commit());
+  return out;
+}
+
+Result<Activity> ActivityStore::get(Id id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kActivityColumns +
+                                                 " FROM activity WHERE id = ?1"));
+  stmt.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no activity " + std::to_string(id));
+  REPERE_ASSIGN_OR_RETURN(Activity a, activity_from(stmt));
+  REPERE_ASSIGN_OR_RETURN(a.interactions, interactions_of(db_, id));
+  return a;
+}
+
+Status ActivityStore::check_key(Id activity_id, const std::string& edit_key) {
+  if (edit_key.size() != 32) return kNoSuchActivity;
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT edit_key_hash FROM activity "
+                                                 "WHERE id = ?1"));
+  stmt.bind(1, activity_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return kNoSuchActivity;
+  const std::string stored = stmt.text(0);
+  const std::string given = digest(edit_key);
+  if (stored.size() != given.size() ||
+      sodium_memcmp(stored.data(), given.data(), given.size()) != 0) {
+    return kNoSuchActivity;
+  }
+  return Status::ok();
+}
+
+Result<Activity> ActivityStore::get_for_edit(Id id, const std::string& edit_key) {
+  REPERE_RETURN_IF_ERROR(check_key(id, edit_key));
+  return get(id);
+}
+
+Status ActivityStore::update(const Activity& a, const std::string& edit_key) {
+  REPERE_RETURN_IF_ERROR(check_key(a.id, edit_key));
+  REPERE_ASSIGN_OR_RETURN(const Activity before, get(a.id));
+  REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, before.content_id));
+  REPERE_RETURN_IF_ERROR(validate(a, duration));
+  std::set<Id> existing;
+  for (const Interaction& x : before.interactions) existing.insert(x.id);
+  for (std::size_t i = 0; i < a.interactions.size(); ++i) {
+    const Id id = a.interactions[i].id;
+    if (id != 0 && !existing.count(id)) {
+      return Status::invalid_argument("interactions[" + std::to_string(i) +
+                                      "].id: " + std::to_string(id) +
+                                      " is not an interaction of activity " + std::to_string(a.id));
+    }
+  }
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("UPDATE activity SET title = ?2, start_ms = ?3, end_ms = ?4, "
+                                      "skipping = ?5, must_answer = ?6, captions_on = ?7, "
+                                      "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+                                      "WHERE id = ?1"));
+  stmt.bind(1, a.id)
+      .bind(2, a.title)
+      .bind(3, a.start_ms)
+      .bind(4, a.end_ms)
+      .bind(5, to_string(a.settings.skipping))
+      .bind(6, a.settings.must_answer ? 1 : 0)
+      .bind(7, a.settings.captions_on ? 1 : 0);
+  REPERE_RETURN_IF_ERROR(stmt.run());
+  std::set<Id> kept;
+  for (const Interaction& x : a.interactions) {
+    if (x.id != 0) {
+      kept.insert(x.id);
+      REPERE_RETURN_IF_ERROR(update_interaction(db_, x));
+    } else {
+      REPERE_RETURN_IF_ERROR(insert_interaction(db_, a.id, x));
+    }
+  }
+  REPERE_ASSIGN_OR_RETURN(auto drop, db_.prepare("DELETE FROM interaction WHERE id = ?1"));
+  for (const Id id : existing) {
+    if (kept.count(id)) continue;
+    drop.reset();
+    REPERE_RETURN_IF_ERROR(drop.bind(1, id).run());
+  }
+  return txn.commit();
+}
+
+Status ActivityStore::remove(Id id, const std::string& edit_key) {
+  REPERE_RETURN_IF_ERROR(check_key(id, edit_key));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("DELETE FROM activity WHERE id = ?1"));
+  return stmt.bind(1, id).run();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classes and pupils
+
+namespace {
+
+ClassShare share_from(const catalog::Statement& row) {
+  return {row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4)};
+}
+
+}  // namespace
+
+Result<ClassShare> ActivityStore::add_class(Id activity_id, const std::string& edit_key,
+                                            const std::string& name) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+  std::string clean = name;
+  while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+  while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
+  if (clean.empty()) return Status::invalid_argument("name: give the class a name (e.g. 5e B)");
+  if (clean.size() > 100) return Status::invalid_argument("name: at most 100 bytes");
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    const std::string code = new_code();
+    REPERE_ASSIGN_OR_RETURN(auto taken, db_.prepare("SELECT 1 FROM class_share WHERE code = ?1"));
+    REPERE_ASSIGN_OR_RETURN(const bool exists, taken.bind(1, code).step());
+    if (exists) continue;
+    REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT INTO class_share (activity_id, code, "
+                                                   "name) VALUES (?1, ?2, ?3)"));
+    REPERE_RETURN_IF_ERROR(stmt.bind(1, activity_id).bind(2, code).bind(3, clean).run());
+    return class_by_code(code);
+  }
+  return Status::unavailable("could not find a free share code; try again");
+}
+
+Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id,
+                                                       const std::string& edit_key) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
+                                      "class_share WHERE activity_id = ?1 ORDER BY id"));
+  stmt.bind(1, activity_id);
+  std::vector<ClassShare> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back(share_from(stmt));
+  }
+  return out;
+}
+
+Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
+                                      "class_share WHERE code = ?1"));
+  stmt.bind(1, clean_code(code));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no class with the code " + clean_code(code).substr(0, 12));
+  return share_from(stmt);
+}
+
+Result<Pupil> ActivityStore::join(const std::string& code, const std::string& pseudonym) {
+  REPERE_ASSIGN_OR_RETURN(const ClassShare share, class_by_code(code));
+  std::string clean = pseudonym;
+  while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+  while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
+  if (clean.empty()) return Status::invalid_argument("pseudonym: choose a pseudonym");
+  if (clean.size() > 40) return Status::invalid_argument("pseudonym: at most 40 bytes");
+  Pupil p{0, share.id, clean, new_secret()};
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT INTO pupil (class_id, pseudonym, "
+                                                 "token_hash) VALUES (?1, ?2, ?3)"));
+  REPERE_RETURN_IF_ERROR(stmt.bind(1, share.id).bind(2, clean).bind(3, digest(p.token)).run());
+  p.id = db_.last_insert_id();
+  return p;
+}
+
+Result<Pupil> ActivityStore::pupil_by_token(const std::string& token) {
+  if (token.size() != 32) return Status::not_found("unknown pupil");
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT id, class_id, pseudonym FROM pupil "
+                                                 "WHERE token_hash = ?1"));
+  stmt.bind(1, digest(token));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("unknown pupil");
+  return Pupil{stmt.int64(0), stmt.int64(1), stmt.text(2), ""};
+}
+
+Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const Response& r,
+                                    std::int64_t elapsed_ms) {
+  // The interaction must belong to the activity of the pupil's class.
+  REPERE_ASSIGN_OR_RETURN(auto owner,
+                          db_.prepare("SELECT i.activity_id FROM interaction i JOIN class_share "
+                                      "s ON s.activity_id = i.activity_id WHERE i.id = ?1 AND "
+                                      "s.id = ?2"));
+  owner.bind(1, interaction_id).bind(2, pupil.class_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, owner.step());
+  if (!row) {
+    return Status::not_found("interaction " + std::to_string(interaction_id) +
+                             " is not part of this class's activity");
+  }
+  REPERE_ASSIGN_OR_RETURN(const Activity a, get(owner.int64(0)));
+  const auto q = std::find_if(a.interactions.begin(), a.interactions.end(),
+                              [&](const Interaction& x) { return x.id == interaction_id; });
+  REPERE_ASSIGN_OR_RETURN(const Grade g, grade(*q, r));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("INSERT INTO answer (pupil_id, interaction_id, response, "
+                                      "correct, score, max_score, elapsed_ms) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  stmt.bind(1, pupil.id)
+      .bind(2, interaction_id)
+      .bind(3, response_json(r, q->type))
+      .bind(4, g.correct ? std::optional<std::int64_t>(*g.correct ? 1 : 0) : std::nullopt)
+      .bind(5, g.score)
+      .bind(6, g.max_score)
+      .bind(7, std::max<std::int64_t>(0, elapsed_ms));
+  REPERE_RETURN_IF_ERROR(stmt.run());
+  return g;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+Result<Results> ActivityStore::results(Id activity_id, const std::string& edit_key, Id class_id) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+  REPERE_ASSIGN_OR_RETURN(auto share_stmt,
+                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
+                                      "class_share WHERE id = ?1 AND activity_id = ?2"));
+  share_stmt.bind(1, class_id).bind(2, activity_id);
+  REPERE_ASSIGN_OR_RETURN(const bool found, share_stmt.step());
+  if (!found) return Status::not_found("no class " + std::to_string(class_id) + " here");
+  Results out;
+  out.share = share_from(share_stmt);
+  REPERE_ASSIGN_OR_RETURN(const Activity a, get(activity_id));
+
+  // Every pupil of the class, then each one's latest answer per question.
+  REPERE_ASSIGN_OR_RETURN(auto pupils, db_.prepare("SELECT id, pseudonym FROM pupil "
+                                                   "WHERE class_id = ?1 ORDER BY id"));
+  pupils.bind(1, class_id);
+  std::map<Id, std::size_t> where;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, pupils.step());
+    if (!row) break;
+    where[pupils.int64(0)] = out.pupils.size();
+    out.pupils.push_back({pupils.int64(0), pupils.text(1), 0, 0, 0, {}});
+  }
+  REPERE_ASSIGN_OR_RETURN(
+      auto answers,
+      db_.prepare("SELECT a.pupil_id, a.interaction_id, a.correct, a.score, a.max_score, "
+                  "a.response, a.elapsed_ms, a.created_at, "
+                  "CAST((julianday(a.created_at) - julianday(p.created_at)) * 86400000 AS "
+                  "INTEGER) FROM answer a JOIN pupil p ON p.id = a.pupil_id "
+                  "WHERE p.class_id = ?1 ORDER BY a.id"));
+  answers.bind(1, class_id);
+  std::map<std::pair<Id, Id>, AnswerRecord> latest;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, answers.step());
+    if (!row) break;
+    AnswerRecord r;
+    r.interaction_id = answers.int64(1);
+    if (!answers.is_null(2)) r.correct = answers.int64(2) != 0;
+    r.score = answers.real(3);
+    r.max_score = answers.real(4);
+    r.response_json = answers.text(5);
+    r.elapsed_ms = answers.int64(6);
+    r.created_at = answers.text(7);
+    PupilResult& p = out.pupils[where.at(answers.int64(0))];
+    p.time_ms = std::max(p.time_ms, answers.int64(8));
+    latest[{answers.int64(0), r.interaction_id}] = std::move(r);
+  }
+  for (PupilResult& p : out.pupils) {
+    for (const Interaction& q : a.interactions) {
+      const auto it = latest.find({p.pupil_id, q.id});
+      if (it == latest.end()) continue;
+      p.score += it->second.score;
+      p.max_score += it->second.max_score;
+      p.answers.push_back(it->second);
+    }
+  }
+  for (const Interaction& q : a.interactions) {
+    if (!is_question(q.type)) continue;
+    QuestionResult r{q.id, label_of(q), 0, 0, 0, {}};
+    std::map<std::string, int> wrong;
+    for (const PupilResult& p : out.pupils) {
+      const auto it = latest.find({p.pupil_id, q.id});
+      if (it == latest.end()) continue;
+      ++r.answered;
+      if (it->second.correct.value_or(false)) ++r.right;
+      if (it->second.correct == false) ++wrong[response_text(q, it->second.response_json)];
+    }
+    r.success_rate = r.answered ? static_cast<double>(r.right) / r.answered : 0;
+    std::vector<std::pair<std::string, int>> sorted(wrong.begin(), wrong.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& x, const auto& y) { return x.second > y.second; });
+    if (sorted.size() > 3) sorted.resize(3);
+    r.common_wrong = std::move(sorted);
+    out.questions.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(";\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%g", v);
+  std::string s = out;
+  std::replace(s.begin(), s.end(), '.', ',');  // French spreadsheets
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> ActivityStore::results_csv(Id activity_id, const std::string& edit_key,
+                                               Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(const Results r, results(activity_id, edit_key, class_id));
+  REPERE_ASSIGN_OR_RETURN(const Activity a, get(activity_id));
+  std::map<Id, const Interaction*> by_id;
+  for (const Interaction& q : a.interactions) by_id[q.id] = &q;
+  // A BOM so that spreadsheet programs read UTF-8; ';' as French spreadsheets expect.
+  std::string out =
+      "\xEF\xBB\xBF"
+      "classe;pseudonyme;moment;type;question;réponse;juste;points;sur;répondu le\r\n";
+  for (const PupilResult& p : r.pupils) {
+    for (const AnswerRecord& ans : p.answers) {
+      const Interaction& q = *by_id.at(ans.interaction_id);
+      const std::string right = !ans.correct ? "" : (*ans.correct ? "oui" : "non");
+      out += csv_field(r.share.name) + ";" + csv_field(p.pseudonym) + ";" + clock(q.at_ms) + ";" +
+             std::string(to_string(q.type)) + ";" + csv_field(label_of(q)) + ";" +
+             csv_field(response_text(q, ans.response_json)) + ";" + right + ";" +
+             number(ans.score) + ";" + number(ans.max_score) + ";" + ans.created_at + "\r\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace repere::learn

@@ -1,0 +1,321 @@
+// Activities: validation, grading, and the store on a real catalog (keys, classes, pupils,
+// answers that survive reopening, results per class, CSV).
+#include <gtest/gtest.h>
+
+#include "../catalog/test_catalog.h"
+#include "repere/learn/activity.h"
+#include "repere/learn/store.h"
+
+namespace repere::learn {
+namespace {
+
+using catalog::open_or_die;
+
+Interaction definition(std::int64_t at) {
+  Interaction x;
+  x.at_ms = at;
+  x.type = InteractionType::kDefinition;
+  x.term = "chlorophylle";
+  x.definition = "Pigment vert qui capte la lumière.";
+  return x;
+}
+
+Interaction choice(std::int64_t at) {
+  Interaction x;
+  x.at_ms = at;
+  x.type = InteractionType::kChoice;
+  x.question = "Que fabrique la plante ?";
+  x.choices = {{"Du glucose", true, "Oui : du sucre."},
+               {"Du sel", false, "Non, pas de sel."},
+               {"De l'oxygène", true, ""}};
+  x.wrong_goto_ms = 60000;
+  return x;
+}
+
+Interaction true_false(std::int64_t at) {
+  Interaction x;
+  x.at_ms = at;
+  x.type = InteractionType::kTrueFalse;
+  x.question = "La photosynthèse a lieu la nuit.";
+  x.answer_true = false;
+  x.feedback_wrong = "Il faut de la lumière.";
+  return x;
+}
+
+Activity sample(catalog::Id content_id) {
+  Activity a;
+  a.content_id = content_id;
+  a.title = "La photosynthèse en 4 minutes";
+  a.start_ms = 60000;
+  a.end_ms = 300000;
+  a.interactions = {definition(70000), choice(120000), true_false(200000)};
+  return a;
+}
+
+TEST(Activity, ValidationNamesTheField) {
+  Activity a = sample(1);
+  EXPECT_TRUE(validate(a).is_ok());
+
+  Activity outside = a;
+  outside.interactions[1].at_ms = 400000;
+  const Status s = validate(outside);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("interactions[1].at_ms"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("06:40 is outside the clip 01:00–05:00"), std::string::npos)
+      << s.message();
+
+  Activity no_right = a;
+  for (Choice& c : no_right.interactions[1].choices) c.correct = false;
+  EXPECT_NE(validate(no_right).message().find("interactions[1].choices: mark at least one"),
+            std::string::npos);
+
+  Activity empty_term = a;
+  empty_term.interactions[0].term = "  ";
+  EXPECT_NE(validate(empty_term).message().find("interactions[0].term"), std::string::npos);
+
+  Activity backwards = a;
+  backwards.end_ms = 30000;
+  EXPECT_NE(validate(backwards).message().find("end_ms"), std::string::npos);
+  EXPECT_NE(validate(a, 200000).message().find("after the video"), std::string::npos);
+
+  Activity bad_jump = a;
+  bad_jump.interactions[1].wrong_goto_ms = 10;
+  EXPECT_NE(validate(bad_jump).message().find("interactions[1].wrong_goto_ms"), std::string::npos);
+
+  Activity no_blank = a;
+  Interaction b;
+  b.type = InteractionType::kBlanks;
+  b.at_ms = 100000;
+  b.text = "Pas de trou ici.";
+  no_blank.interactions.push_back(b);
+  EXPECT_NE(validate(no_blank).message().find("interactions[3].text"), std::string::npos);
+}
+
+TEST(Activity, GradesEachKindOfQuestion) {
+  const Interaction c = choice(0);
+  auto all_right = grade(c, {.chosen = {0, 2}});
+  ASSERT_TRUE(all_right.is_ok());
+  EXPECT_EQ(all_right->correct, true);
+  EXPECT_EQ(all_right->score, 2);
+  EXPECT_FALSE(all_right->goto_ms);
+  auto half = grade(c, {.chosen = {0, 1}});
+  ASSERT_TRUE(half.is_ok());
+  EXPECT_EQ(half->correct, false);
+  EXPECT_EQ(half->score, 0);  // one right, one wrong
+  EXPECT_EQ(half->goto_ms, 60000);
+  EXPECT_EQ(half->feedback, (std::vector<std::string>{"Oui : du sucre.", "Non, pas de sel."}));
+  EXPECT_EQ(grade(c, {.chosen = {7}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(grade(c, {}).status().code(), StatusCode::kInvalidArgument);
+
+  const Interaction tf = true_false(0);
+  EXPECT_EQ(grade(tf, {.answer = false})->correct, true);
+  EXPECT_EQ(grade(tf, {.answer = true})->feedback,
+            std::vector<std::string>{"Il faut de la lumière."});
+  EXPECT_FALSE(grade(tf, {}).is_ok());
+
+  Interaction b;
+  b.type = InteractionType::kBlanks;
+  b.text = "La *chlorophylle* capte la *lumière/lumiere du soleil*.";
+  EXPECT_EQ(blanks_of(b.text), (std::vector<std::vector<std::string>>{
+                                   {"chlorophylle"}, {"lumière", "lumiere du soleil"}}));
+  const auto blanks = grade(b, {.blanks = {" Chlorophylle ", "LUMIÈRE"}});
+  ASSERT_TRUE(blanks.is_ok());
+  EXPECT_EQ(blanks->correct, true);
+  EXPECT_EQ(blanks->score, 2);
+  const auto accent = grade(b, {.blanks = {"chlorophyle", "lumiere  du   soleil"}});
+  EXPECT_EQ(accent->score, 1);
+  EXPECT_FALSE(grade(b, {.blanks = {"un"}}).is_ok());
+
+  Interaction open;
+  open.type = InteractionType::kOpen;
+  open.question = "Pourquoi les feuilles sont-elles vertes ?";
+  EXPECT_FALSE(grade(open, {.text = "À cause de la chlorophylle"})->correct.has_value());
+  EXPECT_FALSE(grade(definition(0), {}).is_ok());
+}
+
+class Store : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = open_or_die(dir_.path() / "catalog.sqlite");
+    ASSERT_TRUE(db_);
+    auto video = catalog::ContentRepository(*db_).insert(catalog::sample_content());
+    ASSERT_TRUE(video.is_ok());
+    video_ = *video;
+    auto doc = catalog::sample_content("Un PDF");
+    doc.kind = catalog::ContentKind::kDocument;
+    doc.media_path = "/media/un.pdf";
+    auto pdf = catalog::ContentRepository(*db_).insert(doc);
+    ASSERT_TRUE(pdf.is_ok());
+    pdf_ = *pdf;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<catalog::Database> db_;
+  catalog::Id video_ = 0, pdf_ = 0;
+};
+
+TEST_F(Store, OnlyTheEditKeyChangesAnActivity) {
+  ActivityStore store(*db_);
+  auto made = store.create(sample(video_));
+  ASSERT_TRUE(made.is_ok()) << made.status().to_string();
+  EXPECT_EQ(made->edit_key.size(), 32u);
+  EXPECT_EQ(catalog::count_rows(*db_, "interaction"), 3);
+
+  auto got = store.get(made->id);
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->interactions.size(), 3u);
+  EXPECT_EQ(got->interactions[1].choices[0].feedback, "Oui : du sucre.");
+  EXPECT_EQ(got->interactions[1].wrong_goto_ms, 60000);
+
+  std::string wrong = made->edit_key;
+  wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+  Activity changed = *got;
+  changed.title = "Piraté";
+  for (const std::string& key : {wrong, std::string(""), std::string("x")}) {
+    EXPECT_EQ(store.update(changed, key).code(), StatusCode::kNotFound);
+    EXPECT_EQ(store.get_for_edit(made->id, key).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(store.add_class(made->id, key, "5e B").status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(store.remove(made->id, key).code(), StatusCode::kNotFound);
+  }
+  EXPECT_EQ(store.get(made->id)->title, "La photosynthèse en 4 minutes");
+
+  // With the key: move the question, drop the definition, add a chapter.
+  changed.title = "La photosynthèse";
+  changed.interactions.erase(changed.interactions.begin());
+  changed.interactions[0].at_ms = 130000;
+  Interaction chapter;
+  chapter.type = InteractionType::kChapter;
+  chapter.at_ms = 60000;
+  chapter.title = "Introduction";
+  changed.interactions.push_back(chapter);
+  ASSERT_TRUE(store.update(changed, made->edit_key).is_ok());
+  auto after = store.get_for_edit(made->id, made->edit_key);
+  ASSERT_TRUE(after.is_ok());
+  EXPECT_EQ(after->title, "La photosynthèse");
+  ASSERT_EQ(after->interactions.size(), 3u);
+  EXPECT_EQ(after->interactions[0].type, InteractionType::kChapter);  // time order
+  EXPECT_EQ(after->interactions[1].at_ms, 130000);
+  EXPECT_EQ(after->interactions[1].id, got->interactions[1].id);  // kept its id
+
+  Activity foreign = *after;
+  foreign.interactions[0].id = 9999;
+  EXPECT_EQ(store.update(foreign, made->edit_key).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(Store, RefusesWhatCannotBeAnInteractiveVideo) {
+  ActivityStore store(*db_);
+  EXPECT_NE(store.create(sample(pdf_)).status().message().find("needs a video"), std::string::npos);
+  EXPECT_EQ(store.create(sample(424242)).status().code(), StatusCode::kInvalidArgument);
+  Activity too_long = sample(video_);
+  too_long.end_ms = 2 * 60 * 60 * 1000;  // the video lasts 1h30
+  EXPECT_NE(store.create(too_long).status().message().find("after the video"), std::string::npos);
+  EXPECT_EQ(catalog::count_rows(*db_, "activity"), 0);
+}
+
+TEST_F(Store, ClassesKeepTheirOwnResultsAndAnswersSurviveReopening) {
+  std::string key;
+  catalog::Id activity = 0, class_a = 0, class_b = 0;
+  std::string code_a, code_b;
+  std::vector<catalog::Id> q;
+  {
+    ActivityStore store(*db_);
+    auto made = store.create(sample(video_));
+    ASSERT_TRUE(made.is_ok());
+    key = made->edit_key;
+    activity = made->id;
+    const auto stored = store.get(activity);
+    ASSERT_TRUE(stored.is_ok());
+    for (const Interaction& x : stored->interactions) q.push_back(x.id);
+    auto a = store.add_class(activity, key, " 5e B ");
+    auto b = store.add_class(activity, key, "5e C");
+    ASSERT_TRUE(a.is_ok() && b.is_ok());
+    EXPECT_EQ(a->name, "5e B");
+    EXPECT_EQ(a->code.size(), 6u);
+    EXPECT_EQ(a->code.find_first_of("0O1IL"), std::string::npos);
+    EXPECT_NE(a->code, b->code);
+    class_a = a->id;
+    class_b = b->id;
+    code_a = a->code;
+    code_b = b->code;
+    EXPECT_EQ(store.add_class(activity, key, "  ").status().code(), StatusCode::kInvalidArgument);
+
+    // Class A: Léa answers the choice wrong then right, and the true/false right.
+    std::string lowered = code_a;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(c));
+    auto lea = store.join(lowered.substr(0, 3) + " " + lowered.substr(3), "Léa");
+    ASSERT_TRUE(lea.is_ok()) << lea.status().to_string();
+    EXPECT_EQ(store.answer(*lea, q[1], {.chosen = {1}}, 1000)->goto_ms, 60000);
+    EXPECT_EQ(store.answer(*lea, q[1], {.chosen = {0, 2}}, 5000)->correct, true);
+    EXPECT_EQ(store.answer(*lea, q[2], {.answer = false}, 9000)->correct, true);
+    // Tom answers the choice wrong.
+    auto tom = store.join(code_a, "Tom");
+    ASSERT_TRUE(tom.is_ok());
+    EXPECT_EQ(store.answer(*tom, q[1], {.chosen = {1}}, 3000)->correct, false);
+    // A definition is not a question; another activity's interaction is refused.
+    EXPECT_EQ(store.answer(*tom, q[0], {}, 0).status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(store.answer(*tom, 424242, {}, 0).status().code(), StatusCode::kNotFound);
+    // Class B: Zoé answers the true/false wrong.
+    auto zoe = store.join(code_b, "Zoé");
+    ASSERT_TRUE(zoe.is_ok());
+    EXPECT_EQ(store.answer(*zoe, q[2], {.answer = true}, 2000)->correct, false);
+    EXPECT_EQ(store.join("ZZZZZZ", "Max").status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(store.join(code_b, "   ").status().code(), StatusCode::kInvalidArgument);
+    // A pupil comes back with the token.
+    auto again = store.pupil_by_token(lea->token);
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_EQ(again->pseudonym, "Léa");
+    EXPECT_EQ(store.pupil_by_token(std::string(32, '0')).status().code(), StatusCode::kNotFound);
+  }
+  // Reopened, as after a server restart.
+  db_.reset();
+  db_ = open_or_die(dir_.path() / "catalog.sqlite");
+  ActivityStore store(*db_);
+  auto a = store.results(activity, key, class_a);
+  ASSERT_TRUE(a.is_ok()) << a.status().to_string();
+  ASSERT_EQ(a->pupils.size(), 2u);
+  EXPECT_EQ(a->pupils[0].pseudonym, "Léa");
+  EXPECT_EQ(a->pupils[0].answers.size(), 2u);  // the latest per question
+  EXPECT_EQ(a->pupils[0].score, 3);
+  EXPECT_EQ(a->pupils[0].max_score, 3);
+  EXPECT_EQ(a->pupils[1].pseudonym, "Tom");
+  EXPECT_EQ(a->pupils[1].score, 0);
+  ASSERT_EQ(a->questions.size(), 2u);
+  EXPECT_EQ(a->questions[0].answered, 2);
+  EXPECT_EQ(a->questions[0].right, 1);
+  EXPECT_DOUBLE_EQ(a->questions[0].success_rate, 0.5);
+  ASSERT_EQ(a->questions[0].common_wrong.size(), 1u);
+  EXPECT_EQ(a->questions[0].common_wrong[0], (std::pair<std::string, int>{"Du sel", 1}));
+  EXPECT_EQ(a->questions[1].answered, 1);  // Zoé's answer is class B's
+
+  auto b = store.results(activity, key, class_b);
+  ASSERT_TRUE(b.is_ok());
+  ASSERT_EQ(b->pupils.size(), 1u);
+  EXPECT_EQ(b->pupils[0].pseudonym, "Zoé");
+  EXPECT_EQ(b->questions[1].common_wrong[0].first, "vrai");
+
+  std::string wrong = key;
+  wrong[5] = wrong[5] == 'f' ? 'e' : 'f';
+  EXPECT_EQ(store.results(activity, wrong, class_a).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.results_csv(activity, wrong, class_a).status().code(), StatusCode::kNotFound);
+
+  auto csv = store.results_csv(activity, key, class_a);
+  ASSERT_TRUE(csv.is_ok());
+  EXPECT_EQ(csv->rfind("\xEF\xBB\xBF"
+                       "classe;pseudonyme;moment;",
+                       0),
+            0u);
+  EXPECT_NE(csv->find("5e B;Léa;02:00;choice;Que fabrique la plante ?;Du glucose + De "
+                      "l'oxygène;oui;2;2;"),
+            std::string::npos)
+      << *csv;
+  EXPECT_NE(csv->find("5e B;Tom;02:00;choice;Que fabrique la plante ?;Du sel;non;0;2;"),
+            std::string::npos);
+  EXPECT_EQ(csv->find("Zoé"), std::string::npos);
+
+  // Deleting the activity deletes its classes, pupils and answers.
+  ASSERT_TRUE(store.remove(activity, key).is_ok());
+  EXPECT_EQ(catalog::count_rows(*db_, "answer"), 0);
+  EXPECT_EQ(catalog::count_rows(*db_, "pupil"), 0);
+}
+
+}  // namespace
+}  // namespace repere::learn
