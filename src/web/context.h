@@ -69,13 +69,15 @@ struct Context {
   DataDir dir;
   search::SearcherOptions search_options;
   Pool<search::Searcher> searchers;
-  Pool<catalog::Database> catalogs;
+  Pool<catalog::Database> catalogs;  // read-only
+  Pool<catalog::Database> writers;   // for activities, classes and answers
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
 
   // A searcher on the live index generation (pooled searchers of an older one are dropped).
   Result<Pool<search::Searcher>::Lease> searcher();
   Result<Pool<catalog::Database>::Lease> catalog();
+  Result<Pool<catalog::Database>::Lease> catalog_for_writing();
 };
 
 // "2:07" or "1:02:03".

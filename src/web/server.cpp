@@ -11,6 +11,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "activities.h"
+#include "answers.h"
 #include "context.h"
 #include "pages.h"
 #include "repere/catalog/contents.h"
@@ -62,6 +64,12 @@ Result<Pool<search::Searcher>::Lease> Context::searcher() {
 
 Result<Pool<catalog::Database>::Lease> Context::catalog() {
   return catalogs.lend([&] { return catalog::Database::open(dir.catalog(), {.read_only = true}); });
+}
+
+Result<Pool<catalog::Database>::Lease> Context::catalog_for_writing() {
+  return writers.lend([&] {
+    return catalog::Database::open(dir.catalog(), {.create_if_missing = false, .migrate = false});
+  });
 }
 
 std::string clock_time(std::int64_t ms) {
@@ -121,7 +129,7 @@ std::string vtt_time(std::int64_t ms) {
   return out;
 }
 
-namespace {
+// Answers, shared with the other handlers through answers.h.
 
 // ----------------------------------------------------------------------------------------------
 // Answers
@@ -158,6 +166,8 @@ void problem(httplib::Response& res, const Status& s) {
 void send_json(httplib::Response& res, const json& body) {
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
+
+namespace {
 
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -497,9 +507,12 @@ namespace {
 
 using Handler = void (*)(Context&, const httplib::Request&, httplib::Response&);
 
+enum class Method { kGet, kPost, kPut, kDelete };
+
 struct Route {
   const char* pattern;
   Handler handler;
+  Method method = Method::kGet;
 };
 
 // Every route of Repère. Ids are digits: nothing else reaches a handler.
@@ -515,6 +528,18 @@ const std::vector<Route>& routes() {
       {"/", page_home},
       {"/recherche", page_results},
       {R"(/contenus/(\d{1,18}))", page_content},
+      // Interactive videos (activities.cpp). Class codes are 6 to 12 letters and digits.
+      {"/api/v1/activities", api_create_activity, Method::kPost},
+      {R"(/api/v1/activities/(\d{1,18}))", api_activity},
+      {R"(/api/v1/activities/(\d{1,18}))", api_update_activity, Method::kPut},
+      {R"(/api/v1/activities/(\d{1,18}))", api_delete_activity, Method::kDelete},
+      {R"(/api/v1/activities/(\d{1,18})/classes)", api_classes},
+      {R"(/api/v1/activities/(\d{1,18})/classes)", api_create_class, Method::kPost},
+      {R"(/api/v1/activities/(\d{1,18})/classes/(\d{1,18})/results)", api_results},
+      {R"(/api/v1/activities/(\d{1,18})/classes/(\d{1,18})/results\.csv)", api_results_csv},
+      {R"(/api/v1/classes/([A-Za-z0-9]{6,12}))", api_class},
+      {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/pupils)", api_join, Method::kPost},
+      {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/answers)", api_answer, Method::kPost},
   };
   return kRoutes;
 }
@@ -536,6 +561,10 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 
 Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerOptions& options) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
+  {  // an older catalog is brought to this binary's schema (activities came with version 3)
+    auto db = catalog::Database::open(dir.catalog(), {.create_if_missing = false});
+    if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
+  }
   auto impl = std::make_unique<Impl>();
   impl->ctx.dir = dir;
   impl->ctx.search_options = options.search;
@@ -562,9 +591,15 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   });
   for (const Route& route : routes()) {
     const Handler handler = route.handler;
-    http.Get(route.pattern, [ctx, handler](const httplib::Request& req, httplib::Response& res) {
+    auto call = [ctx, handler](const httplib::Request& req, httplib::Response& res) {
       handler(*ctx, req, res);
-    });
+    };
+    switch (route.method) {
+      case Method::kGet: http.Get(route.pattern, call); break;
+      case Method::kPost: http.Post(route.pattern, call); break;
+      case Method::kPut: http.Put(route.pattern, call); break;
+      case Method::kDelete: http.Delete(route.pattern, call); break;
+    }
   }
   http.Get(R"(/static/([a-z0-9_-]{1,40}\.(css|js)))", static_file);
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {

@@ -314,5 +314,121 @@ TEST_F(WebServer, OversizedAndHostileRequestsGetCleanErrorsAndServingGoesOn) {
   EXPECT_EQ(health->status, 200);
 }
 
+// Interactive videos through the API: a teacher creates an activity and a class, pupils of
+// two classes answer, results stay per class, and nothing moves without the edit key.
+TEST_F(WebServer, ActivitiesApiKeepsKeysAndClassesApart) {
+  auto c = client();
+  const json activity = {
+      {"content_id", video_},
+      {"title", "La chlorophylle"},
+      {"start_ms", 10000},
+      {"end_ms", 80000},
+      {"settings", {{"skipping", "forward_blocked"}, {"must_answer", true}}},
+      {"interactions",
+       {{{"type", "definition"},
+         {"at_ms", 20000},
+         {"term", "chlorophylle"},
+         {"definition", "Pigment vert des plantes."}},
+        {{"type", "choice"},
+         {"at_ms", 40000},
+         {"question", "Que capte la chlorophylle ?"},
+         {"choices", {{{"text", "La lumière"}, {"correct", true}}, {{"text", "Le sel"}}}},
+         {"wrong_goto_ms", 30000}},
+        {{"type", "true_false"},
+         {"at_ms", 60000},
+         {"question", "Le glucose est un sucre."},
+         {"answer_true", true}}}}};
+  auto bad = activity;
+  bad["interactions"][1]["at_ms"] = 95000;
+  auto refused = c.Post("/api/v1/activities", bad.dump(), "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_NE(refused->body.find("interactions[1].at_ms"), std::string::npos) << refused->body;
+  EXPECT_EQ(c.Post("/api/v1/activities", "{oops", "application/json")->status, 400);
+
+  auto made = c.Post("/api/v1/activities", activity.dump(), "application/json");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 201) << made->body;
+  const json created = json::parse(made->body);
+  const std::string key = created["edit_key"];
+  const std::string id = std::to_string(created["id"].get<std::int64_t>());
+  ASSERT_EQ(created["interactions"].size(), 3u);
+  const auto question = created["interactions"][1]["id"].get<std::int64_t>();
+  const auto tf = created["interactions"][2]["id"].get<std::int64_t>();
+
+  // Without the key (or with a wrong one), nothing is read or changed.
+  const httplib::Headers wrong = {{"X-Edit-Key", std::string(32, 'f')}};
+  EXPECT_EQ(c.Get("/api/v1/activities/" + id)->status, 404);
+  EXPECT_EQ(c.Get("/api/v1/activities/" + id, wrong)->status, 404);
+  EXPECT_EQ(c.Put("/api/v1/activities/" + id, wrong, activity.dump(), "application/json")->status,
+            404);
+  EXPECT_EQ(c.Delete("/api/v1/activities/" + id, wrong)->status, 404);
+  EXPECT_EQ(c.Post("/api/v1/activities/" + id + "/classes", wrong, R"({"name":"5e A"})",
+                   "application/json")
+                ->status,
+            404);
+  const httplib::Headers teacher = {{"X-Edit-Key", key}};
+  EXPECT_EQ(c.Get("/api/v1/activities/" + id + "?key=" + key)->status, 200);
+
+  auto class_a = c.Post("/api/v1/activities/" + id + "/classes", teacher, R"({"name":"5e A"})",
+                        "application/json");
+  auto class_b = c.Post("/api/v1/activities/" + id + "/classes", teacher, R"({"name":"5e B"})",
+                        "application/json");
+  ASSERT_EQ(class_a->status, 201);
+  ASSERT_EQ(class_b->status, 201);
+  const json a = json::parse(class_a->body), b = json::parse(class_b->body);
+  const std::string code_a = a["code"], code_b = b["code"];
+
+  // The pupil's view gives no answer away.
+  auto view = c.Get("/api/v1/classes/" + code_a);
+  ASSERT_EQ(view->status, 200);
+  EXPECT_EQ(view->body.find("correct"), std::string::npos);
+  EXPECT_EQ(view->body.find("answer_true"), std::string::npos);
+  EXPECT_EQ(view->body.find("wrong_goto_ms"), std::string::npos);
+
+  auto join = [&](const std::string& code, const std::string& name) {
+    auto r = c.Post("/api/v1/classes/" + code + "/pupils", json{{"pseudonym", name}}.dump(),
+                    "application/json");
+    EXPECT_EQ(r->status, 201) << r->body;
+    return json::parse(r->body)["token"].get<std::string>();
+  };
+  auto answer = [&](const std::string& code, const std::string& token, std::int64_t q,
+                    const json& response) {
+    return c.Post("/api/v1/classes/" + code + "/answers", {{"X-Pupil-Token", token}},
+                  json{{"interaction_id", q}, {"response", response}, {"elapsed_ms", 5000}}.dump(),
+                  "application/json");
+  };
+  const std::string lea = join(code_a, "Léa");
+  const std::string zoe = join(code_b, "Zoé");
+  auto wrong_answer = answer(code_a, lea, question, {{"chosen", {1}}});
+  ASSERT_EQ(wrong_answer->status, 200) << wrong_answer->body;
+  EXPECT_EQ(json::parse(wrong_answer->body)["correct"], false);
+  EXPECT_EQ(json::parse(wrong_answer->body)["goto_ms"], 30000);
+  EXPECT_EQ(json::parse(answer(code_a, lea, tf, {{"answer", true}})->body)["correct"], true);
+  EXPECT_EQ(answer(code_b, zoe, tf, {{"answer", false}})->status, 200);
+  EXPECT_EQ(answer(code_a, zoe, tf, {{"answer", true}})->status, 404);  // not her class
+  EXPECT_EQ(answer(code_a, "", tf, {{"answer", true}})->status, 404);
+  EXPECT_EQ(answer(code_a, lea, tf, {{"answer", "oui"}})->status, 400);
+
+  const std::string results = "/api/v1/activities/" + id + "/classes/" +
+                              std::to_string(a["id"].get<std::int64_t>()) + "/results";
+  EXPECT_EQ(c.Get(results)->status, 404);
+  EXPECT_EQ(c.Get(results, wrong)->status, 404);
+  auto got = c.Get(results, teacher);
+  ASSERT_EQ(got->status, 200);
+  const json r = json::parse(got->body);
+  ASSERT_EQ(r["pupils"].size(), 1u);
+  EXPECT_EQ(r["pupils"][0]["pseudonym"], "Léa");
+  EXPECT_EQ(r["pupils"][0]["score"], 1.0);
+  EXPECT_EQ(r["questions"][0]["common_wrong"][0]["response"], "Le sel");
+  auto csv = c.Get(results + ".csv?key=" + key);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("5e A;Léa;"), std::string::npos);
+  EXPECT_EQ(csv->body.find("Zoé"), std::string::npos);
+
+  EXPECT_EQ(c.Delete("/api/v1/activities/" + id, teacher)->status, 204);
+  EXPECT_EQ(c.Get("/api/v1/classes/" + code_a)->status, 404);
+}
+
 }  // namespace
 }  // namespace repere::web

@@ -1,0 +1,211 @@
+// The API of interactive videos (docs/api.md, "Activities"): teachers create and change an
+// activity with its secret edit key, make a share code per class and read the results;
+// pupils join a class with a pseudonym and send their answers with their token.
+#include "activities.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "answers.h"
+#include "context.h"
+#include "repere/learn/json.h"
+#include "repere/learn/store.h"
+
+namespace repere::web {
+
+using nlohmann::json;
+
+namespace {
+
+// The edit key: the X-Edit-Key header, or the `key` parameter of an edit link.
+std::string edit_key(const httplib::Request& req) {
+  const std::string header = req.get_header_value("X-Edit-Key");
+  return header.empty() ? req.get_param_value("key") : header;
+}
+
+std::string pupil_token(const httplib::Request& req) {
+  return req.get_header_value("X-Pupil-Token");
+}
+
+Result<std::int64_t> id_at(const httplib::Request& req, std::size_t i) {
+  if (req.matches.size() <= i) return Status::invalid_argument("missing id in the path");
+  return static_cast<std::int64_t>(std::stoll(req.matches[i].str()));
+}
+
+Result<json> json_body(const httplib::Request& req) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return Status::invalid_argument("send the body as application/json");
+  }
+  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::invalid_argument("the body is not valid JSON");
+  return j;
+}
+
+// Runs `f` with a store on a writable catalog, answering its error if any.
+template <typename F>
+void with_store(Context& ctx, httplib::Response& res, F&& f) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const Status s = f(store);
+  if (!s.is_ok()) problem(res, s);
+}
+
+json class_json(const learn::ClassShare& c) {
+  return {{"id", c.id},
+          {"code", c.code},
+          {"name", c.name},
+          {"created_at", c.created_at},
+          {"join_url", "/classe/" + c.code}};
+}
+
+}  // namespace
+
+void api_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity a, learn::activity_from_json(body));
+    REPERE_ASSIGN_OR_RETURN(const learn::Created made, store.create(a));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity stored, store.get(made.id));
+    json out = learn::to_json(stored);
+    out["edit_key"] = made.edit_key;
+    out["edit_url"] = "/activites/" + std::to_string(made.id) + "/modifier?key=" + made.edit_key;
+    res.status = 201;
+    res.set_header("Location", "/api/v1/activities/" + std::to_string(made.id));
+    send_json(res, out);
+    return Status::ok();
+  });
+}
+
+void api_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get_for_edit(id, edit_key(req)));
+    send_json(res, learn::to_json(a));
+    return Status::ok();
+  });
+}
+
+void api_update_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
+    REPERE_ASSIGN_OR_RETURN(learn::Activity a, learn::activity_from_json(body));
+    a.id = id;
+    REPERE_RETURN_IF_ERROR(store.update(a, edit_key(req)));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity stored, store.get(id));
+    send_json(res, learn::to_json(stored));
+    return Status::ok();
+  });
+}
+
+void api_delete_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_RETURN_IF_ERROR(store.remove(id, edit_key(req)));
+    res.status = 204;
+    return Status::ok();
+  });
+}
+
+void api_create_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
+    if (!body.is_object() || !body.contains("name") || !body["name"].is_string()) {
+      return Status::invalid_argument("name: the class's name is expected, e.g. \"5e B\"");
+    }
+    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c,
+                            store.add_class(id, edit_key(req), body["name"].get<std::string>()));
+    res.status = 201;
+    send_json(res, class_json(c));
+    return Status::ok();
+  });
+}
+
+void api_classes(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const auto classes, store.classes(id, edit_key(req)));
+    json out = json::array();
+    for (const auto& c : classes) out.push_back(class_json(c));
+    send_json(res, {{"classes", out}});
+    return Status::ok();
+  });
+}
+
+void api_results(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const auto class_id, id_at(req, 2));
+    REPERE_ASSIGN_OR_RETURN(const learn::Results r, store.results(id, edit_key(req), class_id));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(id));
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, learn::to_json(r, a));
+    return Status::ok();
+  });
+}
+
+void api_results_csv(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const auto class_id, id_at(req, 2));
+    REPERE_ASSIGN_OR_RETURN(const std::string csv, store.results_csv(id, edit_key(req), class_id));
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition", "attachment; filename=\"resultats-" + std::to_string(id) +
+                                              "-" + std::to_string(class_id) + ".csv\"");
+    res.set_content(csv, "text/csv; charset=utf-8");
+    return Status::ok();
+  });
+}
+
+// What a pupil's player needs: the class, the activity without its answers, the media.
+void api_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
+    send_json(res, {{"class", {{"code", c.code}, {"name", c.name}}},
+                    {"activity", learn::to_json(a, /*for_pupil=*/true)},
+                    {"media_url", "/api/v1/media/" + std::to_string(a.content_id)}});
+    return Status::ok();
+  });
+}
+
+void api_join(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
+    if (!body.is_object() || !body.contains("pseudonym") || !body["pseudonym"].is_string()) {
+      return Status::invalid_argument("pseudonym: a pseudonym is expected");
+    }
+    REPERE_ASSIGN_OR_RETURN(const learn::Pupil p,
+                            store.join(req.matches[1].str(), body["pseudonym"].get<std::string>()));
+    res.status = 201;
+    send_json(res, {{"pupil_id", p.id}, {"pseudonym", p.pseudonym}, {"token", p.token}});
+    return Status::ok();
+  });
+}
+
+void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
+    REPERE_ASSIGN_OR_RETURN(const learn::Pupil p, store.pupil_by_token(pupil_token(req)));
+    if (p.class_id != c.id) return Status::not_found("unknown pupil in this class");
+    REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
+    if (!body.is_object() || !body.contains("interaction_id") ||
+        !body["interaction_id"].is_number_integer()) {
+      return Status::invalid_argument("interaction_id: the question's id is expected");
+    }
+    REPERE_ASSIGN_OR_RETURN(const learn::Response r,
+                            learn::response_from_json(body.value("response", json::object())));
+    const std::int64_t elapsed = body.value("elapsed_ms", std::int64_t{0});
+    REPERE_ASSIGN_OR_RETURN(
+        const learn::Grade g,
+        store.answer(p, body["interaction_id"].get<std::int64_t>(), r, elapsed));
+    send_json(res, learn::to_json(g));
+    return Status::ok();
+  });
+}
+
+}  // namespace repere::web
