@@ -1,4 +1,5 @@
 #include <fasttext/args.h>
+#include <fasttext/densematrix.h>
 #include <fasttext/dictionary.h>
 #include <fasttext/fasttext.h>
 #include <fasttext/vector.h>
@@ -66,10 +67,21 @@ void normalise(std::vector<float>& v) {
 
 class FastTextEmbedder : public Embedder {
  public:
+  // Keeps only what word vectors are made of — the dictionary and the input matrix — when the
+  // model is not quantised: the rest of a loaded model (its output matrix and the 40 MB
+  // negative-sampling table fastText builds on loading) is freed. `repere serve` on the demo
+  // library: 174 MiB resident with the whole model kept.
   FastTextEmbedder(std::unique_ptr<fasttext::FastText> model, std::string name)
-      : model_(std::move(model)), name_(std::move(name)) {
-    dim_ = model_->getDimension();
-    const auto dict = model_->getDictionary();
+      : name_(std::move(name)) {
+    dim_ = model->getDimension();
+    const auto dict = model->getDictionary();
+    dict_ = dict;
+    if (model->isQuant()) {
+      model_ = std::move(model);
+    } else {
+      input_ = model->getInputMatrix();
+      model.reset();
+    }
     const auto counts = dict->getCounts(fasttext::entry_type::word);
     double total = 0;
     for (const auto c : counts) total += static_cast<double>(c);
@@ -91,7 +103,7 @@ class FastTextEmbedder : public Embedder {
     for (const std::string& w : text::search_terms(text)) {
       const auto found = weights_.find(w);
       const float weight = found != weights_.end() ? found->second : unknown_weight_;
-      model_->getWordVector(wv, w);
+      word_vector(wv, w);
       const float n = wv.norm();
       if (n <= 0) continue;
       for (int i = 0; i < dim_; ++i) out[i] += weight * wv[i] / n;
@@ -117,7 +129,18 @@ class FastTextEmbedder : public Embedder {
   }
 
  private:
-  std::unique_ptr<fasttext::FastText> model_;
+  // As fastText's getWordVector: the mean of the rows of the word and its character n-grams.
+  void word_vector(fasttext::Vector& v, const std::string& word) const {
+    if (model_) return model_->getWordVector(v, word);
+    const std::vector<std::int32_t> rows = dict_->getSubwords(word);
+    v.zero();
+    for (const std::int32_t r : rows) v.addRow(*input_, r);
+    if (!rows.empty()) v.mul(1.0f / static_cast<float>(rows.size()));
+  }
+
+  std::unique_ptr<fasttext::FastText> model_;  // only for a quantised model
+  std::shared_ptr<const fasttext::Dictionary> dict_;
+  std::shared_ptr<const fasttext::DenseMatrix> input_;
   std::string name_;
   int dim_ = 0;
   std::unordered_map<std::string, float> weights_;

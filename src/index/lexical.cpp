@@ -322,6 +322,17 @@ Status LexicalWriter::compact_into(const fs::path& destination) {
   }
 }
 
+Status LexicalWriter::merge_into(const std::vector<fs::path>& parts, const fs::path& destination) {
+  try {
+    Xapian::Database all;
+    for (const fs::path& p : parts) all.add_database(Xapian::Database(p.string()));
+    all.compact(destination.string(), Xapian::DBCOMPACT_NO_RENUMBER, 65536);
+    return Status::ok();
+  } catch (const Xapian::Error& e) {
+    return xapian_error("cannot merge the lexical index into " + destination.string(), e);
+  }
+}
+
 Status LexicalWriter::commit() {
   try {
     impl_->db.commit();

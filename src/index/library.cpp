@@ -1,8 +1,11 @@
 #include "repere/index/library.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "repere/core/files.h"
@@ -38,6 +41,17 @@ SELECT p.id, p.content_id, p.text, p.language, c.title, c.description, c.kind,
 FROM passage p JOIN content c ON c.id = p.content_id
 LEFT JOIN collection col ON col.id = c.collection_id
 WHERE p.content_id = ?1
+ORDER BY p.id)sql";
+
+// The passages of a range of ids, as index_content reads them.
+constexpr const char* kPassageRangeSql = R"sql(
+SELECT p.id, p.content_id, p.text, p.language, c.title, c.description, c.kind,
+       coalesce(col.name, ''), c.licence,
+       coalesce(json_extract(c.metadata, '$.subject'), ''),
+       coalesce(json_extract(c.metadata, '$.level'), '')
+FROM passage p JOIN content c ON c.id = p.content_id
+LEFT JOIN collection col ON col.id = c.collection_id
+WHERE p.id BETWEEN ?1 AND ?2 AND c.status != 'retired'
 ORDER BY p.id)sql";
 
 constexpr const char* kAverageLengthSql = R"sql(
@@ -103,36 +117,106 @@ Result<std::int64_t> index_content(catalog::Database& db, LexicalWriter& writer,
   return n;
 }
 
+// Indexes the passages whose ids are in [first, last], counting them in `done`.
+Status index_range(catalog::Database& db, LexicalWriter& writer, Id first, Id last,
+                   const std::atomic<bool>& stop, std::atomic<std::int64_t>& done) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare(kPassageRangeSql));
+  stmt.bind(1, first).bind(2, last);
+  while (true) {
+    if (stop) return Status::unavailable("reindex interrupted; the previous index still serves");
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    PassageDoc d{.passage_id = stmt.int64(0),
+                 .content_id = stmt.int64(1),
+                 .text = stmt.text(2),
+                 .language = stmt.text(3),
+                 .title = stmt.text(4),
+                 .description = stmt.text(5),
+                 .kind = stmt.text(6),
+                 .collection = stmt.text(7),
+                 .licence = stmt.text(8),
+                 .subject = stmt.text(9),
+                 .level = stmt.text(10)};
+    REPERE_RETURN_IF_ERROR(writer.put(d));
+    done.fetch_add(1, std::memory_order_relaxed);
+  }
+  return writer.commit();
+}
+
+// Below this many passages a full build runs on one thread: a second part costs more to
+// start and merge than it saves.
+constexpr std::int64_t kTwoPartsFrom = 20000;
+
+Result<std::int64_t> scalar(catalog::Database& db, const char* sql) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  return row ? stmt.optional_int64(0).value_or(0) : 0;
+}
+
 Status build_lexical(catalog::Database& db, const fs::path& folder, const IndexProgress& progress,
                      const std::atomic<bool>& stop, ReindexReport& report) {
-  REPERE_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT count(*) FROM passage"));
-  REPERE_ASSIGN_OR_RETURN(const bool has_row, count.step());
-  const std::int64_t total = has_row ? count.int64(0) : 0;
+  REPERE_ASSIGN_OR_RETURN(const std::int64_t total, scalar(db, "SELECT count(*) FROM passage"));
   // BM25 normalises lengths by the library's average passage (with its content's fields).
-  REPERE_ASSIGN_OR_RETURN(auto average, db.prepare(kAverageLengthSql));
-  REPERE_ASSIGN_OR_RETURN(const bool has_average, average.step());
-  const auto typical =
-      has_average ? static_cast<std::int64_t>(average.optional_int64(0).value_or(0)) : 0;
-  const fs::path raw = fs::path(folder.string() + ".raw");
-  REPERE_ASSIGN_OR_RETURN(auto writer, LexicalWriter::create(raw, typical));
+  REPERE_ASSIGN_OR_RETURN(const std::int64_t typical, scalar(db, kAverageLengthSql));
   REPERE_ASSIGN_OR_RETURN(const auto contents, catalog_signatures(db));
-  std::int64_t last_report = 0;
-  for (const auto& [id, signature] : contents) {
-    if (stop) return Status::unavailable("reindex interrupted; the previous index still serves");
-    REPERE_ASSIGN_OR_RETURN(const std::int64_t n, index_content(db, *writer, id));
-    REPERE_RETURN_IF_ERROR(writer->set_signature(id, signature));
-    report.passages += n;
-    ++report.contents;
-    if (progress && report.passages - last_report >= 1000) {
-      progress(report.passages, total);
-      last_report = report.passages;
-    }
+  // A big library is indexed in two parts side by side, split at the median passage id (the
+  // merge keeps passage ids, which needs disjoint ranges), and merged when compacted.
+  const bool two = total >= kTwoPartsFrom && std::thread::hardware_concurrency() >= 2;
+  Id split = std::numeric_limits<Id>::max();
+  if (two) {
+    REPERE_ASSIGN_OR_RETURN(auto median, db.prepare("SELECT id FROM passage ORDER BY id "
+                                                    "LIMIT 1 OFFSET ?1"));
+    REPERE_ASSIGN_OR_RETURN(const bool row, median.bind(1, total / 2).step());
+    if (row) split = median.int64(0);
   }
-  REPERE_RETURN_IF_ERROR(writer->commit());
-  REPERE_RETURN_IF_ERROR(writer->compact_into(folder));
-  writer.reset();
+  std::vector<fs::path> raws = {fs::path(folder.string() + ".raw")};
+  if (two) raws.push_back(fs::path(folder.string() + ".raw2"));
+  std::vector<std::unique_ptr<LexicalWriter>> writers;
+  for (const fs::path& raw : raws) {
+    REPERE_ASSIGN_OR_RETURN(auto w, LexicalWriter::create(raw, typical));
+    writers.push_back(std::move(w));
+  }
+  for (const auto& [id, signature] : contents) {
+    REPERE_RETURN_IF_ERROR(writers[0]->set_signature(id, signature));
+  }
+  std::atomic<std::int64_t> done{0};
+  std::atomic<bool> second_finished{!two};
+  Status second = Status::ok();
+  std::thread worker;
+  if (two) {
+    worker = std::thread([&] {
+      auto conn = catalog::Database::open(db.path(), {.read_only = true});
+      second = conn.is_ok() ? index_range(**conn, *writers[1], split,
+                                          std::numeric_limits<Id>::max(), stop, done)
+                            : conn.status();
+      second_finished = true;
+    });
+  }
+  // The first part here, reporting progress for both until both are done.
+  std::atomic<std::int64_t> last_report{0};
+  std::atomic<bool> first_finished{false};
+  std::thread reporter([&] {
+    while (!(first_finished && second_finished)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      const std::int64_t n = done.load();
+      if (progress && n - last_report >= 1000) {
+        progress(n, total);
+        last_report = n;
+      }
+    }
+  });
+  const Status first = index_range(db, *writers[0], 0, split - 1, stop, done);
+  first_finished = true;
+  if (worker.joinable()) worker.join();
+  reporter.join();
+  REPERE_RETURN_IF_ERROR(first);
+  REPERE_RETURN_IF_ERROR(second);
+  report.passages = done.load();
+  report.contents = static_cast<std::int64_t>(contents.size());
+  writers.clear();
+  REPERE_RETURN_IF_ERROR(LexicalWriter::merge_into(raws, folder));
   std::error_code ec;
-  fs::remove_all(raw, ec);
+  for (const fs::path& raw : raws) fs::remove_all(raw, ec);
   if (progress) progress(report.passages, total);
   return Status::ok();
 }

@@ -4,6 +4,10 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -649,6 +653,37 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
+namespace {
+
+// Debian builds cpp-httplib as a shared library that listens with a backlog of 5: a crowd of
+// clients then waits for SYN retries (bench/http: some of 1,000 connections took 60 s). The
+// listening socket of `port` is found among this process's files and its backlog raised
+// (listen() again on a listening socket only changes the backlog; the kernel caps it at
+// net.core.somaxconn).
+void raise_backlog(int port) {
+  DIR* fds = ::opendir("/proc/self/fd");
+  if (fds == nullptr) return;
+  while (const dirent* e = ::readdir(fds)) {
+    const int fd = std::atoi(e->d_name);
+    if (fd <= 2) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t alen = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+    int bound = -1;
+    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    }
+    if (bound == port) ::listen(fd, 4096);
+  }
+  ::closedir(fds);
+}
+
+}  // namespace
+
 Status Server::bind() {
   auto& o = impl_->options;
   if (o.port == 0) {
@@ -660,6 +695,7 @@ Status Server::bind() {
     return Status::unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                                ": is another server using it? (--port chooses another)");
   }
+  raise_backlog(impl_->port);
   return Status::ok();
 }
 

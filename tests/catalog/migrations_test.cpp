@@ -26,7 +26,7 @@ TEST(Migrations, PreviousVersionIsUpgradedInPlaceKeepingData) {
   {
     auto old = open_or_die(path, {.schema_target = previous});
     ASSERT_EQ(*old->schema_version(), previous);
-    EXPECT_EQ(count_rows(*old, "passage"), -1);  // the table does not exist yet
+    EXPECT_EQ(count_rows(*old, "activity"), -1);  // the latest tables do not exist yet
     content_id = *ContentRepository(*old).insert(sample_content());
     const Id track = *TrackRepository(*old).insert(
         {.content_id = content_id, .kind = TrackKind::kSubtitles, .language = "fr"});
@@ -39,6 +39,7 @@ TEST(Migrations, PreviousVersionIsUpgradedInPlaceKeepingData) {
   EXPECT_EQ(*db->schema_version(), latest_schema_version());
   EXPECT_EQ(ContentRepository(*db).get(content_id)->title, "La photosynthèse");
   EXPECT_EQ(count_rows(*db, "cue"), 1);
+  EXPECT_EQ(count_rows(*db, "activity"), 0);
   EXPECT_TRUE(
       PassageRepository(*db)
           .replace_for_content(content_id, {{.start_ms = 0, .end_ms = 1500, .text = "Bonjour"}})

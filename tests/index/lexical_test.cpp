@@ -258,9 +258,18 @@ TEST(Generations, AReindexKilledHalfWayLeavesThePreviousServing) {
   auto index = LexicalIndex::open((*live)->lexical());
   ASSERT_TRUE(index.is_ok()) << index.status().to_string();
   EXPECT_EQ((*index)->size(), 30000);
-  const auto got = (*index)->search("numero 12345", {}, 0, 1);
-  ASSERT_TRUE(got.is_ok());
-  ASSERT_EQ(got->hits.size(), 1u);
+  // Built in two parts (30,000 passages), merged: passages of both halves, every signature.
+  for (const char* q : {"numero 12345", "numero 29999", "numero 0"}) {
+    const auto got = (*index)->search(q, {}, 0, 1);
+    ASSERT_TRUE(got.is_ok());
+    ASSERT_EQ(got->hits.size(), 1u) << q;
+  }
+  index->reset();
+  {
+    auto writer = LexicalWriter::open((*live)->lexical());
+    ASSERT_TRUE(writer.is_ok()) << writer.status().to_string();
+    EXPECT_EQ((*writer)->signatures()->size(), 300u);
+  }
   // The next reindex clears the half-built folder and succeeds.
   auto db = std::move(catalog::Database::open(dir / "catalog.sqlite")).value();
   std::atomic<bool> stop{false};
