@@ -54,11 +54,7 @@ void with_store(Context& ctx, httplib::Response& res, F&& f) {
 }
 
 json class_json(const learn::ClassShare& c) {
-  return {{"id", c.id},
-          {"code", c.code},
-          {"name", c.name},
-          {"created_at", c.created_at},
-          {"join_url", "/classe/" + c.code}};
+  return {{"id", c.id}, {"code", c.code}, {"name", c.name}, {"created_at", c.created_at}};
 }
 
 }  // namespace
@@ -71,7 +67,6 @@ void api_create_activity(Context& ctx, const httplib::Request& req, httplib::Res
     REPERE_ASSIGN_OR_RETURN(const learn::Activity stored, store.get(made.id));
     json out = learn::to_json(stored);
     out["edit_key"] = made.edit_key;
-    out["edit_url"] = "/activites/" + std::to_string(made.id) + "/modifier?key=" + made.edit_key;
     res.status = 201;
     res.set_header("Location", "/api/v1/activities/" + std::to_string(made.id));
     send_json(res, out);
