@@ -65,6 +65,48 @@ std::string clock(std::int64_t ms) {
   return out;
 }
 
+std::string clock_tenths(std::int64_t ms) {
+  ms = std::max<std::int64_t>(0, ms);
+  const std::int64_t tenths = (ms % 1000) / 100;
+  return clock(ms) + (tenths ? "." + std::to_string(tenths) : "");
+}
+
+std::optional<std::int64_t> parse_clock(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty() || s.size() > 16) return std::nullopt;
+  std::int64_t whole = 0;  // seconds before the decimals
+  std::int64_t part = 0;   // the number being read
+  int parts = 1;
+  bool digit = false;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] != '.' && s[i] != ','; ++i) {
+    if (s[i] == ':') {
+      if (!digit || ++parts > 3) return std::nullopt;
+      whole = whole * 60 + part;
+      part = 0;
+      digit = false;
+    } else if (s[i] >= '0' && s[i] <= '9') {
+      part = part * 10 + (s[i] - '0');
+      digit = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digit || (parts > 1 && part >= 60)) return std::nullopt;
+  std::int64_t ms = (whole * 60 + part) * 1000;
+  if (parts == 1) ms = part * 1000;
+  if (i < s.size()) {  // decimals: tenths, hundredths, thousandths
+    int scale = 100;
+    for (++i; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      ms += (s[i] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  return ms;
+}
+
 namespace {
 
 bool blank(std::string_view s) {

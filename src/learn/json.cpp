@@ -266,4 +266,30 @@ json to_json(const Results& r, const Activity& a) {
           {"questions", questions}};
 }
 
+// A response as a teacher reads it: the choices' texts, « vrai » / « faux », the words typed.
+std::string response_text(const Interaction& q, const std::string& stored) {
+  const json r = json::parse(stored, nullptr, false);
+  if (!r.is_object()) return "";
+  std::string out;
+  auto add = [&out](const std::string& s) { out += (out.empty() ? "" : " + ") + s; };
+  switch (q.type) {
+    case InteractionType::kChoice:
+      for (const json& c : r.value("chosen", json::array())) {
+        if (!c.is_number_integer()) continue;
+        const auto i = c.get<std::int64_t>();
+        if (i >= 0 && i < static_cast<std::int64_t>(q.choices.size())) {
+          add(q.choices[static_cast<std::size_t>(i)].text);
+        }
+      }
+      return out;
+    case InteractionType::kTrueFalse: return r.value("answer", false) ? "vrai" : "faux";
+    case InteractionType::kBlanks:
+      for (const json& b : r.value("blanks", json::array())) {
+        if (b.is_string()) out += (out.empty() ? "" : " / ") + b.get<std::string>();
+      }
+      return out;
+    default: return r.value("text", "");
+  }
+}
+
 }  // namespace repere::learn

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "repere/catalog/database.h"
+#include "repere/learn/json.h"
 
 namespace repere::learn {
 
@@ -122,32 +123,6 @@ std::string response_json(const Response& r, InteractionType type) {
     case InteractionType::kTrueFalse: return json{{"answer", r.answer.value_or(false)}}.dump();
     case InteractionType::kBlanks: return json{{"blanks", r.blanks}}.dump();
     default: return json{{"text", r.text}}.dump();
-  }
-}
-
-// A response as a teacher reads it: the choices' texts, « vrai » / « faux », the words typed.
-std::string response_text(const Interaction& q, const std::string& stored) {
-  const json r = json::parse(stored, nullptr, false);
-  if (!r.is_object()) return "";
-  std::string out;
-  auto add = [&out](const std::string& s) { out += (out.empty() ? "" : " + ") + s; };
-  switch (q.type) {
-    case InteractionType::kChoice:
-      for (const json& c : r.value("chosen", json::array())) {
-        if (!c.is_number_integer()) continue;
-        const auto i = c.get<std::int64_t>();
-        if (i >= 0 && i < static_cast<std::int64_t>(q.choices.size())) {
-          add(q.choices[static_cast<std::size_t>(i)].text);
-        }
-      }
-      return out;
-    case InteractionType::kTrueFalse: return r.value("answer", false) ? "vrai" : "faux";
-    case InteractionType::kBlanks:
-      for (const json& b : r.value("blanks", json::array())) {
-        if (b.is_string()) out += (out.empty() ? "" : " / ") + b.get<std::string>();
-      }
-      return out;
-    default: return r.value("text", "");
   }
 }
 
@@ -600,6 +575,55 @@ Result<std::string> ActivityStore::results_csv(Id activity_id, const std::string
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// xAPI statements
+
+Status ActivityStore::record_statement(Id activity_id, std::optional<Id> pupil_id,
+                                       const std::string& statement_json) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT INTO xapi_statement (activity_id, "
+                                                 "pupil_id, statement) VALUES (?1, ?2, ?3)"));
+  return stmt.bind(1, activity_id).bind(2, pupil_id).bind(3, statement_json).run();
+}
+
+Result<std::string> ActivityStore::statements_json(Id activity_id, const std::string& edit_key) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT statement FROM xapi_statement WHERE "
+                                                 "activity_id = ?1 ORDER BY id"));
+  stmt.bind(1, activity_id);
+  std::string out = "[";
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    if (out.size() > 1) out += ",\n";
+    out += stmt.text(0);
+  }
+  return out + "]";
+}
+
+Result<std::vector<StoredStatement>> ActivityStore::unsent_statements(int limit) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT id, statement FROM xapi_statement "
+                                                 "WHERE sent = 0 ORDER BY id LIMIT ?1"));
+  stmt.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<StoredStatement> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back({stmt.int64(0), stmt.text(1)});
+  }
+  return out;
+}
+
+Status ActivityStore::mark_sent(const std::vector<Id>& ids) {
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("UPDATE xapi_statement SET sent = 1 WHERE id = ?1"));
+  for (const Id id : ids) {
+    stmt.reset();
+    REPERE_RETURN_IF_ERROR(stmt.bind(1, id).run());
+  }
+  return txn.commit();
 }
 
 }  // namespace repere::learn

@@ -11,6 +11,7 @@
 #include "context.h"
 #include "repere/learn/json.h"
 #include "repere/learn/store.h"
+#include "repere/learn/xapi.h"
 
 namespace repere::web {
 
@@ -194,11 +195,29 @@ void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& re
     }
     REPERE_ASSIGN_OR_RETURN(const learn::Response r,
                             learn::response_from_json(body.value("response", json::object())));
-    const std::int64_t elapsed = body.value("elapsed_ms", std::int64_t{0});
-    REPERE_ASSIGN_OR_RETURN(
-        const learn::Grade g,
-        store.answer(p, body["interaction_id"].get<std::int64_t>(), r, elapsed));
+    const std::int64_t elapsed =
+        std::max<std::int64_t>(0, body.value("elapsed_ms", std::int64_t{0}));
+    const auto interaction_id = body["interaction_id"].get<std::int64_t>();
+    REPERE_ASSIGN_OR_RETURN(const learn::Grade g, store.answer(p, interaction_id, r, elapsed));
+    REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
+    for (const learn::Interaction& q : a.interactions) {
+      if (q.id != interaction_id) continue;
+      const learn::XapiWho who{base_url(req), &a, &c, &p, ""};
+      REPERE_RETURN_IF_ERROR(store.record_statement(
+          a.id, p.id, learn::answered_statement(who, q, r, g, elapsed).dump()));
+    }
     send_json(res, learn::to_json(g));
+    return Status::ok();
+  });
+}
+
+// The xAPI statements of an activity (every class), as one JSON array.
+void api_statements(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
+    REPERE_ASSIGN_OR_RETURN(const std::string statements, store.statements_json(id, edit_key(req)));
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(statements, "application/json");
     return Status::ok();
   });
 }

@@ -14,6 +14,10 @@
 #include "repere/core/data_dir.h"
 #include "repere/search/search.h"
 
+namespace httplib {
+struct Request;
+}  // namespace httplib
+
 namespace repere::web {
 
 // Objects that one thread uses at a time, lent to a request and given back.
@@ -90,6 +94,9 @@ std::string url_encode(const std::string& s);
 std::string kind_label(const std::string& kind);
 // The media file of a content: its path, absolute or relative to the data folder.
 std::string media_path(const DataDir& dir, const std::string& stored);
+// "http://host:port" as the browser reached the server (its Host header, checked), for links
+// to copy and xAPI identifiers.
+std::string base_url(const httplib::Request& req);
 // WebVTT timestamp "hh:mm:ss.ttt".
 std::string vtt_time(std::int64_t ms);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "context.h"
+#include "render.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
 #include "repere/core/result.h"
@@ -20,10 +21,7 @@ const std::map<std::string, std::string>& embedded_files();  // generated at bui
 
 namespace {
 
-using kainjow::mustache::data;
-using kainjow::mustache::list;
 using kainjow::mustache::mustache;
-using kainjow::mustache::object;
 
 const std::string& template_text(const std::string& name) {
   static const std::string kEmpty;
@@ -32,21 +30,23 @@ const std::string& template_text(const std::string& name) {
   return found == files.end() ? kEmpty : found->second;
 }
 
-// The page `name` inside the layout.
+}  // namespace
+
 std::string render(const std::string& name, data& page, const std::string& title,
-                   const std::string& query = "") {
+                   const std::string& query, const std::string& script) {
   mustache body(template_text(name));
   data layout;
   layout.set("title", title);
   layout.set("query", query);
+  if (!script.empty()) layout.set("script", script);
   layout.set("body", body.render(page));
   mustache frame(template_text("layout"));
   return frame.render(layout);
 }
 
-void send_page(httplib::Response& res, const std::string& html, int status = 200) {
+void send_page(httplib::Response& res, const std::string& html, int status) {
   res.status = status;
-  res.set_header("Cache-Control", "no-cache");
+  if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-cache");
   res.set_content(html, "text/html; charset=utf-8");
 }
 
@@ -57,6 +57,8 @@ void error_page(httplib::Response& res, int status, const std::string& title,
   page.set("detail", detail);
   send_page(res, render("error", page, title), status);
 }
+
+namespace {
 
 // Distinct values of a metadata field over the catalog, for the facets.
 std::vector<std::string> metadata_values(catalog::Database& db, const std::string& field) {
@@ -74,6 +76,25 @@ std::vector<std::string> metadata_values(catalog::Database& db, const std::strin
 }
 
 }  // namespace
+
+list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t content_id,
+                  bool default_on) {
+  list captions;
+  for (const auto& t : tracks) {
+    if (t.kind != catalog::TrackKind::kSubtitles && t.kind != catalog::TrackKind::kAsr) continue;
+    data d;
+    d.set("content_id", std::to_string(content_id));
+    d.set("id", std::to_string(t.id));
+    d.set("language", t.language.empty() ? "fr" : t.language);
+    const bool automatic = t.origin.rfind("ai:", 0) == 0;
+    d.set("label", !t.label.empty() ? t.label
+                   : automatic      ? "Français (transcription automatique)"
+                                    : "Français");
+    d.set("default", default_on && captions.empty());
+    captions.push_back(d);
+  }
+  return captions;
+}
 
 void page_home(Context& ctx, const httplib::Request&, httplib::Response& res) {
   auto db = ctx.catalog();
@@ -203,6 +224,10 @@ void page_results(Context& ctx, const httplib::Request& req, httplib::Response& 
         where_label = "Passage";
       }
       if (first_moment.empty()) first_moment = link;
+      if (m.start_ms && (h.kind == "video" || h.kind == "audio")) {
+        d.set("create", "/activites/nouvelle?contenu=" + std::to_string(h.content_id) +
+                            "&t=" + std::to_string(*m.start_ms / 1000));
+      }
       d.set("link", link);
       d.set("where", where);
       d.set("where_label", where_label);
@@ -257,28 +282,17 @@ void page_content(Context& ctx, const httplib::Request& req, httplib::Response& 
   media.set("start", std::to_string(start_s));
   media.set("pages", c->page_count ? std::to_string(*c->page_count) : "?");
   media.set("title", c->title);
-  // Captions: the human subtitles first, then automatic transcriptions.
-  list captions;
   const catalog::Track* transcript = nullptr;
   for (const auto& t : *tracks) {
-    const bool timed =
-        t.kind == catalog::TrackKind::kSubtitles || t.kind == catalog::TrackKind::kAsr;
-    if (timed) {
-      data d;
-      d.set("content_id", std::to_string(id));
-      d.set("id", std::to_string(t.id));
-      d.set("language", t.language.empty() ? "fr" : t.language);
-      const bool automatic = t.origin.rfind("ai:", 0) == 0;
-      d.set("label", !t.label.empty() ? t.label
-                     : automatic      ? "Français (transcription automatique)"
-                                      : "Français");
-      d.set("default", captions.empty());
-      captions.push_back(d);
-    }
     if (!transcript || transcript_rank(t) < transcript_rank(*transcript)) transcript = &t;
   }
+  list captions = caption_list(*tracks, id, /*default_on=*/true);
   media.set("tracks", captions);
   if (kind == "video") page.set("video", media);
+  if ((kind == "video" || kind == "audio") && c->duration_ms) {
+    page.set("create",
+             "/activites/nouvelle?contenu=" + std::to_string(id) + "&t=" + std::to_string(start_s));
+  }
   if (kind == "audio") page.set("audio", media);
   if (kind == "image") page.set("image", media);
   if (kind == "document") page.set("document", media);

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "activities.h"
+#include "learn_pages.h"
 #include "answers.h"
 #include "context.h"
 #include "pages.h"
@@ -544,6 +545,21 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12}))", api_class},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/pupils)", api_join, Method::kPost},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/answers)", api_answer, Method::kPost},
+      {R"(/api/v1/activities/(\d{1,18})/xapi)", api_statements},
+      // Their pages (learn_pages.cpp).
+      {"/activites/nouvelle", page_new_activity},
+      {"/activites", page_create_activity, Method::kPost},
+      {R"(/activites/(\d{1,18})/modifier)", page_editor},
+      {R"(/activites/(\d{1,18})/modifier)", page_editor_post, Method::kPost},
+      {R"(/activites/(\d{1,18})/classes)", page_add_class, Method::kPost},
+      {R"(/activites/(\d{1,18})/resultats)", page_results_of},
+      {R"(/activites/(\d{1,18})/apercu)", page_preview},
+      {R"(/activites/(\d{1,18})/apercu)", page_preview, Method::kPost},
+      {"/classe", page_class_code},
+      {R"(/classe/([A-Za-z0-9]{6,12}))", page_class},
+      {R"(/classe/([A-Za-z0-9]{6,12}))", page_join, Method::kPost},
+      {R"(/classe/([A-Za-z0-9]{6,12})/reponse)", page_answer, Method::kPost},
+      {R"(/classe/([A-Za-z0-9]{6,12})/evenement)", page_event, Method::kPost},
   };
   return kRoutes;
 }

@@ -2,103 +2,20 @@
 // every page audited by axe-core (WCAG 2.1 A and AA rules), weighed, and photographed.
 // Usage: node journeys.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR
 // Starts `repere serve` on a free port of 127.0.0.1, and stops it at the end.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { chromium } from 'playwright-core';
+import { auditedPage, check, launch, startServer, tally } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const [repere, dataDir, shotDir] = process.argv.slice(2);
 if (!repere || !dataDir || !shotDir) {
   console.error('usage: node journeys.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-mkdirSync(shotDir, { recursive: true });
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let failures = 0;
-let passed = 0;
-function check(ok, what) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${what}`);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(base) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${base}/api/v1/health`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('repere serve did not answer');
-}
-
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(repere, ['serve', '--data', dataDir, '--port', String(port)], {
-  stdio: ['ignore', 'ignore', 'ignore'],
-});
+const { base, server } = await startServer(repere, dataDir);
 let browser;
 try {
-  await waitHealthy(base);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
-  });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-
-  // Everything the page asks for: its weight without media, and no other host.
-  let requests = [];
-  page.on('requestfinished', async (req) => {
-    const res = await req.response();
-    const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
-    requests.push({ url: req.url(), type: req.resourceType(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, status: res ? res.status() : 0 });
-  });
-  page.on('requestfailed', (req) => requests.push({ url: req.url(), type: req.resourceType(), bytes: 0, status: -1 }));
-
-  async function audit(name) {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() =>
-      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-    for (const v of result.violations) {
-      console.log(`     axe ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    }
-    check(result.violations.length === 0, `${name}: axe-core finds no violation`);
-    await page.screenshot({ path: `${shotDir}/${name}.png`, fullPage: true });
-    const mine = requests.filter((r) => !r.url.includes('/api/v1/media/'));
-    const bytes = mine.reduce((n, r) => n + r.bytes, 0);
-    const js = mine.filter((r) => r.type === 'script').reduce((n, r) => n + r.bytes, 0);
-    console.log(`     ${name}: ${mine.length} requests, ${bytes} bytes without media, ${js} bytes of script`);
-    check(bytes < 100 * 1024, `${name}: under 100 KB without its media (${bytes} B)`);
-    check(js <= 20 * 1024, `${name}: at most 20 KB of JavaScript (${js} B)`);
-    const others = requests.filter((r) => !r.url.startsWith(base) && !r.url.startsWith('data:'));
-    check(others.length === 0, `${name}: no request to another host`);
-    const h1 = await page.locator('h1').count();
-    check(h1 === 1, `${name}: one h1`);
-  }
-
-  async function open(url) {
-    requests = [];
-    await page.goto(url, { waitUntil: 'load' });
-  }
+  const { page, audit, open, forget } = await auditedPage(context, base, shotDir);
 
   // The player (video or audio) once it knows its duration: where it stands.
   async function videoTime() {
@@ -114,17 +31,17 @@ try {
   await open(`${base}/`);
   await audit('accueil');
   await page.fill('#q', 'comment les plantes fabriquent leur matière');
-  requests = [];
+  forget();
   await Promise.all([page.waitForNavigation(), page.click('.recherche-principale button[type=submit]')]);
   await audit('resultats');
   const firstTitle = await page.locator('.carte h2 a').first().textContent();
   check(/photosynthèse/i.test(firstTitle), `the photosynthesis video comes first (${firstTitle.trim()})`);
   // The first card's last moment: one that starts well into the video.
-  const moment = page.locator('.carte').first().locator('.moments a').last();
+  const moment = page.locator('.carte').first().locator('.moments a:not(.creer)').last();
   const href = await moment.getAttribute('href');
   const wanted = Number(new URL(href, base).searchParams.get('t'));
   check(wanted > 30, `the moment is well into the video (${wanted} s)`);
-  requests = [];
+  forget();
   await Promise.all([page.waitForNavigation(), moment.click()]);
   const t = await videoTime();
   check(Math.abs(t - wanted) <= 1, `the video starts at the moment's second (${t.toFixed(1)} s for ${wanted} s)`);
@@ -160,7 +77,7 @@ try {
     await page.keyboard.press('Tab');
     onMoment = await page.evaluate(() => {
       const a = document.activeElement;
-      if (!a.closest('.moments')) return false;
+      if (!a.closest('.moments') || a.classList.contains('creer')) return false;
       const t = new URL(a.href).searchParams.get('t');
       return t !== null && Number(t) > 0;
     });
@@ -189,20 +106,19 @@ try {
 
   // 4. A document page, and the page of a missing content.
   await open(`${base}/recherche?q=atomes&kind=document`);
-  const doc = page.locator('.carte .moments a').first();
+  const doc = page.locator('.carte .moments a:not(.creer)').first();
   if (await doc.count()) {
-    requests = [];
+    forget();
     await Promise.all([page.waitForNavigation(), doc.click()]);
     await audit('document');
   }
   await open(`${base}/contenus/999999`);
   await audit('introuvable');
 } catch (e) {
-  console.log(`FAIL ${e.stack || e}`);
-  failures++;
+  check(false, `${e.stack || e}`);
 } finally {
   if (browser) await browser.close();
   server.kill('SIGTERM');
 }
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failures} failed`);
+process.exit(tally.failures ? 1 : 0);

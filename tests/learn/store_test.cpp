@@ -5,6 +5,9 @@
 #include "../catalog/test_catalog.h"
 #include "repere/learn/activity.h"
 #include "repere/learn/store.h"
+#include "repere/learn/xapi.h"
+
+#include <nlohmann/json.hpp>
 
 namespace repere::learn {
 namespace {
@@ -315,6 +318,85 @@ TEST_F(Store, ClassesKeepTheirOwnResultsAndAnswersSurviveReopening) {
   ASSERT_TRUE(store.remove(activity, key).is_ok());
   EXPECT_EQ(catalog::count_rows(*db_, "answer"), 0);
   EXPECT_EQ(catalog::count_rows(*db_, "pupil"), 0);
+}
+
+TEST(Activity, ReadsTimesAsTeachersTypeThem) {
+  EXPECT_EQ(parse_clock("83"), 83000);
+  EXPECT_EQ(parse_clock("1:23"), 83000);
+  EXPECT_EQ(parse_clock(" 01:23,5 "), 83500);
+  EXPECT_EQ(parse_clock("1:02:03.25"), 3723250);
+  EXPECT_EQ(parse_clock("0:07.125"), 7125);
+  for (const char* bad :
+       {"", "  ", "1:", ":30", "1:60", "a:30", "1:2:3:4", "1.2.3", "-5", "99999999999999999"})
+    EXPECT_FALSE(parse_clock(bad).has_value()) << bad;
+  EXPECT_EQ(clock_tenths(83500), "01:23.5");
+  EXPECT_EQ(clock_tenths(83000), "01:23");
+  EXPECT_EQ(parse_clock(clock_tenths(3723400)), 3723400);
+}
+
+TEST(Xapi, StatementsFollowTheVideoProfile) {
+  Activity a = sample(1);
+  a.id = 7;
+  for (std::size_t i = 0; i < a.interactions.size(); ++i)
+    a.interactions[i].id = static_cast<Id>(i + 1);
+  const ClassShare share{3, 7, "K7M2QX", "5e B", ""};
+  const Pupil pupil{12, 3, "Léa", ""};
+  const XapiWho who{"http://ecole.example:8080", &a, &share, &pupil, "sess"};
+  auto paused = video_statement(who, {"paused", 75.25, 0, 0.1});
+  ASSERT_TRUE(paused.is_ok());
+  const nlohmann::json& p = *paused;
+  EXPECT_EQ(p["verb"]["id"], "https://w3id.org/xapi/video/verbs/paused");
+  EXPECT_EQ(p["actor"]["account"]["name"], "classe-K7M2QX/eleve-12");
+  EXPECT_FALSE(p["actor"].contains("mbox"));
+  EXPECT_EQ(p["object"]["id"], "http://ecole.example:8080/activites/7");
+  EXPECT_EQ(p["result"]["extensions"]["https://w3id.org/xapi/video/extensions/time"], 75.25);
+  EXPECT_EQ(p["context"]["extensions"]["https://w3id.org/xapi/video/extensions/length"], 240.0);
+  EXPECT_EQ(p["context"]["contextActivities"]["category"][0]["id"], "https://w3id.org/xapi/video");
+  EXPECT_EQ(p["id"].get<std::string>().size(), 36u);
+  auto seeked = video_statement(who, {"seeked", 90, 80, 0.2});
+  ASSERT_TRUE(seeked.is_ok());
+  EXPECT_EQ((*seeked)["result"]["extensions"]["https://w3id.org/xapi/video/extensions/time-from"],
+            80.0);
+  EXPECT_EQ(video_statement(who, {"danced", 1, 0, 0}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(video_statement(who, {"played", -1, 0, 0}).status().code(),
+            StatusCode::kInvalidArgument);
+
+  const Interaction& q = a.interactions[1];  // choice: 0 and 2 are right
+  Response r;
+  r.chosen = {0, 1};
+  const auto g = grade(q, r);
+  ASSERT_TRUE(g.is_ok());
+  const nlohmann::json s = answered_statement(who, q, r, *g, 12500);
+  EXPECT_EQ(s["verb"]["id"], "http://adlnet.gov/expapi/verbs/answered");
+  EXPECT_EQ(s["object"]["id"], "http://ecole.example:8080/activites/7/interactions/2");
+  EXPECT_EQ(s["object"]["definition"]["interactionType"], "choice");
+  EXPECT_EQ(s["object"]["definition"]["correctResponsesPattern"][0], "choix-0[,]choix-2");
+  EXPECT_EQ(s["result"]["response"], "choix-0[,]choix-1");
+  EXPECT_EQ(s["result"]["success"], false);
+  EXPECT_EQ(s["result"]["duration"], "PT12.50S");
+  EXPECT_EQ(s["context"]["contextActivities"]["parent"][0]["id"],
+            "http://ecole.example:8080/activites/7");
+}
+
+TEST_F(Store, KeepsStatementsForTheKeyAndTheLrs) {
+  ActivityStore store(*db_);
+  auto made = store.create(sample(video_));
+  ASSERT_TRUE(made.is_ok());
+  ASSERT_TRUE(store.record_statement(made->id, std::nullopt, R"({"n":1})").is_ok());
+  ASSERT_TRUE(store.record_statement(made->id, std::nullopt, R"({"n":2})").is_ok());
+  EXPECT_EQ(store.statements_json(made->id, std::string(32, '0')).status().code(),
+            StatusCode::kNotFound);
+  auto all = store.statements_json(made->id, made->edit_key);
+  ASSERT_TRUE(all.is_ok());
+  EXPECT_EQ(nlohmann::json::parse(*all).size(), 2u);
+  auto unsent = store.unsent_statements(1);
+  ASSERT_TRUE(unsent.is_ok());
+  ASSERT_EQ(unsent->size(), 1u);
+  ASSERT_TRUE(store.mark_sent({unsent->front().id}).is_ok());
+  unsent = store.unsent_statements(10);
+  ASSERT_EQ(unsent->size(), 1u);
+  EXPECT_EQ(unsent->front().statement, R"({"n":2})");
 }
 
 }  // namespace

@@ -430,5 +430,165 @@ TEST_F(WebServer, ActivitiesApiKeepsKeysAndClassesApart) {
   EXPECT_EQ(c.Get("/api/v1/classes/" + code_a)->status, 404);
 }
 
+// The pages of interactive videos work with plain forms (no JavaScript): a teacher creates an
+// activity from a moment, adds questions, makes a class code; a pupil joins with a pseudonym
+// (kept in a cookie), answers; the results page and the xAPI export show it, behind the key.
+TEST_F(WebServer, ActivityPagesWorkWithoutJavaScript) {
+  auto c = client();
+  auto made_page = c.Get("/activites/nouvelle?contenu=" + std::to_string(video_) + "&t=20");
+  ASSERT_EQ(made_page->status, 200);
+  EXPECT_NE(made_page->body.find("<select id=\"debut\""), std::string::npos);
+  EXPECT_EQ(c.Get("/activites/nouvelle?contenu=999")->status, 404);
+
+  auto made = c.Post("/activites", httplib::Params{{"contenu", std::to_string(video_)},
+                                                   {"titre", "La chlorophylle"},
+                                                   {"debut", "10000"},
+                                                   {"fin", "80000"}});
+  ASSERT_EQ(made->status, 303);
+  const std::string location = made->get_header_value("Location");
+  const auto at = location.find("cle=");
+  ASSERT_NE(at, std::string::npos) << location;
+  const std::string key = location.substr(at + 4, 32);
+  const std::string editor = location.substr(0, location.find('?'));
+  const std::string id = editor.substr(11, editor.find('/', 11) - 11);
+  EXPECT_EQ(c.Get(editor)->status, 404);
+  EXPECT_EQ(c.Get(editor + "?cle=" + std::string(32, 'f'))->status, 404);
+  auto first = c.Get(location);
+  ASSERT_EQ(first->status, 200);
+  EXPECT_NE(first->body.find("Gardez son lien de modification"), std::string::npos);
+
+  httplib::Params form = {{"cle", key},
+                          {"titre", "La chlorophylle"},
+                          {"debut", "10000"},
+                          {"fin", "80000"},
+                          {"avance", "forward_blocked"},
+                          {"soustitres", "1"},
+                          {"nombre", "0"},
+                          {"action", "ajouter"},
+                          {"ajout_type", "true_false"},
+                          {"ajout_instant", "0:40"}};
+  auto added = c.Post(editor, form);
+  ASSERT_EQ(added->status, 200);
+  EXPECT_NE(added->body.find("name=\"i0_question\""), std::string::npos);
+  EXPECT_NE(added->body.find("nouvelle, à remplir"), std::string::npos);
+
+  form = {{"cle", key},
+          {"titre", "La chlorophylle"},
+          {"debut", "10000"},
+          {"fin", "80000"},
+          {"avance", "allowed"},
+          {"nombre", "2"},
+          {"action", "enregistrer"},
+          {"i0_id", "0"},
+          {"i0_type", "definition"},
+          {"i0_at", "0:20"},
+          {"i0_pause", "1"},
+          {"i0_term", "chlorophylle"},
+          {"i0_definition", "Pigment vert des plantes."},
+          {"i1_id", "0"},
+          {"i1_type", "true_false"},
+          {"i1_at", "00:40,5"},
+          {"i1_pause", "1"},
+          {"i1_question", "Le glucose est un sucre."},
+          {"i1_vrai", "vrai"},
+          {"i1_dommage", "Relis la définition."},
+          {"i1_goto", "0:20"}};
+  auto refused = form;
+  refused.erase(refused.find("i1_at"));
+  refused.emplace("i1_at", "1:40");
+  auto bad = c.Post(editor, refused);
+  ASSERT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("href=\"#i1_at\">Interaction 2 : 01:40 est hors de l"),
+            std::string::npos)
+      << bad->body.substr(0, 3000);
+  auto saved = c.Post(editor, form);
+  ASSERT_EQ(saved->status, 303) << saved->body.substr(0, 2000);
+  auto wrong_key = form;
+  wrong_key.erase(wrong_key.find("cle"));
+  wrong_key.emplace("cle", std::string(32, 'e'));
+  EXPECT_EQ(c.Post(editor, wrong_key)->status, 404);
+  auto reread = c.Get(location);
+  EXPECT_NE(reread->body.find("value=\"00:40.5\""), std::string::npos);
+
+  EXPECT_EQ(c.Post("/activites/" + id + "/classes", httplib::Params{{"nom", "5e A"}})->status, 404);
+  ASSERT_EQ(c.Post("/activites/" + id + "/classes", httplib::Params{{"cle", key}, {"nom", "5e A"}})
+                ->status,
+            303);
+  auto with_class = c.Get(location);
+  const auto code_at = with_class->body.find("class=\"code\">");
+  ASSERT_NE(code_at, std::string::npos);
+  const std::string code = with_class->body.substr(code_at + 13, 6);
+
+  // The pupil: a pseudonym once, then the player; answers by form.
+  auto lobby = c.Get("/classe/" + code);
+  ASSERT_EQ(lobby->status, 200);
+  EXPECT_NE(lobby->body.find("id=\"pseudonyme\""), std::string::npos);
+  EXPECT_EQ(c.Get("/classe/ZZZZZZ")->status, 404);
+  auto joined = c.Post("/classe/" + code, httplib::Params{{"pseudonyme", "Léa"}});
+  ASSERT_EQ(joined->status, 303);
+  const std::string set_cookie = joined->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const httplib::Headers pupil = {{"Cookie", cookie}};
+  auto player = c.Get("/classe/" + code, pupil);
+  ASSERT_EQ(player->status, 200);
+  EXPECT_NE(player->body.find("<dfn>chlorophylle</dfn>"), std::string::npos);
+  EXPECT_EQ(player->body.find("Relis la définition"), std::string::npos);  // no answer given away
+  const auto tf_at = player->body.find("name=\"interaction\" value=\"");
+  ASSERT_NE(tf_at, std::string::npos);
+  const std::string tf =
+      player->body.substr(tf_at + 26, player->body.find('"', tf_at + 26) - tf_at - 26);
+  auto wrong = c.Post("/classe/" + code + "/reponse", pupil,
+                      httplib::Params{{"interaction", tf}, {"reponse", "faux"}});
+  ASSERT_EQ(wrong->status, 200);
+  EXPECT_NE(wrong->body.find("Pas tout à fait."), std::string::npos);
+  EXPECT_NE(wrong->body.find("Relis la définition."), std::string::npos);
+  EXPECT_NE(wrong->body.find("à partir de 00:20"), std::string::npos);
+  EXPECT_EQ(c.Post("/classe/" + code + "/reponse", httplib::Params{{"interaction", tf}})->status,
+            303);  // no pseudonym yet: to the lobby
+  auto right =
+      c.Post("/classe/" + code + "/reponse", {{"Cookie", cookie}, {"Accept", "application/json"}},
+             httplib::Params{{"interaction", tf}, {"reponse", "vrai"}, {"duree", "9000"}});
+  ASSERT_EQ(right->status, 200) << right->body;
+  EXPECT_EQ(json::parse(right->body)["correct"], true);
+  EXPECT_EQ(c.Post("/classe/" + code + "/evenement", pupil,
+                   httplib::Params{{"verbe", "played"}, {"instant", "12.5"}, {"session", "s1"}})
+                ->status,
+            204);
+  EXPECT_EQ(
+      c.Post("/classe/" + code + "/evenement", pupil, httplib::Params{{"verbe", "danced"}})->status,
+      400);
+  EXPECT_EQ(c.Post("/classe/" + code + "/evenement", httplib::Params{{"verbe", "played"}})->status,
+            403);
+
+  // Preview: checked, not kept.
+  auto preview = c.Post("/activites/" + id + "/apercu?cle=" + key, {{"Accept", "application/json"}},
+                        httplib::Params{{"interaction", tf}, {"reponse", "faux"}});
+  ASSERT_EQ(preview->status, 200);
+  EXPECT_EQ(json::parse(preview->body)["correct"], false);
+
+  // Results and traces, with the key only.
+  EXPECT_EQ(c.Get("/activites/" + id + "/resultats")->status, 404);
+  auto results = c.Get("/activites/" + id + "/resultats?cle=" + key);
+  ASSERT_EQ(results->status, 200);
+  EXPECT_NE(results->body.find("<th scope=\"row\">Léa</th><td>1 / 1</td>"), std::string::npos)
+      << results->body.substr(0, 4000);
+  EXPECT_NE(results->body.find("1 élève"), std::string::npos);  // the preview kept nothing
+  EXPECT_EQ(c.Get("/api/v1/activities/" + id + "/xapi")->status, 404);
+  auto traces = c.Get("/api/v1/activities/" + id + "/xapi?key=" + key);
+  ASSERT_EQ(traces->status, 200);
+  const json statements = json::parse(traces->body);
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_EQ(statements[0]["verb"]["id"], "http://adlnet.gov/expapi/verbs/answered");
+  EXPECT_EQ(statements[0]["result"]["success"], false);
+  EXPECT_EQ(statements[0]["result"]["response"], "false");
+  EXPECT_EQ(statements[1]["result"]["duration"], "PT9.00S");
+  EXPECT_EQ(statements[2]["verb"]["id"], "https://w3id.org/xapi/video/verbs/played");
+  EXPECT_EQ(statements[2]["actor"]["name"], "Léa");
+  EXPECT_EQ(
+      statements[2]["context"]["extensions"]["https://w3id.org/xapi/video/extensions/session-id"],
+      "s1");
+}
+
 }  // namespace
 }  // namespace repere::web

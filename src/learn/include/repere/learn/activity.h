@@ -111,5 +111,10 @@ Result<Grade> grade(const Interaction& q, const Response& r);
 
 // "mm:ss" or "h:mm:ss", for messages and pages.
 std::string clock(std::int64_t ms);
+// A time as a teacher types it: "83", "1:23", "01:23,5", "1:02:03.25" (seconds, minutes:
+// seconds or hours:minutes:seconds, a decimal point or comma). None when it is not a time.
+std::optional<std::int64_t> parse_clock(std::string_view s);
+// clock() with tenths when the time has them: "01:23.4"; what parse_clock reads back.
+std::string clock_tenths(std::int64_t ms);
 
 }  // namespace repere::learn

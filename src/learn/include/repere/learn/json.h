@@ -11,6 +11,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "repere/core/result.h"
 #include "repere/learn/activity.h"
@@ -26,5 +27,9 @@ Result<Activity> activity_from_json(const nlohmann::json& j);
 Result<Response> response_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Grade& g);
 nlohmann::json to_json(const Results& r, const Activity& a);
+
+// A stored response (the JSON of response_from_json) as a teacher reads it: the choices'
+// texts joined by " + ", « vrai » / « faux », the words typed in the blanks, the text.
+std::string response_text(const Interaction& q, const std::string& stored_json);
 
 }  // namespace repere::learn

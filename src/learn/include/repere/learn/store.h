@@ -69,6 +69,12 @@ struct QuestionResult {
   std::vector<std::pair<std::string, int>> common_wrong;  // response text, count; at most 3
 };
 
+// An xAPI statement waiting for the LRS.
+struct StoredStatement {
+  Id id = 0;
+  std::string statement;  // JSON
+};
+
 struct Results {
   ClassShare share;
   std::vector<PupilResult> pupils;
@@ -103,6 +109,14 @@ class ActivityStore {
   Result<Results> results(Id activity_id, const std::string& edit_key, Id class_id);
   // One line per pupil and question: classe;pseudonyme;question;réponse;juste;points;...
   Result<std::string> results_csv(Id activity_id, const std::string& edit_key, Id class_id);
+
+  // xAPI statements (repere/learn/xapi.h): kept per activity, exported with the edit key as
+  // one JSON array in the order they were made, sent to an LRS when one is configured.
+  Status record_statement(Id activity_id, std::optional<Id> pupil_id,
+                          const std::string& statement_json);
+  Result<std::string> statements_json(Id activity_id, const std::string& edit_key);
+  Result<std::vector<StoredStatement>> unsent_statements(int limit);
+  Status mark_sent(const std::vector<Id>& ids);
 
  private:
   Status check_key(Id activity_id, const std::string& edit_key);

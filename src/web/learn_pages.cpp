@@ -1,0 +1,992 @@
+#include "learn_pages.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "answers.h"
+#include "context.h"
+#include "render.h"
+#include "repere/catalog/contents.h"
+#include "repere/catalog/texts.h"
+#include "repere/learn/json.h"
+#include "repere/learn/store.h"
+#include "repere/learn/xapi.h"
+
+namespace repere::web {
+
+namespace {
+
+using learn::InteractionType;
+
+constexpr std::int64_t kWindowMs = 10 * 60 * 1000;  // transcript lines offered around the clip
+constexpr int kChoiceRows = 6;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+std::int64_t id_in_path(const httplib::Request& req) {
+  return std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
+}
+
+// The edit key of a page: `cle` in the query string or the form.
+std::string key_of(const httplib::Request& req) { return req.get_param_value("cle"); }
+
+std::string cookie(const httplib::Request& req, const std::string& name) {
+  const std::string all = req.get_header_value("Cookie");
+  std::size_t at = 0;
+  while (at < all.size()) {
+    std::size_t end = all.find(';', at);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(at, end - at);
+    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+void redirect(httplib::Response& res, const std::string& to) {
+  res.status = 303;
+  res.set_header("Location", to);
+}
+
+std::string type_label(InteractionType t) {
+  switch (t) {
+    case InteractionType::kDefinition: return "Définition";
+    case InteractionType::kChoice: return "Question à choix";
+    case InteractionType::kTrueFalse: return "Vrai ou faux";
+    case InteractionType::kBlanks: return "Texte à trous";
+    case InteractionType::kOpen: return "Question ouverte";
+    case InteractionType::kChapter: return "Chapitre";
+  }
+  return "";
+}
+
+// The validation messages of repere/learn (English, for the API) as the French pages say them,
+// with the id of the form field they name.
+struct PageError {
+  std::string field;  // the form field's id, or ""
+  std::string message;
+};
+
+PageError french_error(const Status& s) {
+  static const std::vector<std::pair<std::string, std::string>> kPhrases = {
+      {" is outside the clip ", " est hors de l'extrait "},
+      {"only a graded question can send the pupil back",
+       "seule une question notée peut renvoyer l'élève en arrière"},
+      {"a definition needs its term", "la définition a besoin de son terme"},
+      {"the definition is empty", "la définition est vide"},
+      {"the question is empty", "la question est vide"},
+      {"give at least two choices", "donnez au moins deux choix"},
+      {"the choice is empty", "le choix est vide"},
+      {"mark at least one right answer", "cochez au moins une bonne réponse"},
+      {"mark each blank between asterisks", "mettez chaque trou entre astérisques"},
+      {"a blank (**) has no answer", "un trou (**) n'a pas de réponse"},
+      {"a chapter needs a title", "un chapitre a besoin d'un titre"},
+      {"the activity needs a title", "la vidéo interactive a besoin d'un titre"},
+      {"at most 200 bytes", "200 caractères au plus"},
+      {"the clip starts before 00:00", "l'extrait commence avant 00:00"},
+      {"the clip ends (", "l'extrait finit ("},
+      {") before it starts (", ") avant de commencer ("},
+      {") after the video (", ") après la fin de la vidéo ("},
+      {"at most 500 in one activity", "500 au plus par vidéo"},
+      {"a time is expected, e.g. 01:23", "un instant est attendu, par exemple 01:23"},
+  };
+  std::string text = s.message();
+  PageError out;
+  const std::size_t colon = text.find(": ");
+  std::string field = colon == std::string::npos ? "" : text.substr(0, colon);
+  std::string detail = colon == std::string::npos ? text : text.substr(colon + 2);
+  for (const auto& [en, fr] : kPhrases) {
+    const std::size_t at = detail.find(en);
+    if (at != std::string::npos) detail.replace(at, en.size(), fr);
+  }
+  std::string label;
+  if (field == "title") {
+    out.field = "titre", label = "Titre";
+  } else if (field == "start_ms") {
+    out.field = "debut", label = "Début de l'extrait";
+  } else if (field == "end_ms") {
+    out.field = "fin", label = "Fin de l'extrait";
+  } else if (field.rfind("interactions[", 0) == 0) {
+    const int n = std::atoi(field.c_str() + 13);
+    const std::size_t dot = field.find("].");
+    const std::string what = dot == std::string::npos ? "" : field.substr(dot + 2);
+    const std::string p = "i" + std::to_string(n) + "_";
+    label = "Interaction " + std::to_string(n + 1);
+    if (what == "at_ms") out.field = p + "at";
+    if (what == "wrong_goto_ms") out.field = p + "goto";
+    if (what == "term" || what == "definition" || what == "question" || what == "text" ||
+        what == "title")
+      out.field = p + what;
+    if (what == "choices") out.field = p + "c0_text";
+    if (what.rfind("choices[", 0) == 0)
+      out.field = p + "c" + std::to_string(std::atoi(what.c_str() + 8)) + "_text";
+  }
+  if (!detail.empty())
+    detail[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(detail[0])));
+  out.message = label.empty() ? detail : label + " : " + detail;
+  if (s.code() == StatusCode::kNotFound) out = {"", "Ce lien de modification n'est pas valable."};
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The transcript lines among which a clip's first and last lines are chosen
+
+struct Line {
+  std::int64_t start_ms = 0, end_ms = 0;
+  std::string text;
+};
+
+std::vector<Line> spoken_lines(catalog::Database& db, const catalog::Content& c) {
+  std::vector<Line> out;
+  auto tracks = catalog::TrackRepository(db).list_for_content(c.id);
+  if (tracks.is_ok()) {
+    const catalog::Track* best = nullptr;
+    for (const auto& t : *tracks) {
+      const bool spoken =
+          t.kind == catalog::TrackKind::kSubtitles || t.kind == catalog::TrackKind::kAsr;
+      if (spoken && (!best || (t.kind == catalog::TrackKind::kSubtitles &&
+                               best->kind != catalog::TrackKind::kSubtitles)))
+        best = &t;
+    }
+    if (best) {
+      const auto cues = catalog::CueRepository(db).list_for_track(best->id);
+      if (cues.is_ok()) {
+        for (const auto& cue : *cues) {
+          if (!cue.start_ms) continue;
+          out.push_back({*cue.start_ms, cue.end_ms.value_or(*cue.start_ms), cue.text});
+        }
+      }
+    }
+  }
+  if (out.empty() && c.duration_ms) {  // nothing said: every 10 seconds
+    for (std::int64_t t = 0; t < *c.duration_ms; t += 10000) {
+      out.push_back({t, std::min(t + 10000, *c.duration_ms), ""});
+    }
+  }
+  return out;
+}
+
+std::string line_label(std::int64_t ms, const std::string& text) {
+  std::string shown = text.substr(0, 70);
+  while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80)
+    shown.pop_back();
+  if (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0x80)) shown.pop_back();
+  if (shown.size() < text.size()) shown += "…";
+  return learn::clock(ms) + (shown.empty() ? "" : " — " + shown);
+}
+
+// The options of the start (or end) select: the lines within kWindowMs of the clip, the
+// clip's own time always among them.
+list clip_options(const std::vector<Line>& lines, std::int64_t from, std::int64_t to,
+                  std::int64_t selected, bool ends) {
+  list out;
+  bool found = false;
+  for (const Line& l : lines) {
+    const std::int64_t t = ends ? l.end_ms : l.start_ms;
+    if (t < from - kWindowMs || t > to + kWindowMs) continue;
+    if (!found && t > selected) {
+      data d;
+      d.set("value", std::to_string(selected));
+      d.set("label", learn::clock(selected));
+      d.set("selected", true);
+      out.push_back(d);
+      found = true;
+    }
+    data d;
+    d.set("value", std::to_string(t));
+    d.set("label", line_label(t, l.text));
+    d.set("selected", t == selected);
+    if (t == selected) found = true;
+    out.push_back(d);
+  }
+  if (!found) {
+    data d;
+    d.set("value", std::to_string(selected));
+    d.set("label", learn::clock(selected));
+    d.set("selected", true);
+    out.push_back(d);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The editor's form <-> an activity
+
+std::string param(const httplib::Request& req, const std::string& name) {
+  return req.get_param_value(name);
+}
+
+Status time_field(const httplib::Request& req, const std::string& name, std::size_t i,
+                  const std::string& field, std::optional<std::int64_t>& out) {
+  const std::string typed = param(req, name);
+  if (typed.find_first_not_of(' ') == std::string::npos) {
+    out.reset();
+    return Status::ok();
+  }
+  out = learn::parse_clock(typed);
+  if (!out) {
+    return Status::invalid_argument("interactions[" + std::to_string(i) + "]." + field +
+                                    ": a time is expected, e.g. 01:23");
+  }
+  return Status::ok();
+}
+
+// Reads the editor's form over `a` (which keeps its id and content). Errors name the field as
+// validate() does.
+Status activity_from_form(const httplib::Request& req, learn::Activity& a) {
+  a.title = param(req, "titre");
+  a.start_ms = std::strtoll(param(req, "debut").c_str(), nullptr, 10);
+  a.end_ms = std::strtoll(param(req, "fin").c_str(), nullptr, 10);
+  const std::string skipping = param(req, "avance");
+  if (auto s = learn::parse_skipping(skipping); s.is_ok()) a.settings.skipping = *s;
+  a.settings.must_answer = req.has_param("obligatoire");
+  a.settings.captions_on = req.has_param("soustitres");
+  const int count = std::clamp(std::atoi(param(req, "nombre").c_str()), 0, 500);
+  a.interactions.clear();
+  for (int n = 0; n < count; ++n) {
+    const std::string p = "i" + std::to_string(n) + "_";
+    const auto i = static_cast<std::size_t>(n);
+    learn::Interaction x;
+    x.id = std::strtoll(param(req, p + "id").c_str(), nullptr, 10);
+    auto type = learn::parse_interaction_type(param(req, p + "type"));
+    if (!type.is_ok()) continue;
+    x.type = *type;
+    std::optional<std::int64_t> at;
+    REPERE_RETURN_IF_ERROR(time_field(req, p + "at", i, "at_ms", at));
+    if (!at) {
+      return Status::invalid_argument("interactions[" + std::to_string(i) +
+                                      "].at_ms: a time is expected, e.g. 01:23");
+    }
+    x.at_ms = *at;
+    x.pause = req.has_param(p + "pause");
+    REPERE_RETURN_IF_ERROR(time_field(req, p + "goto", i, "wrong_goto_ms", x.wrong_goto_ms));
+    x.term = param(req, p + "term");
+    x.definition = param(req, p + "definition");
+    x.question = param(req, p + "question");
+    x.text = param(req, p + "text");
+    x.title = param(req, p + "title");
+    x.answer_true = param(req, p + "vrai") == "vrai";
+    x.feedback_right = param(req, p + "bravo");
+    x.feedback_wrong = param(req, p + "dommage");
+    if (x.type == InteractionType::kChoice) {
+      for (int k = 0; k < kChoiceRows; ++k) {
+        const std::string c = p + "c" + std::to_string(k) + "_";
+        learn::Choice choice{param(req, c + "text"), req.has_param(c + "correct"),
+                             param(req, c + "feedback")};
+        if (choice.text.find_first_not_of(' ') == std::string::npos) continue;
+        x.choices.push_back(std::move(choice));
+      }
+    }
+    a.interactions.push_back(std::move(x));
+  }
+  return Status::ok();
+}
+
+data interaction_data(const learn::Interaction& x, std::size_t n, bool fresh) {
+  const std::string p = "i" + std::to_string(n) + "_";
+  data d;
+  d.set("n", std::to_string(n));
+  d.set("number", std::to_string(n + 1));
+  d.set("id", std::to_string(x.id));
+  d.set("type", std::string(learn::to_string(x.type)));
+  d.set("type_label", type_label(x.type));
+  d.set("at", learn::clock_tenths(x.at_ms));
+  d.set("pause", x.pause);
+  d.set("new", fresh);
+  d.set("is_definition", x.type == InteractionType::kDefinition);
+  d.set("is_choice", x.type == InteractionType::kChoice);
+  d.set("is_true_false", x.type == InteractionType::kTrueFalse);
+  d.set("is_blanks", x.type == InteractionType::kBlanks);
+  d.set("is_chapter", x.type == InteractionType::kChapter);
+  d.set("has_question", x.type == InteractionType::kChoice ||
+                            x.type == InteractionType::kTrueFalse ||
+                            x.type == InteractionType::kOpen);
+  d.set("graded", learn::is_question(x.type) && x.type != InteractionType::kOpen);
+  d.set("has_feedback",
+        x.type == InteractionType::kTrueFalse || x.type == InteractionType::kBlanks);
+  d.set("term", x.term);
+  d.set("definition", x.definition);
+  d.set("question", x.question);
+  d.set("text", x.text);
+  d.set("title", x.title);
+  d.set("answer_true", x.answer_true);
+  d.set("bravo", x.feedback_right);
+  d.set("dommage", x.feedback_wrong);
+  d.set("goto", x.wrong_goto_ms ? learn::clock_tenths(*x.wrong_goto_ms) : "");
+  list choices;  // the choices, and empty rows to add some (four at least, six at most)
+  const int rows = std::clamp(static_cast<int>(x.choices.size()) + 2, 4, kChoiceRows);
+  for (int k = 0; k < rows; ++k) {
+    const auto ks = static_cast<std::size_t>(k);
+    data c;
+    c.set("n", std::to_string(n));
+    c.set("k", std::to_string(k));
+    c.set("number", std::to_string(k + 1));
+    if (ks < x.choices.size()) {
+      c.set("text", x.choices[ks].text);
+      c.set("correct", x.choices[ks].correct);
+      c.set("feedback", x.choices[ks].feedback);
+    }
+    choices.push_back(c);
+  }
+  d.set("choices", choices);
+  return d;
+}
+
+list type_options() {
+  list out;
+  for (const auto t :
+       {InteractionType::kDefinition, InteractionType::kChoice, InteractionType::kTrueFalse,
+        InteractionType::kBlanks, InteractionType::kOpen, InteractionType::kChapter}) {
+    data d;
+    d.set("value", std::string(learn::to_string(t)));
+    d.set("label", type_label(t));
+    out.push_back(d);
+  }
+  return out;
+}
+
+struct EditorState {
+  const learn::Activity* activity = nullptr;
+  std::optional<PageError> error;
+  std::optional<std::size_t> fresh;  // an interaction just added, not yet saved
+  bool created = false, saved = false;
+};
+
+void render_editor(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                   const std::string& key, const EditorState& state, int status = 200) {
+  const learn::Activity& a = *state.activity;
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const auto c = catalog::ContentRepository(**db).get(a.content_id);
+  if (!c.is_ok()) return error_page(res, 404, "Contenu introuvable", c.status().message());
+  const auto lines = spoken_lines(**db, *c);
+  const auto tracks = catalog::TrackRepository(**db).list_for_content(c->id);
+  data page;
+  page.set("id", std::to_string(a.id));
+  page.set("key", key);
+  page.set("edit_url",
+           base_url(req) + "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key);
+  page.set("created", state.created);
+  page.set("saved", state.saved);
+  if (state.error) {
+    data e;
+    e.set("message", state.error->message);
+    if (!state.error->field.empty()) e.set("field", state.error->field);
+    page.set("error", e);
+  }
+  page.set("title", a.title);
+  page.set("content_id", std::to_string(c->id));
+  page.set("content_title", c->title);
+  page.set("start_s", std::to_string(a.start_ms / 1000.0));
+  page.set("end_s", std::to_string(a.end_ms / 1000.0));
+  page.set("clip", learn::clock(a.start_ms) + " – " + learn::clock(a.end_ms));
+  page.set("tracks",
+           tracks.is_ok() ? caption_list(*tracks, c->id, a.settings.captions_on) : list{});
+  page.set("start_options", clip_options(lines, a.start_ms, a.end_ms, a.start_ms, false));
+  page.set("end_options", clip_options(lines, a.start_ms, a.end_ms, a.end_ms, true));
+  const std::string_view skipping = learn::to_string(a.settings.skipping);
+  page.set("skip_allowed", skipping == "allowed");
+  page.set("skip_forward", skipping == "forward_blocked");
+  page.set("skip_blocked", skipping == "blocked");
+  page.set("must_answer", a.settings.must_answer);
+  page.set("captions_on", a.settings.captions_on);
+  list interactions;
+  for (std::size_t n = 0; n < a.interactions.size(); ++n) {
+    interactions.push_back(interaction_data(a.interactions[n], n, state.fresh == n));
+  }
+  page.set("count", std::to_string(a.interactions.size()));
+  page.set("has_interactions", !a.interactions.empty());
+  page.set("interactions", interactions);
+  page.set("types", type_options());
+  page.set("now", learn::clock(a.start_ms));
+  learn::ActivityStore store(**db);
+  list classes;
+  if (const auto shares = store.classes(a.id, key); shares.is_ok()) {
+    for (const auto& s : *shares) {
+      data d;
+      d.set("id", std::to_string(s.id));
+      d.set("name", s.name);
+      d.set("code", s.code);
+      d.set("share_url", base_url(req) + "/classe/" + s.code);
+      d.set("id_activity", std::to_string(a.id));
+      classes.push_back(d);
+    }
+  }
+  page.set("has_classes", !classes.empty());
+  page.set("classes", classes);
+  res.set_header("Cache-Control", "no-store");  // the page holds the key
+  send_page(res, render("editeur", page, "Modifier « " + a.title + " »", "", "activite.js"),
+            status);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The player (pupils and preview)
+
+// "La *chlorophylle* capte la *lumière*." as text and blanks, without the answers.
+list blank_parts(const std::string& text, const std::string& id) {
+  list out;
+  std::size_t at = 0;
+  int k = 0;
+  while (true) {
+    const std::size_t open = text.find('*', at);
+    const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
+    data d;
+    d.set("text", text.substr(at, open == std::string::npos || close == std::string::npos
+                                      ? std::string::npos
+                                      : open - at));
+    if (open == std::string::npos || close == std::string::npos) {
+      out.push_back(d);
+      break;
+    }
+    data blank;
+    blank.set("id", id);
+    blank.set("k", std::to_string(k));
+    blank.set("number", std::to_string(k + 1));
+    d.set("blank", blank);
+    out.push_back(d);
+    ++k;
+    at = close + 1;
+  }
+  return out;
+}
+
+struct Shown {  // the feedback of an answer just given (without JavaScript)
+  learn::Id interaction_id = 0;
+  learn::Grade grade;
+};
+
+data feedback_data(const learn::Grade& g) {
+  data d;
+  d.set("verdict", !g.correct   ? "Réponse enregistrée."
+                   : *g.correct ? "Juste !"
+                                : "Pas tout à fait.");
+  d.set("right", g.correct && *g.correct);
+  list lines;
+  for (const auto& f : g.feedback) lines.push_back(data(f));
+  d.set("lines", lines);
+  if (g.goto_ms) {
+    d.set("goto", learn::clock(*g.goto_ms));
+    d.set("goto_s", std::to_string(*g.goto_ms / 1000));
+  }
+  return d;
+}
+
+struct PlayerSetup {
+  const learn::Activity* activity = nullptr;
+  std::string answer_url;  // where the cards' forms post
+  std::string events_url;  // "" in preview
+  std::string class_name, pseudonym;
+  bool preview = false;
+  std::optional<Shown> shown;
+};
+
+void render_player(Context& ctx, httplib::Response& res, const PlayerSetup& setup) {
+  const learn::Activity& a = *setup.activity;
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const auto tracks = catalog::TrackRepository(**db).list_for_content(a.content_id);
+  data page;
+  page.set("title", a.title);
+  page.set("content_id", std::to_string(a.content_id));
+  page.set("start_s", std::to_string(a.start_ms / 1000.0));
+  page.set("end_s", std::to_string(a.end_ms / 1000.0));
+  page.set("clip", learn::clock(a.start_ms) + " – " + learn::clock(a.end_ms));
+  page.set("skipping", std::string(learn::to_string(a.settings.skipping)));
+  page.set("must_answer", a.settings.must_answer ? "1" : "0");
+  page.set("tracks",
+           tracks.is_ok() ? caption_list(*tracks, a.content_id, a.settings.captions_on) : list{});
+  page.set("preview", setup.preview);
+  page.set("events_url", setup.events_url);
+  if (!setup.class_name.empty()) page.set("class_name", setup.class_name);
+  if (!setup.pseudonym.empty()) page.set("pseudonym", setup.pseudonym);
+  std::string rules =
+      "La vidéo s'arrête à chaque étape : lis la carte, réponds s'il y a une "
+      "question, puis continue.";
+  if (a.settings.skipping == learn::Skipping::kBlocked)
+    rules += " Tu ne peux pas te déplacer dans la vidéo.";
+  if (a.settings.skipping == learn::Skipping::kForwardBlocked)
+    rules += " Tu peux revenir en arrière, pas sauter en avant.";
+  if (a.settings.must_answer) rules += " Il faut répondre aux questions pour continuer.";
+  page.set("rules", rules);
+  list cards;
+  for (const auto& x : a.interactions) {
+    const std::string id = std::to_string(x.id);
+    data d;
+    d.set("id", id);
+    d.set("at", learn::clock(x.at_ms));
+    d.set("at_s", std::to_string(x.at_ms / 1000.0));
+    d.set("pause", x.pause || (learn::is_question(x.type) && a.settings.must_answer) ? "1" : "0");
+    d.set("question", learn::is_question(x.type) ? "1" : "0");
+    d.set("type_label", type_label(x.type));
+    d.set("answer_url", setup.answer_url);
+    switch (x.type) {
+      case InteractionType::kDefinition:
+        d.set("heading", x.term);
+        d.set("definition", x.definition);
+        d.set("term", x.term);
+        break;
+      case InteractionType::kChapter: d.set("heading", x.title); break;
+      case InteractionType::kChoice: {
+        const auto right = std::count_if(x.choices.begin(), x.choices.end(),
+                                         [](const learn::Choice& c) { return c.correct; });
+        list choices;
+        for (std::size_t k = 0; k < x.choices.size(); ++k) {
+          data c;
+          c.set("id", id);
+          c.set("k", std::to_string(k));
+          c.set("text", x.choices[k].text);
+          c.set("input", right > 1 ? "checkbox" : "radio");
+          choices.push_back(c);
+        }
+        d.set("is_choice", true);
+        d.set("several", right > 1);
+        d.set("choices", choices);
+        d.set("question_text", x.question);
+        break;
+      }
+      case InteractionType::kTrueFalse:
+        d.set("is_true_false", true);
+        d.set("question_text", x.question);
+        break;
+      case InteractionType::kBlanks:
+        d.set("is_blanks", true);
+        d.set("parts", blank_parts(x.text, id));
+        break;
+      case InteractionType::kOpen:
+        d.set("is_open", true);
+        d.set("question_text", x.question);
+        break;
+    }
+    d.set("is_form", learn::is_question(x.type));
+    if (setup.shown && setup.shown->interaction_id == x.id) {
+      d.set("feedback", feedback_data(setup.shown->grade));
+    }
+    cards.push_back(d);
+  }
+  page.set("cards", cards);
+  page.set("has_cards", !a.interactions.empty());
+  res.set_header("Cache-Control", "no-store");
+  send_page(res, render("lecteur", page, a.title, "", "activite.js"));
+}
+
+// A pupil's response from the card's form: choix (repeated), reponse=vrai|faux, trouK, texte.
+learn::Response response_from_form(const httplib::Request& req) {
+  learn::Response r;
+  for (std::size_t i = 0; i < req.get_param_value_count("choix"); ++i) {
+    r.chosen.push_back(std::atoi(req.get_param_value("choix", i).c_str()));
+  }
+  if (req.has_param("reponse")) r.answer = req.get_param_value("reponse") == "vrai";
+  for (int k = 0; req.has_param("trou" + std::to_string(k)); ++k) {
+    r.blanks.push_back(req.get_param_value("trou" + std::to_string(k)));
+  }
+  r.text = req.get_param_value("texte");
+  return r;
+}
+
+bool wants_json(const httplib::Request& req) {
+  return req.get_header_value("Accept").find("application/json") != std::string::npos;
+}
+
+std::string class_cookie() { return "repere_eleve"; }
+
+}  // namespace
+
+std::string base_url(const httplib::Request& req) {
+  std::string host = req.get_header_value("Host");
+  const bool clean =
+      !host.empty() && host.size() < 200 && std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-' ||
+               c == '[' || c == ']';
+      });
+  return "http://" + (clean ? host : std::string("localhost"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teacher
+
+void page_new_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::int64_t content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
+  const auto c = catalog::ContentRepository(**db).get(content_id);
+  if (!c.is_ok() ||
+      (c->kind != catalog::ContentKind::kVideo && c->kind != catalog::ContentKind::kAudio) ||
+      !c->duration_ms) {
+    return error_page(res, 404, "Contenu introuvable",
+                      "Une vidéo interactive se fait à partir d'une vidéo ou d'un son de la "
+                      "médiathèque : choisissez-en un dans les résultats d'une recherche.");
+  }
+  const std::int64_t t =
+      std::max<std::int64_t>(0, std::strtoll(param(req, "t").c_str(), nullptr, 10)) * 1000;
+  const auto lines = spoken_lines(**db, *c);
+  // The line said at t, and about three minutes after it.
+  std::int64_t start = 0, end = *c->duration_ms;
+  for (const Line& l : lines) {
+    if (l.start_ms <= t) start = l.start_ms;
+  }
+  for (const Line& l : lines) {
+    if (l.end_ms > start && l.end_ms <= start + 3 * 60 * 1000) end = l.end_ms;
+  }
+  if (end <= start) end = std::min(*c->duration_ms, start + 3 * 60 * 1000);
+  data page;
+  page.set("content_id", std::to_string(c->id));
+  page.set("content_title", c->title);
+  page.set("title", c->title);
+  page.set("start_options", clip_options(lines, start, end, start, false));
+  page.set("end_options", clip_options(lines, start, end, end, true));
+  send_page(res, render("nouvelle", page, "Nouvelle vidéo interactive"));
+}
+
+void page_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  learn::Activity a;
+  a.content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
+  a.title = param(req, "titre");
+  a.start_ms = std::strtoll(param(req, "debut").c_str(), nullptr, 10);
+  a.end_ms = std::strtoll(param(req, "fin").c_str(), nullptr, 10);
+  learn::ActivityStore store(**db);
+  const auto made = store.create(a);
+  if (!made.is_ok()) {
+    const PageError e = french_error(made.status());
+    return error_page(res, 400, "La vidéo interactive n'est pas créée",
+                      e.message + " Revenez à la page précédente pour corriger.");
+  }
+  redirect(res, "/activites/" + std::to_string(made->id) + "/modifier?cle=" + made->edit_key +
+                    "&nouvelle=1");
+}
+
+void page_editor(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::string key = key_of(req);
+  auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
+  if (!a.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Aucune vidéo interactive ne répond à ce lien. Vérifiez qu'il est complet "
+                      "(la clé après « cle= » compte 32 caractères).");
+  }
+  EditorState state{
+      .activity = &*a, .created = req.has_param("nouvelle"), .saved = req.has_param("enregistre")};
+  render_editor(ctx, req, res, key, state);
+}
+
+void page_editor_post(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::string key = key_of(req);
+  learn::ActivityStore store(**db);
+  auto stored = store.get_for_edit(id_in_path(req), key);
+  if (!stored.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Aucune vidéo interactive ne répond à ce lien : rien n'a été enregistré.");
+  }
+  learn::Activity a = *stored;
+  EditorState state{.activity = &a};
+  if (const Status read = activity_from_form(req, a); !read.is_ok()) {
+    state.error = french_error(read);
+    return render_editor(ctx, req, res, key, state, 400);
+  }
+  const std::string action = param(req, "action");
+  if (action == "ajouter") {  // a blank interaction at the time asked, filled before saving
+    learn::Interaction x;
+    auto type = learn::parse_interaction_type(param(req, "ajout_type"));
+    x.type = type.is_ok() ? *type : InteractionType::kDefinition;
+    x.at_ms = learn::parse_clock(param(req, "ajout_instant")).value_or(a.start_ms);
+    x.pause = x.type != InteractionType::kChapter;
+    if (x.type == InteractionType::kTrueFalse) x.answer_true = true;
+    a.interactions.push_back(x);
+    state.fresh = a.interactions.size() - 1;
+    return render_editor(ctx, req, res, key, state);
+  }
+  if (action.rfind("supprimer-", 0) == 0) {
+    const auto n = static_cast<std::size_t>(std::atoi(action.c_str() + 10));
+    if (n < a.interactions.size())
+      a.interactions.erase(a.interactions.begin() + static_cast<long>(n));
+  }
+  if (const Status saved = store.update(a, key); !saved.is_ok()) {
+    state.error = french_error(saved);
+    return render_editor(ctx, req, res, key, state, 400);
+  }
+  redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key + "&enregistre=1");
+}
+
+void page_add_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::string key = key_of(req);
+  const std::int64_t id = id_in_path(req);
+  std::string name = param(req, "nom");
+  if (name.find_first_not_of(' ') == std::string::npos) name = "Classe";
+  const auto made = learn::ActivityStore(**db).add_class(id, key, name.substr(0, 60));
+  if (!made.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Aucune vidéo interactive ne répond à ce lien : aucune classe créée.");
+  }
+  redirect(res, "/activites/" + std::to_string(id) + "/modifier?cle=" + key + "#classes");
+}
+
+void page_results_of(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::string key = key_of(req);
+  const std::int64_t id = id_in_path(req);
+  learn::ActivityStore store(**db);
+  const auto a = store.get_for_edit(id, key);
+  const auto shares = store.classes(id, key);
+  if (!a.is_ok() || !shares.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Les résultats ne se lisent qu'avec le lien de modification complet.");
+  }
+  std::int64_t chosen = std::strtoll(param(req, "classe").c_str(), nullptr, 10);
+  if (chosen == 0 && !shares->empty()) chosen = shares->front().id;
+  data page;
+  page.set("id", std::to_string(id));
+  page.set("key", key);
+  page.set("title", a->title);
+  list classes;
+  for (const auto& s : *shares) {
+    data d;
+    d.set("id", std::to_string(s.id));
+    d.set("name", s.name);
+    d.set("code", s.code);
+    d.set("current", s.id == chosen);
+    d.set("id_activity", std::to_string(id));
+    classes.push_back(d);
+  }
+  page.set("has_classes", !shares->empty());
+  page.set("classes", classes);
+  if (const auto r = store.results(id, key, chosen); r.is_ok()) {
+    data sel;
+    sel.set("cid", std::to_string(chosen));
+    sel.set("name", r->share.name);
+    sel.set("code", r->share.code);
+    sel.set("pupil_count", r->pupils.size() == 1 ? std::string("1 élève")
+                                                 : std::to_string(r->pupils.size()) + " élèves");
+    auto number = [](double v) {
+      char out[32];
+      std::snprintf(out, sizeof out, v == static_cast<int>(v) ? "%.0f" : "%.1f", v);
+      return std::string(out);
+    };
+    list pupils;
+    for (const auto& p : r->pupils) {
+      data d;
+      d.set("pseudonym", p.pseudonym);
+      d.set("score", number(p.score) + " / " + number(p.max_score));
+      d.set("answered", std::to_string(p.answers.size()));
+      d.set("time", learn::clock(p.time_ms));
+      list answers;
+      for (const auto& ans : p.answers) {
+        const auto q =
+            std::find_if(a->interactions.begin(), a->interactions.end(),
+                         [&](const learn::Interaction& x) { return x.id == ans.interaction_id; });
+        if (q == a->interactions.end()) continue;
+        data line;
+        line.set("question", q->type == InteractionType::kBlanks ? q->text : q->question);
+        line.set("response", learn::response_text(*q, ans.response_json));
+        line.set("verdict", !ans.correct ? "non notée" : *ans.correct ? "juste" : "fausse");
+        answers.push_back(line);
+      }
+      d.set("answers", answers);
+      pupils.push_back(d);
+    }
+    sel.set("pupils", pupils);
+    sel.set("has_pupils", !r->pupils.empty());
+    list questions;
+    for (const auto& q : r->questions) {
+      data d;
+      d.set("label", q.label);
+      d.set("answered", std::to_string(q.answered));
+      d.set("rate",
+            q.answered ? std::to_string(static_cast<int>(q.success_rate * 100 + 0.5)) + " %" : "—");
+      std::string wrong;
+      for (const auto& [text, count] : q.common_wrong) {
+        wrong +=
+            (wrong.empty() ? "" : " ; ") + ("« " + text + " » (" + std::to_string(count) + ")");
+      }
+      d.set("wrong", wrong.empty() ? "—" : wrong);
+      questions.push_back(d);
+    }
+    sel.set("questions", questions);
+    page.set("selected", sel);
+  }
+  res.set_header("Cache-Control", "no-store");
+  send_page(res, render("resultats_activite", page, "Résultats de « " + a->title + " »"));
+}
+
+void page_preview(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  const std::string key = key_of(req);
+  const auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
+  if (!a.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "L'aperçu s'ouvre depuis le lien de modification complet.");
+  }
+  PlayerSetup setup{.activity = &*a,
+                    .answer_url = "/activites/" + std::to_string(a->id) + "/apercu?cle=" + key,
+                    .preview = true};
+  if (req.method == "POST") {  // an answer, checked and not kept
+    const auto interaction = std::strtoll(param(req, "interaction").c_str(), nullptr, 10);
+    const auto q = std::find_if(a->interactions.begin(), a->interactions.end(),
+                                [&](const learn::Interaction& x) { return x.id == interaction; });
+    if (q == a->interactions.end()) return problem(res, 404, "Not Found", "no such interaction");
+    const auto g = learn::grade(*q, response_from_form(req));
+    if (!g.is_ok()) {
+      if (wants_json(req)) return problem(res, g.status());
+      return error_page(res, 400, "Réponse incomplète",
+                        "Choisis ou écris une réponse, puis valide.");
+    }
+    if (wants_json(req)) return send_json(res, learn::to_json(*g));
+    setup.shown = Shown{interaction, *g};
+  }
+  render_player(ctx, res, setup);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pupils
+
+void page_class_code(Context&, const httplib::Request& req, httplib::Response& res) {
+  std::string code;
+  for (const char c : param(req, "code")) {
+    if (std::isalnum(static_cast<unsigned char>(c))) code += static_cast<char>(std::toupper(c));
+  }
+  if (code.size() < 6 || code.size() > 12) {
+    return error_page(res, 404, "Code inconnu",
+                      "Un code de classe a 6 lettres ou chiffres, comme « K7M2QX ». Demande-le "
+                      "à ton professeur.");
+  }
+  redirect(res, "/classe/" + code);
+}
+
+namespace {
+
+struct ClassView {
+  learn::ClassShare share;
+  learn::Activity activity;
+  std::optional<learn::Pupil> pupil;
+};
+
+Result<ClassView> class_view(learn::ActivityStore& store, const httplib::Request& req) {
+  REPERE_ASSIGN_OR_RETURN(auto share, store.class_by_code(req.matches[1].str()));
+  REPERE_ASSIGN_OR_RETURN(auto activity, store.get(share.activity_id));
+  ClassView v{std::move(share), std::move(activity), std::nullopt};
+  std::string token = req.get_header_value("X-Pupil-Token");
+  if (token.empty()) token = cookie(req, class_cookie());
+  if (auto p = store.pupil_by_token(token); p.is_ok() && p->class_id == v.share.id) v.pupil = *p;
+  return v;
+}
+
+void unknown_class(httplib::Response& res) {
+  error_page(res, 404, "Code inconnu",
+             "Aucune classe n'a ce code. Vérifie-le auprès de ton professeur.");
+}
+
+void render_class(Context& ctx, httplib::Response& res, const ClassView& v,
+                  std::optional<Shown> shown = {}) {
+  if (!v.pupil) {
+    data page;
+    page.set("title", v.activity.title);
+    page.set("code", v.share.code);
+    page.set("class_name", v.share.name);
+    return send_page(res, render("pseudonyme", page, v.activity.title));
+  }
+  PlayerSetup setup{.activity = &v.activity,
+                    .answer_url = "/classe/" + v.share.code + "/reponse",
+                    .events_url = "/classe/" + v.share.code + "/evenement",
+                    .class_name = v.share.name,
+                    .pseudonym = v.pupil->pseudonym,
+                    .shown = shown};
+  render_player(ctx, res, setup);
+}
+
+}  // namespace
+
+void page_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  learn::ActivityStore store(**db);
+  const auto v = class_view(store, req);
+  if (!v.is_ok()) return unknown_class(res);
+  render_class(ctx, res, *v);
+}
+
+void page_join(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  learn::ActivityStore store(**db);
+  const auto share = store.class_by_code(req.matches[1].str());
+  if (!share.is_ok()) return unknown_class(res);
+  const auto pupil = store.join(share->code, param(req, "pseudonyme"));
+  if (!pupil.is_ok()) {
+    return error_page(res, 400, "Pseudonyme à choisir",
+                      "Choisis un pseudonyme de 1 à 40 caractères (pas ton vrai nom), puis "
+                      "recommence.");
+  }
+  // The token stays in this browser for this class only, a year; scripts cannot read it.
+  res.set_header("Set-Cookie", class_cookie() + "=" + pupil->token + "; Path=/classe/" +
+                                   share->code + "; Max-Age=31536000; HttpOnly; SameSite=Lax");
+  redirect(res, "/classe/" + share->code);
+}
+
+void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const auto v = class_view(store, req);
+  if (!v.is_ok()) return unknown_class(res);
+  if (!v->pupil) {
+    if (wants_json(req))
+      return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
+    return redirect(res, "/classe/" + v->share.code);
+  }
+  const auto interaction = std::strtoll(param(req, "interaction").c_str(), nullptr, 10);
+  const learn::Response r = response_from_form(req);
+  const std::int64_t elapsed =
+      std::max<std::int64_t>(0, std::strtoll(param(req, "duree").c_str(), nullptr, 10));
+  const auto g = store.answer(*v->pupil, interaction, r, elapsed);
+  if (!g.is_ok()) {
+    if (wants_json(req)) return problem(res, g.status());
+    return error_page(res, 400, "Réponse incomplète",
+                      "Choisis ou écris une réponse, puis valide. Reviens à la page précédente.");
+  }
+  const auto q = std::find_if(v->activity.interactions.begin(), v->activity.interactions.end(),
+                              [&](const learn::Interaction& x) { return x.id == interaction; });
+  if (q != v->activity.interactions.end()) {
+    const learn::XapiWho who{base_url(req), &v->activity, &v->share, &*v->pupil,
+                             param(req, "session")};
+    // The answer is kept; its xAPI trace failing to be is not worth refusing it.
+    static_cast<void>(store.record_statement(
+        v->activity.id, v->pupil->id, learn::answered_statement(who, *q, r, *g, elapsed).dump()));
+  }
+  if (wants_json(req)) return send_json(res, learn::to_json(*g));
+  render_class(ctx, res, *v, Shown{interaction, *g});
+}
+
+void page_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const auto v = class_view(store, req);
+  if (!v.is_ok()) return problem(res, v.status());
+  if (!v->pupil) return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
+  learn::VideoEvent e;
+  e.verb = param(req, "verbe");
+  e.time = std::atof(param(req, "instant").c_str());
+  e.time_from = std::atof(param(req, "depuis").c_str());
+  e.progress = std::atof(param(req, "progression").c_str());
+  const learn::XapiWho who{base_url(req), &v->activity, &v->share, &*v->pupil,
+                           param(req, "session")};
+  const auto s = learn::video_statement(who, e);
+  if (!s.is_ok()) return problem(res, s.status());
+  if (const Status kept = store.record_statement(v->activity.id, v->pupil->id, s->dump());
+      !kept.is_ok())
+    return problem(res, kept);
+  res.status = 204;
+}
+
+}  // namespace repere::web

@@ -1,0 +1,41 @@
+// The pages of interactive videos, in French, server-rendered so that they work without
+// JavaScript (web/static/activite.js adds the timed pauses): the teacher's creation page,
+// editor (behind the secret edit link), preview and results; the pupil's class page
+// (pseudonym, then the player). Internal to src/web.
+//
+//   GET  /activites/nouvelle?contenu=ID&t=S   choose a title and the clip's first/last lines
+//   POST /activites                           create; 303 to the editor with the key
+//   GET  /activites/ID/modifier?cle=K         the editor      POST: save, add, delete
+//   POST /activites/ID/classes                a share code for a class
+//   GET  /activites/ID/resultats?cle=K&classe=C   results per pupil and per question
+//   GET  /activites/ID/apercu?cle=K           play as a pupil (answers checked, not kept)
+//   GET  /classe?code=X                       to /classe/X
+//   GET  /classe/X                            pseudonym form, then the player
+//   POST /classe/X                            join with a pseudonym (a cookie keeps the token)
+//   POST /classe/X/reponse                    an answer (HTML, or JSON for the script)
+//   POST /classe/X/evenement                  a video event for xAPI (played, paused, ...)
+#pragma once
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace repere::web {
+
+struct Context;
+
+void page_new_activity(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_editor(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_editor_post(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_add_class(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_results_of(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_preview(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_class_code(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_class(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_join(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_event(Context& ctx, const httplib::Request& req, httplib::Response& res);
+
+}  // namespace repere::web

@@ -1,0 +1,290 @@
+// Interactive videos in a real browser (Debian's Chromium, playwright-core, axe-core):
+// 1. with the mouse, a teacher creates an activity from a search moment, adds a definition
+//    pause, a multiple-choice and a true/false question, makes a class code; a pupil joins
+//    with a pseudonym, plays: each card pauses the video and takes the focus; one wrong
+//    answer, one right; the teacher's results page shows both;
+// 2. the same journey with the keyboard only (Tab, Enter, Space, arrows, typing).
+// axe-core audits the creation, editor, pseudonym, player and results pages.
+// Usage: node activities.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR
+import { auditedPage, check, launch, startServer, tally } from './lib.mjs';
+
+const [repere, dataDir, shotDir] = process.argv.slice(2);
+if (!repere || !dataDir || !shotDir) {
+  console.error('usage: node activities.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+
+function clock(s) {
+  const m = Math.floor(s / 60), r = s - m * 60;
+  return `${String(m).padStart(2, '0')}:${r.toFixed(1).padStart(4, '0')}`;
+}
+const query = 'comment les plantes fabriquent leur matière';
+
+const { base, server } = await startServer(repere, dataDir);
+let browser;
+try {
+  browser = await launch();
+  const viewport = { viewport: { width: 1100, height: 900 } };
+
+  // Tab (or Shift+Tab) until `test(document.activeElement)` holds; false after `max` presses.
+  async function tabTo(page, test, arg, max = 120) {
+    for (let i = 0; i < max; i++) {
+      if (await page.evaluate(test, arg)) return true;
+      await page.keyboard.press('Tab');
+    }
+    return page.evaluate(test, arg);
+  }
+  const isId = (id) => document.activeElement && document.activeElement.id === id;
+  async function tabToId(page, id) {
+    const ok = await tabTo(page, isId, id);
+    if (!ok) throw new Error(`Tab never reached #${id}`);
+  }
+  async function tabToButton(page, text) {
+    const ok = await tabTo(page, (t) => {
+      const a = document.activeElement;
+      return a && (a.tagName === 'BUTTON' || a.tagName === 'A') && a.textContent.trim() === t;
+    }, text);
+    if (!ok) throw new Error(`Tab never reached « ${text} »`);
+  }
+
+  // Waits until the player has paused on a card that holds the focus; returns the card's id.
+  async function pausedOnCard(page) {
+    await page.waitForFunction(() => {
+      const v = document.getElementById('lecteur');
+      const a = document.activeElement;
+      return v.paused && a && a.classList.contains('etape') && a.classList.contains('vue');
+    }, null, { timeout: 20000 });
+    return page.evaluate(() => ({
+      id: document.activeElement.id,
+      title: document.activeElement.querySelector('h3').textContent,
+      time: document.getElementById('lecteur').currentTime,
+      at: Number(document.activeElement.getAttribute('data-at')),
+    }));
+  }
+
+  // ---- The teacher builds an activity. `keys`: by keyboard only.
+  async function teacher(keys, name) {
+    const context = await browser.newContext(viewport);
+    const t = await auditedPage(context, base, shotDir);
+    const page = t.page;
+    await t.open(`${base}/recherche?q=${encodeURIComponent(query)}`);
+    const create = page.locator('.carte').first().locator('a.creer').first();
+    check(await create.count() === 1, `${name}: a moment offers « Créer une vidéo interactive »`);
+    t.forget();
+    if (keys) {
+      await tabTo(page, () => document.activeElement && document.activeElement.classList.contains('creer'));
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await Promise.all([page.waitForNavigation(), create.click()]);
+    }
+    check(page.url().includes('/activites/nouvelle'), `${name}: the creation page opens`);
+    if (!keys) await t.audit('activite-nouvelle');
+    const start = Number(await page.locator('#debut').inputValue()) / 1000;
+    t.forget();
+    if (keys) {
+      await tabToButton(page, 'Créer la vidéo interactive');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await Promise.all([page.waitForNavigation(), page.click('text=Créer la vidéo interactive')]);
+    }
+    check(await page.locator('text=Gardez son lien de modification').count() === 1, `${name}: the editor gives the edit link`);
+    const editUrl = await page.locator('#lien-cle').inputValue();
+    check(/\/activites\/\d+\/modifier\?cle=[0-9a-f]{32}$/.test(editUrl), `${name}: the edit link holds the key`);
+
+    // Adds an interaction of `type` at `at` seconds, fills it with `fill`, saves.
+    async function add(type, at, label, fill) {
+      if (keys) {
+        await tabToId(page, 'ajout_type');
+        await page.keyboard.type(label);
+        await tabToId(page, 'ajout_instant');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(clock(at));
+        await tabToButton(page, 'Ajouter');
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      } else {
+        await page.selectOption('#ajout_type', type);
+        await page.fill('#ajout_instant', clock(at));
+        await Promise.all([page.waitForNavigation(), page.click('button[value=ajouter]')]);
+      }
+      await fill();
+      if (keys) {
+        await tabToButton(page, 'Enregistrer');
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      } else {
+        await Promise.all([page.waitForNavigation(), page.locator('button[value=enregistrer]').last().click()]);
+      }
+      check(await page.locator('.succes').count() === 1, `${name}: the ${type} is saved`);
+    }
+    async function typeIn(id, text) {
+      if (keys) {
+        await tabToId(page, id);
+        await page.keyboard.type(text);
+      } else {
+        await page.fill(`#${id}`, text);
+      }
+    }
+    async function tick(id) {
+      if (keys) {
+        await tabToId(page, id);
+        await page.keyboard.press('Space');
+      } else {
+        await page.check(`#${id}`);
+      }
+    }
+    await add('definition', start + 1.5, 'Définition', async () => {
+      await typeIn('i0_term', 'chlorophylle');
+      await typeIn('i0_definition', 'Pigment vert qui capte la lumière.');
+    });
+    await add('choice', start + 3, 'Question à choix', async () => {
+      await typeIn('i1_question', 'Que capte la chlorophylle ?');
+      await typeIn('i1_c0_text', 'La lumière');
+      await tick('i1_c0_correct');
+      await typeIn('i1_c1_text', 'Le sel');
+      await typeIn('i1_c1_feedback', 'Non : la chlorophylle capte la lumière.');
+    });
+    await add('true_false', start + 4.5, 'Vrai ou faux', async () => {
+      await typeIn('i2_question', 'La plante fabrique du glucose.');
+      await tick('i2_vrai');
+    });
+    const count = await page.locator('fieldset.interaction').count();
+    check(count === 3, `${name}: the editor lists the three interactions (${count})`);
+    if (!keys) await t.audit('editeur');
+    t.forget();
+    if (keys) {
+      await tabToId(page, 'classe-nom');
+      await page.keyboard.type('5e B');
+      await tabToButton(page, 'Créer un code de partage');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await page.fill('#classe-nom', '5e B');
+      await Promise.all([page.waitForNavigation(), page.click('text=Créer un code de partage')]);
+    }
+    const code = (await page.locator('.classes .code').first().textContent()).trim();
+    check(/^[A-Z0-9]{6}$/.test(code), `${name}: the class gets a share code (${code})`);
+    await context.close();
+    return { editUrl, code, start };
+  }
+
+  // ---- A pupil joins and plays: one wrong answer, one right.
+  async function pupil(keys, name, code, pseudonym) {
+    const context = await browser.newContext(viewport);
+    const p = await auditedPage(context, base, shotDir);
+    const page = p.page;
+    await p.open(`${base}/`);
+    if (keys) {
+      await tabToId(page, 'code-classe');
+      await page.keyboard.type(code);
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await page.fill('#code-classe', code);
+      await Promise.all([page.waitForNavigation(), page.click('text=Ouvrir la vidéo')]);
+    }
+    check(await page.locator('#pseudonyme').count() === 1, `${name}: the class code asks for a pseudonym`);
+    if (!keys) await p.audit('pseudonyme');
+    p.forget();
+    if (keys) {
+      await tabToId(page, 'pseudonyme');
+      await page.keyboard.type(pseudonym);
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await page.fill('#pseudonyme', pseudonym);
+      await Promise.all([page.waitForNavigation(), page.click('text=Commencer')]);
+    }
+    check(await page.locator('#lecteur').count() === 1, `${name}: the player opens`);
+    await page.waitForFunction(() => document.getElementById('lecteur').readyState >= 1, null, { timeout: 15000 });
+    check(await page.locator('.etape.vue').count() === 0, `${name}: the cards wait for their time`);
+    if (!keys) await p.audit('lecteur');
+    if (keys) {
+      // The video element takes the focus; its controls answer the keyboard (Space plays).
+      await tabToId(page, 'lecteur');
+      await page.keyboard.press('Space');
+    } else {
+      await page.click('#lecteur');
+      await page.evaluate(() => document.getElementById('lecteur').play());
+    }
+    const seen = [];
+    const continueVideo = async () => {
+      if (keys) {
+        await tabToButton(page, 'Continuer la vidéo');
+        await page.keyboard.press('Enter');
+      } else {
+        await page.locator(`.etape.vue [data-continuer]`).last().click();
+      }
+      await page.waitForFunction(() => !document.getElementById('lecteur').paused, null, { timeout: 5000 });
+    };
+    // 1. The definition.
+    let card = await pausedOnCard(page);
+    seen.push(card);
+    check(/Définition : chlorophylle/.test(card.title), `${name}: the definition card pauses the video and takes the focus`);
+    check(Math.abs(card.time - card.at) < 1, `${name}: ... at its time (${card.time.toFixed(2)} s for ${card.at.toFixed(2)} s)`);
+    await page.waitForFunction(() => document.getElementById('annonce').textContent.length > 0, null, { timeout: 2000 }).catch(() => {});
+    const announced = await page.locator('#annonce').textContent();
+    check(/pause/i.test(announced), `${name}: the pause is announced (« ${announced} »)`);
+    await continueVideo();
+    // 2. The multiple choice: the wrong answer.
+    card = await pausedOnCard(page);
+    check(/Question à choix/.test(card.title), `${name}: the multiple-choice card comes next`);
+    if (keys) {
+      await page.keyboard.press('Tab');  // into the radio group: the first choice
+      await page.keyboard.press('ArrowDown');  // the second, « Le sel »
+      await tabToButton(page, 'Valider');
+      await page.keyboard.press('Enter');
+    } else {
+      await page.locator(`#${card.id} label:has-text("Le sel")`).click();
+      await page.locator(`#${card.id} button[type=submit]`).click();
+    }
+    await page.waitForFunction((id) => document.querySelector(`#${id} .retour`).textContent.length > 0, card.id);
+    const wrong = await page.locator(`#${card.id} .retour`).textContent();
+    check(/Pas tout à fait/.test(wrong) && /capte la lumière/.test(wrong), `${name}: the wrong answer gets its feedback (« ${wrong.trim()} »)`);
+    await continueVideo();
+    // 3. True or false: the right answer.
+    card = await pausedOnCard(page);
+    check(/Vrai ou faux/.test(card.title), `${name}: the true/false card comes next`);
+    if (keys) {
+      await page.keyboard.press('Tab');  // « Vrai »
+      await page.keyboard.press('Space');
+      await tabToButton(page, 'Valider');
+      await page.keyboard.press('Enter');
+    } else {
+      await page.locator(`#${card.id} label:has-text("Vrai")`).click();
+      await page.locator(`#${card.id} button[type=submit]`).click();
+    }
+    await page.waitForFunction((id) => document.querySelector(`#${id} .retour`).textContent.length > 0, card.id);
+    const right = await page.locator(`#${card.id} .retour`).textContent();
+    check(/Juste/.test(right), `${name}: the right answer is told so`);
+    if (!keys) await page.screenshot({ path: `${shotDir}/lecteur-reponses.png`, fullPage: true });
+    await continueVideo();
+    await context.close();
+  }
+
+  // ---- The teacher reads the results.
+  async function results(editUrl, name, expected) {
+    const context = await browser.newContext(viewport);
+    const r = await auditedPage(context, base, shotDir);
+    await r.open(editUrl.replace('/modifier', '/resultats'));
+    for (const [pseudonym, score] of expected) {
+      const row = await r.page.locator(`table.tableau tr:has(th:text-is("${pseudonym}"))`).first().textContent().catch(() => '');
+      check(row.includes(score), `${name}: the results show ${pseudonym} at ${score} (${row.replace(/\s+/g, ' ').trim()})`);
+    }
+    const rates = await r.page.locator('table.tableau').nth(1).textContent();
+    check(/Le sel/.test(rates), `${name}: the question table shows the common wrong answer`);
+    if (name === 'souris') await r.audit('resultats-activite');
+    const csv = await r.page.locator('a[href*="results.csv"]').count();
+    check(csv === 1, `${name}: the results page links the CSV`);
+    await context.close();
+  }
+
+  const mouse = await teacher(false, 'souris');
+  await pupil(false, 'souris', mouse.code, 'Léa');
+  await results(mouse.editUrl, 'souris', [['Léa', '1 / 2']]);
+  const kb = await teacher(true, 'clavier');
+  await pupil(true, 'clavier', kb.code, 'Max');
+  await results(kb.editUrl, 'clavier', [['Max', '1 / 2']]);
+} catch (e) {
+  check(false, `${e.stack || e}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+}
+console.log(`${tally.passed} passed, ${tally.failures} failed`);
+process.exit(tally.failures ? 1 : 0);

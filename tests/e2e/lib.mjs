@@ -1,0 +1,98 @@
+// What the browser tests share: a `repere serve` on a free port, Debian's Chromium, checks
+// that count, and an audit of a page (axe-core WCAG 2.1 A/AA, weight, other hosts, one h1,
+// a screenshot).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const tally = { passed: 0, failures: 0 };
+export function check(ok, what) {
+  if (ok) {
+    tally.passed++;
+    console.log(`ok   ${what}`);
+  } else {
+    tally.failures++;
+    console.log(`FAIL ${what}`);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts `repere serve --data DIR` on a free port; resolves when /api/v1/health answers.
+export async function startServer(repere, dataDir) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(repere, ['serve', '--data', dataDir, '--port', String(port)], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/api/v1/health`);
+      if (r.ok) return { base, server };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.kill('SIGTERM');
+  throw new Error('repere serve did not answer');
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+  });
+}
+
+// A page that records what it asks for, and audits itself: `await p.audit('name')`.
+export async function auditedPage(context, base, shotDir) {
+  mkdirSync(shotDir, { recursive: true });
+  const page = await context.newPage();
+  const state = { requests: [] };
+  page.on('requestfinished', async (req) => {
+    const res = await req.response();
+    const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
+    state.requests.push({ url: req.url(), type: req.resourceType(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, status: res ? res.status() : 0 });
+  });
+  page.on('requestfailed', (req) => state.requests.push({ url: req.url(), type: req.resourceType(), bytes: 0, status: -1 }));
+  async function audit(name) {
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    for (const v of result.violations) {
+      console.log(`     axe ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    }
+    check(result.violations.length === 0, `${name}: axe-core finds no violation`);
+    await page.screenshot({ path: `${shotDir}/${name}.png`, fullPage: true });
+    const mine = state.requests.filter((r) => !r.url.includes('/api/v1/media/'));
+    const bytes = mine.reduce((n, r) => n + r.bytes, 0);
+    const js = mine.filter((r) => r.type === 'script').reduce((n, r) => n + r.bytes, 0);
+    console.log(`     ${name}: ${mine.length} requests, ${bytes} bytes without media, ${js} bytes of script`);
+    check(bytes < 100 * 1024, `${name}: under 100 KB without its media (${bytes} B)`);
+    check(js <= 20 * 1024, `${name}: at most 20 KB of JavaScript (${js} B)`);
+    const others = state.requests.filter((r) => !r.url.startsWith(base) && !r.url.startsWith('data:'));
+    check(others.length === 0, `${name}: no request to another host`);
+    const h1 = await page.locator('h1').count();
+    check(h1 === 1, `${name}: one h1`);
+  }
+  // Opens a URL with a fresh count of requests.
+  async function open(url) {
+    state.requests = [];
+    await page.goto(url, { waitUntil: 'load' });
+  }
+  // Forgets the requests so far (before a navigation by click or key).
+  function forget() { state.requests = []; }
+  return { page, audit, open, forget };
+}
