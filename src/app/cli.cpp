@@ -20,6 +20,7 @@ struct Parsed {
   EvalCommandOptions eval;
   ReindexOptions train;
   ServeCommandOptions serve;
+  ExportH5pOptions h5p;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -97,6 +98,12 @@ int run_cli(int argc, char** argv, Io io) {
                    "Passes over the text (default: 10, fewer beyond 5 million words)")
       ->check(CLI::Range(1, 100));
 
+  CLI::App* h5p = app.add_subcommand(
+      "export-h5p", "Write an interactive video as an H5P package (H5P.InteractiveVideo 1.22)");
+  add_common(*h5p, p);
+  h5p->add_option("ID", p.h5p.activity, "The activity's number")->required();
+  h5p->add_option("FILE", p.h5p.file, "The .h5p file to write")->required();
+
   CLI::App* search = app.add_subcommand("search", "Search the library; print contents and moments");
   search::SearchRequest& rq = p.search.request;
   search->add_option("QUERY", rq.query, "What to look for")->required();
@@ -172,6 +179,10 @@ int run_cli(int argc, char** argv, Io io) {
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);
+  }
+  if (h5p->parsed()) {
+    p.h5p.common = *common;
+    return run_export_h5p(p.h5p, io);
   }
   if (serve->parsed()) {
     p.serve.common = *common;

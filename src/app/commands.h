@@ -81,6 +81,12 @@ struct ServeCommandOptions {
   int threads = 8;
 };
 
+struct ExportH5pOptions {
+  CommonOptions common;
+  std::int64_t activity = 0;
+  std::filesystem::path file;
+};
+
 struct EvalCommandOptions {
   std::filesystem::path dataset;
   std::string language;  // "" detects it
@@ -98,6 +104,7 @@ int run_serve(const ServeCommandOptions& options, Io io);
 int run_status(const StatusOptions& options, Io io);
 int run_doctor(const DoctorOptions& options, Io io);
 int run_ingest(const IngestCommandOptions& options, Io io);
+int run_export_h5p(const ExportH5pOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

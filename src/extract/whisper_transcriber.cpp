@@ -1,9 +1,5 @@
 // whisper.cpp's whisper-cli as a Transcriber: the sound goes to a WAV file, whisper-cli writes
 // JSON (-oj) whose "transcription" segments carry "offsets" in milliseconds.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,49 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "repere/core/files.h"
+#include "repere/core/process.h"
 #include "repere/core/text.h"
 #include "repere/extract/transcriber.h"
 #include "speech_wav.h"
-
-extern char** environ;
 
 namespace repere::extract {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs `args` (args[0] is the program) with standard output and error into `log`, and
-// returns its exit status (-1 if it was killed).
-Result<int> run_process(const std::vector<std::string>& args, const fs::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int err = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) return Status::unavailable("cannot start " + args[0] + ": " + std::strerror(err));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Status::internal("cannot wait for " + args[0]);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// The last lines of a log, to quote in an error.
-std::string tail_of(const fs::path& log) {
-  auto text = read_file(log);
-  if (!text.is_ok()) return "";
-  std::string s = text::sanitize_utf8(*text);
-  if (s.size() > 400) s = "…" + s.substr(s.size() - 400);
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 Result<std::vector<Utterance>> parse_whisper_json(const fs::path& path, std::int64_t offset_ms) {
   REPERE_ASSIGN_OR_RETURN(const std::string text, read_file(path));
@@ -106,10 +69,10 @@ class WhisperTranscriber : public Transcriber {
                                            "-of",
                                            out.string(),
                                            "-np"};
-    REPERE_ASSIGN_OR_RETURN(const int exit_code, run_process(args, log));
+    REPERE_ASSIGN_OR_RETURN(const int exit_code, run_program(args, log));
     if (exit_code != 0) {
       return Status::internal("whisper-cli failed on " + media.string() + " (exit " +
-                              std::to_string(exit_code) + "): " + tail_of(log));
+                              std::to_string(exit_code) + "): " + log_tail(log));
     }
     return parse_whisper_json(fs::path(out.string() + ".json"), 0);
   }

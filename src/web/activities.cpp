@@ -5,10 +5,14 @@
 
 #include <httplib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "answers.h"
 #include "context.h"
+#include "repere/h5p/h5p.h"
 #include "repere/learn/json.h"
 #include "repere/learn/store.h"
 #include "repere/learn/xapi.h"
@@ -16,6 +20,7 @@
 namespace repere::web {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -220,6 +225,46 @@ void api_statements(Context& ctx, const httplib::Request& req, httplib::Response
     res.set_content(statements, "application/json");
     return Status::ok();
   });
+}
+
+// The activity as an H5P package, made for this request and removed once sent.
+void api_export_h5p(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  const std::int64_t id = std::stoll(req.matches[1].str());
+  const auto a = learn::ActivityStore(**db).get_for_edit(id, edit_key(req));
+  if (!a.is_ok()) return problem(res, a.status());
+  std::error_code ec;
+  const fs::path folder = ctx.dir.root / "tmp";
+  fs::create_directories(folder, ec);
+  const fs::path file =
+      folder / ("export-" + std::to_string(id) + "-" +
+                std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) + ".h5p");
+  if (const Status made = h5p::export_activity(**db, ctx.dir, id, file); !made.is_ok()) {
+    return problem(res, made);
+  }
+  auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
+  const auto size = fs::file_size(file, ec);
+  fs::remove(file, ec);  // the open stream keeps the bytes until it is closed
+  if (!*in || size == 0)
+    return problem(res, 500, "Internal Server Error", "cannot read the package");
+  std::string name = "activite-" + std::to_string(id) + ".h5p";
+  res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content_provider(
+      static_cast<std::size_t>(size), "application/zip",
+      [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        char buffer[64 * 1024];
+        in->clear();
+        in->seekg(static_cast<std::streamoff>(offset));
+        while (length > 0) {
+          in->read(buffer, static_cast<std::streamsize>(std::min(length, sizeof buffer)));
+          const auto got = static_cast<std::size_t>(in->gcount());
+          if (got == 0 || !sink.write(buffer, got)) return false;
+          length -= got;
+        }
+        return true;
+      });
 }
 
 }  // namespace repere::web

@@ -23,6 +23,7 @@ void api_results_csv(Context& ctx, const httplib::Request& req, httplib::Respons
 void api_class(Context& ctx, const httplib::Request& req, httplib::Response& res);
 void api_join(Context& ctx, const httplib::Request& req, httplib::Response& res);
 void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void api_export_h5p(Context& ctx, const httplib::Request& req, httplib::Response& res);
 void api_statements(Context& ctx, const httplib::Request& req, httplib::Response& res);
 
 }  // namespace repere::web

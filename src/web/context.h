@@ -97,7 +97,5 @@ std::string media_path(const DataDir& dir, const std::string& stored);
 // "http://host:port" as the browser reached the server (its Host header, checked), for links
 // to copy and xAPI identifiers.
 std::string base_url(const httplib::Request& req);
-// WebVTT timestamp "hh:mm:ss.ttt".
-std::string vtt_time(std::int64_t ms);
 
 }  // namespace repere::web

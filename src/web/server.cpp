@@ -16,12 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "activities.h"
-#include "learn_pages.h"
 #include "answers.h"
 #include "context.h"
+#include "learn_pages.h"
 #include "pages.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/catalog/webvtt.h"
 #include "repere/index/library.h"
 
 namespace repere::web {
@@ -124,14 +125,6 @@ std::string kind_label(const std::string& kind) {
 std::string media_path(const DataDir& dir, const std::string& stored) {
   const fs::path p(stored);
   return p.is_absolute() ? p.string() : (dir.root / p).string();
-}
-
-std::string vtt_time(std::int64_t ms) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%03lld",
-                static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
-                static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
-  return out;
 }
 
 // Answers, shared with the other handlers through answers.h.
@@ -349,27 +342,7 @@ void api_track_vtt(Context& ctx, const httplib::Request& req, httplib::Response&
   }
   const auto cues = catalog::CueRepository(**db).list_for_track(track->id);
   if (!cues.is_ok()) return problem(res, cues.status());
-  std::string vtt = "WEBVTT\n";
-  for (const auto& cue : *cues) {
-    if (!cue.start_ms || !cue.end_ms) continue;
-    vtt += "\n" + vtt_time(*cue.start_ms) + " --> " + vtt_time(*cue.end_ms) + "\n";
-    std::string text;
-    for (const char ch : cue.text) {
-      if (ch == '&')
-        text += "&amp;";
-      else if (ch == '<')
-        text += "&lt;";
-      else if (ch == '>')
-        text += "&gt;";
-      else
-        text += ch;
-    }
-    // A blank line would end the cue: keep its lines together.
-    for (std::size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n"))
-      text.erase(at, 1);
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    vtt += text + "\n";
-  }
+  const std::string vtt = catalog::to_webvtt(*cues);
   res.set_header("Cache-Control", "no-cache");
   res.set_content(vtt, "text/vtt; charset=utf-8");
 }
@@ -546,6 +519,7 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/pupils)", api_join, Method::kPost},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/answers)", api_answer, Method::kPost},
       {R"(/api/v1/activities/(\d{1,18})/xapi)", api_statements},
+      {R"(/api/v1/activities/(\d{1,18})/export\.h5p)", api_export_h5p},
       // Their pages (learn_pages.cpp).
       {"/activites/nouvelle", page_new_activity},
       {"/activites", page_create_activity, Method::kPost},

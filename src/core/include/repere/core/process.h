@@ -1,7 +1,23 @@
 // Process-wide set-up that has to happen before any work starts.
 #pragma once
 
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "repere/core/result.h"
+
 namespace repere {
+
+// Runs `args` (args[0] is the program, looked up in PATH when it holds no slash) with standard
+// input from /dev/null and standard output and error into `log`, and returns its exit status
+// (-1 when a signal ended it). Errors: unavailable when it cannot be started (not installed).
+Result<int> run_program(const std::vector<std::string>& args, const std::filesystem::path& log);
+
+// The end of a log (at most `max_bytes`, valid UTF-8, trailing blank lines dropped), to quote
+// in an error.
+std::string log_tail(const std::filesystem::path& log, std::size_t max_bytes = 400);
 
 // Debian's Tesseract is built with OpenMP, which starts its own threads for each page and
 // makes them spin while they wait. Repère already reads one file per core, so those threads
