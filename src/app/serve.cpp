@@ -31,6 +31,14 @@ int run_serve(const ServeCommandOptions& options, Io io) {
                                     .port = options.port,
                                     .threads = options.threads,
                                     .search = searcher_options(*config)};
+  server_options.lrs_endpoint = config->xapi_lrs_endpoint;
+  server_options.lrs_username = config->xapi_lrs_username;
+  server_options.lrs_password = config->xapi_lrs_password;
+  server_options.warn = [&io, &log_mutex](const std::string& line) {
+    const std::lock_guard lock(log_mutex);
+    io.err << "repere serve: " << line << "\n";
+    io.err.flush();
+  };
   server_options.access_log = [&io, &log_mutex](const std::string& line) {
     const std::lock_guard lock(log_mutex);
     io.err << line << "\n";

@@ -72,6 +72,16 @@ const std::vector<Setting>& table() {
         "MyThes thesaurus whose synonyms extend French queries (Debian's mythes-fr); empty for "
         "none."},
        &Config::search_thesaurus},
+      {{"xapi.lrs_endpoint", "", "",
+        "xAPI endpoint of a Learning Record Store that receives the pupils' statements as they "
+        "happen (e.g. https://lrs.example.org/xapi); empty for none."},
+       &Config::xapi_lrs_endpoint},
+      {{"xapi.lrs_username", "", "", "User name for the LRS (HTTP Basic authentication)."},
+       &Config::xapi_lrs_username},
+      {{"xapi.lrs_password", "", "",
+        "Password for the LRS; better set as REPERE_XAPI_LRS_PASSWORD than written in "
+        "repere.toml."},
+       &Config::xapi_lrs_password},
   };
   return kTable;
 }

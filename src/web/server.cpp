@@ -10,10 +10,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "activities.h"
 #include "answers.h"
@@ -23,7 +26,9 @@
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
 #include "repere/catalog/webvtt.h"
+#include "repere/core/endpoint.h"
 #include "repere/index/library.h"
+#include "repere/learn/store.h"
 
 namespace repere::web {
 
@@ -476,6 +481,10 @@ struct Server::Impl {
   ServerOptions options;
   httplib::Server http;
   int port = 0;
+  // The LRS sender (send_statements) and how it is told to stop.
+  std::mutex lrs_mutex;
+  std::condition_variable lrs_wake;
+  bool lrs_stop = false;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -555,6 +564,9 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 
 Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerOptions& options) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
+  if (!options.lrs_endpoint.empty()) {
+    REPERE_RETURN_IF_ERROR(split_endpoint_url(options.lrs_endpoint, "xapi.lrs_endpoint").status());
+  }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     auto db = catalog::Database::open(dir.catalog(), {.create_if_missing = false});
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
@@ -691,8 +703,77 @@ Status Server::bind() {
 
 int Server::port() const { return impl_->port; }
 
+namespace {
+
+// Posts the statements not yet sent to the LRS, 50 at a time, until told to stop.
+void send_statements(Server::Impl& impl) {
+  const ServerOptions& o = impl.options;
+  const auto url = split_endpoint_url(o.lrs_endpoint, "xapi.lrs_endpoint");
+  if (!url.is_ok()) return;  // checked by create()
+  httplib::Client client(url->origin);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(15, 0);
+  if (!o.lrs_username.empty()) client.set_basic_auth(o.lrs_username, o.lrs_password);
+  const httplib::Headers headers = {{"X-Experience-API-Version", "1.0.3"}};
+  auto wait = std::chrono::milliseconds(500);
+  bool failing = false;
+  while (true) {
+    {
+      std::unique_lock lock(impl.lrs_mutex);
+      if (impl.lrs_wake.wait_for(lock, wait, [&] { return impl.lrs_stop; })) return;
+    }
+    auto db = impl.ctx.catalog_for_writing();
+    if (!db.is_ok()) continue;
+    learn::ActivityStore store(**db);
+    const auto batch = store.unsent_statements(50);
+    if (!batch.is_ok() || batch->empty()) {
+      wait = std::chrono::milliseconds(500);
+      continue;
+    }
+    std::string body = "[";
+    std::vector<learn::Id> ids;
+    for (const auto& s : *batch) {
+      body += (ids.empty() ? "" : ",") + s.statement;
+      ids.push_back(s.id);
+    }
+    body += "]";
+    const auto res = client.Post(url->prefix + "/statements", headers, body, "application/json");
+    // 409: the LRS has these ids already (sent before a crash).
+    if (res && (res->status == 200 || res->status == 204 || res->status == 409)) {
+      if (store.mark_sent(ids).is_ok())
+        wait = std::chrono::milliseconds(batch->size() == 50 ? 0 : 500);
+      if (failing && o.warn) o.warn("LRS " + url->origin + ": statements sent again");
+      failing = false;
+      continue;
+    }
+    if (!failing && o.warn) {
+      o.warn("LRS " + url->origin + " did not take " + std::to_string(ids.size()) +
+             " statements (" +
+             (res ? "HTTP " + std::to_string(res->status) + ": " + endpoint_message(res->body)
+                  : httplib::to_string(res.error())) +
+             "); they are kept and will be sent again");
+    }
+    failing = true;
+    wait = std::min<std::chrono::milliseconds>(std::max(wait * 2, std::chrono::milliseconds(1000)),
+                                               std::chrono::milliseconds(60000));
+  }
+}
+
+}  // namespace
+
 Status Server::serve() {
-  if (!impl_->http.listen_after_bind()) return Status::io_error("the server stopped on an error");
+  std::thread lrs;
+  if (!impl_->options.lrs_endpoint.empty()) lrs = std::thread(send_statements, std::ref(*impl_));
+  const bool ok = impl_->http.listen_after_bind();
+  if (lrs.joinable()) {
+    {
+      const std::lock_guard lock(impl_->lrs_mutex);
+      impl_->lrs_stop = true;
+    }
+    impl_->lrs_wake.notify_all();
+    lrs.join();
+  }
+  if (!ok) return Status::io_error("the server stopped on an error");
   return Status::ok();
 }
 

@@ -269,6 +269,10 @@ try {
     const rates = await r.page.locator('table.tableau').nth(1).textContent();
     check(/Le sel/.test(rates), `${name}: the question table shows the common wrong answer`);
     if (name === 'souris') await r.audit('resultats-activite');
+    const [, id, key] = /activites\/(\d+)\/modifier\?cle=([0-9a-f]+)/.exec(editUrl);
+    const traces = await (await fetch(`${base}/api/v1/activities/${id}/xapi?key=${key}`)).json();
+    const verbs = new Set(traces.map((s) => s.verb.id.split('/').pop()));
+    check(['played', 'paused', 'answered'].every((v) => verbs.has(v)), `${name}: the pupil's xAPI statements are kept (${[...verbs].join(', ')})`);
     const csv = await r.page.locator('a[href*="results.csv"]').count();
     check(csv === 1, `${name}: the results page links the CSV`);
     await context.close();

@@ -4,7 +4,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
 #include "repere/index/library.h"
+#include "repere/learn/store.h"
 #include "repere/web/server.h"
 #include "support/temp_dir.h"
 
@@ -588,6 +591,82 @@ TEST_F(WebServer, ActivityPagesWorkWithoutJavaScript) {
   EXPECT_EQ(
       statements[2]["context"]["extensions"]["https://w3id.org/xapi/video/extensions/session-id"],
       "s1");
+}
+
+// Statements go to a Learning Record Store as they are made; one that refuses at first gets
+// them later, nothing lost, with the xAPI version header and Basic authentication.
+TEST_F(WebServer, SendsStatementsToTheLrsAndRetries) {
+  std::mutex mutex;
+  std::vector<json> received;
+  int calls = 0;
+  std::string auth, version;
+  httplib::Server lrs;
+  lrs.Post("/xapi/statements", [&](const httplib::Request& req, httplib::Response& res) {
+    const std::lock_guard lock(mutex);
+    if (++calls == 1) {
+      res.status = 503;
+      return;
+    }
+    auth = req.get_header_value("Authorization");
+    version = req.get_header_value("X-Experience-API-Version");
+    for (const json& s : json::parse(req.body)) received.push_back(s);
+    res.status = 200;
+    res.set_content("[]", "application/json");
+  });
+  const int lrs_port = lrs.bind_to_any_port("127.0.0.1");
+  std::thread lrs_thread([&] { lrs.listen_after_bind(); });
+
+  const DataDir data{dir_->path()};
+  EXPECT_EQ(Server::create(data, {.port = 0, .lrs_endpoint = "ftp://lrs"}).status().code(),
+            StatusCode::kInvalidArgument);
+  ServerOptions options{.port = 0, .threads = 2};
+  options.lrs_endpoint = "http://127.0.0.1:" + std::to_string(lrs_port) + "/xapi";
+  options.lrs_username = "repere";
+  options.lrs_password = "secret";
+  auto server = Server::create(data, options);
+  ASSERT_TRUE(server.is_ok()) << server.status().message();
+  ASSERT_TRUE((*server)->bind().is_ok());
+  std::thread serving([&] { (void)(*server)->serve(); });
+
+  std::vector<std::string> ids;
+  {
+    auto db = std::move(catalog::Database::open(data.catalog())).value();
+    learn::ActivityStore store(*db);
+    learn::Activity a;
+    a.content_id = video_;
+    a.title = "LRS";
+    a.start_ms = 0;
+    a.end_ms = 60000;
+    const auto made = store.create(a);
+    ASSERT_TRUE(made.is_ok());
+    for (int i = 0; i < 3; ++i) {
+      ids.push_back("00000000-0000-4000-8000-00000000000" + std::to_string(i));
+      ASSERT_TRUE(
+          store.record_statement(made->id, std::nullopt, json{{"id", ids.back()}}.dump()).is_ok());
+    }
+  }
+  auto all_there = [&] {
+    const std::lock_guard lock(mutex);
+    int found = 0;
+    for (const json& s : received) {
+      for (const auto& id : ids) found += s.value("id", "") == id ? 1 : 0;
+    }
+    return found == 3;
+  };
+  for (int i = 0; i < 200 && !all_there(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(all_there());
+  (*server)->stop();
+  serving.join();
+  lrs.stop();
+  lrs_thread.join();
+  EXPECT_GE(calls, 2);  // refused once, then taken
+  EXPECT_EQ(version, "1.0.3");
+  EXPECT_EQ(auth, "Basic cmVwZXJlOnNlY3JldA==");
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  const auto unsent = learn::ActivityStore(*db).unsent_statements(10);
+  ASSERT_TRUE(unsent.is_ok());
+  EXPECT_TRUE(unsent->empty());
 }
 
 }  // namespace

@@ -24,11 +24,18 @@ struct ServerOptions {
   search::SearcherOptions search;
   // One line per request: "127.0.0.1 GET /recherche?q=… 200 5123 B 4.2 ms"; null: none.
   std::function<void(const std::string&)> access_log;
+  // A Learning Record Store (its xAPI endpoint, "https://lrs.example.org/xapi") that receives
+  // the statements kept in the catalog, in batches, from a thread of serve(); empty: none. An
+  // LRS that is down is tried again later (up to a minute apart); nothing is lost meanwhile.
+  std::string lrs_endpoint, lrs_username, lrs_password;
+  // Problems worth an operator's eye (the LRS refusing statements); null: none.
+  std::function<void(const std::string&)> warn;
 };
 
 class Server {
  public:
-  // Errors: not_found when `dir` holds no catalog (`repere init`).
+  // Errors: not_found when `dir` holds no catalog (`repere init`); invalid_argument for an
+  // lrs_endpoint that is not an http(s) URL.
   static Result<std::unique_ptr<Server>> create(const DataDir& dir, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
@@ -41,8 +48,9 @@ class Server {
   Status serve();
   void stop();
 
+  struct Impl;  // the server's state, defined in server.cpp
+
  private:
-  struct Impl;
   explicit Server(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
