@@ -13,6 +13,7 @@
 #include "repere/core/config.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
+#include "repere/core/text.h"
 #include "repere/index/library.h"
 #include "repere/search/eval.h"
 #include "repere/search/search.h"
@@ -26,18 +27,7 @@ std::atomic<bool> g_reindex_stop{false};  // set by SIGINT/SIGTERM
 extern "C" void on_reindex_signal(int) { g_reindex_stop = true; }
 
 // "12:34" or "1:02:03".
-std::string clock_time(std::int64_t ms) {
-  const std::int64_t s = ms / 1000;
-  char out[32];
-  if (s >= 3600) {
-    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  } else {
-    std::snprintf(out, sizeof out, "%02lld:%02lld", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
-  }
-  return out;
-}
+std::string clock_time(std::int64_t ms) { return text::clock_time(ms); }
 
 // A snippet for the terminal: <mark> becomes [ ], entities are decoded.
 std::string terminal_snippet(std::string s) {

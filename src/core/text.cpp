@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace repere::text {
 namespace {
@@ -302,6 +303,43 @@ std::string icu_version() {
   u_versionToString(icu, icu_text);
   u_versionToString(unicode, unicode_text);
   return std::string(icu_text) + " (Unicode " + unicode_text + ")";
+}
+
+void append_escaped_html(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_escaped_html(out, s);
+  return out;
+}
+
+std::string clock_time(std::int64_t ms, bool pad_minutes) {
+  const std::int64_t s = std::max<std::int64_t>(0, ms) / 1000;
+  char out[48];
+  if (s >= 3600) {
+    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  } else {
+    if (pad_minutes) {
+      std::snprintf(out, sizeof out, "%02lld:%02lld", static_cast<long long>(s / 60),
+                    static_cast<long long>(s % 60));
+    } else {
+      std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(s / 60),
+                    static_cast<long long>(s % 60));
+    }
+  }
+  return out;
 }
 
 }  // namespace repere::text

@@ -8,6 +8,7 @@
 #include "repere/catalog/webvtt.h"
 #include "repere/core/files.h"
 #include "repere/core/process.h"
+#include "repere/core/text.h"
 #include "repere/h5p/h5p.h"
 #include "repere/h5p/zip.h"
 #include "repere/learn/store.h"
@@ -22,21 +23,7 @@ namespace {
 constexpr const char* kVideo = "videos/extrait.mp4";
 constexpr const char* kCaptions = "videos/sous-titres.vtt";
 
-std::string html(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string paragraph(const std::string& s) { return "<p>" + html(s) + "</p>\n"; }
+std::string paragraph(const std::string& s) { return "<p>" + text::escape_html(s) + "</p>\n"; }
 
 // A stable id per interaction, as H5P gives each sub-content (a UUID made from the ids).
 std::string sub_content_id(learn::Id activity, learn::Id interaction) {
@@ -64,11 +51,12 @@ json multi_choice(const learn::Interaction& x) {
   for (const auto& c : x.choices) {
     right += c.correct ? 1 : 0;
     answers.push_back(
-        {{"text", "<div>" + html(c.text) + "</div>\n"},
+        {{"text", "<div>" + text::escape_html(c.text) + "</div>\n"},
          {"correct", c.correct},
          {"tipsAndFeedback",
           {{"tip", ""},
-           {"chosenFeedback", c.feedback.empty() ? "" : "<div>" + html(c.feedback) + "</div>\n"},
+           {"chosenFeedback",
+            c.feedback.empty() ? "" : "<div>" + text::escape_html(c.feedback) + "</div>\n"},
            {"notChosenFeedback", ""}}}});
   }
   json b = behaviour();
@@ -143,8 +131,8 @@ json interaction_of(const learn::Activity& a, const learn::Interaction& x) {
   switch (x.type) {
     case learn::InteractionType::kDefinition:
       library = "H5P.Text 1.1", title = "Text";
-      params = {
-          {"text", "<p><strong>" + html(x.term) + "</strong> : " + html(x.definition) + "</p>\n"}};
+      params = {{"text", "<p><strong>" + text::escape_html(x.term) +
+                             "</strong> : " + text::escape_html(x.definition) + "</p>\n"}};
       break;
     case learn::InteractionType::kChoice:
       library = "H5P.MultiChoice 1.14", title = "Multiple Choice";

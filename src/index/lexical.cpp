@@ -551,18 +551,6 @@ namespace repere::index {
 
 namespace {
 
-void append_escaped(std::string& out, std::string_view s) {
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-}
-
 // Moves `at` back (or forward) to the start of a UTF-8 character.
 std::size_t char_start(std::string_view s, std::size_t at) {
   while (at > 0 && at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
@@ -606,13 +594,13 @@ std::string highlight(std::string_view raw, const std::string& language,
   std::size_t at = from;
   for (const Span& m : marks) {
     if (m.begin < from || m.end > to) continue;
-    append_escaped(out, std::string_view(text).substr(at, m.begin - at));
+    text::append_escaped_html(out, std::string_view(text).substr(at, m.begin - at));
     out += "<mark>";
-    append_escaped(out, std::string_view(text).substr(m.begin, m.end - m.begin));
+    text::append_escaped_html(out, std::string_view(text).substr(m.begin, m.end - m.begin));
     out += "</mark>";
     at = m.end;
   }
-  append_escaped(out, std::string_view(text).substr(at, to - at));
+  text::append_escaped_html(out, std::string_view(text).substr(at, to - at));
   if (to < text.size()) out += " …";
   return out;
 }

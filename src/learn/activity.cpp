@@ -52,18 +52,7 @@ bool is_question(InteractionType t) {
          t == InteractionType::kBlanks || t == InteractionType::kOpen;
 }
 
-std::string clock(std::int64_t ms) {
-  const std::int64_t s = std::max<std::int64_t>(0, ms) / 1000;
-  char out[32];
-  if (s >= 3600) {
-    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  } else {
-    std::snprintf(out, sizeof out, "%02lld:%02lld", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
-  }
-  return out;
-}
+std::string clock(std::int64_t ms) { return text::clock_time(ms); }
 
 std::string clock_tenths(std::int64_t ms) {
   ms = std::max<std::int64_t>(0, ms);

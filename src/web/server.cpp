@@ -27,6 +27,7 @@
 #include "repere/catalog/texts.h"
 #include "repere/catalog/webvtt.h"
 #include "repere/core/endpoint.h"
+#include "repere/core/text.h"
 #include "repere/index/library.h"
 #include "repere/learn/store.h"
 
@@ -83,18 +84,7 @@ Result<Pool<catalog::Database>::Lease> Context::catalog_for_writing() {
   });
 }
 
-std::string clock_time(std::int64_t ms) {
-  const std::int64_t s = ms / 1000;
-  char out[32];
-  if (s >= 3600) {
-    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  } else {
-    std::snprintf(out, sizeof out, "%lld:%02lld", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
-  }
-  return out;
-}
+std::string clock_time(std::int64_t ms) { return text::clock_time(ms, /*pad_minutes=*/false); }
 
 std::string spoken_time(std::int64_t ms) {
   const std::int64_t s = ms / 1000;

@@ -125,3 +125,18 @@ TEST(IcuVersion, IsReported) { EXPECT_NE(icu_version().find("Unicode"), std::str
 
 }  // namespace
 }  // namespace repere::text
+
+namespace repere::text {
+namespace {
+
+TEST(TextFormat, ClockAndHtml) {
+  EXPECT_EQ(clock_time(127000), "02:07");
+  EXPECT_EQ(clock_time(127999, false), "2:07");
+  EXPECT_EQ(clock_time(3723000), "1:02:03");
+  EXPECT_EQ(clock_time(-5), "00:00");
+  EXPECT_EQ(escape_html(R"(a < b & "c" > d)"), "a &lt; b &amp; &quot;c&quot; &gt; d");
+  EXPECT_EQ(escape_html("l'ADN œuvre"), "l'ADN œuvre");
+}
+
+}  // namespace
+}  // namespace repere::text

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,15 @@ std::vector<std::string> search_terms(std::string_view s);
 }  // namespace repere::text
 
 namespace repere::text {
+
+// Appends `s` with the characters HTML gives a meaning to (& < > ") as entities.
+void append_escaped_html(std::string& out, std::string_view s);
+std::string escape_html(std::string_view s);
+
+// A time as people read it: "02:07" (`pad_minutes`) or "2:07", and "1:02:03" past an hour.
+// Negative times read as 00:00.
+std::string clock_time(std::int64_t ms, bool pad_minutes = true);
+
 // The ICU library version and the Unicode version it implements, e.g. "72.1 (Unicode 15.0)".
 std::string icu_version();
 }  // namespace repere::text
