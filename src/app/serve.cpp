@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -15,6 +16,34 @@ namespace {
 
 std::atomic<bool> g_serve_stop{false};
 extern "C" void on_serve_signal(int) { g_serve_stop = true; }
+
+// web.* settings into the server's options. Errors: invalid_argument naming the setting.
+Status web_settings(const Config& config, web::ServerOptions& o) {
+  o.public_url = config.web_public_url;
+  if (!o.public_url.empty() && !o.public_url.starts_with("http://") &&
+      !o.public_url.starts_with("https://")) {
+    return Status::invalid_argument("web.public_url must start with http:// or https:// (it is '" +
+                                    o.public_url + "')");
+  }
+  std::string list = config.web_trusted_proxies;
+  for (std::size_t start = 0; start < list.size();) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string one = list.substr(start, comma - start);
+    one.erase(0, one.find_first_not_of(' '));
+    one.erase(one.find_last_not_of(' ') + 1);
+    if (!one.empty()) o.trusted_proxies.push_back(one);
+    start = comma + 1;
+  }
+  char* end = nullptr;
+  const long cap = std::strtol(config.web_max_connections_per_address.c_str(), &end, 10);
+  if (config.web_max_connections_per_address.empty() || *end != '\0' || cap < 1 || cap > 100000) {
+    return Status::invalid_argument(
+        "web.max_connections_per_address must be a whole number from 1 to 100000");
+  }
+  o.max_connections_per_address = static_cast<std::size_t>(cap);
+  return Status::ok();
+}
 
 }  // namespace
 
@@ -34,6 +63,10 @@ int run_serve(const ServeCommandOptions& options, Io io) {
   server_options.lrs_endpoint = config->xapi_lrs_endpoint;
   server_options.lrs_username = config->xapi_lrs_username;
   server_options.lrs_password = config->xapi_lrs_password;
+  if (const Status web = web_settings(*config, server_options); !web.is_ok()) {
+    io.err << "repere serve: " << web.message() << "\n";
+    return kExitFailure;
+  }
   server_options.warn = [&io, &log_mutex](const std::string& line) {
     const std::lock_guard lock(log_mutex);
     io.err << "repere serve: " << line << "\n";

@@ -82,6 +82,19 @@ const std::vector<Setting>& table() {
         "Password for the LRS; better set as REPERE_XAPI_LRS_PASSWORD than written in "
         "repere.toml."},
        &Config::xapi_lrs_password},
+      {{"web.public_url", "", "",
+        "The address people reach Repère at (e.g. https://mediatheque.example.fr): links to "
+        "copy and xAPI identifiers are made from it, never from a request's Host header; empty "
+        "for http://localhost:PORT."},
+       &Config::web_public_url},
+      {{"web.trusted_proxies", "", "",
+        "Comma-separated addresses of reverse proxies (e.g. 127.0.0.1) whose X-Forwarded-For "
+        "and X-Forwarded-Proto headers are believed; empty: nobody's."},
+       &Config::web_trusted_proxies},
+      {{"web.max_connections_per_address", "256", "",
+        "Connections one client address may hold open at once (a school behind one address "
+        "needs many)."},
+       &Config::web_max_connections_per_address},
   };
   return kTable;
 }

@@ -324,6 +324,44 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
+std::string escape_control(std::string_view s) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+std::string strip_control(std::string_view s, bool keep_lines) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      ++i;  // a C1 control, U+0080 to U+009F
+      continue;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      if (keep_lines && (c == '\n' || c == '\t')) out += s[i];
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
 std::string clock_time(std::int64_t ms, bool pad_minutes) {
   const std::int64_t s = std::max<std::int64_t>(0, ms) / 1000;
   char out[48];

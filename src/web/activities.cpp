@@ -3,7 +3,7 @@
 // pupils join a class with a pseudonym and send their answers with their token.
 #include "activities.h"
 
-#include <httplib.h>
+#include "http.h"
 
 #include <filesystem>
 #include <fstream>
@@ -25,21 +25,21 @@ namespace fs = std::filesystem;
 namespace {
 
 // The edit key: the X-Edit-Key header, or the `key` parameter of an edit link.
-std::string edit_key(const httplib::Request& req) {
+std::string edit_key(const http::Request& req) {
   const std::string header = req.get_header_value("X-Edit-Key");
   return header.empty() ? req.get_param_value("key") : header;
 }
 
-std::string pupil_token(const httplib::Request& req) {
+std::string pupil_token(const http::Request& req) {
   return req.get_header_value("X-Pupil-Token");
 }
 
-Result<std::int64_t> id_at(const httplib::Request& req, std::size_t i) {
+Result<std::int64_t> id_at(const http::Request& req, std::size_t i) {
   if (req.matches.size() <= i) return Status::invalid_argument("missing id in the path");
   return static_cast<std::int64_t>(std::stoll(req.matches[i].str()));
 }
 
-Result<json> json_body(const httplib::Request& req) {
+Result<json> json_body(const http::Request& req) {
   const std::string type = req.get_header_value("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     return Status::invalid_argument("send the body as application/json");
@@ -51,7 +51,7 @@ Result<json> json_body(const httplib::Request& req) {
 
 // Runs `f` with a store on a writable catalog, answering its error if any.
 template <typename F>
-void with_store(Context& ctx, httplib::Response& res, F&& f) {
+void with_store(Context& ctx, http::Response& res, F&& f) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
@@ -65,7 +65,7 @@ json class_json(const learn::ClassShare& c) {
 
 }  // namespace
 
-void api_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_create_activity(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, learn::activity_from_json(body));
@@ -80,7 +80,7 @@ void api_create_activity(Context& ctx, const httplib::Request& req, httplib::Res
   });
 }
 
-void api_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_activity(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get_for_edit(id, edit_key(req)));
@@ -89,7 +89,7 @@ void api_activity(Context& ctx, const httplib::Request& req, httplib::Response& 
   });
 }
 
-void api_update_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_update_activity(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
@@ -102,7 +102,7 @@ void api_update_activity(Context& ctx, const httplib::Request& req, httplib::Res
   });
 }
 
-void api_delete_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_delete_activity(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_RETURN_IF_ERROR(store.remove(id, edit_key(req)));
@@ -111,7 +111,7 @@ void api_delete_activity(Context& ctx, const httplib::Request& req, httplib::Res
   });
 }
 
-void api_create_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_create_class(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
@@ -126,7 +126,7 @@ void api_create_class(Context& ctx, const httplib::Request& req, httplib::Respon
   });
 }
 
-void api_classes(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_classes(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const auto classes, store.classes(id, edit_key(req)));
@@ -137,7 +137,7 @@ void api_classes(Context& ctx, const httplib::Request& req, httplib::Response& r
   });
 }
 
-void api_results(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_results(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const auto class_id, id_at(req, 2));
@@ -149,7 +149,7 @@ void api_results(Context& ctx, const httplib::Request& req, httplib::Response& r
   });
 }
 
-void api_results_csv(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_results_csv(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const auto class_id, id_at(req, 2));
@@ -163,7 +163,7 @@ void api_results_csv(Context& ctx, const httplib::Request& req, httplib::Respons
 }
 
 // What a pupil's player needs: the class, the activity without its answers, the media.
-void api_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_class(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
@@ -174,7 +174,7 @@ void api_class(Context& ctx, const httplib::Request& req, httplib::Response& res
   });
 }
 
-void api_join(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_join(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
     if (!body.is_object() || !body.contains("pseudonym") || !body["pseudonym"].is_string()) {
@@ -188,7 +188,7 @@ void api_join(Context& ctx, const httplib::Request& req, httplib::Response& res)
   });
 }
 
-void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_answer(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
     REPERE_ASSIGN_OR_RETURN(const learn::Pupil p, store.pupil_by_token(pupil_token(req)));
@@ -207,7 +207,7 @@ void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& re
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
     for (const learn::Interaction& q : a.interactions) {
       if (q.id != interaction_id) continue;
-      const learn::XapiWho who{base_url(req), &a, &c, &p, ""};
+      const learn::XapiWho who{base_url(ctx), &a, &c, &p, ""};
       REPERE_RETURN_IF_ERROR(store.record_statement(
           a.id, p.id, learn::answered_statement(who, q, r, g, elapsed).dump()));
     }
@@ -217,7 +217,7 @@ void api_answer(Context& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 // The xAPI statements of an activity (every class), as one JSON array.
-void api_statements(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_statements(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const auto id, id_at(req, 1));
     REPERE_ASSIGN_OR_RETURN(const std::string statements, store.statements_json(id, edit_key(req)));
@@ -228,7 +228,7 @@ void api_statements(Context& ctx, const httplib::Request& req, httplib::Response
 }
 
 // The activity as an H5P package, made for this request and removed once sent.
-void api_export_h5p(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_export_h5p(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   const std::int64_t id = std::stoll(req.matches[1].str());
@@ -251,20 +251,7 @@ void api_export_h5p(Context& ctx, const httplib::Request& req, httplib::Response
   std::string name = "activite-" + std::to_string(id) + ".h5p";
   res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
   res.set_header("Cache-Control", "no-store");
-  res.set_content_provider(
-      static_cast<std::size_t>(size), "application/zip",
-      [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        char buffer[64 * 1024];
-        in->clear();
-        in->seekg(static_cast<std::streamoff>(offset));
-        while (length > 0) {
-          in->read(buffer, static_cast<std::streamsize>(std::min(length, sizeof buffer)));
-          const auto got = static_cast<std::size_t>(in->gcount());
-          if (got == 0 || !sink.write(buffer, got)) return false;
-          length -= got;
-        }
-        return true;
-      });
+  res.set_stream(std::move(in), static_cast<std::uint64_t>(size), "application/zip");
 }
 
 }  // namespace repere::web

@@ -7,17 +7,17 @@
 
 #include "repere/core/status.h"
 
-namespace httplib {
+namespace repere::web::http {
 struct Response;
-}  // namespace httplib
+}  // namespace repere::web::http
 
 namespace repere::web {
 
 int http_status(StatusCode code);
 const char* reason_phrase(int status);
-void problem(httplib::Response& res, int status, const std::string& title,
+void problem(http::Response& res, int status, const std::string& title,
              const std::string& detail);
-void problem(httplib::Response& res, const Status& s);
-void send_json(httplib::Response& res, const nlohmann::json& body);
+void problem(http::Response& res, const Status& s);
+void send_json(http::Response& res, const nlohmann::json& body);
 
 }  // namespace repere::web

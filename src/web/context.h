@@ -14,9 +14,9 @@
 #include "repere/core/data_dir.h"
 #include "repere/search/search.h"
 
-namespace httplib {
+namespace repere::web::http {
 struct Request;
-}  // namespace httplib
+}  // namespace repere::web::http
 
 namespace repere::web {
 
@@ -75,6 +75,7 @@ struct Context {
   Pool<search::Searcher> searchers;
   Pool<catalog::Database> catalogs;  // read-only
   Pool<catalog::Database> writers;   // for activities, classes and answers
+  std::string public_url;  // "https://host", without a final slash
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
 
@@ -94,8 +95,8 @@ std::string url_encode(const std::string& s);
 std::string kind_label(const std::string& kind);
 // The media file of a content: its path, absolute or relative to the data folder.
 std::string media_path(const DataDir& dir, const std::string& stored);
-// "http://host:port" as the browser reached the server (its Host header, checked), for links
-// to copy and xAPI identifiers.
-std::string base_url(const httplib::Request& req);
+// The public base URL ("https://host", web.public_url) for links to copy and xAPI
+// identifiers. Never made from a request's Host header, which a client chooses.
+std::string base_url(const Context& ctx);
 
 }  // namespace repere::web

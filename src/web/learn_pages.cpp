@@ -1,6 +1,6 @@
 #include "learn_pages.h"
 
-#include <httplib.h>
+#include "http.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -26,14 +26,14 @@ constexpr int kChoiceRows = 6;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::int64_t id_in_path(const httplib::Request& req) {
+std::int64_t id_in_path(const http::Request& req) {
   return std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
 }
 
 // The edit key of a page: `cle` in the query string or the form.
-std::string key_of(const httplib::Request& req) { return req.get_param_value("cle"); }
+std::string key_of(const http::Request& req) { return req.get_param_value("cle"); }
 
-std::string cookie(const httplib::Request& req, const std::string& name) {
+std::string cookie(const http::Request& req, const std::string& name) {
   const std::string all = req.get_header_value("Cookie");
   std::size_t at = 0;
   while (at < all.size()) {
@@ -47,7 +47,7 @@ std::string cookie(const httplib::Request& req, const std::string& name) {
   return "";
 }
 
-void redirect(httplib::Response& res, const std::string& to) {
+void redirect(http::Response& res, const std::string& to) {
   res.status = 303;
   res.set_header("Location", to);
 }
@@ -216,11 +216,11 @@ list clip_options(const std::vector<Line>& lines, std::int64_t from, std::int64_
 // ---------------------------------------------------------------------------------------------
 // The editor's form <-> an activity
 
-std::string param(const httplib::Request& req, const std::string& name) {
+std::string param(const http::Request& req, const std::string& name) {
   return req.get_param_value(name);
 }
 
-Status time_field(const httplib::Request& req, const std::string& name, std::size_t i,
+Status time_field(const http::Request& req, const std::string& name, std::size_t i,
                   const std::string& field, std::optional<std::int64_t>& out) {
   const std::string typed = param(req, name);
   if (typed.find_first_not_of(' ') == std::string::npos) {
@@ -237,7 +237,7 @@ Status time_field(const httplib::Request& req, const std::string& name, std::siz
 
 // Reads the editor's form over `a` (which keeps its id and content). Errors name the field as
 // validate() does.
-Status activity_from_form(const httplib::Request& req, learn::Activity& a) {
+Status activity_from_form(const http::Request& req, learn::Activity& a) {
   a.title = param(req, "titre");
   a.start_ms = std::strtoll(param(req, "debut").c_str(), nullptr, 10);
   a.end_ms = std::strtoll(param(req, "fin").c_str(), nullptr, 10);
@@ -356,7 +356,7 @@ struct EditorState {
   bool created = false, saved = false;
 };
 
-void render_editor(Context& ctx, const httplib::Request& req, httplib::Response& res,
+void render_editor(Context& ctx, const http::Request& req, http::Response& res,
                    const std::string& key, const EditorState& state, int status = 200) {
   const learn::Activity& a = *state.activity;
   auto db = ctx.catalog();
@@ -369,7 +369,7 @@ void render_editor(Context& ctx, const httplib::Request& req, httplib::Response&
   page.set("id", std::to_string(a.id));
   page.set("key", key);
   page.set("edit_url",
-           base_url(req) + "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key);
+           base_url(ctx) + "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key);
   page.set("created", state.created);
   page.set("saved", state.saved);
   if (state.error) {
@@ -411,7 +411,7 @@ void render_editor(Context& ctx, const httplib::Request& req, httplib::Response&
       d.set("id", std::to_string(s.id));
       d.set("name", s.name);
       d.set("code", s.code);
-      d.set("share_url", base_url(req) + "/classe/" + s.code);
+      d.set("share_url", base_url(ctx) + "/classe/" + s.code);
       d.set("id_activity", std::to_string(a.id));
       classes.push_back(d);
     }
@@ -484,7 +484,7 @@ struct PlayerSetup {
   std::optional<Shown> shown;
 };
 
-void render_player(Context& ctx, httplib::Response& res, const PlayerSetup& setup) {
+void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) {
   const learn::Activity& a = *setup.activity;
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
@@ -574,7 +574,7 @@ void render_player(Context& ctx, httplib::Response& res, const PlayerSetup& setu
 }
 
 // A pupil's response from the card's form: choix (repeated), reponse=vrai|faux, trouK, texte.
-learn::Response response_from_form(const httplib::Request& req) {
+learn::Response response_from_form(const http::Request& req) {
   learn::Response r;
   for (std::size_t i = 0; i < req.get_param_value_count("choix"); ++i) {
     r.chosen.push_back(std::atoi(req.get_param_value("choix", i).c_str()));
@@ -587,7 +587,7 @@ learn::Response response_from_form(const httplib::Request& req) {
   return r;
 }
 
-bool wants_json(const httplib::Request& req) {
+bool wants_json(const http::Request& req) {
   return req.get_header_value("Accept").find("application/json") != std::string::npos;
 }
 
@@ -595,20 +595,12 @@ std::string class_cookie() { return "repere_eleve"; }
 
 }  // namespace
 
-std::string base_url(const httplib::Request& req) {
-  std::string host = req.get_header_value("Host");
-  const bool clean =
-      !host.empty() && host.size() < 200 && std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-' ||
-               c == '[' || c == ']';
-      });
-  return "http://" + (clean ? host : std::string("localhost"));
-}
+std::string base_url(const Context& ctx) { return ctx.public_url; }
 
 // ---------------------------------------------------------------------------------------------
 // Teacher
 
-void page_new_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_new_activity(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::int64_t content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
@@ -641,7 +633,7 @@ void page_new_activity(Context& ctx, const httplib::Request& req, httplib::Respo
   send_page(res, render("nouvelle", page, "Nouvelle vidéo interactive"));
 }
 
-void page_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_create_activity(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   learn::Activity a;
@@ -660,7 +652,7 @@ void page_create_activity(Context& ctx, const httplib::Request& req, httplib::Re
                     "&nouvelle=1");
 }
 
-void page_editor(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::string key = key_of(req);
@@ -675,7 +667,7 @@ void page_editor(Context& ctx, const httplib::Request& req, httplib::Response& r
   render_editor(ctx, req, res, key, state);
 }
 
-void page_editor_post(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_editor_post(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::string key = key_of(req);
@@ -715,7 +707,7 @@ void page_editor_post(Context& ctx, const httplib::Request& req, httplib::Respon
   redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key + "&enregistre=1");
 }
 
-void page_add_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_add_class(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::string key = key_of(req);
@@ -730,7 +722,7 @@ void page_add_class(Context& ctx, const httplib::Request& req, httplib::Response
   redirect(res, "/activites/" + std::to_string(id) + "/modifier?cle=" + key + "#classes");
 }
 
-void page_results_of(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_results_of(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::string key = key_of(req);
@@ -818,7 +810,7 @@ void page_results_of(Context& ctx, const httplib::Request& req, httplib::Respons
   send_page(res, render("resultats_activite", page, "Résultats de « " + a->title + " »"));
 }
 
-void page_preview(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_preview(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::string key = key_of(req);
@@ -850,7 +842,7 @@ void page_preview(Context& ctx, const httplib::Request& req, httplib::Response& 
 // ---------------------------------------------------------------------------------------------
 // Pupils
 
-void page_class_code(Context&, const httplib::Request& req, httplib::Response& res) {
+void page_class_code(Context&, const http::Request& req, http::Response& res) {
   std::string code;
   for (const char c : param(req, "code")) {
     if (std::isalnum(static_cast<unsigned char>(c))) code += static_cast<char>(std::toupper(c));
@@ -871,7 +863,7 @@ struct ClassView {
   std::optional<learn::Pupil> pupil;
 };
 
-Result<ClassView> class_view(learn::ActivityStore& store, const httplib::Request& req) {
+Result<ClassView> class_view(learn::ActivityStore& store, const http::Request& req) {
   REPERE_ASSIGN_OR_RETURN(auto share, store.class_by_code(req.matches[1].str()));
   REPERE_ASSIGN_OR_RETURN(auto activity, store.get(share.activity_id));
   ClassView v{std::move(share), std::move(activity), std::nullopt};
@@ -881,12 +873,12 @@ Result<ClassView> class_view(learn::ActivityStore& store, const httplib::Request
   return v;
 }
 
-void unknown_class(httplib::Response& res) {
+void unknown_class(http::Response& res) {
   error_page(res, 404, "Code inconnu",
              "Aucune classe n'a ce code. Vérifie-le auprès de ton professeur.");
 }
 
-void render_class(Context& ctx, httplib::Response& res, const ClassView& v,
+void render_class(Context& ctx, http::Response& res, const ClassView& v,
                   std::optional<Shown> shown = {}) {
   if (!v.pupil) {
     data page;
@@ -906,7 +898,7 @@ void render_class(Context& ctx, httplib::Response& res, const ClassView& v,
 
 }  // namespace
 
-void page_class(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   learn::ActivityStore store(**db);
@@ -915,7 +907,7 @@ void page_class(Context& ctx, const httplib::Request& req, httplib::Response& re
   render_class(ctx, res, *v);
 }
 
-void page_join(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_join(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   learn::ActivityStore store(**db);
@@ -933,7 +925,7 @@ void page_join(Context& ctx, const httplib::Request& req, httplib::Response& res
   redirect(res, "/classe/" + share->code);
 }
 
-void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
@@ -957,7 +949,7 @@ void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& r
   const auto q = std::find_if(v->activity.interactions.begin(), v->activity.interactions.end(),
                               [&](const learn::Interaction& x) { return x.id == interaction; });
   if (q != v->activity.interactions.end()) {
-    const learn::XapiWho who{base_url(req), &v->activity, &v->share, &*v->pupil,
+    const learn::XapiWho who{base_url(ctx), &v->activity, &v->share, &*v->pupil,
                              param(req, "session")};
     // The answer is kept; its xAPI trace failing to be is not worth refusing it.
     static_cast<void>(store.record_statement(
@@ -967,7 +959,7 @@ void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& r
   render_class(ctx, res, *v, Shown{interaction, *g});
 }
 
-void page_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_event(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
@@ -979,7 +971,7 @@ void page_event(Context& ctx, const httplib::Request& req, httplib::Response& re
   e.time = std::atof(param(req, "instant").c_str());
   e.time_from = std::atof(param(req, "depuis").c_str());
   e.progress = std::atof(param(req, "progression").c_str());
-  const learn::XapiWho who{base_url(req), &v->activity, &v->share, &*v->pupil,
+  const learn::XapiWho who{base_url(ctx), &v->activity, &v->share, &*v->pupil,
                            param(req, "session")};
   const auto s = learn::video_statement(who, e);
   if (!s.is_ok()) return problem(res, s.status());

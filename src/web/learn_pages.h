@@ -16,26 +16,26 @@
 //   POST /classe/X/evenement                  a video event for xAPI (played, paused, ...)
 #pragma once
 
-namespace httplib {
+namespace repere::web::http {
 struct Request;
 struct Response;
-}  // namespace httplib
+}  // namespace repere::web::http
 
 namespace repere::web {
 
 struct Context;
 
-void page_new_activity(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_create_activity(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_editor(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_editor_post(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_add_class(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_results_of(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_preview(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_class_code(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_class(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_join(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_answer(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_event(Context& ctx, const httplib::Request& req, httplib::Response& res);
+void page_new_activity(Context& ctx, const http::Request& req, http::Response& res);
+void page_create_activity(Context& ctx, const http::Request& req, http::Response& res);
+void page_editor(Context& ctx, const http::Request& req, http::Response& res);
+void page_editor_post(Context& ctx, const http::Request& req, http::Response& res);
+void page_add_class(Context& ctx, const http::Request& req, http::Response& res);
+void page_results_of(Context& ctx, const http::Request& req, http::Response& res);
+void page_preview(Context& ctx, const http::Request& req, http::Response& res);
+void page_class_code(Context& ctx, const http::Request& req, http::Response& res);
+void page_class(Context& ctx, const http::Request& req, http::Response& res);
+void page_join(Context& ctx, const http::Request& req, http::Response& res);
+void page_answer(Context& ctx, const http::Request& req, http::Response& res);
+void page_event(Context& ctx, const http::Request& req, http::Response& res);
 
 }  // namespace repere::web

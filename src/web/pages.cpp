@@ -1,6 +1,6 @@
 #include "pages.h"
 
-#include <httplib.h>
+#include "http.h"
 
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
@@ -44,13 +44,13 @@ std::string render(const std::string& name, data& page, const std::string& title
   return frame.render(layout);
 }
 
-void send_page(httplib::Response& res, const std::string& html, int status) {
+void send_page(http::Response& res, const std::string& html, int status) {
   res.status = status;
   if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-cache");
   res.set_content(html, "text/html; charset=utf-8");
 }
 
-void error_page(httplib::Response& res, int status, const std::string& title,
+void error_page(http::Response& res, int status, const std::string& title,
                 const std::string& detail) {
   data page;
   page.set("title", title);
@@ -96,7 +96,7 @@ list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t conten
   return captions;
 }
 
-void page_home(Context& ctx, const httplib::Request&, httplib::Response& res) {
+void page_home(Context& ctx, const http::Request&, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   data page;
@@ -131,7 +131,7 @@ void page_home(Context& ctx, const httplib::Request&, httplib::Response& res) {
 namespace {
 
 // The query string of a results page with another offset.
-std::string results_link(const httplib::Request& req, std::int64_t offset) {
+std::string results_link(const http::Request& req, std::int64_t offset) {
   std::string out = "/recherche?";
   bool first = true;
   for (const auto& [key, value] : req.params) {
@@ -165,7 +165,7 @@ int transcript_rank(const catalog::Track& t) {
 
 }  // namespace
 
-void page_results(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   auto request = search_request(req);
   if (!request.is_ok())
     return error_page(res, 400, "Recherche impossible", request.status().message());
@@ -249,7 +249,7 @@ void page_results(Context& ctx, const httplib::Request& req, httplib::Response& 
             render("results", page, "Résultats pour « " + request->query + " »", request->query));
 }
 
-void page_content(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   const std::int64_t id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
@@ -345,7 +345,7 @@ void page_content(Context& ctx, const httplib::Request& req, httplib::Response& 
   send_page(res, render("content", page, c->title, ""));
 }
 
-void page_not_found(const httplib::Request& req, httplib::Response& res) {
+void page_not_found(const http::Request& req, http::Response& res) {
   error_page(res, 404, "Page introuvable",
              "Rien ne se trouve à l'adresse " + req.path.substr(0, 200) + ".");
 }

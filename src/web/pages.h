@@ -2,10 +2,10 @@
 // escaped by default) so that they work without JavaScript. Internal to src/web.
 #pragma once
 
-namespace httplib {
+namespace repere::web::http {
 struct Request;
 struct Response;
-}  // namespace httplib
+}  // namespace repere::web::http
 
 namespace repere {
 template <typename T>
@@ -20,12 +20,12 @@ namespace repere::web {
 
 struct Context;
 
-void page_home(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_results(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_content(Context& ctx, const httplib::Request& req, httplib::Response& res);
-void page_not_found(const httplib::Request& req, httplib::Response& res);
+void page_home(Context& ctx, const http::Request& req, http::Response& res);
+void page_results(Context& ctx, const http::Request& req, http::Response& res);
+void page_content(Context& ctx, const http::Request& req, http::Response& res);
+void page_not_found(const http::Request& req, http::Response& res);
 
 // The search request of a query string; errors name the parameter (server.cpp).
-Result<search::SearchRequest> search_request(const httplib::Request& req);
+Result<search::SearchRequest> search_request(const http::Request& req);
 
 }  // namespace repere::web

@@ -9,9 +9,9 @@
 
 #include "repere/catalog/types.h"
 
-namespace httplib {
+namespace repere::web::http {
 struct Response;
-}  // namespace httplib
+}  // namespace repere::web::http
 
 namespace repere::web {
 
@@ -23,9 +23,9 @@ using kainjow::mustache::list;
 std::string render(const std::string& name, data& page, const std::string& title,
                    const std::string& query = "", const std::string& script = "");
 // 200 (or `status`), no-cache, text/html.
-void send_page(httplib::Response& res, const std::string& html, int status = 200);
+void send_page(http::Response& res, const std::string& html, int status = 200);
 // The error page: a title and what to do.
-void error_page(httplib::Response& res, int status, const std::string& title,
+void error_page(http::Response& res, int status, const std::string& title,
                 const std::string& detail);
 
 // The captions of a player: the human subtitles, then automatic transcriptions (the first

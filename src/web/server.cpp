@@ -2,11 +2,9 @@
 // files, security headers and the access log. Pages are rendered in pages.cpp.
 #include "repere/web/server.h"
 
-#include <httplib.h>
+#include "http.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <sys/socket.h>
+#include <httplib.h>  // the LRS client
 
 #include <atomic>
 #include <chrono>
@@ -16,11 +14,14 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "activities.h"
 #include "answers.h"
 #include "context.h"
+#include "http.h"
+#include "http_server.h"
 #include "learn_pages.h"
 #include "pages.h"
 #include "repere/catalog/contents.h"
@@ -142,7 +143,7 @@ const char* reason_phrase(int status) {
 }
 
 // RFC 9457 problem details.
-void problem(httplib::Response& res, int status, const std::string& title,
+void problem(http::Response& res, int status, const std::string& title,
              const std::string& detail) {
   res.status = status;
   res.set_content(
@@ -151,12 +152,12 @@ void problem(httplib::Response& res, int status, const std::string& title,
       "application/problem+json");
 }
 
-void problem(httplib::Response& res, const Status& s) {
+void problem(http::Response& res, const Status& s) {
   const int status = http_status(s.code());
   problem(res, status, reason_phrase(status), s.message());
 }
 
-void send_json(httplib::Response& res, const json& body) {
+void send_json(http::Response& res, const json& body) {
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
@@ -165,7 +166,7 @@ namespace {
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 // A number parameter; errors name the parameter.
-Result<std::int64_t> int_param(const httplib::Request& req, const std::string& name,
+Result<std::int64_t> int_param(const http::Request& req, const std::string& name,
                                std::int64_t fallback, std::int64_t min, std::int64_t max) {
   if (!req.has_param(name)) return fallback;
   const std::string v = req.get_param_value(name);
@@ -179,7 +180,7 @@ Result<std::int64_t> int_param(const httplib::Request& req, const std::string& n
   return static_cast<std::int64_t>(n);
 }
 
-std::vector<std::string> values(const httplib::Request& req, const std::string& name) {
+std::vector<std::string> values(const http::Request& req, const std::string& name) {
   std::vector<std::string> out;
   const std::size_t n = req.get_param_value_count(name);
   for (std::size_t i = 0; i < n; ++i) {
@@ -192,7 +193,7 @@ std::vector<std::string> values(const httplib::Request& req, const std::string& 
 }  // namespace
 
 // The search request of a query string (the API's and the results page's).
-Result<search::SearchRequest> search_request(const httplib::Request& req) {
+Result<search::SearchRequest> search_request(const http::Request& req) {
   search::SearchRequest r;
   r.query = req.get_param_value("q");
   if (r.query.size() > 2000) return Status::invalid_argument("parameter 'q' is over 2,000 bytes");
@@ -254,7 +255,7 @@ json content_json(const catalog::Content& c, const std::vector<catalog::Track>& 
           {"tracks", std::move(t)}};
 }
 
-void api_search(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_search(Context& ctx, const http::Request& req, http::Response& res) {
   auto request = search_request(req);
   if (!request.is_ok()) return problem(res, request.status());
   if (!req.has_param("q"))
@@ -266,7 +267,7 @@ void api_search(Context& ctx, const httplib::Request& req, httplib::Response& re
   res.set_content(search::to_json(*found), "application/json");
 }
 
-void api_contents(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_contents(Context& ctx, const http::Request& req, http::Response& res) {
   catalog::ContentQuery q;
   const auto limit = int_param(req, "limit", 20, 1, 100);
   const auto offset = int_param(req, "offset", 0, 0, 1000000);
@@ -293,11 +294,11 @@ void api_contents(Context& ctx, const httplib::Request& req, httplib::Response& 
   send_json(res, {{"offset", q.offset}, {"limit", q.limit}, {"contents", std::move(items)}});
 }
 
-std::int64_t path_id(const httplib::Request& req, int match = 1) {
+std::int64_t path_id(const http::Request& req, int match = 1) {
   return std::strtoll(req.matches[match].str().c_str(), nullptr, 10);
 }
 
-void api_content(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto c = catalog::ContentRepository(**db).get(path_id(req));
@@ -307,7 +308,7 @@ void api_content(Context& ctx, const httplib::Request& req, httplib::Response& r
   send_json(res, content_json(*c, *tracks));
 }
 
-void api_passages(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_passages(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto c = catalog::ContentRepository(**db).get(path_id(req));
@@ -327,7 +328,7 @@ void api_passages(Context& ctx, const httplib::Request& req, httplib::Response& 
 }
 
 // WebVTT from a track's timed cues: the text escaped as the format asks (&, <, >).
-void api_track_vtt(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void api_track_vtt(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto track = catalog::TrackRepository(**db).get(path_id(req, 2));
@@ -373,9 +374,9 @@ std::string media_type(const fs::path& p) {
   return found == kTypes.end() ? "application/octet-stream" : found->second;
 }
 
-// The media file of a content, streamed: httplib answers Range requests with 206 (or 416).
-// The path comes from the catalog, never from the URL.
-void api_media(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+// The media file of a content, streamed; the server answers Range requests from it (206, or
+// 416 past its end). The path comes from the catalog, never from the URL.
+void api_media(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto c = catalog::ContentRepository(**db).get(path_id(req));
@@ -387,37 +388,13 @@ void api_media(Context& ctx, const httplib::Request& req, httplib::Response& res
     return problem(res, 404, "Not Found",
                    "the media file of content " + std::to_string(c->id) + " is missing");
   }
-  // Ranges that start past the end cannot be served (httplib 0.11 would answer them wrongly).
-  for (const auto& [first, last] : req.ranges) {
-    const bool satisfiable =
-        first >= 0 ? static_cast<std::uintmax_t>(first) < size : last > 0 && size > 0;
-    if (!satisfiable) {
-      problem(res, 416, reason_phrase(416),
-              "the range asked for is beyond the " + std::to_string(size) + " bytes of the file");
-      res.set_header("Content-Range", "bytes */" + std::to_string(size));
-      return;
-    }
-  }
   auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
   if (!*file) return problem(res, 500, "Internal Server Error", "cannot read the media file");
   res.set_header("Cache-Control", "private, max-age=3600");
-  res.set_content_provider(static_cast<std::size_t>(size), media_type(path),
-                           [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             char buffer[64 * 1024];
-                             file->clear();
-                             file->seekg(static_cast<std::streamoff>(offset));
-                             while (length > 0) {
-                               const std::size_t n = std::min(length, sizeof buffer);
-                               file->read(buffer, static_cast<std::streamsize>(n));
-                               const auto got = static_cast<std::size_t>(file->gcount());
-                               if (got == 0 || !sink.write(buffer, got)) return false;
-                               length -= got;
-                             }
-                             return true;
-                           });
+  res.set_stream(std::move(file), static_cast<std::uint64_t>(size), media_type(path));
 }
 
-void api_health(Context& ctx, const httplib::Request&, httplib::Response& res) {
+void api_health(Context& ctx, const http::Request&, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto count = catalog::ContentRepository(**db).count();
@@ -443,7 +420,7 @@ std::string etag_of(const std::string& bytes) {
   return out;
 }
 
-void static_file(const httplib::Request& req, httplib::Response& res) {
+void static_file(const http::Request& req, http::Response& res) {
   const std::string name = "static/" + req.matches[1].str();
   const auto& files = embedded_files();
   const auto found = files.find(name);
@@ -466,10 +443,22 @@ void static_file(const httplib::Request& req, httplib::Response& res) {
 // ----------------------------------------------------------------------------------------------
 // The server
 
+using Handler = void (*)(Context&, const http::Request&, http::Response&);
+
+enum class Method { kGet, kPost, kPut, kDelete };
+
+struct CompiledRoute {
+  std::regex pattern;
+  Handler handler;
+  Method method;
+  const char* method_name;
+};
+
 struct Server::Impl {
   Context ctx;
   ServerOptions options;
-  httplib::Server http;
+  std::vector<CompiledRoute> routes;
+  std::unique_ptr<http::HttpServer> http;
   int port = 0;
   // The LRS sender (send_statements) and how it is told to stop.
   std::mutex lrs_mutex;
@@ -481,10 +470,6 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 namespace {
-
-using Handler = void (*)(Context&, const httplib::Request&, httplib::Response&);
-
-enum class Method { kGet, kPost, kPut, kDelete };
 
 struct Route {
   const char* pattern;
@@ -537,7 +522,7 @@ const std::vector<Route>& routes() {
   return kRoutes;
 }
 
-void security_headers(httplib::Response& res) {
+void security_headers(http::Response& res) {
   if (res.has_header("Content-Security-Policy")) return;
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -548,7 +533,92 @@ void security_headers(httplib::Response& res) {
   res.set_header("X-Frame-Options", "DENY");
 }
 
-thread_local std::chrono::steady_clock::time_point t_request_start;
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::kGet: return "GET, HEAD";
+    case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
+    case Method::kDelete: return "DELETE";
+  }
+  return "GET";
+}
+
+std::optional<Method> method_of(const std::string& name) {
+  if (name == "GET" || name == "HEAD") return Method::kGet;
+  if (name == "POST") return Method::kPost;
+  if (name == "PUT") return Method::kPut;
+  if (name == "DELETE") return Method::kDelete;
+  return std::nullopt;
+}
+
+// The handler of the request's route; 404 when no route has its path, 405 (with Allow) when
+// routes have it for other methods. A handler that throws answers 500 without its message,
+// which goes to the operator.
+void route(Server::Impl& impl, http::Request& req, http::Response& res) {
+  const auto method = method_of(req.method);
+  std::string allow;
+  for (const CompiledRoute& r : impl.routes) {
+    std::smatch found;
+    if (!std::regex_match(req.path, found, r.pattern)) continue;
+    if (!method || r.method != *method) {
+      allow += (allow.empty() ? "" : ", ") + std::string(r.method_name);
+      continue;
+    }
+    req.matches = std::move(found);
+    try {
+      r.handler(impl.ctx, req, res);
+    } catch (const std::exception& e) {
+      if (impl.options.warn) impl.options.warn("error answering " + req.method + " " +
+                                               text::escape_control(req.path) + ": " + e.what());
+      res = http::Response();
+      security_headers(res);
+      problem(res, 500, "Internal Server Error", "an unexpected error happened; it is logged");
+    }
+    return;
+  }
+  if (!allow.empty()) {
+    res.status = 405;
+    res.set_header("Allow", allow);
+    return;
+  }
+  res.status = method ? 404 : 501;
+}
+
+// Errors that no handler described: a problem for the API, the French page for a 404.
+void error_answer(const http::Request& req, http::Response& res) {
+  const bool api = req.path.rfind("/api/", 0) == 0;
+  const int status = res.status;
+  const std::string detail = status == 404   ? "nothing is at " + req.path.substr(0, 200)
+                             : status == 405 ? "this address does not take " + req.method
+                             : status == 501 ? "this server does not know the method"
+                                             : "the request cannot be answered";
+  if (api || status != 404) {
+    problem(res, status, reason_phrase(status), detail);
+  } else {
+    page_not_found(req, res);
+  }
+  res.status = status;
+}
+
+void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
+  const auto t0 = std::chrono::steady_clock::now();
+  security_headers(res);
+  route(impl, req, res);
+  if (res.status >= 400 && res.body.empty() && !res.stream) error_answer(req, res);
+  if (!impl.options.access_log) return;
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::string target = text::escape_control(req.path.substr(0, 300));
+  if (!req.params.empty()) target += "?…";
+  char tail[96];
+  std::snprintf(tail, sizeof tail, " %d %llu B %.1f ms", res.status,
+                static_cast<unsigned long long>(res.stream ? res.stream_size : res.body.size()), ms);
+  impl.options.access_log(req.remote_addr + " " + req.method + " " + target + tail);
+}
+
+void static_route(Context&, const http::Request& req, http::Response& res) {
+  static_file(req, res);
+}
 
 }  // namespace
 
@@ -564,130 +634,48 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   auto impl = std::make_unique<Impl>();
   impl->ctx.dir = dir;
   impl->ctx.search_options = options.search;
+  impl->ctx.public_url = options.public_url;
+  while (impl->ctx.public_url.ends_with('/')) impl->ctx.public_url.pop_back();
   // The searchers of the pool share the vector index and the embedder.
   if (!impl->ctx.search_options.cache)
     impl->ctx.search_options.cache = std::make_shared<search::SearcherCache>();
   impl->options = options;
-  httplib::Server& http = impl->http;
-  Context* ctx = &impl->ctx;
-  const int threads = options.threads > 0 ? options.threads : 8;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_payload_max_length(options.max_request_bytes);
-  http.set_read_timeout(options.timeout_seconds, 0);
-  http.set_write_timeout(options.timeout_seconds, 0);
-  http.set_keep_alive_timeout(5);
-  // Answers leave at once: without it, Nagle's algorithm and delayed acknowledgements held
-  // every keep-alive answer 40 ms (measured by bench/http).
-  http.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server bind the same
-  // port silently and share the requests with the first.
-  http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  for (const Route& route : routes()) {
-    const Handler handler = route.handler;
-    auto call = [ctx, handler](const httplib::Request& req, httplib::Response& res) {
-      handler(*ctx, req, res);
-    };
-    switch (route.method) {
-      case Method::kGet: http.Get(route.pattern, call); break;
-      case Method::kPost: http.Post(route.pattern, call); break;
-      case Method::kPut: http.Put(route.pattern, call); break;
-      case Method::kDelete: http.Delete(route.pattern, call); break;
-    }
+  for (const Route& r : routes()) {
+    impl->routes.push_back({std::regex(r.pattern), r.handler, r.method, method_name(r.method)});
   }
-  http.Get(R"(/static/([a-z0-9_-]{1,40}\.(css|js)))", static_file);
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    t_request_start = std::chrono::steady_clock::now();
-    security_headers(res);
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    security_headers(res);
-    if (!res.body.empty()) return;
-    const bool api = req.path.rfind("/api/", 0) == 0;
-    const int status = res.status;
-    const std::string detail = status == 404   ? "nothing is at " + req.path.substr(0, 200)
-                               : status == 413 ? "the request is too large"
-                                               : "the request cannot be answered";
-    if (api || status != 404) {
-      problem(res, status, reason_phrase(status), detail);
-    } else {
-      page_not_found(req, res);
-    }
-    res.status = status;
-  });
-  http.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr e) {
-        std::string what = "unexpected error";
-        try {
-          if (e) std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          what = ex.what();
-        } catch (...) {
-        }
-        problem(res, 500, "Internal Server Error", what);
-      });
+  impl->routes.push_back({std::regex(R"(/static/([a-z0-9_-]{1,40}\.(css|js)))"), static_route,
+                          Method::kGet, method_name(Method::kGet)});
+  http::HttpOptions h{.host = options.host,
+                      .port = options.port,
+                      .workers = options.threads > 0 ? options.threads : 8,
+                      .max_body_bytes = options.max_request_bytes};
+  h.header_timeout = std::chrono::seconds(options.header_timeout_seconds);
+  h.body_timeout = std::chrono::seconds(options.timeout_seconds);
+  h.write_timeout = std::chrono::seconds(options.timeout_seconds);
+  h.keep_alive_timeout = std::chrono::seconds(options.keep_alive_seconds);
+  h.max_connections_per_address = options.max_connections_per_address;
+  h.trusted_proxies = options.trusted_proxies;
   if (options.access_log) {
     auto log = options.access_log;
-    http.set_logger([log](const httplib::Request& req, const httplib::Response& res) {
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                  t_request_start)
-                            .count();
-      std::string target = req.path;
-      if (!req.params.empty()) target += "?…";
-      char tail[96];
-      std::snprintf(tail, sizeof tail, " %d %zu B %.1f ms", res.status, res.body.size(), ms);
-      log(req.remote_addr + " " + req.method + " " + target.substr(0, 300) + tail);
-    });
+    h.refused = [log](const std::string& address, int status, const std::string& why) {
+      log(address + " - - " + std::to_string(status) + " (" + why + ")");
+    };
   }
+  Impl* raw = impl.get();
+  impl->http = std::make_unique<http::HttpServer>(
+      std::move(h), [raw](http::Request& req, http::Response& res) { dispatch(*raw, req, res); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-namespace {
-
-// Debian builds cpp-httplib as a shared library that listens with a backlog of 5: a crowd of
-// clients then waits for SYN retries (bench/http: some of 1,000 connections took 60 s). The
-// listening socket of `port` is found among this process's files and its backlog raised
-// (listen() again on a listening socket only changes the backlog; the kernel caps it at
-// net.core.somaxconn).
-void raise_backlog(int port) {
-  DIR* fds = ::opendir("/proc/self/fd");
-  if (fds == nullptr) return;
-  while (const dirent* e = ::readdir(fds)) {
-    const int fd = std::atoi(e->d_name);
-    if (fd <= 2) continue;
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
-    sockaddr_storage addr{};
-    socklen_t alen = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
-    int bound = -1;
-    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    if (addr.ss_family == AF_INET6) {
-      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    }
-    if (bound == port) ::listen(fd, 4096);
-  }
-  ::closedir(fds);
-}
-
-}  // namespace
-
 Status Server::bind() {
-  auto& o = impl_->options;
-  if (o.port == 0) {
-    impl_->port = impl_->http.bind_to_any_port(o.host);
-  } else {
-    impl_->port = impl_->http.bind_to_port(o.host, o.port) ? o.port : -1;
+  REPERE_RETURN_IF_ERROR(impl_->http->bind());
+  impl_->port = impl_->http->port();
+  if (impl_->ctx.public_url.empty()) {
+    const std::string& host = impl_->options.host;
+    const bool local = host == "0.0.0.0" || host == "127.0.0.1" || host == "::" || host.empty();
+    impl_->ctx.public_url =
+        "http://" + (local ? std::string("localhost") : host) + ":" + std::to_string(impl_->port);
   }
-  if (impl_->port <= 0) {
-    return Status::unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                               ": is another server using it? (--port chooses another)");
-  }
-  raise_backlog(impl_->port);
   return Status::ok();
 }
 
@@ -754,7 +742,7 @@ void send_statements(Server::Impl& impl) {
 Status Server::serve() {
   std::thread lrs;
   if (!impl_->options.lrs_endpoint.empty()) lrs = std::thread(send_statements, std::ref(*impl_));
-  const bool ok = impl_->http.listen_after_bind();
+  const Status served = impl_->http->serve();
   if (lrs.joinable()) {
     {
       const std::lock_guard lock(impl_->lrs_mutex);
@@ -763,10 +751,9 @@ Status Server::serve() {
     impl_->lrs_wake.notify_all();
     lrs.join();
   }
-  if (!ok) return Status::io_error("the server stopped on an error");
-  return Status::ok();
+  return served;
 }
 
-void Server::stop() { impl_->http.stop(); }
+void Server::stop() { impl_->http->stop(); }
 
 }  // namespace repere::web

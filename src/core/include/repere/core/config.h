@@ -40,6 +40,9 @@ struct Config {
   std::string xapi_lrs_endpoint;                                       // xapi.lrs_endpoint
   std::string xapi_lrs_username;                                       // xapi.lrs_username
   std::string xapi_lrs_password;                                       // xapi.lrs_password
+  std::string web_public_url;                                          // web.public_url
+  std::string web_trusted_proxies;                                     // web.trusted_proxies
+  std::string web_max_connections_per_address = "256";  // web.max_connections_per_address
 };
 
 struct SettingInfo {

@@ -76,6 +76,14 @@ namespace repere::text {
 void append_escaped_html(std::string& out, std::string_view s);
 std::string escape_html(std::string_view s);
 
+// For a log line or a terminal: control bytes (C0, DEL) and backslash written as "\x0a",
+// "\\", so that a file name or a URL can never start a line of its own or move the cursor.
+std::string escape_control(std::string_view s);
+
+// For a name or a text that people typed: C0 controls, DEL and the C1 controls (U+0080 to
+// U+009F) removed, and NUL too; tabs and newlines kept only when `keep_lines` (a free text).
+std::string strip_control(std::string_view s, bool keep_lines);
+
 // A time as people read it: "02:07" (`pad_minutes`) or "2:07", and "1:02:03" past an hour.
 // Negative times read as 00:00.
 std::string clock_time(std::int64_t ms, bool pad_minutes = true);

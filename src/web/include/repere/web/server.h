@@ -1,5 +1,6 @@
 // The HTTP server: the JSON API under /api/v1, the server-rendered French pages and their
-// static files, over one data folder (cpp-httplib, a thread pool).
+// static files, over one data folder (an event loop that reads and writes every connection,
+// and a pool of worker threads that compute the answers: see src/web/http_server.h).
 // Thread safety: a Server is started and stopped from one thread; stop() may be called from
 // another (a signal watcher) while serve() runs.
 #pragma once
@@ -8,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
@@ -18,9 +20,22 @@ namespace repere::web {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                            // 0: any free port (see Server::port())
-  int threads = 0;                            // 0: 8
-  std::size_t max_request_bytes = 64 * 1024;  // bodies, and the request line with its headers
-  int timeout_seconds = 30;                   // to read a request or write a response
+  int threads = 0;                            // workers that compute answers; 0: 8
+  std::size_t max_request_bytes = 64 * 1024;  // a request's body, chunked or not
+  int timeout_seconds = 30;                   // to read a request's body; to write each chunk
+  int header_timeout_seconds = 10;            // to read a request line and its headers
+  int keep_alive_seconds = 5;                 // an idle connection between requests
+  // Connections from one address (a school's NAT holds many pupils: keep it generous).
+  std::size_t max_connections_per_address = 256;
+  // Reverse proxies (their addresses, "127.0.0.1") whose X-Forwarded-For and
+  // X-Forwarded-Proto are believed; nobody else's are.
+  std::vector<std::string> trusted_proxies;
+  // The address people reach Repère at, "https://mediatheque.example.fr": links to copy and
+  // xAPI identifiers are made from it, never from the request's Host header. Empty:
+  // "http://localhost:PORT".
+  std::string public_url;
+  // Class-code look-ups and joins allowed per client address per minute (then 429).
+  int code_attempts_per_minute = 30;
   search::SearcherOptions search;
   // One line per request: "127.0.0.1 GET /recherche?q=… 200 5123 B 4.2 ms"; null: none.
   std::function<void(const std::string&)> access_log;
