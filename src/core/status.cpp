@@ -12,6 +12,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kIoError: return "io_error";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kUnsupported: return "unsupported";
+    case StatusCode::kTooMany: return "too_many";
     case StatusCode::kInternal: return "internal";
   }
   return "unknown";

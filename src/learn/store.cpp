@@ -10,6 +10,7 @@
 #include <set>
 
 #include "repere/catalog/database.h"
+#include "repere/core/text.h"
 #include "repere/learn/json.h"
 
 namespace repere::learn {
@@ -47,11 +48,14 @@ std::string digest(const std::string& secret) {
 
 // Share codes: easy to read aloud and to type on a pupil's tablet.
 constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+constexpr int kCodeLength = 9;
 
+// 9 characters of 31 (no 0/O, 1/I/L): 44.6 bits, shown in three groups ("K7M-PQ4-XZ9"). Codes
+// made before (6 characters) still work.
 std::string new_code() {
   if (sodium_init() < 0) std::abort();
   std::string code;
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < kCodeLength; ++i) {
     code += kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kCodeAlphabet.size()))];
   }
   return code;
@@ -224,7 +228,35 @@ const Status kNoSuchActivity = Status::not_found("no activity for this edit link
 // ---------------------------------------------------------------------------------------------
 // Activities
 
-Result<Created> ActivityStore::create(const Activity& a) {
+namespace {
+
+// The activity with control characters taken out of its texts (line breaks kept where a text
+// may have several lines).
+Activity cleaned(const Activity& typed) {
+  Activity a = typed;
+  auto line = [](std::string& s) { s = text::strip_control(s, /*keep_lines=*/false); };
+  auto lines = [](std::string& s) { s = text::strip_control(s, /*keep_lines=*/true); };
+  line(a.title);
+  for (Interaction& x : a.interactions) {
+    line(x.term);
+    lines(x.definition);
+    lines(x.question);
+    lines(x.text);
+    line(x.title);
+    lines(x.feedback_right);
+    lines(x.feedback_wrong);
+    for (Choice& c : x.choices) {
+      line(c.text);
+      lines(c.feedback);
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<Created> ActivityStore::create(const Activity& typed) {
+  const Activity a = cleaned(typed);
   REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, a.content_id));
   REPERE_RETURN_IF_ERROR(validate(a, duration));
   Created out;
@@ -283,7 +315,8 @@ Result<Activity> ActivityStore::get_for_edit(Id id, const std::string& edit_key)
   return get(id);
 }
 
-Status ActivityStore::update(const Activity& a, const std::string& edit_key) {
+Status ActivityStore::update(const Activity& typed, const std::string& edit_key) {
+  const Activity a = cleaned(typed);
   REPERE_RETURN_IF_ERROR(check_key(a.id, edit_key));
   REPERE_ASSIGN_OR_RETURN(const Activity before, get(a.id));
   REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, before.content_id));
@@ -350,7 +383,7 @@ ClassShare share_from(const catalog::Statement& row) {
 Result<ClassShare> ActivityStore::add_class(Id activity_id, const std::string& edit_key,
                                             const std::string& name) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
-  std::string clean = name;
+  std::string clean = text::strip_control(name, /*keep_lines=*/false);
   while (!clean.empty() && clean.back() == ' ') clean.pop_back();
   while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
   if (clean.empty()) return Status::invalid_argument("name: give the class a name (e.g. 5e B)");
@@ -396,7 +429,7 @@ Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
 
 Result<Pupil> ActivityStore::join(const std::string& code, const std::string& pseudonym) {
   REPERE_ASSIGN_OR_RETURN(const ClassShare share, class_by_code(code));
-  std::string clean = pseudonym;
+  std::string clean = text::strip_control(pseudonym, /*keep_lines=*/false);
   while (!clean.empty() && clean.back() == ' ') clean.pop_back();
   while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
   if (clean.empty()) return Status::invalid_argument("pseudonym: choose a pseudonym");
@@ -419,8 +452,11 @@ Result<Pupil> ActivityStore::pupil_by_token(const std::string& token) {
   return Pupil{stmt.int64(0), stmt.int64(1), stmt.text(2), ""};
 }
 
-Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const Response& r,
+Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const Response& typed,
                                     std::int64_t elapsed_ms) {
+  Response r = typed;  // control characters never reach the pages or the CSV
+  r.text = text::strip_control(r.text, /*keep_lines=*/true);
+  for (std::string& b : r.blanks) b = text::strip_control(b, /*keep_lines=*/false);
   // The interaction must belong to the activity of the pupil's class.
   REPERE_ASSIGN_OR_RETURN(auto owner,
                           db_.prepare("SELECT i.activity_id FROM interaction i JOIN class_share "
@@ -534,8 +570,12 @@ Result<Results> ActivityStore::results(Id activity_id, const std::string& edit_k
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(";\"\n\r") == std::string::npos) return s;
+// A CSV cell. One that a spreadsheet would run as a formula (it starts with = + - @, a tab or
+// a carriage return) gets a leading apostrophe and quotes (OWASP's CSV injection rule).
+std::string csv_field(const std::string& cell) {
+  const bool formula = !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos;
+  const std::string s = formula ? "'" + cell : cell;
+  if (!formula && s.find_first_of(";\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (const char c : s) {
     if (c == '"') out += '"';

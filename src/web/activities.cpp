@@ -49,6 +49,19 @@ Result<json> json_body(const http::Request& req) {
   return j;
 }
 
+// As with_store, for the routes of a class code: refused while the address guesses codes, and
+// an unknown code (or pupil) counted as a guess.
+template <typename F>
+void with_class_store(Context& ctx, const http::Request& req, http::Response& res, F&& f) {
+  if (refuse_guessing(ctx, req, res, /*api=*/true)) return;
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const Status s = f(store);
+  if (s.code() == StatusCode::kNotFound) count_miss(ctx, req);
+  if (!s.is_ok()) problem(res, s);
+}
+
 // Runs `f` with a store on a writable catalog, answering its error if any.
 template <typename F>
 void with_store(Context& ctx, http::Response& res, F&& f) {
@@ -164,7 +177,7 @@ void api_results_csv(Context& ctx, const http::Request& req, http::Response& res
 
 // What a pupil's player needs: the class, the activity without its answers, the media.
 void api_class(Context& ctx, const http::Request& req, http::Response& res) {
-  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+  with_class_store(ctx, req, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
     send_json(res, {{"class", {{"code", c.code}, {"name", c.name}}},
@@ -175,11 +188,17 @@ void api_class(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void api_join(Context& ctx, const http::Request& req, http::Response& res) {
-  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+  with_class_store(ctx, req, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
     if (!body.is_object() || !body.contains("pseudonym") || !body["pseudonym"].is_string()) {
       return Status::invalid_argument("pseudonym: a pseudonym is expected");
     }
+    if (const int wait = ctx.joins.wait_seconds(req.remote_addr); wait > 0) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return Status::too_many("too many pupils joined from this address; try again in " +
+                              std::to_string(wait) + " s");
+    }
+    ctx.joins.note(req.remote_addr);
     REPERE_ASSIGN_OR_RETURN(const learn::Pupil p,
                             store.join(req.matches[1].str(), body["pseudonym"].get<std::string>()));
     res.status = 201;
@@ -189,7 +208,7 @@ void api_join(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void api_answer(Context& ctx, const http::Request& req, http::Response& res) {
-  with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
+  with_class_store(ctx, req, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
     REPERE_ASSIGN_OR_RETURN(const learn::Pupil p, store.pupil_by_token(pupil_token(req)));
     if (p.class_id != c.id) return Status::not_found("unknown pupil in this class");
@@ -198,10 +217,14 @@ void api_answer(Context& ctx, const http::Request& req, http::Response& res) {
         !body["interaction_id"].is_number_integer()) {
       return Status::invalid_argument("interaction_id: the question's id is expected");
     }
+    if (body.contains("response") && !body["response"].is_object())
+      return Status::invalid_argument("response: an object is expected, e.g. {\"chosen\": [0]}");
     REPERE_ASSIGN_OR_RETURN(const learn::Response r,
                             learn::response_from_json(body.value("response", json::object())));
+    if (body.contains("elapsed_ms") && !body["elapsed_ms"].is_number_integer())
+      return Status::invalid_argument("elapsed_ms: a whole number of milliseconds is expected");
     const std::int64_t elapsed =
-        std::max<std::int64_t>(0, body.value("elapsed_ms", std::int64_t{0}));
+        std::clamp<std::int64_t>(body.value("elapsed_ms", std::int64_t{0}), 0, 86400000);
     const auto interaction_id = body["interaction_id"].get<std::int64_t>();
     REPERE_ASSIGN_OR_RETURN(const learn::Grade g, store.answer(p, interaction_id, r, elapsed));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));

@@ -13,6 +13,7 @@
 #include "repere/catalog/database.h"
 #include "repere/core/data_dir.h"
 #include "repere/search/search.h"
+#include "throttle.h"
 
 namespace repere::web::http {
 struct Request;
@@ -76,6 +77,8 @@ struct Context {
   Pool<catalog::Database> catalogs;  // read-only
   Pool<catalog::Database> writers;   // for activities, classes and answers
   std::string public_url;  // "https://host", without a final slash
+  Throttle code_misses{10};  // unknown class codes asked, per address per minute
+  Throttle joins{60};        // pupils joining a class, per address per minute
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
 
@@ -95,6 +98,13 @@ std::string url_encode(const std::string& s);
 std::string kind_label(const std::string& kind);
 // The media file of a content: its path, absolute or relative to the data folder.
 std::string media_path(const DataDir& dir, const std::string& stored);
+// Class codes cannot be guessed: after 10 unknown codes in a minute from one address, every
+// code route answers that address 429 with Retry-After (true: answered). `api`: a problem
+// rather than a page.
+bool refuse_guessing(Context& ctx, const http::Request& req, http::Response& res, bool api);
+// Counts an unknown code asked by the request's address.
+void count_miss(Context& ctx, const http::Request& req);
+
 // The public base URL ("https://host", web.public_url) for links to copy and xAPI
 // identifiers. Never made from a request's Host header, which a client chooses.
 std::string base_url(const Context& ctx);

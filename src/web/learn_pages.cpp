@@ -33,6 +33,12 @@ std::int64_t id_in_path(const http::Request& req) {
 // The edit key of a page: `cle` in the query string or the form.
 std::string key_of(const http::Request& req) { return req.get_param_value("cle"); }
 
+// A share code as people read and type it: "K7M-PQ4-XZ9" (older 6-letter codes as they are).
+std::string shown_code(const std::string& code) {
+  if (code.size() != 9) return code;
+  return code.substr(0, 3) + "-" + code.substr(3, 3) + "-" + code.substr(6);
+}
+
 std::string cookie(const http::Request& req, const std::string& name) {
   const std::string all = req.get_header_value("Cookie");
   std::size_t at = 0;
@@ -356,7 +362,7 @@ struct EditorState {
   bool created = false, saved = false;
 };
 
-void render_editor(Context& ctx, const http::Request& req, http::Response& res,
+void render_editor(Context& ctx, http::Response& res,
                    const std::string& key, const EditorState& state, int status = 200) {
   const learn::Activity& a = *state.activity;
   auto db = ctx.catalog();
@@ -410,7 +416,7 @@ void render_editor(Context& ctx, const http::Request& req, http::Response& res,
       data d;
       d.set("id", std::to_string(s.id));
       d.set("name", s.name);
-      d.set("code", s.code);
+      d.set("code", shown_code(s.code));
       d.set("share_url", base_url(ctx) + "/classe/" + s.code);
       d.set("id_activity", std::to_string(a.id));
       classes.push_back(d);
@@ -593,9 +599,29 @@ bool wants_json(const http::Request& req) {
 
 std::string class_cookie() { return "repere_eleve"; }
 
+
 }  // namespace
 
 std::string base_url(const Context& ctx) { return ctx.public_url; }
+
+bool refuse_guessing(Context& ctx, const http::Request& req, http::Response& res, bool api) {
+  const int wait = ctx.code_misses.wait_seconds(req.remote_addr);
+  if (wait == 0) return false;
+  if (api) {
+    problem(res, 429, "Too Many Requests",
+            "too many unknown class codes from this address; try again in " +
+                std::to_string(wait) + " s");
+  } else {
+    error_page(res, 429, "Trop d'essais",
+               "Trop de codes inconnus ont été essayés depuis cet appareil. Attends " +
+                   std::to_string(wait) + " secondes, puis vérifie le code auprès de ton "
+                   "professeur.");
+  }
+  res.set_header("Retry-After", std::to_string(wait));
+  return true;
+}
+
+void count_miss(Context& ctx, const http::Request& req) { ctx.code_misses.note(req.remote_addr); }
 
 // ---------------------------------------------------------------------------------------------
 // Teacher
@@ -664,7 +690,7 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   }
   EditorState state{
       .activity = &*a, .created = req.has_param("nouvelle"), .saved = req.has_param("enregistre")};
-  render_editor(ctx, req, res, key, state);
+  render_editor(ctx, res, key, state);
 }
 
 void page_editor_post(Context& ctx, const http::Request& req, http::Response& res) {
@@ -681,7 +707,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   EditorState state{.activity = &a};
   if (const Status read = activity_from_form(req, a); !read.is_ok()) {
     state.error = french_error(read);
-    return render_editor(ctx, req, res, key, state, 400);
+    return render_editor(ctx, res, key, state, 400);
   }
   const std::string action = param(req, "action");
   if (action == "ajouter") {  // a blank interaction at the time asked, filled before saving
@@ -693,7 +719,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
     if (x.type == InteractionType::kTrueFalse) x.answer_true = true;
     a.interactions.push_back(x);
     state.fresh = a.interactions.size() - 1;
-    return render_editor(ctx, req, res, key, state);
+    return render_editor(ctx, res, key, state);
   }
   if (action.rfind("supprimer-", 0) == 0) {
     const auto n = static_cast<std::size_t>(std::atoi(action.c_str() + 10));
@@ -702,7 +728,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   }
   if (const Status saved = store.update(a, key); !saved.is_ok()) {
     state.error = french_error(saved);
-    return render_editor(ctx, req, res, key, state, 400);
+    return render_editor(ctx, res, key, state, 400);
   }
   redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key + "&enregistre=1");
 }
@@ -745,7 +771,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
     data d;
     d.set("id", std::to_string(s.id));
     d.set("name", s.name);
-    d.set("code", s.code);
+    d.set("code", shown_code(s.code));
     d.set("current", s.id == chosen);
     d.set("id_activity", std::to_string(id));
     classes.push_back(d);
@@ -756,7 +782,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
     data sel;
     sel.set("cid", std::to_string(chosen));
     sel.set("name", r->share.name);
-    sel.set("code", r->share.code);
+    sel.set("code", shown_code(r->share.code));
     sel.set("pupil_count", r->pupils.size() == 1 ? std::string("1 élève")
                                                  : std::to_string(r->pupils.size()) + " élèves");
     auto number = [](double v) {
@@ -849,8 +875,8 @@ void page_class_code(Context&, const http::Request& req, http::Response& res) {
   }
   if (code.size() < 6 || code.size() > 12) {
     return error_page(res, 404, "Code inconnu",
-                      "Un code de classe a 6 lettres ou chiffres, comme « K7M2QX ». Demande-le "
-                      "à ton professeur.");
+                      "Un code de classe a 9 lettres ou chiffres, comme « K7M-PQ4-XZ9 ». "
+                      "Demande-le à ton professeur.");
   }
   redirect(res, "/classe/" + code);
 }
@@ -873,7 +899,8 @@ Result<ClassView> class_view(learn::ActivityStore& store, const http::Request& r
   return v;
 }
 
-void unknown_class(http::Response& res) {
+void unknown_class(Context& ctx, const http::Request& req, http::Response& res) {
+  count_miss(ctx, req);
   error_page(res, 404, "Code inconnu",
              "Aucune classe n'a ce code. Vérifie-le auprès de ton professeur.");
 }
@@ -884,6 +911,7 @@ void render_class(Context& ctx, http::Response& res, const ClassView& v,
     data page;
     page.set("title", v.activity.title);
     page.set("code", v.share.code);
+    page.set("code_shown", shown_code(v.share.code));
     page.set("class_name", v.share.name);
     return send_page(res, render("pseudonyme", page, v.activity.title));
   }
@@ -899,20 +927,29 @@ void render_class(Context& ctx, http::Response& res, const ClassView& v,
 }  // namespace
 
 void page_class(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   learn::ActivityStore store(**db);
   const auto v = class_view(store, req);
-  if (!v.is_ok()) return unknown_class(res);
+  if (!v.is_ok()) return unknown_class(ctx, req, res);
   render_class(ctx, res, *v);
 }
 
 void page_join(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
   learn::ActivityStore store(**db);
   const auto share = store.class_by_code(req.matches[1].str());
-  if (!share.is_ok()) return unknown_class(res);
+  if (!share.is_ok()) return unknown_class(ctx, req, res);
+  if (const int wait = ctx.joins.wait_seconds(req.remote_addr); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    return error_page(res, 429, "Trop d'arrivées",
+                      "Beaucoup d'élèves viennent de rejoindre la classe depuis ce réseau. "
+                      "Réessaie dans " + std::to_string(wait) + " secondes.");
+  }
+  ctx.joins.note(req.remote_addr);
   const auto pupil = store.join(share->code, param(req, "pseudonyme"));
   if (!pupil.is_ok()) {
     return error_page(res, 400, "Pseudonyme à choisir",
@@ -926,11 +963,12 @@ void page_join(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
   const auto v = class_view(store, req);
-  if (!v.is_ok()) return unknown_class(res);
+  if (!v.is_ok()) return unknown_class(ctx, req, res);
   if (!v->pupil) {
     if (wants_json(req))
       return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
@@ -960,11 +998,15 @@ void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void page_event(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, true)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
   const auto v = class_view(store, req);
-  if (!v.is_ok()) return problem(res, v.status());
+  if (!v.is_ok()) {
+    count_miss(ctx, req);
+    return problem(res, v.status());
+  }
   if (!v->pupil) return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
   learn::VideoEvent e;
   e.verb = param(req, "verbe");

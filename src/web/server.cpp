@@ -47,6 +47,7 @@ int http_status(StatusCode code) {
     case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kUnsupported: return 501;
+    case StatusCode::kTooMany: return 429;
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kInternal: return 500;
@@ -128,19 +129,7 @@ std::string media_path(const DataDir& dir, const std::string& stored) {
 // ----------------------------------------------------------------------------------------------
 // Answers
 
-const char* reason_phrase(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 416: return "Range Not Satisfiable";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
-  }
-}
+const char* reason_phrase(int status) { return http::reason_phrase(status); }
 
 // RFC 9457 problem details.
 void problem(http::Response& res, int status, const std::string& title,
@@ -233,6 +222,13 @@ namespace {
 // ----------------------------------------------------------------------------------------------
 // API handlers
 
+// The metadata anyone may read: without the path of the file on the server.
+json public_metadata(const std::string& stored) {
+  json m = json::parse(stored, nullptr, false);
+  if (m.is_object()) m.erase("source_path");
+  return m.is_discarded() ? json(nullptr) : m;
+}
+
 json content_json(const catalog::Content& c, const std::vector<catalog::Track>& tracks) {
   json t = json::array();
   for (const auto& track : tracks) {
@@ -251,7 +247,7 @@ json content_json(const catalog::Content& c, const std::vector<catalog::Track>& 
           {"licence", c.licence},
           {"duration_ms", optional_json(c.duration_ms)},
           {"page_count", optional_json(c.page_count)},
-          {"metadata", json::parse(c.metadata_json, nullptr, false)},
+          {"metadata", public_metadata(c.metadata_json)},
           {"tracks", std::move(t)}};
 }
 
@@ -605,6 +601,13 @@ void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   security_headers(res);
   route(impl, req, res);
   if (res.status >= 400 && res.body.empty() && !res.stream) error_answer(req, res);
+  // An answer to a request that carries a key, a token or a cookie is for that person alone:
+  // no cache, shared or private, keeps it.
+  if (req.has_header("X-Edit-Key") || req.has_header("X-Pupil-Token") ||
+      req.has_header("Authorization") || req.has_header("Cookie") || req.has_param("cle") ||
+      req.has_param("key")) {
+    res.set_header("Cache-Control", "no-store");
+  }
   if (!impl.options.access_log) return;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

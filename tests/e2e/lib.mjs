@@ -37,6 +37,8 @@ export async function startServer(repere, dataDir) {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(repere, ['serve', '--data', dataDir, '--port', String(port)], {
     stdio: ['ignore', 'ignore', 'ignore'],
+    // Links to copy are made from the configured public address, as on a real deployment.
+    env: { ...process.env, REPERE_WEB_PUBLIC_URL: base },
   });
   for (let i = 0; i < 100; i++) {
     try {

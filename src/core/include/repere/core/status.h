@@ -20,6 +20,7 @@ enum class StatusCode {
   kUnavailable,      // a dependency (engine, endpoint, lock) cannot be used now; may be retried
   kUnsupported,      // a format, version or feature this build does not handle
   kInternal,         // a bug or an unexpected failure of a library we use
+  kTooMany,          // a client asked too often (codes guessed, logins); may be retried later
 };
 
 // Stable lowercase name of a code: "ok", "invalid_argument", "not_found", ...
@@ -43,6 +44,7 @@ class [[nodiscard]] Status {
   static Status unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status too_many(std::string msg) { return {StatusCode::kTooMany, std::move(msg)}; }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
   explicit operator bool() const { return is_ok(); }
