@@ -573,7 +573,8 @@ namespace {
 // A CSV cell. One that a spreadsheet would run as a formula (it starts with = + - @, a tab or
 // a carriage return) gets a leading apostrophe and quotes (OWASP's CSV injection rule).
 std::string csv_field(const std::string& cell) {
-  const bool formula = !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos;
+  const bool formula =
+      !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos;
   const std::string s = formula ? "'" + cell : cell;
   if (!formula && s.find_first_of(";\"\n\r") == std::string::npos) return s;
   std::string out = "\"";

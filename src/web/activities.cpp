@@ -30,9 +30,7 @@ std::string edit_key(const http::Request& req) {
   return header.empty() ? req.get_param_value("key") : header;
 }
 
-std::string pupil_token(const http::Request& req) {
-  return req.get_header_value("X-Pupil-Token");
-}
+std::string pupil_token(const http::Request& req) { return req.get_header_value("X-Pupil-Token"); }
 
 Result<std::int64_t> id_at(const http::Request& req, std::size_t i) {
   if (req.matches.size() <= i) return Status::invalid_argument("missing id in the path");

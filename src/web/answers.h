@@ -15,8 +15,7 @@ namespace repere::web {
 
 int http_status(StatusCode code);
 const char* reason_phrase(int status);
-void problem(http::Response& res, int status, const std::string& title,
-             const std::string& detail);
+void problem(http::Response& res, int status, const std::string& title, const std::string& detail);
 void problem(http::Response& res, const Status& s);
 void send_json(http::Response& res, const nlohmann::json& body);
 

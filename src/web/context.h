@@ -76,9 +76,9 @@ struct Context {
   Pool<search::Searcher> searchers;
   Pool<catalog::Database> catalogs;  // read-only
   Pool<catalog::Database> writers;   // for activities, classes and answers
-  std::string public_url;  // "https://host", without a final slash
-  Throttle code_misses{10};  // unknown class codes asked, per address per minute
-  Throttle joins{60};        // pupils joining a class, per address per minute
+  std::string public_url;            // "https://host", without a final slash
+  Throttle code_misses{10};          // unknown class codes asked, per address per minute
+  Throttle joins{60};                // pupils joining a class, per address per minute
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
 

@@ -116,8 +116,8 @@ void parse_query(std::string_view query, Params& out) {
     const std::size_t eq = pair.find('=');
     const std::string key = decode(pair.substr(0, eq), true);
     if (key.empty()) continue;
-    out.emplace(key, eq == std::string_view::npos ? std::string()
-                                                  : decode(pair.substr(eq + 1), true));
+    out.emplace(key,
+                eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1), true));
   }
 }
 

@@ -21,10 +21,10 @@ using Headers = std::multimap<std::string, std::string, CaseLess>;
 using Params = std::multimap<std::string, std::string>;
 
 struct Request {
-  std::string method;       // "GET", "HEAD", "POST", "PUT", "DELETE"
-  std::string target;       // as sent: "/recherche?q=l%27ADN"
-  std::string path;         // percent-decoded, without the query string
-  Params params;            // the query string's, then a urlencoded form body's, decoded
+  std::string method;  // "GET", "HEAD", "POST", "PUT", "DELETE"
+  std::string target;  // as sent: "/recherche?q=l%27ADN"
+  std::string path;    // percent-decoded, without the query string
+  Params params;       // the query string's, then a urlencoded form body's, decoded
   Headers headers;
   std::string body;         // at most HttpOptions::max_body_bytes
   std::smatch matches;      // the route pattern's groups, matched against `path`

@@ -7,7 +7,6 @@
 #include <zlib.h>
 
 #include <atomic>
-#include <utility>  // before Asio, whose awaitable.hpp needs std::exchange
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <utility>  // before Asio, whose awaitable.hpp needs std::exchange
 
 namespace repere::web::http {
 
@@ -60,8 +60,8 @@ std::string http_date() {
 
 bool compressible(const std::string& type) {
   return type.starts_with("text/") || type.starts_with("application/json") ||
-         type.starts_with("application/problem+json") || type.find("javascript") != std::string::npos ||
-         type.find("xml") != std::string::npos;
+         type.starts_with("application/problem+json") ||
+         type.find("javascript") != std::string::npos || type.find("xml") != std::string::npos;
 }
 
 // gzip of `in`; empty if zlib fails (the answer then goes uncompressed).
@@ -131,6 +131,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(HttpServer::Impl& server, tcp::socket socket, std::string address, bool trusted)
       : server_(server),
         stream_(std::move(socket)),
+        deadline_(stream_.get_executor()),
         buffer_(server.options.max_header_bytes + server.options.max_body_bytes + 64 * 1024),
         address_(std::move(address)),
         trusted_(trusted) {}
@@ -146,6 +147,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   const HttpOptions& o() const { return server_.options; }
 
+  // A deadline for the operations started next: when it passes they end (cancelled) with
+  // timed_out_ set, and the socket stays open so that a 408 can still be written. (Beast's own
+  // stream timeouts close the socket.)
+  void arm(std::chrono::milliseconds d) {
+    timed_out_ = false;
+    deadline_.expires_after(d);
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or disarmed
+      if (auto self = weak.lock()) {
+        self->timed_out_ = true;
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      }
+    });
+  }
+  void disarm() { deadline_.cancel(); }
+
   void wait_for_request() {
     idle_ = true;
     if (server_.stopping) return close();
@@ -153,7 +171,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->header_limit(static_cast<std::uint32_t>(o().max_header_bytes));
     parser_->body_limit(o().max_body_bytes);
     if (buffer_.size() > 0) return read_header();  // pipelined: the next request is here
-    stream_.expires_after(o().keep_alive_timeout);
+    arm(o().keep_alive_timeout);
     stream_.async_read_some(buffer_.prepare(8192),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec || n == 0) return self->close();
@@ -164,33 +182,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_header() {
     idle_ = false;
-    stream_.expires_after(o().header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                               self->on_header(ec);
-                             });
+    arm(o().header_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
       return fail(431, "the request line and headers are over " +
                            std::to_string(o().max_header_bytes) + " bytes");
-    if (ec == beast::error::timeout)
+    if (ec && timed_out_)
       return fail(408, "the request's headers did not arrive within " +
                            std::to_string(o().header_timeout.count() / 1000) + " s");
     if (ec) return ended(ec) ? close() : fail(400, "this is not an HTTP/1.1 request");
     const auto& h = parser_->get();
     if (static_cast<std::size_t>(std::distance(h.begin(), h.end())) > o().max_header_count)
-      return fail(431, "the request has over " + std::to_string(o().max_header_count) +
-                           " header fields");
+      return fail(
+          431, "the request has over " + std::to_string(o().max_header_count) + " header fields");
     if (h.target().size() > o().max_target_bytes)
-      return fail(414, "the request's target is over " + std::to_string(o().max_target_bytes) +
-                           " bytes");
+      return fail(
+          414, "the request's target is over " + std::to_string(o().max_target_bytes) + " bytes");
     if (const auto length = parser_->content_length(); length && *length > o().max_body_bytes)
       return fail(413, body_too_large());
     if (!parser_->is_done() && beast::iequals(h[bhttp::field::expect], "100-continue")) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(o().write_timeout);
+      arm(o().write_timeout);
       return asio::async_write(stream_, asio::buffer(kContinue),
                                [self = shared_from_this()](beast::error_code e, std::size_t) {
                                  if (e) return self->close();
@@ -202,17 +219,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_body() {
     if (parser_->is_done()) return dispatch();
-    stream_.expires_after(o().body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec == bhttp::error::body_limit) return self->fail(413, self->body_too_large());
-                        if (ec == beast::error::timeout)
-                          return self->fail(408, "the request's body did not arrive within " +
-                                                     std::to_string(self->o().body_timeout.count() / 1000) +
-                                                     " s");
-                        if (ec) return ended(ec) ? self->close() : self->fail(400, "the request's body is not valid");
-                        self->dispatch();
-                      });
+    arm(o().body_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec == bhttp::error::body_limit) return self->fail(413, self->body_too_large());
+          if (ec && self->timed_out_)
+            return self->fail(408, "the request's body did not arrive within " +
+                                       std::to_string(self->o().body_timeout.count() / 1000) +
+                                       " s");
+          if (ec)
+            return ended(ec) ? self->close() : self->fail(400, "the request's body is not valid");
+          self->dispatch();
+        });
   }
 
   std::string body_too_large() const {
@@ -227,7 +245,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // The request, whole: a worker computes its answer, the loop writes it.
   void dispatch() {
-    stream_.expires_never();
+    disarm();
     auto req = std::make_shared<Request>();
     fill(parser_->release(), *req);
     keep_alive_ = keep_alive_ && !server_.stopping;
@@ -286,8 +304,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (r.stream) {
       r.set_header("Accept-Ranges", "bytes");
       bool bad = false;
-      const auto span = r.status == 200 ? parse_range(req.get_header_value("Range"), r.stream_size, &bad)
-                                        : std::nullopt;
+      const auto span = r.status == 200
+                            ? parse_range(req.get_header_value("Range"), r.stream_size, &bad)
+                            : std::nullopt;
       const std::string size = std::to_string(r.stream_size);
       if (bad) {
         r.status = 416;
@@ -296,7 +315,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       } else if (span) {
         r.status = 206;
         r.set_header("Content-Range", "bytes " + std::to_string(span->first) + "-" +
-                                          std::to_string(span->first + span->length - 1) + "/" + size);
+                                          std::to_string(span->first + span->length - 1) + "/" +
+                                          size);
         offset_ = span->first;
         remaining_ = span->length;
       } else {
@@ -316,7 +336,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     std::vector<asio::const_buffer> out{asio::buffer(head_)};
     if (!r.stream && !r.body.empty()) out.push_back(asio::buffer(r.body));
-    stream_.expires_after(o().write_timeout);
+    arm(o().write_timeout);
     asio::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
       self->write_stream();
@@ -336,7 +356,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     chunk_.resize(got);
     offset_ += got;
     remaining_ -= got;
-    stream_.expires_after(o().write_timeout);
+    arm(o().write_timeout);
     asio::async_write(stream_, asio::buffer(chunk_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec) return self->close();
@@ -356,12 +376,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // it sees the answer rather than a reset.
   void fail(int status, const std::string& detail) {
     if (o().refused) o().refused(address_, status, detail);
-    std::string body = "{\"type\":\"about:blank\",\"title\":\"" + std::string(reason_phrase(status)) +
-                       "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + detail + "\"}";
+    std::string body =
+        "{\"type\":\"about:blank\",\"title\":\"" + std::string(reason_phrase(status)) +
+        "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + detail + "\"}";
     head_ = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
             "\r\nContent-Type: application/problem+json\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    stream_.expires_after(std::chrono::seconds(2));
+    arm(std::chrono::seconds(2));
     asio::async_write(stream_, asio::buffer(head_),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec) return self->close();
@@ -374,7 +395,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void drain() {
     chunk_.resize(64 * 1024);
-    stream_.expires_after(std::chrono::seconds(1));
+    arm(std::chrono::seconds(1));
     stream_.async_read_some(asio::buffer(chunk_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
@@ -384,6 +405,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void close() {
+    disarm();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -392,6 +414,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   HttpServer::Impl& server_;
   beast::tcp_stream stream_;
+  asio::steady_timer deadline_;
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string address_;

@@ -23,12 +23,12 @@ namespace repere::web::http {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port (see port())
-  int workers = 8;  // threads that run the handlers
-  std::size_t max_body_bytes = 64 * 1024;      // also as chunks arrive
-  std::size_t max_header_bytes = 32 * 1024;    // request line and header fields, all together
-  std::size_t max_header_count = 100;          // header fields
-  std::size_t max_target_bytes = 8 * 1024;     // the request line's target
+  int port = 8080;                           // 0: any free port (see port())
+  int workers = 8;                           // threads that run the handlers
+  std::size_t max_body_bytes = 64 * 1024;    // also as chunks arrive
+  std::size_t max_header_bytes = 32 * 1024;  // request line and header fields, all together
+  std::size_t max_header_count = 100;        // header fields
+  std::size_t max_target_bytes = 8 * 1024;   // the request line's target
   // Deadlines for a whole phase, not for each read: an idle keep-alive connection, then the
   // request line and headers (from the request's first byte), then the body, then each chunk
   // of the answer written.

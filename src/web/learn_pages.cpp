@@ -362,8 +362,8 @@ struct EditorState {
   bool created = false, saved = false;
 };
 
-void render_editor(Context& ctx, http::Response& res,
-                   const std::string& key, const EditorState& state, int status = 200) {
+void render_editor(Context& ctx, http::Response& res, const std::string& key,
+                   const EditorState& state, int status = 200) {
   const learn::Activity& a = *state.activity;
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
@@ -599,7 +599,6 @@ bool wants_json(const http::Request& req) {
 
 std::string class_cookie() { return "repere_eleve"; }
 
-
 }  // namespace
 
 std::string base_url(const Context& ctx) { return ctx.public_url; }
@@ -609,12 +608,13 @@ bool refuse_guessing(Context& ctx, const http::Request& req, http::Response& res
   if (wait == 0) return false;
   if (api) {
     problem(res, 429, "Too Many Requests",
-            "too many unknown class codes from this address; try again in " +
-                std::to_string(wait) + " s");
+            "too many unknown class codes from this address; try again in " + std::to_string(wait) +
+                " s");
   } else {
     error_page(res, 429, "Trop d'essais",
                "Trop de codes inconnus ont été essayés depuis cet appareil. Attends " +
-                   std::to_string(wait) + " secondes, puis vérifie le code auprès de ton "
+                   std::to_string(wait) +
+                   " secondes, puis vérifie le code auprès de ton "
                    "professeur.");
   }
   res.set_header("Retry-After", std::to_string(wait));
@@ -947,7 +947,8 @@ void page_join(Context& ctx, const http::Request& req, http::Response& res) {
     res.set_header("Retry-After", std::to_string(wait));
     return error_page(res, 429, "Trop d'arrivées",
                       "Beaucoup d'élèves viennent de rejoindre la classe depuis ce réseau. "
-                      "Réessaie dans " + std::to_string(wait) + " secondes.");
+                      "Réessaie dans " +
+                          std::to_string(wait) + " secondes.");
   }
   ctx.joins.note(req.remote_addr);
   const auto pupil = store.join(share->code, param(req, "pseudonyme"));

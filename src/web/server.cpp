@@ -132,8 +132,7 @@ std::string media_path(const DataDir& dir, const std::string& stored) {
 const char* reason_phrase(int status) { return http::reason_phrase(status); }
 
 // RFC 9457 problem details.
-void problem(http::Response& res, int status, const std::string& title,
-             const std::string& detail) {
+void problem(http::Response& res, int status, const std::string& title, const std::string& detail) {
   res.status = status;
   res.set_content(
       json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}.dump(
@@ -564,8 +563,9 @@ void route(Server::Impl& impl, http::Request& req, http::Response& res) {
     try {
       r.handler(impl.ctx, req, res);
     } catch (const std::exception& e) {
-      if (impl.options.warn) impl.options.warn("error answering " + req.method + " " +
-                                               text::escape_control(req.path) + ": " + e.what());
+      if (impl.options.warn)
+        impl.options.warn("error answering " + req.method + " " + text::escape_control(req.path) +
+                          ": " + e.what());
       res = http::Response();
       security_headers(res);
       problem(res, 500, "Internal Server Error", "an unexpected error happened; it is logged");
@@ -615,7 +615,8 @@ void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   if (!req.params.empty()) target += "?…";
   char tail[96];
   std::snprintf(tail, sizeof tail, " %d %llu B %.1f ms", res.status,
-                static_cast<unsigned long long>(res.stream ? res.stream_size : res.body.size()), ms);
+                static_cast<unsigned long long>(res.stream ? res.stream_size : res.body.size()),
+                ms);
   impl.options.access_log(req.remote_addr + " " + req.method + " " + target + tail);
 }
 

@@ -11,7 +11,7 @@ Throttle::Bucket& Throttle::refilled(const std::string& address, Clock::time_poi
     for (auto it = buckets_.begin(); it != buckets_.end();) {
       const double minutes = std::chrono::duration<double>(now - it->second.at).count() / 60;
       it = it->second.tokens + minutes * per_minute_ >= per_minute_ ? buckets_.erase(it)
-                                                                      : std::next(it);
+                                                                    : std::next(it);
     }
   }
   auto [it, fresh] = buckets_.try_emplace(address, Bucket{static_cast<double>(per_minute_), now});

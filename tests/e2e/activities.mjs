@@ -160,7 +160,8 @@ try {
       await Promise.all([page.waitForNavigation(), page.click('text=Créer un code de partage')]);
     }
     const code = (await page.locator('.classes .code').first().textContent()).trim();
-    check(/^[A-Z0-9]{6}$/.test(code), `${name}: the class gets a share code (${code})`);
+    // 9 characters in three groups, typed by the pupil as shown (dashes and all).
+    check(/^[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}$/.test(code), `${name}: the class gets a share code (${code})`);
     await context.close();
     return { editUrl, code, start };
   }

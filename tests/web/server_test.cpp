@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -520,7 +521,10 @@ TEST_F(WebServer, ActivityPagesWorkWithoutJavaScript) {
   auto with_class = c.Get(location);
   const auto code_at = with_class->body.find("class=\"code\">");
   ASSERT_NE(code_at, std::string::npos);
-  const std::string code = with_class->body.substr(code_at + 13, 6);
+  // Shown in three groups ("K7M-PQ4-XZ9"), typed or linked without the dashes.
+  std::string code = with_class->body.substr(code_at + 13, 11);
+  ASSERT_EQ(code[3], '-') << code;
+  code.erase(std::remove(code.begin(), code.end(), '-'), code.end());
 
   // The pupil: a pseudonym once, then the player; answers by form.
   auto lobby = c.Get("/classe/" + code);
