@@ -3,6 +3,9 @@
 // for streams. A connection is therefore never waiting on a worker, nor a worker on a client.
 #include "http_server.h"
 
+// Before Asio, whose awaitable.hpp uses std::exchange without including it.
+#include <utility>
+
 #include <sys/resource.h>
 #include <zlib.h>
 
@@ -16,7 +19,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <utility>  // before Asio, whose awaitable.hpp needs std::exchange
 
 namespace repere::web::http {
 
