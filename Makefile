@@ -8,7 +8,7 @@ SEARCH_PASSAGES ?= 100000
 CMAKE_FLAGS ?=
 SOURCES = $(shell git ls-files --cached --others --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 2>/dev/null)
 
-.PHONY: deps configure build test demo bench format format-check lint asan clean
+.PHONY: deps configure build test demo bench format format-check lint asan tsan clean
 
 deps:
 	scripts/install-deps
@@ -37,6 +37,14 @@ bench: deps
 asan:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DREPERE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
+# ThreadSanitizer over the concurrent tests (searches and pages from several clients at once,
+# the server's own threads), in its own build folder.
+TSAN_TESTS ?= Hardening.Concurrent*:WebServer.OversizedAndHostile*:Hardening.Slowloris*:Hardening.Pipelined*
+tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DREPERE_TSAN=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build build-tsan -j $(JOBS) --target web_test
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/web_test --gtest_filter='$(TSAN_TESTS)'
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -47,4 +55,4 @@ lint: configure
 	clang-tidy -p $(BUILD) --quiet $(filter %.cpp,$(SOURCES))
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-tsan

@@ -85,11 +85,15 @@ Served start(const std::string& repere, const std::string& data) {
   return {pid, at == std::string::npos ? 0 : std::atoi(line.c_str() + at + 1)};
 }
 
-void measure(const std::string& repere, const std::string& data) {
+struct Figures {
+  double rps = 0, p50 = 0, p99 = 0;
+};
+
+Figures measure(const std::string& repere, const std::string& data) {
   const Served s = start(repere, data);
   if (s.port <= 0) {
     std::printf("%s: the server did not start\n", data.c_str());
-    return;
+    return {};
   }
   {
     httplib::Client warm("127.0.0.1", s.port);
@@ -127,13 +131,16 @@ void measure(const std::string& repere, const std::string& data) {
       "p99 %.2f ms, %ld errors\n  server resident memory: %.0f MiB\n",
       data.c_str(), static_cast<double>(ms.size()) / seconds, ms[ms.size() / 2],
       ms[ms.size() * 95 / 100], ms[ms.size() * 99 / 100], errors.load(), rss / 1024.0);
-  // 1,000 connections at once, each asking the health route then closing.
+  // 1,000 connections at once, each asking the health route then closing, from four loopback
+  // addresses (as four schools: one address may hold 256 connections at once).
   std::atomic<int> answered{0};
   std::vector<std::thread> crowd;
   const auto c0 = Clock::now();
   for (int i = 0; i < 1000; ++i) {
-    crowd.emplace_back([&] {
+    crowd.emplace_back([&, i] {
       httplib::Client c("127.0.0.1", s.port);
+      const std::string from = "127.0.0." + std::to_string(1 + i % 4);
+      c.set_interface(from.c_str());
       c.set_connection_timeout(30);
       c.set_read_timeout(60);
       auto r = c.Get("/api/v1/health");
@@ -146,18 +153,35 @@ void measure(const std::string& repere, const std::string& data) {
   kill(s.pid, SIGTERM);
   int status = 0;
   waitpid(s.pid, &status, 0);
+  return {static_cast<double>(ms.size()) / seconds, ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: http_bench REPERE_BINARY DATA_DIR...\n");
+    std::fprintf(stderr,
+                 "usage: http_bench REPERE_BINARY [--baseline OTHER_BINARY] DATA_DIR...\n");
     return 2;
   }
+  std::string baseline;
+  int first = 2;
+  if (argc > 4 && std::string(argv[2]) == "--baseline") {
+    baseline = argv[3];
+    first = 4;
+  }
   std::printf(
-      "bench/http: repere serve with 8 threads, this machine's 2 cores shared with the "
+      "bench/http: repere serve with 8 worker threads, this machine's 2 cores shared with the "
       "clients\n");
-  for (int i = 2; i < argc; ++i) measure(argv[1], argv[i]);
+  for (int i = first; i < argc; ++i) {
+    const Figures now = measure(argv[1], argv[i]);
+    if (baseline.empty()) continue;
+    std::printf("  baseline (%s):\n", baseline.c_str());
+    const Figures before = measure(baseline, argv[i]);
+    if (before.rps > 0 && before.p50 > 0) {
+      std::printf("  ratio this/baseline: requests/s %.2f, p50 %.2f, p99 %.2f\n",
+                  now.rps / before.rps, now.p50 / before.p50, now.p99 / before.p99);
+    }
+  }
   return 0;
 }

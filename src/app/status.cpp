@@ -11,6 +11,7 @@
 #include "repere/core/config.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
+#include "repere/core/text.h"
 #include "repere/core/version.h"
 #include "repere/index/library.h"
 
@@ -120,8 +121,10 @@ void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSum
   }
   out << "Failures  " << s.failures.size() << " (retry with `repere ingest --retry-failed`)\n";
   for (const auto& f : s.failures) {
-    out << "  " << (f.path.empty() ? f.title : f.path) << " [" << f.stage << "]: " << f.error
-        << "\n";
+    // Names and errors come from files: escaped, so that a newline or an escape sequence in a
+    // file name cannot fake a line of this report.
+    out << "  " << text::escape_control(f.path.empty() ? f.title : f.path) << " [" << f.stage
+        << "]: " << text::escape_control(f.error) << "\n";
   }
 }
 

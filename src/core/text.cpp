@@ -226,10 +226,34 @@ std::string from_utf16(std::string_view bytes, bool little_endian) {
 
 }  // namespace
 
+namespace {
+
+// UTF-16 without a byte-order mark: text of Latin letters has a zero byte in every other
+// position (the high byte), on the odd bytes for little-endian, the even ones for big-endian.
+// Returns 1 (LE), 2 (BE) or 0 (not UTF-16), from the first 4 KiB.
+int utf16_without_bom(std::string_view bytes) {
+  const std::size_t n = std::min<std::size_t>(bytes.size(), 4096) & ~std::size_t{1};
+  if (n < 8) return 0;
+  std::size_t even = 0, odd = 0;
+  for (std::size_t i = 0; i < n; i += 2) {
+    if (bytes[i] == '\0') ++even;
+    if (bytes[i + 1] == '\0') ++odd;
+  }
+  const std::size_t pairs = n / 2;
+  if (odd * 10 >= pairs * 6 && even * 10 <= pairs) return 1;
+  if (even * 10 >= pairs * 6 && odd * 10 <= pairs) return 2;
+  return 0;
+}
+
+}  // namespace
+
 DecodedText decode_to_utf8(std::string_view bytes) {
   if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) return {sanitize_utf8(bytes.substr(3)), "UTF-8"};
   if (bytes.rfind("\xFF\xFE", 0) == 0) return {from_utf16(bytes.substr(2), true), "UTF-16LE"};
   if (bytes.rfind("\xFE\xFF", 0) == 0) return {from_utf16(bytes.substr(2), false), "UTF-16BE"};
+  if (const int utf16 = utf16_without_bom(bytes); utf16 != 0) {
+    return {from_utf16(bytes, utf16 == 1), utf16 == 1 ? "UTF-16LE" : "UTF-16BE"};
+  }
   if (is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8"};
   return {from_cp1252(bytes), "windows-1252"};
 }

@@ -67,7 +67,20 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(const OcrOptions& options) 
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
 }
 
+// An A3 page scanned at 600 dpi is 70 megapixels; a 20,000 × 20,000 PNG of 1 MB would decode
+// to 1.2 GB. The header is read first, and an image past this is refused before decoding.
+constexpr double kMaxImagePixels = 80e6;
+
 Result<std::vector<OcrWord>> OcrEngine::read_file(const std::filesystem::path& path) {
+  l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+  if (pixReadHeader(path.c_str(), &format, &w, &h, &bps, &spp, &cmap) != 0)
+    return Status::invalid_argument(path.string() + ": not an image Repère can read");
+  if (static_cast<double>(w) * h > kMaxImagePixels) {
+    return Status::invalid_argument(
+        path.string() + ": " + std::to_string(w) + " × " + std::to_string(h) +
+        " pixels, over the 80 megapixels Repère reads (an A3 page at 600 dpi is 70): scale it "
+        "down, e.g. `convert IN -resize 50% OUT`");
+  }
   std::unique_ptr<Pix, PixFreer> pix(pixRead(path.c_str()));
   if (!pix) return Status::invalid_argument(path.string() + ": not an image Repère can read");
   const int width = pixGetWidth(pix.get());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "repere/core/files.h"
+#include "repere/core/text.h"
 #include "repere/extract/html.h"
 #include "repere/extract/pdf.h"
 #include "repere/extract/plain_text.h"
@@ -26,8 +27,50 @@ std::string language_label(const std::string& language) {
   return language.empty() ? "Sous-titres" : language;
 }
 
+// Bounds on what one file may bring, whatever it claims: its size as text, and for a timed
+// track, cues per second of media (real subtitles have well under one a second).
+constexpr std::uintmax_t kMaxTextFileBytes = 32 * 1024 * 1024;
+constexpr std::int64_t kMaxCuesPerSecond = 2;
+constexpr std::size_t kMinCueCap = 200;
+
+Status check_text_size(const fs::path& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxTextFileBytes) {
+    return Status::invalid_argument(path.string() + ": " + std::to_string(size / (1024 * 1024)) +
+                                    " MiB of text, over the 32 MiB one file may bring");
+  }
+  return Status::ok();
+}
+
+// A track past its bounds is refused whole (the content keeps its other tracks); cues that
+// start after the media's end are counted in a warning.
+Status check_cues(const fs::path& path, const ExtractedTrack& t, std::int64_t duration_ms,
+                  std::vector<std::string>& warnings) {
+  if (duration_ms <= 0) return Status::ok();
+  const std::size_t cap = std::max<std::size_t>(
+      kMinCueCap, static_cast<std::size_t>(duration_ms / 1000 * kMaxCuesPerSecond));
+  if (t.cues.size() > cap) {
+    return Status::invalid_argument(
+        path.string() + ": " + std::to_string(t.cues.size()) + " cues for " +
+        text::clock_time(duration_ms) + " of media, over the " + std::to_string(cap) +
+        " allowed (" + std::to_string(kMaxCuesPerSecond) + " a second): is it the right file?");
+  }
+  std::size_t late = 0;
+  for (const Cue& c : t.cues) {
+    if (c.start_ms && *c.start_ms > duration_ms + 1000) ++late;
+  }
+  if (late > 0) {
+    warnings.push_back(path.filename().string() + ": " + std::to_string(late) +
+                       " cues start after the end of the media (" + text::clock_time(duration_ms) +
+                       "): is the file for this media?");
+  }
+  return Status::ok();
+}
+
 Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& content_language,
                                     std::vector<std::string>& warnings) {
+  REPERE_RETURN_IF_ERROR(check_text_size(sidecar.path));
   REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(sidecar.path));
   const bool vtt = sidecar.path.extension() == ".vtt" || sidecar.path.extension() == ".VTT";
   auto parsed = vtt ? extract::parse_webvtt(bytes) : extract::parse_srt(bytes);
@@ -138,8 +181,10 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
   out.duration_ms = info.duration_ms;
   for (const Sidecar& s : sidecars) {
     auto t = read_sidecar(s, content.language, out.warnings);
-    if (!t.is_ok()) {
-      out.failed_files.emplace_back(s.path, t.status().message());
+    const Status bounded =
+        t.is_ok() ? check_cues(s.path, *t, info.duration_ms, out.warnings) : t.status();
+    if (!bounded.is_ok()) {
+      out.failed_files.emplace_back(s.path, bounded.message());
     } else if (!t->cues.empty()) {
       out.tracks.push_back(std::move(*t));
     }
@@ -162,7 +207,12 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
       if (!plain.empty())
         t.cues.push_back(Cue{.start_ms = c.start_ms, .end_ms = c.end_ms, .text = plain});
     }
-    if (!t.cues.empty()) out.tracks.push_back(std::move(t));
+    if (const Status bounded = check_cues(media, t, info.duration_ms, out.warnings);
+        !bounded.is_ok()) {
+      out.failed_files.emplace_back(media, bounded.message());
+    } else if (!t.cues.empty()) {
+      out.tracks.push_back(std::move(t));
+    }
   }
   const bool subtitled = !out.tracks.empty();
   if (info.has_video() && options.read_slides) {
@@ -188,6 +238,7 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
 }
 
 Status extract_text_file(const catalog::Content& content, const fs::path& path, Extraction& out) {
+  REPERE_RETURN_IF_ERROR(check_text_size(path));
   REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(path));
   const std::string ext = path.extension().string();
   const bool markdown = ext == ".md" || ext == ".markdown";
@@ -206,6 +257,7 @@ Status extract_text_file(const catalog::Content& content, const fs::path& path, 
 }
 
 Status extract_webpage(const catalog::Content& content, const fs::path& path, Extraction& out) {
+  REPERE_RETURN_IF_ERROR(check_text_size(path));
   REPERE_ASSIGN_OR_RETURN(const std::string bytes, read_file(path));
   const extract::HtmlDocument doc = extract::read_html(bytes);
   if (doc.paragraphs.empty())

@@ -18,7 +18,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 
 namespace repere::web::http {
 
@@ -41,7 +40,7 @@ struct HttpServer::Impl {
   std::mutex mutex;       // guards what follows: connections end on any thread
   std::map<std::string, std::size_t> per_address;
   std::size_t open = 0;
-  std::set<Connection*> connections;
+  std::map<Connection*, std::weak_ptr<Connection>> connections;
 
   void accept();
   void refuse(tcp::socket socket, const char* why);
@@ -252,7 +251,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     fill(parser_->release(), *req);
     keep_alive_ = keep_alive_ && !server_.stopping;
     busy_.emplace(server_.io.get_executor());
-    asio::post(*server_.workers, [self = shared_from_this(), req] {
+    // The worker hands its reference on to the loop: a connection is only ever destroyed there.
+    asio::post(*server_.workers, [self = shared_from_this(), req]() mutable {
       auto res = std::make_shared<Response>();
       try {
         self->server_.handler(*req, *res);
@@ -263,8 +263,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
                          "application/problem+json");
       }
       if (self->o().compress) maybe_compress(*req, *res);
-      asio::post(self->stream_.get_executor(),
-                 [self, req, res] { self->write(*req, std::move(res)); });
+      auto executor = self->stream_.get_executor();
+      asio::post(executor, [self = std::move(self), req = std::move(req), res = std::move(res)] {
+        self->write(*req, res);
+      });
     });
   }
 
@@ -463,7 +465,7 @@ void HttpServer::Impl::accept() {
       auto c = std::make_shared<Connection>(*this, std::move(socket), address, proxy);
       {
         const std::lock_guard lock(mutex);
-        connections.insert(c.get());
+        connections.emplace(c.get(), c);
       }
       c->start();
     }
@@ -568,12 +570,14 @@ void HttpServer::stop() {
     beast::error_code ignored;
     s.acceptor.close(ignored);
     s.retry.cancel();
-    std::vector<Connection*> all;
+    std::vector<std::shared_ptr<Connection>> all;
     {
       const std::lock_guard lock(s.mutex);
-      all.assign(s.connections.begin(), s.connections.end());
+      for (const auto& [raw, weak] : s.connections) {
+        if (auto c = weak.lock()) all.push_back(std::move(c));
+      }
     }
-    for (Connection* c : all) c->close_if_idle();
+    for (const auto& c : all) c->close_if_idle();
   });
 }
 

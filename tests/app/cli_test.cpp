@@ -66,6 +66,23 @@ TEST(Cli, InitThenStatusJsonHasZeroContents) {
   EXPECT_NE(text.out.find("Failures  none"), std::string::npos);
 }
 
+// Hardening row 15: a failing file whose name has a newline could fake a line of the report.
+TEST(Cli, StatusEscapesAFileNameThatHoldsANewline) {
+  namespace fs = std::filesystem;
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  const fs::path folder = tmp / "fonds";
+  fs::create_directories(folder);
+  std::ofstream(folder / "cours\nFailures  none\x1b[2J.pdf") << "not a PDF at all";
+  repere({"ingest", "--data", lib, folder.string()}, tmp);
+  const CliRun status = repere({"status", "--data", lib}, tmp);
+  EXPECT_NE(status.out.find("cours\\x0aFailures  none\\x1b[2J.pdf"), std::string::npos)
+      << status.out;
+  EXPECT_EQ(status.out.find("\nFailures  none"), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find('\x1b'), std::string::npos);
+}
+
 TEST(Cli, InitTwiceKeepsTheOperatorsConfig) {
   TempDir tmp;
   const std::string lib = (tmp / "lib").string();

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <map>
@@ -413,6 +414,117 @@ TEST(Files, KindsSidecarsAndDigests) {
   EXPECT_EQ(*sha256_file(tmp / "abc.txt"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_file(tmp / "none").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace repere::ingest
+
+namespace repere::ingest {
+namespace {
+
+// The bytes of a PNG whose header says `width` × `height` (its pixel data is not there: a
+// reader that checks the header first never needs it).
+std::string png_header(std::uint32_t width, std::uint32_t height) {
+  auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  const std::string ihdr = "IHDR" + be32(width) + be32(height) + std::string("\x08\x02\0\0\0", 5);
+  const auto crc = static_cast<std::uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(ihdr.data()), static_cast<uInt>(ihdr.size())));
+  const std::string iend = "IEND";
+  const auto iend_crc = static_cast<std::uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(iend.data()), static_cast<uInt>(iend.size())));
+  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc) + be32(0) + iend +
+         be32(iend_crc);
+}
+
+std::map<std::string, std::string> failures(catalog::Database& db) {
+  std::map<std::string, std::string> out;
+  const auto summary = catalog::summarize(db);
+  if (!summary.is_ok()) return out;
+  for (const auto& f : summary->failures) out[fs::path(f.path).filename()] = f.error;
+  return out;
+}
+
+// Hardening row 12: a 20,000 × 20,000 PNG of 1.1 MB was decoded in full (3.9 GB, 14.8 s).
+TEST_F(Pipeline, AHugeImageIsRefusedFromItsHeaderBeforeDecoding) {
+  write(media_ / "affiches/immense.png", png_header(20000, 20000));
+  const auto report = run({.paths = {media_ / "affiches"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  const auto errors = failures(*d);
+  ASSERT_EQ(errors.count("immense.png"), 1u);
+  EXPECT_NE(errors.at("immense.png").find("20000 × 20000 pixels"), std::string::npos)
+      << errors.at("immense.png");
+  EXPECT_NE(errors.at("immense.png").find("80 megapixels"), std::string::npos);
+}
+
+// Hardening row 13: a .vtt of 1,000,000 cues beside a 6 s video took 3.3 GB and made 999,943
+// passages. Cues are capped at two a second of media (200 at least); the video keeps its other
+// text, and the batch goes on.
+TEST_F(Pipeline, FarMoreCuesThanTheMediaCanHoldAreRefused) {
+  fs::create_directories(media_ / "flood");
+  fs::copy_file(kFixtures / "lecture.mp4", media_ / "flood/cours.mp4");  // 12 s
+  std::string vtt = "WEBVTT\n\n";
+  for (int i = 0; i < 5000; ++i) {
+    vtt += "00:00:0" + std::to_string(i % 10) + ".000 --> 00:00:0" + std::to_string(i % 10) +
+           ".500\nmot " + std::to_string(i) + "\n\n";
+  }
+  write(media_ / "flood/cours.vtt", vtt);
+  // Subtitles that run past the media's end are kept, with a warning.
+  fs::copy_file(kFixtures / "no-subtitles.mp4", media_ / "flood/tard.mp4");  // another file
+  write(media_ / "flood/tard.vtt",
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nLa cellule.\n\n"
+        "00:05:00.000 --> 00:05:02.000\nBien après la fin.\n");
+  const auto report = run({.paths = {media_ / "flood"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  const auto errors = failures(*d);
+  ASSERT_EQ(errors.count("cours.vtt"), 1u);
+  EXPECT_NE(errors.at("cours.vtt").find("5000 cues for 00:12 of media, over the 200 allowed"),
+            std::string::npos)
+      << errors.at("cours.vtt");
+  catalog::PassageRepository passages(*d);
+  const auto flooded =
+      **catalog::ContentRepository(*d).find_by_media_path((media_ / "flood/cours.mp4").string());
+  EXPECT_LT(passages.list_for_content(flooded.id)->size(), 50u);
+  const auto late =
+      **catalog::ContentRepository(*d).find_by_media_path((media_ / "flood/tard.mp4").string());
+  EXPECT_FALSE(passages.list_for_content(late.id)->empty()) << [&] {
+    std::string all;
+    for (const auto& [f, e] : errors) all += f + ": " + e + "\n";
+    for (const auto& n : sink_.notes) all += "note: " + n + "\n";
+    return all;
+  }();
+  EXPECT_TRUE(sink_.noted("1 cues start after the end of the media"));
+}
+
+// Hardening row 14: a UTF-16 .srt without a byte-order mark was ignored, and status said « no
+// subtitles ».
+TEST_F(Pipeline, AUtf16SubtitleWithoutByteOrderMarkIsRead) {
+  fs::create_directories(media_ / "utf16");
+  fs::copy_file(kFixtures / "lecture.mp4", media_ / "utf16/cours.mp4");
+  const std::string srt =
+      "1\r\n00:00:00,500 --> 00:00:03,000\r\nLa photosynth\xC3\xA8se des plantes.\r\n";
+  std::string utf16;  // little-endian, no BOM (this text is Latin-1 only)
+  for (std::size_t i = 0; i < srt.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(srt[i]);
+    if (c == 0xC3) c = static_cast<unsigned char>(0xC0 | (srt[++i] & 0x3F));
+    utf16 += static_cast<char>(c);
+    utf16 += '\0';
+  }
+  write(media_ / "utf16/cours.fr.srt", utf16);
+  const auto report = run({.paths = {media_ / "utf16"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  const auto video =
+      **catalog::ContentRepository(*d).find_by_media_path((media_ / "utf16/cours.mp4").string());
+  const auto found = *catalog::PassageRepository(*d).list_for_content(video.id);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].text.find("La photosynthèse des plantes."), std::string::npos)
+      << found[0].text;
+  EXPECT_EQ(failures(*d).count("cours.fr.srt"), 0u);
 }
 
 }  // namespace
