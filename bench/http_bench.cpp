@@ -160,8 +160,7 @@ Figures measure(const std::string& repere, const std::string& data) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr,
-                 "usage: http_bench REPERE_BINARY [--baseline OTHER_BINARY] DATA_DIR...\n");
+    std::fprintf(stderr, "usage: http_bench REPERE_BINARY [--baseline OTHER_BINARY] DATA_DIR...\n");
     return 2;
   }
   std::string baseline;
