@@ -128,7 +128,8 @@ int run_cli(int argc, char** argv, Io io) {
   search->add_option("--level", rq.filters.levels, "Only this level, e.g. 5e (repeatable)");
   search->add_option("--licence", rq.filters.licences, "Only this licence (repeatable)");
   search->add_option("--content", rq.filters.contents, "Only inside this content id (repeatable)");
-  search->add_option("--query-language", rq.language, "Language of the query (default fr)");
+  search->add_option("--query-language", rq.language,
+                     "Language of the query: fr, en (default: told by the dictionaries, else fr)");
   search->add_flag("!--no-synonyms", rq.synonyms,
                    "Do not extend a French query with synonyms (search.thesaurus)");
 

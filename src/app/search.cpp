@@ -14,6 +14,7 @@
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
 #include "repere/core/text.h"
+#include "repere/index/dictionary.h"
 #include "repere/index/library.h"
 #include "repere/search/eval.h"
 #include "repere/search/search.h"
@@ -82,6 +83,8 @@ search::SearcherOptions searcher_options(const Config& config) {
   std::error_code ec;
   if (!config.search_thesaurus.empty() && fs::is_regular_file(config.search_thesaurus, ec))
     out.thesaurus = config.search_thesaurus;
+  if (!config.search_dictionaries.empty())
+    out.dictionaries = index::Dictionaries::open(config.search_dictionaries);
   return out;
 }
 

@@ -72,6 +72,11 @@ const std::vector<Setting>& table() {
         "MyThes thesaurus whose synonyms extend French queries (Debian's mythes-fr); empty for "
         "none."},
        &Config::search_thesaurus},
+      {{"search.dictionaries", "/usr/share/hunspell", "",
+        "Folder of the Hunspell dictionaries fr_FR and en_US (Debian's hunspell-fr-classical, "
+        "hunspell-en-us): they tell a real word the library lacks from a misspelling, and the "
+        "language of a query; empty for none."},
+       &Config::search_dictionaries},
       {{"xapi.lrs_endpoint", "", "",
         "xAPI endpoint of a Learning Record Store that receives the pupils' statements as they "
         "happen (e.g. https://lrs.example.org/xapi); empty for none."},

@@ -91,6 +91,7 @@ class FastTextEmbedder : public Embedder {
       const double p = total > 0 ? counts[i] / total : 0;
       weights_.emplace(dict->getWord(i), static_cast<float>(kSifA / (kSifA + p)));
     }
+    common_ = common_direction(counts, total);
   }
 
   int dimension() const override { return dim_; }
@@ -110,6 +111,7 @@ class FastTextEmbedder : public Embedder {
       total_weight += weight;
     }
     if (total_weight <= 0) return out;
+    remove_common(out);
     normalise(out);
     return out;
   }
@@ -138,6 +140,32 @@ class FastTextEmbedder : public Embedder {
     if (!rows.empty()) v.mul(1.0f / static_cast<float>(rows.size()));
   }
 
+  // The direction every text of the library leans to: the mean of its words' unit vectors,
+  // each counted as often as it occurs, with its SIF weight (the expected vector of a passage).
+  std::vector<float> common_direction(const std::vector<std::int64_t>& counts, double total) const {
+    std::vector<double> sum(dim_, 0.0);
+    fasttext::Vector wv(dim_);
+    for (std::int32_t i = 0; i < dict_->nwords() && total > 0; ++i) {
+      word_vector(wv, dict_->getWord(i));
+      const float n = wv.norm();
+      if (n <= 0) continue;
+      const double p = static_cast<double>(counts[i]) / total;
+      const double weight = p * kSifA / (kSifA + p);
+      for (int d = 0; d < dim_; ++d) sum[d] += weight * wv[d] / n;
+    }
+    std::vector<float> out(sum.begin(), sum.end());
+    normalise(out);
+    return out;
+  }
+
+  // Takes the common direction out of a text's vector: what is left is what this text says
+  // that the others do not (without it, every cosine of a small library is about 0.9999).
+  void remove_common(std::vector<float>& v) const {
+    double dot = 0;
+    for (int i = 0; i < dim_; ++i) dot += static_cast<double>(v[i]) * common_[i];
+    for (int i = 0; i < dim_; ++i) v[i] -= static_cast<float>(dot) * common_[i];
+  }
+
   std::unique_ptr<fasttext::FastText> model_;  // only for a quantised model
   std::shared_ptr<const fasttext::Dictionary> dict_;
   std::shared_ptr<const fasttext::DenseMatrix> input_;
@@ -145,6 +173,7 @@ class FastTextEmbedder : public Embedder {
   int dim_ = 0;
   std::unordered_map<std::string, float> weights_;
   float unknown_weight_ = 1.0f;
+  std::vector<float> common_;  // unit, or all zeros
 };
 
 }  // namespace

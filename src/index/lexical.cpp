@@ -31,9 +31,11 @@ constexpr const char* kLevelPrefix = "XV";
 constexpr Xapian::valueno kContentSlot = 0;
 constexpr const char* kSignatureKey = "sig:";
 // The layout of the index, in its metadata: "2" has docid = passage id; "3" also has
-// length-normalised within-document frequencies (see `occurrence_weight`).
+// length-normalised within-document frequencies (see `occurrence_weight`); "4" goes with
+// passage vectors that leave out the library's common direction (see embedder.h), so that a
+// generation made before is rebuilt whole, vectors included.
 constexpr const char* kLayoutKey = "layout";
-constexpr const char* kLayout = "3";
+constexpr const char* kLayout = "4";
 constexpr const char* kTypicalLengthKey = "typical_length";
 
 // BM25 without reading document lengths at query time. BM25's term-frequency part is
@@ -70,24 +72,45 @@ Status check_layout(const Xapian::Database& db, const fs::path& folder) {
                              " was made by an older Repère: run `repere reindex`");
 }
 
-// Function words that say nothing of what is searched (already folded): dropped from queries
-// of words, kept inside "phrases", never highlighted.
-const Xapian::SimpleStopper& stopper() {
-  static const Xapian::SimpleStopper* const kStopper = [] {
-    static const char* const kWords[] = {
-        // French
-        "a", "au", "aux", "avec", "ce", "ces", "comment", "dans", "de", "des", "du", "elle", "en",
-        "est", "et", "il", "ils", "la", "le", "les", "leur", "leurs", "mais", "ou", "par", "pas",
-        "pour", "qu", "que", "qui", "quoi", "se", "ses", "son", "sa", "sont", "sur", "un", "une",
-        "y", "c", "d", "j", "l", "m", "n", "s", "t",
-        // English
-        "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "in", "is", "it", "of",
-        "on", "or", "that", "the", "this", "to", "was", "what", "which", "with"};
-    auto* s = new Xapian::SimpleStopper;  // immutable once built; lives as long as the program
-    for (const char* w : kWords) s->add(w);
-    return s;
-  }();
-  return *kStopper;
+// Function words that say nothing of what is searched (already folded), per language: dropped
+// from queries of words, kept inside "phrases", never highlighted. A language other than
+// English uses the French list (the library's default language).
+const char* const kFrenchStopwords[] = {
+    // French: articles, pronouns, prepositions, conjunctions, interrogatives and the
+    // forms of être and avoir. Not « son » (the sound, in a physics library), « or »,
+    // « pas », « est »: words that are also nouns stay, and their weight decides.
+    "a",    "ai",       "as",      "au",    "aux",    "avec",    "avez",   "avons", "c",
+    "ca",   "car",      "ce",      "ceci",  "cela",   "celle",   "celles", "celui", "ces",
+    "cet",  "cette",    "ceux",    "chez",  "comme",  "comment", "contre", "d",     "dans",
+    "de",   "des",      "donc",    "dont",  "du",     "elle",    "elles",  "en",    "entre",
+    "est",  "et",       "etaient", "etait", "ete",    "etre",    "eux",    "il",    "ils",
+    "j",    "je",       "l",       "la",    "le",     "les",     "leur",   "leurs", "lui",
+    "m",    "ma",       "mais",    "me",    "mes",    "moi",     "mon",    "n",     "ne",
+    "ni",   "nos",      "notre",   "nous",  "on",     "ont",     "ou",     "par",   "parce",
+    "pour", "pourquoi", "quand",   "quel",  "quelle", "quelles", "quels",  "qu",    "que",
+    "qui",  "quoi",     "s",       "sa",    "sans",   "se",      "ses",    "si",    "sont",
+    "sous", "sur",      "t",       "ta",    "te",     "tes",     "toi",    "ton",   "tu",
+    "un",   "une",      "vers",    "vos",   "votre",  "vous",    "y",
+};
+const char* const kEnglishStopwords[] = {
+    "a",    "an",   "and",   "are",  "as",    "at",   "be",   "been",  "but",  "by",    "can",
+    "did",  "do",   "does",  "for",  "from",  "had",  "has",  "have",  "he",   "her",   "his",
+    "how",  "i",    "if",    "in",   "into",  "is",   "it",   "its",   "my",   "not",   "of",
+    "on",   "or",   "our",   "she",  "so",    "that", "the",  "their", "them", "there", "these",
+    "they", "this", "those", "to",   "was",   "we",   "were", "what",  "when", "where", "which",
+    "who",  "why",  "will",  "with", "would", "you",  "your"};
+
+template <std::size_t N>
+const Xapian::SimpleStopper* make_stopper(const char* const (&words)[N]) {
+  auto* s = new Xapian::SimpleStopper;  // immutable once built; lives as long as the program
+  for (const char* w : words) s->add(w);
+  return s;
+}
+
+const Xapian::SimpleStopper& stopper(const std::string& language = "fr") {
+  static const Xapian::SimpleStopper* const kFrench = make_stopper(kFrenchStopwords);
+  static const Xapian::SimpleStopper* const kEnglish = make_stopper(kEnglishStopwords);
+  return language.rfind("en", 0) == 0 ? *kEnglish : *kFrench;
 }
 
 Xapian::Stem stemmer_for(const std::string& language) {
@@ -139,35 +162,144 @@ std::string plain_words(const std::string& q) {
   return out;
 }
 
-// Xapian's correction, keeping every word the library has (Xapian may still offer « le » for
-// « les »), numbers (« 300 000 » is not a misspelling) and stopwords; "" when nothing is left
-// to correct.
-// « Vouliez-vous dire… »: each word of the query that the library does not have, replaced by
-// the nearest word it has (Xapian's spelling table, two edits at most); words it has, numbers
-// and stopwords are kept. Only unknown words are looked up: the lookup scans the spelling
-// table's n-grams, and doing it for every word (as the query parser's spelling flag does) was
-// a fifth of a search's time over a million passages.
-std::string spelling_suggestion(const Xapian::Database& db, const std::string& prepared) {
-  std::string out;
-  bool changed = false;
-  for (const std::string& word : text::search_terms(prepared)) {
+// « Vouliez-vous dire… »: each word of the query that the library does not have (neither the
+// word nor its stem), replaced by the nearest word it has (Xapian's spelling table, two edits
+// at most); words it has, numbers and stopwords are kept. Only unknown words are looked up:
+// the lookup scans the spelling table's n-grams, and doing it for every word (as the query
+// parser's spelling flag does) was a fifth of a search's time over a million passages.
+// Nothing for a query of more than kMaxSuggestedWords words: a paste is not a misspelling.
+struct Spelling {
+  std::string suggestion;                        // "" when nothing is corrected
+  std::map<std::string, std::string> corrected;  // unknown word -> its correction
+};
+
+Spelling spelling_suggestion(const Xapian::Database& db, const std::string& language,
+                             const std::string& prepared) {
+  const Xapian::Stem stem = stemmer_for(language);
+  Spelling out;
+  const auto words = text::search_terms(prepared);
+  const auto meaningful = std::count_if(
+      words.begin(), words.end(), [&](const std::string& w) { return !stopper(language)(w); });
+  if (meaningful > kMaxSuggestedWords) return out;
+  std::string said_all;
+  for (const std::string& word : words) {
     std::string said = word;
-    if (word.find_first_of("0123456789") == std::string::npos && !stopper()(word) &&
-        !db.term_exists(word)) {
+    if (word.find_first_of("0123456789") == std::string::npos && !stopper(language)(word) &&
+        !db.term_exists(word) && !db.term_exists("Z" + stem(word))) {
       std::string nearest = db.get_spelling_suggestion(word);
       if (!nearest.empty() && nearest != word) {
+        out.corrected[word] = nearest;
         said = std::move(nearest);
-        changed = true;
       }
     }
-    out += (out.empty() ? "" : " ") + said;
+    said_all += (said_all.empty() ? "" : " ") + said;
   }
-  return changed ? out : "";
+  if (!out.corrected.empty()) out.suggestion = std::move(said_all);
+  return out;
+}
+
+// The distinct words behind `term_words` (less the excluded ones) with their weights, and for
+// each the index terms that stand for it.
+std::vector<std::vector<std::string>> weigh_words(
+    const Xapian::Database& db, LexicalResult& result,
+    const std::map<std::string, std::string>& misspelt, const std::vector<std::string>& excluded) {
+  std::vector<std::vector<std::string>> terms;
+  const double n = std::max<double>(1, db.get_doccount());
+  for (const auto& [term, word] : result.term_words) {
+    if (std::find(excluded.begin(), excluded.end(), word) != excluded.end()) continue;
+    std::size_t i = 0;
+    while (i < result.words.size() && result.words[i].word != word) ++i;
+    if (i == result.words.size()) {
+      result.words.push_back({word, 0, false});
+      terms.emplace_back();
+    }
+    terms[i].push_back(term);
+  }
+  // In the order the query says them (Xapian lists its terms sorted).
+  auto position = [&](const std::string& word) {
+    const auto at = std::find(result.typed.begin(), result.typed.end(), word);
+    return at - result.typed.begin();
+  };
+  std::vector<std::size_t> order(result.words.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return position(result.words[a].word) < position(result.words[b].word);
+  });
+  std::vector<QueryWord> words;
+  std::vector<std::vector<std::string>> sorted_terms;
+  for (const std::size_t i : order) {
+    words.push_back(std::move(result.words[i]));
+    sorted_terms.push_back(std::move(terms[i]));
+  }
+  result.words = std::move(words);
+  terms = std::move(sorted_terms);
+  const double rarest = rarest_weight(static_cast<std::int64_t>(n));
+  result.library_passages = static_cast<std::int64_t>(n);
+  for (std::size_t i = 0; i < result.words.size(); ++i) {
+    QueryWord& w = result.words[i];
+    double df = 0;
+    for (const std::string& t : terms[i]) df = std::max<double>(df, db.get_termfreq(t));
+    w.known = df > 0;
+    w.frequency = df / n;
+    w.passages = static_cast<std::int64_t>(df);
+    if (const auto c = misspelt.find(w.word); !w.known && c != misspelt.end())
+      w.correction = c->second;
+    w.weight = w.known                  ? std::log(1 + (n - df + 0.5) / (df + 0.5))
+               : misspelt.count(w.word) ? 0.0
+                                        : rarest;
+  }
+  return terms;
+}
+
+// Sets LexicalHit::matched: for each word, a walk of its terms' posting lists over the hits
+// in docid order (a skip_to per hit), cheaper than reading each hit's term list.
+void mark_matches(const Xapian::Database& db, const std::vector<std::vector<std::string>>& terms,
+                  std::vector<LexicalHit>& hits) {
+  std::vector<std::size_t> order(hits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return hits[a].passage_id < hits[b].passage_id; });
+  for (std::size_t w = 0; w < terms.size() && w < 64; ++w) {
+    for (const std::string& term : terms[w]) {
+      Xapian::PostingIterator p = db.postlist_begin(term);
+      const Xapian::PostingIterator end = db.postlist_end(term);
+      for (const std::size_t i : order) {
+        const auto id = static_cast<Xapian::docid>(hits[i].passage_id);
+        p.skip_to(id);
+        if (p == end) break;
+        if (*p == id) hits[i].matched |= std::uint64_t{1} << w;
+      }
+    }
+  }
 }
 
 }  // namespace
 
-bool is_stopword(const std::string& folded_word) { return stopper()(folded_word); }
+double rarest_weight(std::int64_t passages) {
+  const double n = std::max<double>(1, static_cast<double>(passages));
+  return std::log(1 + (n + 0.5) / 0.5);
+}
+
+double LexicalResult::coverage(const LexicalHit& h) const {
+  double total = 0, found = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    total += words[i].weight;
+    if (i < 64 && (h.matched >> i & 1)) found += words[i].weight;
+  }
+  return total > 0 ? found / total : 0;
+}
+
+std::vector<std::string> LexicalResult::matched_words(const LexicalHit& h) const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < words.size() && i < 64; ++i) {
+    if (h.matched >> i & 1) out.push_back(words[i].word);
+  }
+  return out;
+}
+
+bool is_stopword(const std::string& folded_word, const std::string& language) {
+  return stopper(language)(folded_word);
+}
 
 std::string prepare_for_xapian(std::string_view raw) {
   std::string s = text::fold(text::sanitize_utf8(raw));
@@ -353,7 +485,7 @@ void set_up(Xapian::QueryParser& qp, const Xapian::Database& db, const std::stri
   qp.set_stemmer(stemmer_for(language.empty() ? "fr" : language));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   qp.set_default_op(Xapian::Query::OP_OR);
-  qp.set_stopper(&stopper());
+  qp.set_stopper(&stopper(language));
   qp.add_prefix("titre", kTitlePrefix);
   qp.add_prefix("title", kTitlePrefix);
   qp.add_prefix("description", kDescriptionPrefix);
@@ -441,6 +573,7 @@ Result<LexicalResult> LexicalIndex::search_synonyms(const std::string& query,
       result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
+    const auto terms = weigh_words(impl_->db, result, {}, {});
     if (expanded.empty()) return result;
     Xapian::Query q =
         exact.empty() ? expanded : Xapian::Query(Xapian::Query::OP_AND_NOT, expanded, exact);
@@ -451,7 +584,8 @@ Result<LexicalResult> LexicalIndex::search_synonyms(const std::string& query,
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     result.estimated_total = mset.get_matches_estimated();
     for (auto it = mset.begin(); it != mset.end(); ++it)
-      result.hits.push_back({static_cast<Id>(*it), it.get_weight()});
+      result.hits.push_back({static_cast<Id>(*it), it.get_weight(), 0});
+    mark_matches(impl_->db, terms, result.hits);
     return result;
   } catch (const Xapian::Error& e) {
     return xapian_error("search failed for the synonyms of \"" + query.substr(0, 80) + "\"", e);
@@ -516,7 +650,10 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     Xapian::QueryParser qp;
     set_up(qp, impl_->db, language);
     const Xapian::Query parsed = parse(qp, prepared, 0);
-    result.suggestion = spelling_suggestion(impl_->db, prepared);
+    Spelling spelling =
+        spelling_suggestion(impl_->db, language.empty() ? "fr" : language, prepared);
+    result.suggestion = std::move(spelling.suggestion);
+    result.typed = text::search_terms(prepared);
     // Query terms, and for each stem the words of the query it came from.
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {
       const std::string term = *t;
@@ -527,6 +664,7 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
       result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
+    const auto terms = weigh_words(impl_->db, result, spelling.corrected, excluded_words(prepared));
     if (parsed.empty() || limit <= 0) return result;
     Xapian::Query q = parsed;
     if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
@@ -538,7 +676,8 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     result.estimated_total = mset.get_matches_estimated();
     result.hits.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it)
-      result.hits.push_back({static_cast<Id>(*it), it.get_weight()});
+      result.hits.push_back({static_cast<Id>(*it), it.get_weight(), 0});
+    mark_matches(impl_->db, terms, result.hits);
     return result;
   } catch (const Xapian::Error& e) {
     return xapian_error("search failed for \"" + query.substr(0, 80) + "\"", e);
@@ -574,7 +713,7 @@ std::string highlight(std::string_view raw, const std::string& language,
   for (const text::Token& t : text::tokenize(text)) {
     if (t.kind == text::TokenKind::kElision) continue;
     const std::string folded = text::fold(t.text);
-    if (stopper()(folded)) continue;
+    if (stopper(language)(folded)) continue;
     if (wanted.count(stem(folded))) marks.push_back({t.begin, t.end});
   }
   // The window: starts a little before the first match, or at the start.

@@ -1,14 +1,17 @@
 #include "repere/search/search.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "repere/catalog/database.h"
 #include "repere/core/text.h"
+#include "repere/index/dictionary.h"
 #include "repere/index/embedder.h"
 #include "repere/index/library.h"
 #include "repere/index/thesaurus.h"
@@ -24,17 +27,97 @@ struct Candidate {
   double score = 0;
   std::optional<int> lexical_rank;
   std::optional<int> vector_rank;
-  bool by_synonym = false;  // found by a synonym of the query's words, not the words
+  bool by_synonym = false;    // found by a synonym of the query's words, not the words
+  double coverage = 0;        // of the query's weight, by its words or their synonyms
+  std::uint64_t matched = 0;  // LexicalHit::matched, of the words or of the synonyms
+  std::optional<float> similarity;
+  bool qualifies_by_words = false;
 };
 
+}  // namespace
+
+// What the library's own passages say of its vectors, measured when a generation is opened:
+// a few words taken from a passage and that passage (related), the same words and passages of
+// other contents (unrelated), and queries made of two words of unrelated passages (nonsense).
+struct Calibration {
+  int samples = 0;    // 0: not measured (too few passages): no qualification by meaning
+  float zero = 0;     // median similarity of unrelated pairs: meaning adds nothing below
+  float related = 1;  // median similarity of related pairs: meaning counts fully above
+  // A query's similarities are read against its own similarities to these passages (spread
+  // over the library): z = (similarity - mean) / deviation. A passage qualifies by meaning
+  // when its z passes that of the best passage a nonsense query finds (90th percentile): a
+  // query that means something has a clear nearest passage; one that means nothing in this
+  // library finds a flat top.
+  std::vector<std::int64_t> reference;
+  float z_floor = 1e9f;
+  float related_z = 0;  // median z of a passage and a few of its own words, for the record
+};
+
+// The spread of one query's similarities over the reference passages.
+struct QueryScale {
+  float mean = 0;
+  float deviation = 0;  // 0: no scale (no calibration, or no vector)
+  float z(float similarity) const {
+    return deviation > 0 ? (similarity - mean) / deviation : -1e9f;
+  }
+};
+
+// Without a calibration (a library of fewer than 20 passages of four words, or an endpoint
+// that failed when the generation was opened), a passage qualifies by meaning from this cosine.
+constexpr float kUncalibratedFloor = 0.5f;
+
+bool qualifies_by_meaning(const Calibration& c, const QueryScale& scale,
+                          const std::optional<float>& similarity) {
+  if (!similarity) return false;
+  if (c.samples == 0) return *similarity >= kUncalibratedFloor;
+  return scale.z(*similarity) >= c.z_floor;
+}
+
+QueryScale scale_of(const Calibration& c, const index::VectorIndex& vectors,
+                    const std::vector<float>& query) {
+  QueryScale out;
+  if (c.samples == 0 || query.empty()) return out;
+  double sum = 0, squares = 0;
+  int n = 0;
+  for (const std::int64_t id : c.reference) {
+    const auto sim = vectors.similarity(id, query);
+    if (!sim) continue;
+    sum += *sim;
+    squares += static_cast<double>(*sim) * *sim;
+    ++n;
+  }
+  if (n < 10) return out;
+  out.mean = static_cast<float>(sum / n);
+  const double variance = squares / n - (sum / n) * (sum / n);
+  out.deviation = variance > 1e-12 ? static_cast<float>(std::sqrt(variance)) : 0;
+  return out;
+}
+
+namespace {
+
+// How much the meaning side weighs in the fusion, measured with `repere eval` (one training
+// thread), at ratio 0.5, nDCG@10 hybrid / lexical: at 1, cnil-fr 0.570 / 0.634 and
+// cranfield-en 0.350 / 0.360; at 0.25, 0.626 and 0.365; at 0.1, 0.630 and 0.366. The vectors
+// learnt from a library this small order what the words found; they do not yet outweigh them.
+constexpr double kMeaningSay = 0.1;
+
+// How much meaning a similarity carries, 0 to 1, on the library's scale.
+double meaning(const Calibration& c, float similarity) {
+  if (c.samples == 0 || c.related <= c.zero) return std::max(0.0f, similarity);
+  return std::clamp((similarity - c.zero) / (c.related - c.zero), 0.0f, 1.0f);
+}
+
 // Fusion of the two sides over the union of their candidates: each passage scores
-//   (1 - ratio) * bm25 / best_bm25  +  ratio * cosine(query, passage)
-// with the cosine computed for lexical candidates too (0 for words, when a passage did not
-// match them). Measured on cnil-fr and cranfield-en against weighted reciprocal-rank fusion
-// (numbers in the search issue's note): rank fusion gives a weak vector side as much say as a
-// strong lexical one and lost up to 0.27 nDCG@10; scores keep each side's confidence.
-std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, std::size_t exact,
+//   (1 - ratio) * bm25 / best_bm25  +  ratio * meaning(cosine(query, passage))
+// with the cosine computed for lexical candidates too, and meaning() putting it on the
+// library's scale (0 for what unrelated passages reach). Measured on cnil-fr and
+// cranfield-en against weighted reciprocal-rank fusion (numbers in the search issue's note):
+// rank fusion gives a weak vector side as much say as a strong lexical one; scores keep each
+// side's confidence. Candidates that qualify neither by words nor by meaning are dropped.
+std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical,
+                            const std::vector<double>& coverage, double required, std::size_t exact,
                             const std::vector<index::VectorHit>& vector, double ratio,
+                            const Calibration& calibration, const QueryScale& scale,
                             const std::function<std::optional<float>(std::int64_t)>& cosine) {
   std::unordered_map<std::int64_t, Candidate> by_id;
   const double w_lexical = vector.empty() ? 1.0 : 1.0 - ratio;
@@ -46,24 +129,29 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, std::
     c.passage_id = h.passage_id;
     c.lexical_rank = static_cast<int>(i) + 1;
     c.by_synonym = i >= exact;
+    c.coverage = coverage[i];
+    c.qualifies_by_words = coverage[i] >= required - 1e-9;
+    c.matched = h.matched;
     c.score += w_lexical * h.score / best;
   }
   for (std::size_t i = 0; i < vector.size(); ++i) {
     Candidate& c = by_id[vector[i].passage_id];
     c.passage_id = vector[i].passage_id;
     c.vector_rank = static_cast<int>(i) + 1;
-    c.score += w_vector * std::max(0.0f, vector[i].similarity);
+    c.similarity = vector[i].similarity;
   }
   if (!vector.empty() && cosine) {
     for (auto& [id, c] : by_id) {
-      if (c.vector_rank) continue;
-      const auto sim = cosine(id);
-      if (sim) c.score += w_vector * std::max(0.0f, *sim);
+      if (!c.similarity) c.similarity = cosine(id);
+      if (c.similarity) c.score += kMeaningSay * w_vector * meaning(calibration, *c.similarity);
     }
   }
   std::vector<Candidate> out;
   out.reserve(by_id.size());
-  for (auto& [id, c] : by_id) out.push_back(std::move(c));
+  for (auto& [id, c] : by_id) {
+    const bool by_meaning = qualifies_by_meaning(calibration, scale, c.similarity);
+    if (c.qualifies_by_words || by_meaning) out.push_back(std::move(c));
+  }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.passage_id < b.passage_id;
   });
@@ -73,6 +161,9 @@ std::vector<Candidate> fuse(const std::vector<index::LexicalHit>& lexical, std::
 // The cosine of a word and its synonym in the library's word vectors under which the synonym
 // is not used: in a science library « lumière » and « chandelle » are far apart.
 constexpr float kSynonymRelatedness = 0.35f;
+// A word in more than this share of the passages is not expanded: its synonyms would bring
+// back half the library.
+constexpr double kCommonWord = 0.05;
 
 // One read transaction for all the catalog reads of a search: one lock instead of one per
 // statement, and one consistent view.
@@ -90,7 +181,38 @@ class ReadTransaction {
   bool open_;
 };
 
+// A query word as the user wrote it (accents and case), from its folded form.
+std::string written_form(const std::string& query, const std::string& folded) {
+  for (const text::Token& t : text::tokenize(query)) {
+    if (t.kind == text::TokenKind::kWord && text::fold(t.text) == folded)
+      return text::lower(t.text);
+  }
+  return folded;
+}
+
+// « Vouliez-vous dire … »: the query's words with each correction that stands; "" for none.
+std::string suggestion(const index::LexicalResult& lexical) {
+  std::string out;
+  bool changed = false;
+  for (const std::string& typed : lexical.typed) {
+    std::string said = typed;
+    for (const index::QueryWord& w : lexical.words) {
+      if (w.word == typed && !w.correction.empty()) {
+        said = w.correction;
+        changed = true;
+      }
+    }
+    out += (out.empty() ? "" : " ") + said;
+  }
+  return changed ? out : "";
+}
+
 }  // namespace
+
+double required_coverage(std::size_t meaningful_words) {
+  if (meaningful_words <= 3) return 0.5;
+  return std::max(0.2, 1.5 / static_cast<double>(meaningful_words));
+}
 
 struct SharedParts {
   // The content of every passage when the generation was opened (passages come in id order,
@@ -99,9 +221,111 @@ struct SharedParts {
   std::shared_ptr<const index::Embedder> embedder;  // null: no search by meaning
   std::shared_ptr<const index::VectorIndex> vectors;
   std::string vectors_problem;  // why they are missing, for degraded answers
+  Calibration calibration;
 };
 
 namespace {
+
+float quantile(std::vector<float> v, double q) {
+  if (v.empty()) return 0;
+  const auto at = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(at), v.end());
+  return v[at];
+}
+
+constexpr int kCalibrationPassages = 200;
+constexpr int kUnrelatedPerSample = 8;
+
+// Measures the library's scale of similarities (see Calibration) on up to 200 passages spread
+// over it: one embedding request per 64 texts for an endpoint, a few milliseconds otherwise.
+Result<Calibration> calibrate(catalog::Database& db, const index::Embedder& embedder,
+                              const index::VectorIndex& vectors,
+                              const std::vector<std::pair<std::int64_t, std::int64_t>>& all) {
+  Calibration out;
+  if (all.size() < 20) return out;
+  const std::size_t step = std::max<std::size_t>(1, all.size() / kCalibrationPassages);
+  REPERE_ASSIGN_OR_RETURN(auto text_of, db.prepare("SELECT text FROM passage WHERE id = ?1"));
+  struct Sample {
+    std::int64_t passage = 0, content = 0;
+    std::vector<std::string> words;  // meaningful words, in order
+  };
+  std::vector<Sample> samples;
+  for (std::size_t i = 0; i < all.size(); i += step) {
+    text_of.reset();
+    text_of.bind(1, all[i].first);
+    REPERE_ASSIGN_OR_RETURN(const bool row, text_of.step());
+    if (!row) continue;
+    Sample smp{all[i].first, all[i].second, {}};
+    for (std::string& w : text::search_terms(text_of.text(0))) {
+      if (w.size() >= 4 && !index::is_stopword(w)) smp.words.push_back(std::move(w));
+    }
+    if (smp.words.size() >= 4) samples.push_back(std::move(smp));
+  }
+  if (samples.size() < 20) return out;
+  std::vector<std::string> queries;
+  for (const Sample& smp : samples) {  // four words from the middle of the passage
+    const std::size_t from = smp.words.size() / 2 - 2;
+    queries.push_back(smp.words[from] + " " + smp.words[from + 1] + " " + smp.words[from + 2] +
+                      " " + smp.words[from + 3]);
+  }
+  // Nonsense: the longest word of two passages that share no word (not two copies of one
+  // text in two contents, not two passages of one topic).
+  auto share_a_word = [](const Sample& a, const Sample& b) {
+    for (const std::string& w : a.words) {
+      if (std::find(b.words.begin(), b.words.end(), w) != b.words.end()) return true;
+    }
+    return false;
+  };
+  auto longest = [](const Sample& smp) {
+    return *std::max_element(
+        smp.words.begin(), smp.words.end(),
+        [](const std::string& x, const std::string& y) { return x.size() < y.size(); });
+  };
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const Sample& a = samples[i];
+    const Sample* other = nullptr;
+    for (std::size_t k = 1; k < 8 && other == nullptr; ++k) {
+      const Sample& b = samples[(i * 7 + k * samples.size() / 8 + k) % samples.size()];
+      if (b.content != a.content && !share_a_word(a, b)) other = &b;
+    }
+    if (other == nullptr) continue;
+    const Sample& b = *other;
+    queries.push_back(longest(a) + " " + longest(b));
+  }
+  REPERE_ASSIGN_OR_RETURN(const auto embedded, embedder.embed_batch(queries));
+  std::vector<float> related, unrelated, nonsense;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (const auto sim = vectors.similarity(samples[i].passage, embedded[i]))
+      related.push_back(*sim);
+    for (int j = 1; j <= kUnrelatedPerSample; ++j) {
+      const Sample& other = samples[(i + static_cast<std::size_t>(j) * 37) % samples.size()];
+      if (other.content == samples[i].content) continue;
+      if (const auto sim = vectors.similarity(other.passage, embedded[i]))
+        unrelated.push_back(*sim);
+    }
+  }
+  for (const Sample& smp : samples) out.reference.push_back(smp.passage);
+  out.samples = static_cast<int>(samples.size());  // for scale_of
+  std::vector<float> related_z;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const QueryScale scale = scale_of(out, vectors, embedded[i]);
+    if (const auto sim = vectors.similarity(samples[i].passage, embedded[i]))
+      related_z.push_back(scale.z(*sim));
+  }
+  for (std::size_t i = samples.size(); i < embedded.size(); ++i) {
+    const QueryScale scale = scale_of(out, vectors, embedded[i]);
+    const auto best = vectors.search(embedded[i], 1, nullptr);
+    if (!best.empty() && scale.deviation > 0) nonsense.push_back(scale.z(best.front().similarity));
+  }
+  out.samples = 0;
+  if (related.size() < 10 || unrelated.size() < 10 || nonsense.size() < 10) return out;
+  out.samples = static_cast<int>(samples.size());
+  out.zero = quantile(unrelated, 0.5);
+  out.related = quantile(related, 0.5);
+  out.related_z = quantile(related_z, 0.5);
+  out.z_floor = quantile(nonsense, 0.9);
+  return out;
+}
 
 Result<std::shared_ptr<const SharedParts>> load_shared(catalog::Database& db,
                                                        const index::Generation& generation,
@@ -129,6 +353,12 @@ Result<std::shared_ptr<const SharedParts>> load_shared(catalog::Database& db,
   }
   parts->embedder = std::move(*embedder);
   parts->vectors = std::move(*vectors);
+  // Without a calibration (an endpoint that is down, a tiny library) the meaning side still
+  // orders what the words found but qualifies nothing by itself.
+  if (auto measured = calibrate(db, *parts->embedder, *parts->vectors, parts->content_of);
+      measured.is_ok()) {
+    parts->calibration = *measured;
+  }
   return std::shared_ptr<const SharedParts>(std::move(parts));
 }
 
@@ -158,21 +388,34 @@ struct Searcher::Impl {
   }
 
   // Synonyms of the query's words that the library says, and that its own word vectors find
-  // related (when they are local): a thesaurus is broad, the library is specific.
-  std::vector<std::string> synonyms_for(const SearchRequest& r) {
-    std::vector<std::string> out;
+  // related (when they are local): a thesaurus is broad, the library is specific. Only words
+  // the library has are expanded (its vectors cannot tell the sense of a word it lacks:
+  // « Louis » would become « or »), never a function word or a very common one.
+  std::vector<SynonymMatch> synonyms_for(const SearchRequest& r,
+                                         const std::vector<index::QueryWord>& words) {
+    std::vector<SynonymMatch> out;
     if (!thesaurus || !r.synonyms || r.language.substr(0, 2) != "fr") return out;
     const bool judge = embedder && !embedder->remote();
-    int words = 0;
-    for (const text::Token& t : text::tokenize(r.query)) {
-      if (t.kind != text::TokenKind::kWord || t.text.size() < 3) continue;
-      if (index::is_stopword(text::fold(t.text)) || ++words > 8) continue;
-      if (t.begin > 0 && (r.query[t.begin - 1] == '-' || r.query[t.begin - 1] == ':')) continue;
+    int expanded = 0;
+    for (const index::QueryWord& w : words) {
+      const bool common = w.frequency > kCommonWord && w.passages >= 10;
+      if (w.word.size() < 3 || !w.known || common) continue;
+      if (index::is_stopword(w.word) || ++expanded > 8) continue;
+      if (w.word.find_first_of("0123456789") != std::string::npos) continue;
       std::vector<float> word_vector;
-      if (judge) word_vector = embedder->embed(t.text).value_or(std::vector<float>{});
+      if (judge) word_vector = embedder->embed(w.word).value_or(std::vector<float>{});
+      // The thesaurus wants the word as written (with its accents), the index folds it.
+      std::string written = w.word;
+      for (const text::Token& t : text::tokenize(r.query)) {
+        if (t.kind == text::TokenKind::kWord && text::fold(t.text) == w.word) {
+          written = t.text;
+          break;
+        }
+      }
       int kept = 0;
-      for (const std::string& s : thesaurus->synonyms(std::string(t.text), 8)) {
-        if (kept >= 3 || !lexical->has_word(s, r.language)) continue;
+      for (const std::string& s : thesaurus->synonyms(written, 8)) {
+        if (kept >= 3 || s == w.word || index::is_stopword(s)) continue;
+        if (!lexical->has_word(s, r.language)) continue;
         if (judge && !word_vector.empty()) {
           const auto v = embedder->embed(s);
           float cosine = 0;
@@ -180,11 +423,44 @@ struct Searcher::Impl {
             cosine += (*v)[i] * word_vector[i];
           if (cosine < kSynonymRelatedness) continue;
         }
-        out.push_back(s);
+        out.push_back({w.word, s});
         ++kept;
       }
     }
     return out;
+  }
+
+  std::shared_ptr<const index::Dictionaries> dictionaries;  // null: none
+
+  // The request's language, or the one the dictionaries tell, or French.
+  std::string language_of(const SearchRequest& r) const {
+    if (!r.language.empty()) return r.language;
+    if (!dictionaries) return "fr";
+    std::vector<std::string> words;
+    for (const text::Token& t : text::tokenize(r.query)) {
+      if (t.kind == text::TokenKind::kWord && words.size() < 20)
+        words.push_back(text::lower(t.text));
+    }
+    return dictionaries->language_of(words);
+  }
+
+  // An unknown word that the dictionary of the query's language has is a real word the
+  // library lacks (« Révolution »): it keeps its full weight and gets no correction. One that
+  // neither has, with a correction, is a misspelling: it weighs nothing (its correction is
+  // offered) — unless it is short, as short words are the ones a correction most often gets
+  // wrong (« crepes » → « crees »): then it weighs half.
+  void judge_unknown_words(const SearchRequest& r, index::LexicalResult& found) const {
+    const double rarest = index::rarest_weight(found.library_passages);
+    for (index::QueryWord& w : found.words) {
+      if (w.known || w.correction.empty()) continue;
+      const std::string written = written_form(r.query, w.word);
+      if (dictionaries && dictionaries->is_word(written, r.language)) {
+        w.correction.clear();
+        w.weight = rarest;
+      } else if (w.word.size() < 7) {
+        w.weight = rarest / 2;
+      }
+    }
   }
 
   // The passages nearest `query_vector` that the filters let through; none without a vector.
@@ -261,6 +537,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
   if (!options.thesaurus.empty()) {
     REPERE_ASSIGN_OR_RETURN(impl->thesaurus, index::Thesaurus::open(options.thesaurus));
   }
+  impl->dictionaries = options.dictionaries;
   REPERE_ASSIGN_OR_RETURN(impl->lexical, index::LexicalIndex::open(generation->lexical()));
   impl->generation = generation->number;
   if (options.cache) {
@@ -280,7 +557,9 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
 
 int Searcher::generation() const { return impl_->generation; }
 
-Result<SearchResponse> Searcher::search(const SearchRequest& r) {
+Result<SearchResponse> Searcher::search(const SearchRequest& request) {
+  SearchRequest r = request;
+  r.language = impl_->language_of(r);
   if (r.limit < 1 || r.limit > 100) return Status::invalid_argument("limit must be 1 to 100");
   if (r.offset < 0 || r.offset > 10000)
     return Status::invalid_argument("offset must be 0 to 10000");
@@ -290,6 +569,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     return Status::invalid_argument("moments_per_content must be 1 to 20");
   SearchResponse out;
   out.query = r.query;
+  out.language = r.language;
   // The meaning side first: when it fails, the words answer even at ratio 1.
   std::vector<float> query_vector;
   if (r.semantic_ratio > 0) {
@@ -309,30 +589,67 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   // Enough passages to fill the page with contents and their moments.
   const std::int64_t wanted = std::min<std::int64_t>(
       1000, std::max<std::int64_t>(100, (r.offset + r.limit) * r.moments_per_content * 3));
-  // Words only (ratio 1) still give the terms to highlight and the spelling suggestion.
+  // Words only (ratio 1) still give the terms to highlight, the words' weights and the
+  // spelling suggestion.
   REPERE_ASSIGN_OR_RETURN(auto lexical, impl_->lexical->search(r.query, r.filters, 0,
                                                                by_words ? wanted : 0, r.language));
-  out.suggestion = lexical.suggestion;
+  impl_->judge_unknown_words(r, lexical);
+  for (const index::QueryWord& w : lexical.words) {
+    if (!w.known) out.unknown_words.push_back(w.word);
+  }
+  out.meaningful_words = static_cast<int>(lexical.words.size());
+  // A query none of whose words the library has has no meaning to compare either, for
+  // vectors learnt from the library (fastText would still make a vector of « xyzzy qwerty »
+  // from its letters); pretrained vectors and endpoints know words the library lacks.
+  const bool learnt = impl_->embedder && impl_->embedder->name().rfind("fasttext:trained", 0) == 0;
+  if (learnt && std::none_of(lexical.words.begin(), lexical.words.end(),
+                             [](const index::QueryWord& w) { return w.known; })) {
+    query_vector.clear();
+  }
+  std::vector<double> coverage;
+  for (const auto& h : lexical.hits) coverage.push_back(lexical.coverage(h));
   // Synonyms fill what the words leave of the page, after every exact match.
   index::LexicalResult by_synonyms;
+  std::vector<SynonymMatch> synonyms;
   const std::size_t exact_hits = lexical.hits.size();
   if (by_words && static_cast<std::int64_t>(exact_hits) < wanted) {
-    const auto synonyms = impl_->synonyms_for(r);
+    synonyms = impl_->synonyms_for(r, lexical.words);
     if (!synonyms.empty()) {
+      std::vector<std::string> wanted_synonyms;
+      for (const SynonymMatch& m : synonyms) wanted_synonyms.push_back(m.synonym);
       REPERE_ASSIGN_OR_RETURN(by_synonyms,
                               impl_->lexical->search_synonyms(
-                                  r.query, synonyms, r.filters,
+                                  r.query, wanted_synonyms, r.filters,
                                   wanted - static_cast<std::int64_t>(exact_hits), r.language));
-      // Scores below the last exact match's, keeping their own order.
+      // Scores below the last exact match's, keeping their own order; a synonym counts for
+      // the weight of the word it stands for.
       const double floor = exact_hits ? lexical.hits.back().score * 0.5 : 1.0;
       const double best = by_synonyms.hits.empty() ? 1.0 : by_synonyms.hits.front().score;
-      for (const auto& h : by_synonyms.hits)
-        lexical.hits.push_back({h.passage_id, floor * h.score / std::max(best, 1e-9)});
+      double total = 0;
+      for (const index::QueryWord& w : lexical.words) total += w.weight;
+      for (const auto& h : by_synonyms.hits) {
+        std::set<std::string> stood_for;
+        for (const std::string& found : by_synonyms.matched_words(h)) {
+          for (const SynonymMatch& m : synonyms) {
+            if (m.synonym == found) stood_for.insert(m.word);
+          }
+        }
+        double weight = 0;
+        for (const index::QueryWord& w : lexical.words) {
+          if (stood_for.count(w.word)) weight += w.weight;
+        }
+        lexical.hits.push_back({h.passage_id, floor * h.score / std::max(best, 1e-9), h.matched});
+        coverage.push_back(total > 0 ? weight / total : 0);
+      }
     }
   }
   REPERE_ASSIGN_OR_RETURN(
       const auto vector, impl_->nearest(query_vector, r.filters, static_cast<std::size_t>(wanted)));
-  auto candidates = fuse(lexical.hits, exact_hits, vector, r.semantic_ratio,
+  const QueryScale scale = impl_->vectors
+                               ? scale_of(impl_->shared->calibration, *impl_->vectors, query_vector)
+                               : QueryScale{};
+  auto candidates = fuse(lexical.hits, coverage, required_coverage(lexical.words.size()),
+                         exact_hits, vector, r.semantic_ratio, impl_->shared->calibration, scale,
                          [&](std::int64_t id) -> std::optional<float> {
                            return impl_->vectors->similarity(id, query_vector);
                          });
@@ -343,8 +660,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
   std::vector<Hit> groups;
   std::unordered_map<std::int64_t, std::size_t> where;
   std::vector<std::vector<const Candidate*>> members;
-  std::vector<std::int64_t> best_passage;
-  std::vector<bool> by_synonym;
+  std::vector<const Candidate*> best;
   for (const Candidate& c : candidates) {
     const std::int64_t key = r.group_by_content ? c.content_id : -c.passage_id;
     auto [it, inserted] = where.emplace(key, groups.size());
@@ -352,9 +668,9 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
       Hit h;
       h.content_id = c.content_id;
       h.score = c.score;
-      h.explain = {c.lexical_rank, c.vector_rank, {}, {}};
-      best_passage.push_back(c.passage_id);
-      by_synonym.push_back(c.by_synonym);
+      h.explain.lexical_rank = c.lexical_rank;
+      h.explain.vector_rank = c.vector_rank;
+      best.push_back(&c);
       groups.push_back(std::move(h));
       members.emplace_back();
     }
@@ -362,18 +678,32 @@ Result<SearchResponse> Searcher::search(const SearchRequest& r) {
     if (static_cast<int>(list.size()) < r.moments_per_content) list.push_back(&c);
   }
   out.total = static_cast<std::int64_t>(groups.size());
+  // Only unknown words that are not words of the language are corrected; and not when the
+  // words that are known already found what the page can show.
+  out.suggestion = suggestion(lexical);
+  if (groups.size() >= 3 && out.unknown_words.size() * 2 < lexical.words.size())
+    out.suggestion.clear();
   std::vector<std::string> highlighted = lexical.query_terms;
   for (const std::string& w : by_synonyms.query_terms) highlighted.push_back(w);
+  const Calibration& calibration = impl_->shared->calibration;
   for (std::size_t i = static_cast<std::size_t>(r.offset);
        i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
     Hit h = std::move(groups[i]);
     REPERE_RETURN_IF_ERROR(impl_->fill_content(h));
-    if (h.explain.lexical_rank && by_synonym[i]) {
-      REPERE_ASSIGN_OR_RETURN(h.explain.synonyms,
-                              impl_->lexical->matched_terms(best_passage[i], by_synonyms));
-    } else if (h.explain.lexical_rank) {
-      REPERE_ASSIGN_OR_RETURN(h.explain.matched_terms,
-                              impl_->lexical->matched_terms(best_passage[i], lexical));
+    const Candidate& top = *best[i];
+    h.explain.similarity = top.similarity;
+    h.explain.by_meaning = qualifies_by_meaning(calibration, scale, top.similarity);
+    if (top.similarity && scale.deviation > 0) h.explain.meaning_z = scale.z(*top.similarity);
+    h.explain.by_words = top.qualifies_by_words;
+    if (top.lexical_rank && top.by_synonym) {
+      const index::LexicalHit found{top.passage_id, 0, top.matched};
+      for (const std::string& s : by_synonyms.matched_words(found)) {
+        for (const SynonymMatch& m : synonyms) {
+          if (m.synonym == s) h.explain.synonyms.push_back(m);
+        }
+      }
+    } else if (top.lexical_rank) {
+      h.explain.matched_terms = lexical.matched_words({top.passage_id, 0, top.matched});
     }
     for (const Candidate* c : members[i]) {
       Moment m;
@@ -412,11 +742,18 @@ std::string to_json(const SearchResponse& r) {
                          {"page", optional_json(m.page)},
                          {"snippet", m.snippet}});
     }
+    json synonyms = json::array();
+    for (const SynonymMatch& m : h.explain.synonyms)
+      synonyms.push_back({{"word", m.word}, {"synonym", m.synonym}});
     json explain = {
         {"lexical_rank", h.explain.lexical_rank ? json(*h.explain.lexical_rank) : json(nullptr)},
         {"vector_rank", h.explain.vector_rank ? json(*h.explain.vector_rank) : json(nullptr)},
         {"matched_terms", h.explain.matched_terms},
-        {"synonyms", h.explain.synonyms}};
+        {"synonyms", synonyms},
+        {"by_words", h.explain.by_words},
+        {"by_meaning", h.explain.by_meaning},
+        {"similarity", h.explain.similarity ? json(*h.explain.similarity) : json(nullptr)},
+        {"meaning_z", h.explain.meaning_z ? json(*h.explain.meaning_z) : json(nullptr)}};
     hits.push_back({{"content",
                      {{"id", h.content_id},
                       {"title", h.title},
@@ -430,6 +767,8 @@ std::string to_json(const SearchResponse& r) {
               {"total", r.total},
               {"degraded", r.degraded},
               {"suggestion", r.suggestion.empty() ? json(nullptr) : json(r.suggestion)},
+              {"unknown_words", r.unknown_words},
+              {"language", r.language},
               {"hits", std::move(hits)}};
   if (r.degraded) out["degraded_reason"] = r.degraded_reason;
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

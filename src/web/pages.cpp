@@ -143,6 +143,28 @@ std::string results_link(const http::Request& req, std::int64_t offset) {
   return out;
 }
 
+// Why a result is listed, in French, with the words that put it there: « mots trouvés :
+// respire · par un synonyme : respirer → inspirer · proche par le sens ».
+std::string why_listed(const search::Explain& e) {
+  std::vector<std::string> parts;
+  if (!e.matched_terms.empty()) {
+    std::string words;
+    for (const std::string& w : e.matched_terms) words += (words.empty() ? "" : ", ") + w;
+    parts.push_back((e.matched_terms.size() == 1 ? "mot trouvé : " : "mots trouvés : ") + words);
+  }
+  if (!e.synonyms.empty()) {
+    std::string pairs;
+    for (const search::SynonymMatch& m : e.synonyms)
+      pairs += (pairs.empty() ? "" : ", ") + m.word + " → " + m.synonym;
+    parts.push_back("par un synonyme : " + pairs);
+  }
+  if (e.by_meaning) parts.push_back("proche par le sens");
+  if (parts.empty()) parts.push_back("proche par le sens");
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
+}
+
 std::string hits_text(std::int64_t total) {
   if (total == 0) return "Aucun contenu trouvé.";
   if (total == 1) return "1 contenu trouvé.";
@@ -195,12 +217,7 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
     hit.set("title", h.title);
     hit.set("kind_label", kind_label(h.kind));
     if (h.duration_ms) hit.set("duration", clock_time(*h.duration_ms));
-    const bool words = h.explain.lexical_rank.has_value() && !h.explain.matched_terms.empty();
-    const bool meaning = h.explain.vector_rank.has_value();
-    hit.set("why", words && meaning              ? "correspond aux mots et au sens"
-                   : words                       ? "correspond aux mots"
-                   : !h.explain.synonyms.empty() ? "correspond à un synonyme"
-                                                 : "correspond au sens");
+    hit.set("why", why_listed(h.explain));
     list moments;
     std::string first_moment;
     for (const auto& m : h.moments) {
@@ -239,6 +256,18 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
     hits.push_back(hit);
   }
   page.set("has_hits", !found->hits.empty());
+  // Nothing: say so, and offer what helps — the words the library lacks, fewer words, the
+  // disciplines of the home page.
+  if (found->hits.empty()) {
+    std::string unknown;
+    for (const std::string& w : found->unknown_words)
+      unknown += (unknown.empty() ? "« " : "», « ") + w + " ";
+    if (!unknown.empty()) {
+      page.set("unknown_words", unknown + "»");
+      page.set("unknown_many", found->unknown_words.size() > 1);
+    }
+    page.set("fewer_words", found->meaningful_words > 2);
+  }
   page.set("hits", hits);
   if (request->offset > 0)
     page.set("previous",

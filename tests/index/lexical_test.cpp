@@ -124,6 +124,44 @@ TEST_F(Lexical, SuggestsOnlyForWordsTheLibraryDoesNotHave) {
   EXPECT_EQ(known->suggestion, "");
 }
 
+// The precision rule's data: each word's weight by its rarity, which words each hit has (from
+// the posting lists), the share of the query's weight they make; a word the library lacks
+// weighs as the rarest, unless it has a correction; stems count as known (no « expire » for
+// « respire » when « respirer » is there).
+TEST_F(Lexical, WeighsWordsAndMarksWhatEachHitHas) {
+  const auto got = index_->search("plantes chlorophylle", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->words.size(), 2u);
+  EXPECT_EQ(got->words[0].word, "plantes");
+  EXPECT_EQ(got->words[0].passages, 2);
+  EXPECT_EQ(got->words[1].passages, 1);
+  EXPECT_GT(got->words[1].weight, got->words[0].weight);  // the rarer weighs more
+  ASSERT_EQ(got->hits.size(), 2u);
+  EXPECT_EQ(got->hits[0].passage_id, 2);  // both words
+  EXPECT_NEAR(got->coverage(got->hits[0]), 1.0, 1e-9);
+  EXPECT_EQ(got->matched_words(got->hits[0]),
+            (std::vector<std::string>{"plantes", "chlorophylle"}));
+  EXPECT_LT(got->coverage(got->hits[1]), 0.5);  // « plantes » only: the commoner word
+  const auto unknown = index_->search("plantes girafe", {}, 0, 10);
+  ASSERT_TRUE(unknown.is_ok());
+  ASSERT_EQ(unknown->words.size(), 2u);
+  EXPECT_FALSE(unknown->words[1].known);
+  EXPECT_NEAR(unknown->words[1].weight, rarest_weight(3), 1e-9);
+  const auto misspelt = index_->search("plantes photosintese", {}, 0, 10);
+  ASSERT_TRUE(misspelt.is_ok());
+  EXPECT_EQ(misspelt->words[1].correction, "photosynthese");
+  EXPECT_EQ(misspelt->words[1].weight, 0);
+  EXPECT_NEAR(misspelt->coverage(misspelt->hits[0]), 1.0, 1e-9);
+  EXPECT_EQ(index_->search("photosyntheses", {}, 0, 10)->suggestion, "");  // its stem is known
+}
+
+TEST_F(Lexical, NoSuggestionForAPasteOfManyWords) {
+  const auto got = index_->search(
+      "plantes photosintese lumiere soleil feuille tige racine fleur graine", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_EQ(got->suggestion, "");
+}
+
 // BM25 by within-document frequencies scaled at indexing: a word counts for more in a short
 // passage than in a long one, more when repeated, and the library's average length is kept
 // for the passages added later.

@@ -70,11 +70,15 @@ TEST(Synonyms, ComeAfterExactMatchesAndAreExplained) {
   EXPECT_EQ(got->hits[0].content_id, voiture);  // the word itself first
   EXPECT_EQ(got->hits[0].explain.matched_terms, std::vector<std::string>{"voiture"});
   EXPECT_EQ(got->hits[1].content_id, automobile);
-  EXPECT_EQ(got->hits[1].explain.synonyms, std::vector<std::string>{"automobile"});
+  ASSERT_EQ(got->hits[1].explain.synonyms.size(), 1u);
+  EXPECT_EQ(got->hits[1].explain.synonyms[0].word, "voiture");
+  EXPECT_EQ(got->hits[1].explain.synonyms[0].synonym, "automobile");
   EXPECT_TRUE(got->hits[1].explain.matched_terms.empty());
   EXPECT_NE(got->hits[1].moments[0].snippet.find("<mark>automobile</mark>"), std::string::npos)
       << got->hits[1].moments[0].snippet;
-  EXPECT_NE(search::to_json(*got).find("\"synonyms\":[\"automobile\"]"), std::string::npos);
+  EXPECT_NE(search::to_json(*got).find(R"("synonyms":[{"synonym":"automobile","word":"voiture"}])"),
+            std::string::npos)
+      << search::to_json(*got);
 
   // Optional: off, only the word; English queries get none; exclusions still exclude.
   search::SearchRequest off{.query = "voiture", .semantic_ratio = 0};

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
+#include "repere/index/dictionary.h"
 #include "repere/index/library.h"
 #include "repere/search/search.h"
 #include "support/temp_dir.h"
@@ -136,7 +138,12 @@ void run_case_file(const fs::path& path) {
     index::Filters filters;
     std::vector<std::string> expect;
     bool none = false;
+    int at_most = -1;            // expect-at-most N: no more contents than N
+    bool no_suggestion = false;  // expect-no-suggestion
+    std::string suggestion;      // expect-suggestion TEXT
+    std::string language;        // expect-language fr|en: as told by the dictionaries
   };
+  SearcherOptions options;
   std::vector<Query> todo;
   index::Filters pending;
   bool embeddings = false;
@@ -152,6 +159,11 @@ void run_case_file(const fs::path& path) {
       add_demo_corpus(*db, f, fs::path(REPERE_SOURCE_DIR) / trim(head.substr(7)));
     } else if (head == "embeddings") {
       embeddings = true;
+    } else if (head == "thesaurus") {
+      options.thesaurus = "/usr/share/mythes/th_fr_FR_v2.dat";
+    } else if (head == "dictionaries") {
+      options.dictionaries = index::Dictionaries::open("/usr/share/hunspell");
+      ASSERT_TRUE(options.dictionaries->has("fr")) << where << ": hunspell-fr-classical";
     } else if (head.rfind("doc ", 0) == 0) {
       add_doc(*db, f, head, body, where);
     } else if (head.rfind("title ", 0) == 0) {
@@ -162,11 +174,23 @@ void run_case_file(const fs::path& path) {
       w >> word >> field >> value;
       add_filter(pending, field, value);
     } else if (head.rfind("query", 0) == 0) {
-      todo.push_back({where, trim(head.substr(5)), body, pending, {}, false});
+      todo.push_back({where, trim(head.substr(5)), body, pending, {}, false, -1, false, "", ""});
       pending = {};
     } else if (head == "expect-none") {
       ASSERT_FALSE(todo.empty()) << where;
       todo.back().none = true;
+    } else if (head.rfind("expect-at-most ", 0) == 0) {
+      ASSERT_FALSE(todo.empty()) << where;
+      todo.back().at_most = std::stoi(head.substr(15));
+    } else if (head == "expect-no-suggestion") {
+      ASSERT_FALSE(todo.empty()) << where;
+      todo.back().no_suggestion = true;
+    } else if (head == "expect-suggestion") {
+      ASSERT_FALSE(todo.empty()) << where;
+      todo.back().suggestion = body;
+    } else if (head.rfind("expect-language ", 0) == 0) {
+      ASSERT_FALSE(todo.empty()) << where;
+      todo.back().language = trim(head.substr(16));
     } else if (head.rfind("expect ", 0) == 0) {
       ASSERT_FALSE(todo.empty()) << where;
       std::istringstream w(head.substr(7));
@@ -181,7 +205,7 @@ void run_case_file(const fs::path& path) {
       *db, data.root / "index", nullptr, stop,
       {.train_embeddings = embeddings, .training = {.dim = 64, .epoch = 10, .threads = 1}});
   ASSERT_TRUE(built.is_ok()) << built.status().to_string();
-  auto searcher = Searcher::open(data);
+  auto searcher = Searcher::open(data, options);
   ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
   for (const Query& q : todo) {
     const std::string modes = !q.modes.empty() ? q.modes
@@ -198,26 +222,58 @@ void run_case_file(const fs::path& path) {
       ASSERT_TRUE(got.is_ok()) << got.status().to_string();
       std::vector<std::string> names;
       for (const Hit& h : got->hits) names.push_back(f.names[h.content_id]);
+      std::string listed;
+      for (const std::string& n : names) listed += " " + n;
+      if (q.no_suggestion) {
+        EXPECT_EQ(got->suggestion, "");
+      }
+      if (!q.suggestion.empty()) {
+        EXPECT_EQ(got->suggestion, q.suggestion);
+      }
+      if (!q.language.empty()) {
+        EXPECT_EQ(got->language, q.language);
+      }
+      if (q.at_most >= 0) {
+        EXPECT_LE(static_cast<int>(names.size()), q.at_most) << "got" << listed;
+      }
       if (q.none) {
-        EXPECT_TRUE(names.empty()) << "got " << (names.empty() ? "" : names[0]);
+        EXPECT_TRUE(names.empty()) << "got" << listed;
+        EXPECT_EQ(got->total, 0);
         continue;
       }
-      ASSERT_GE(names.size(), q.expect.size());
+      if (names.size() < q.expect.size()) {
+        ADD_FAILURE() << "expected " << q.expect.size() << " contents first, got" << listed;
+        continue;  // the next queries still run
+      }
       for (std::size_t i = 0; i < q.expect.size(); ++i) EXPECT_EQ(names[i], q.expect[i]);
     }
   }
 }
 
-TEST(SearchCases, EveryCaseFilePasses) {
-  int files = 0;
+// One test per case file: a failure names its file.
+std::vector<std::string> case_files() {
+  std::vector<std::string> out;
   for (const auto& entry : fs::directory_iterator(kCases)) {
-    if (entry.path().extension() != ".txt") continue;
-    SCOPED_TRACE(entry.path().filename().string());
-    run_case_file(entry.path());
-    ++files;
+    if (entry.path().extension() == ".txt") out.push_back(entry.path().filename().string());
   }
-  EXPECT_GE(files, 1);
+  std::sort(out.begin(), out.end());
+  return out;
 }
+
+class SearchCases : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SearchCases, Pass) { run_case_file(kCases / GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(Files, SearchCases, ::testing::ValuesIn(case_files()),
+                         [](const ::testing::TestParamInfo<std::string>& file) {
+                           std::string name = fs::path(file.param).stem().string();
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(SearchCases, ThereAreCaseFiles) { EXPECT_GE(case_files().size(), 3u); }
 
 }  // namespace
 }  // namespace repere::search

@@ -236,6 +236,18 @@ TEST_F(WebServer, PagesInFrenchThatWorkWithoutJavaScript) {
   EXPECT_NE(results->body.find(moment), std::string::npos) << results->body;
   EXPECT_NE(results->body.find("0:30 – 0:59"), std::string::npos);
   EXPECT_NE(results->body.find("<mark>chlorophylle</mark>"), std::string::npos);
+  // Each result says why, with the words found.
+  EXPECT_NE(results->body.find("mot trouvé : chlorophylle"), std::string::npos);
+
+  // Nothing qualifies: the page says so, names the unknown words and offers what helps.
+  auto nothing = c.Get("/recherche?q=xyzzy%20qwerty%20blorp");
+  ASSERT_TRUE(nothing);
+  EXPECT_EQ(nothing->status, 200);
+  EXPECT_NE(nothing->body.find("Aucun résultat pour « xyzzy qwerty blorp »"), std::string::npos)
+      << nothing->body;
+  EXPECT_NE(nothing->body.find("Ces mots n'apparaissent dans aucun contenu"), std::string::npos);
+  EXPECT_NE(nothing->body.find("moins de mots"), std::string::npos);
+  EXPECT_EQ(nothing->body.find("class=\"resultats\""), std::string::npos);
 
   auto page = c.Get("/contenus/" + std::to_string(video_) + "?t=30&q=chlorophylle");
   ASSERT_TRUE(page);

@@ -37,6 +37,7 @@ struct Config {
   std::string embeddings_endpoint_model = "text-embedding-3-small";    // embeddings.endpoint_model
   std::string embeddings_endpoint_key;                                 // embeddings.endpoint_key
   std::string search_thesaurus = "/usr/share/mythes/th_fr_FR_v2.dat";  // search.thesaurus
+  std::string search_dictionaries = "/usr/share/hunspell";             // search.dictionaries
   std::string xapi_lrs_endpoint;                                       // xapi.lrs_endpoint
   std::string xapi_lrs_username;                                       // xapi.lrs_username
   std::string xapi_lrs_password;                                       // xapi.lrs_password

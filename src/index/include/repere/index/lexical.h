@@ -53,16 +53,48 @@ struct Filters {
 struct LexicalHit {
   Id passage_id = 0;
   double score = 0;
+  // Which of LexicalResult::words the passage has (bit i for words[i]; the first 64 words).
+  std::uint64_t matched = 0;
+};
+
+// A word of the query, as the precision rule weighs it.
+struct QueryWord {
+  std::string word;  // folded, as typed
+  // Its inverse document frequency in the library, log(1 + (N - df + 0.5) / (df + 0.5)):
+  // « corps » in a tenth of the passages weighs half a word found in two. A word the library
+  // lacks weighs as the rarest, unless it looks misspelt (it has a spelling correction): then
+  // it weighs 0, as nobody knows what it stands for.
+  double weight = 0;
+  bool known = false;         // some passage has the word or its stem
+  double frequency = 0;       // the share of passages that have it (or its stem)
+  std::int64_t passages = 0;  // how many have it
+  std::string correction;     // for an unknown word: the nearest word the library has, or ""
 };
 
 struct LexicalResult {
   std::vector<LexicalHit> hits;  // best first
   std::int64_t estimated_total = 0;
-  std::string suggestion;                // a corrected query when some words are unknown, else ""
+  // A corrected query when some words are unknown to the library, else "". Never for a query
+  // of more than kMaxSuggestedWords words (a paste is not a misspelling).
+  std::string suggestion;
   std::vector<std::string> query_terms;  // the words the query looked for, as typed (folded)
   // Each index term the query looked for (a stem, a word), and the query's word it came from.
   std::vector<std::pair<std::string, std::string>> term_words;
+  // The distinct words the query looked for (not the excluded ones), in query order.
+  std::vector<QueryWord> words;
+  // Every word of the query as search compares them (folded, function words too), in order.
+  std::vector<std::string> typed;
+  std::int64_t library_passages = 0;  // passages in the index
+  // The share of the query's weight that a hit's matched words make (0 to 1).
+  double coverage(const LexicalHit& h) const;
+  // The words of `words` that a hit has, in query order.
+  std::vector<std::string> matched_words(const LexicalHit& h) const;
 };
+
+constexpr int kMaxSuggestedWords = 8;
+
+// The weight of a word no passage has, in a library of `passages`: that of the rarest.
+double rarest_weight(std::int64_t passages);
 
 // A passage is the Xapian document whose docid is the passage's id (so a search reads no
 // document to know what it found): ids must be 1 to 4,294,967,295.
@@ -154,8 +186,9 @@ class LexicalIndex {
 // kept.
 std::string prepare_for_xapian(std::string_view text);
 
-// Whether a folded word is a function word that search ignores (« les », « the »).
-bool is_stopword(const std::string& folded_word);
+// Whether a folded word is a function word that search ignores in `language` (« les »,
+// « pourquoi » in French; « the », « why » in English; French for the other languages).
+bool is_stopword(const std::string& folded_word, const std::string& language = "fr");
 
 }  // namespace repere::index
 

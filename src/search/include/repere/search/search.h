@@ -15,6 +15,10 @@
 #include "repere/index/embedder.h"
 #include "repere/index/lexical.h"
 
+namespace repere::index {
+class Dictionaries;
+}
+
 namespace repere::search {
 
 struct SearchRequest {
@@ -25,7 +29,9 @@ struct SearchRequest {
   std::int64_t offset = 0;
   bool group_by_content = true;
   int moments_per_content = 3;
-  std::string language = "fr";  // of the query: picks the stemmer
+  // Of the query: picks the stemmer and the function words. "": told by the dictionaries
+  // (English when most words are English, not French), else "fr".
+  std::string language;
   // French queries: passages that say a synonym of a query word (from the thesaurus) come
   // after those that say the words themselves.
   bool synonyms = true;
@@ -39,11 +45,25 @@ struct Moment {
   std::string snippet;  // HTML-escaped, matches in <mark></mark>
 };
 
+// A synonym that stood in for a word of the query: « respirer → inspirer ».
+struct SynonymMatch {
+  std::string word;     // of the query, folded
+  std::string synonym;  // found in the passage, folded
+};
+
+// Why a content is listed, from its best passage: by the query's words (the words found), by
+// a synonym of one (which), by meaning (a similarity above what the library's unrelated pairs
+// reach), or several.
 struct Explain {
   std::optional<int> lexical_rank;  // 1-based rank of the best passage on each side
   std::optional<int> vector_rank;
   std::vector<std::string> matched_terms;
-  std::vector<std::string> synonyms;  // found instead of the query's words, when it is so
+  std::vector<SynonymMatch> synonyms;  // found instead of the query's words, when it is so
+  bool by_words = false;               // enough of the query's weight is in the passage's words
+  bool by_meaning = false;             // its similarity passed the library's calibrated threshold
+  std::optional<float> similarity;  // cosine of the query and the passage, when there are vectors
+  // How far above the query's usual similarity that is, in deviations (see search.cpp).
+  std::optional<float> meaning_z;
 };
 
 struct Hit {
@@ -58,12 +78,26 @@ struct Hit {
 
 struct SearchResponse {
   std::string query;
-  std::int64_t total = 0;  // contents that match (estimated for very common words)
-  bool degraded = false;   // the meaning side was wanted but is not available
+  // Contents that qualify among the passages looked at (up to 1,000 on each side): a content
+  // is listed only when its best passage has enough of the query's meaningful words
+  // (required_coverage() of their weight), a synonym of them, or a meaning similarity above the
+  // library's calibrated threshold. Nothing qualifies: no hits, total 0.
+  std::int64_t total = 0;
+  bool degraded = false;  // the meaning side was wanted but is not available
   std::string degraded_reason;
-  std::string suggestion;  // « Vouliez-vous dire … », "" when none
+  std::string suggestion;                  // « Vouliez-vous dire … », "" when none
+  std::string language;                    // of the query, as given or told
+  std::vector<std::string> unknown_words;  // words of the query no passage has
+  int meaningful_words = 0;                // words of the query that are not function words
   std::vector<Hit> hits;
 };
+
+// The share of the query's weight (see index::QueryWord) that a passage's words must have to
+// qualify by words: half for a query of up to three meaningful words (« Louis XIV », « la
+// Révolution française » find nothing in a science library that has « révolution »); less
+// for a longer question, whose answer seldom repeats most of its words: 1.5 words' worth of
+// its n words, and at least a fifth.
+double required_coverage(std::size_t meaningful_words);
 
 struct SharedParts;  // defined in search.cpp
 
@@ -81,6 +115,9 @@ struct SearcherOptions {
   index::EmbeddingSettings embeddings;
   // A MyThes thesaurus (search.thesaurus: Debian's mythes-fr); empty: no synonyms.
   std::filesystem::path thesaurus;
+  // The languages' word lists (search.dictionaries); null: unknown words that have a
+  // correction are taken for misspellings, and queries are French unless told.
+  std::shared_ptr<const index::Dictionaries> dictionaries;
   // Shared with the other searchers of this process; null: this searcher loads its own.
   std::shared_ptr<SearcherCache> cache;
 };
