@@ -595,7 +595,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
                                                                by_words ? wanted : 0, r.language));
   impl_->judge_unknown_words(r, lexical);
   for (const index::QueryWord& w : lexical.words) {
-    if (!w.known) out.unknown_words.push_back(w.word);
+    if (!w.known) out.unknown_words.push_back(written_form(r.query, w.word));  // « crêpes »
   }
   out.meaningful_words = static_cast<int>(lexical.words.size());
   // A query none of whose words the library has has no meaning to compare either, for

@@ -87,7 +87,7 @@ struct SearchResponse {
   std::string degraded_reason;
   std::string suggestion;                  // « Vouliez-vous dire … », "" when none
   std::string language;                    // of the query, as given or told
-  std::vector<std::string> unknown_words;  // words of the query no passage has
+  std::vector<std::string> unknown_words;  // words of the query no passage has, as written
   int meaningful_words = 0;                // words of the query that are not function words
   std::vector<Hit> hits;
 };
