@@ -168,33 +168,23 @@ std::string plain_words(const std::string& q) {
 // the lookup scans the spelling table's n-grams, and doing it for every word (as the query
 // parser's spelling flag does) was a fifth of a search's time over a million passages.
 // Nothing for a query of more than kMaxSuggestedWords words: a paste is not a misspelling.
-struct Spelling {
-  std::string suggestion;                        // "" when nothing is corrected
-  std::map<std::string, std::string> corrected;  // unknown word -> its correction
-};
-
-Spelling spelling_suggestion(const Xapian::Database& db, const std::string& language,
-                             const std::string& prepared) {
+// Returns each unknown word -> its correction (LexicalResult::corrected_query() says them).
+std::map<std::string, std::string> spelling_corrections(const Xapian::Database& db,
+                                                        const std::string& language,
+                                                        const std::string& prepared) {
   const Xapian::Stem stem = stemmer_for(language);
-  Spelling out;
+  std::map<std::string, std::string> out;
   const auto words = text::search_terms(prepared);
   const auto meaningful = std::count_if(
       words.begin(), words.end(), [&](const std::string& w) { return !stopper(language)(w); });
   if (meaningful > kMaxSuggestedWords) return out;
-  std::string said_all;
   for (const std::string& word : words) {
-    std::string said = word;
     if (word.find_first_of("0123456789") == std::string::npos && !stopper(language)(word) &&
         !db.term_exists(word) && !db.term_exists("Z" + stem(word))) {
       std::string nearest = db.get_spelling_suggestion(word);
-      if (!nearest.empty() && nearest != word) {
-        out.corrected[word] = nearest;
-        said = std::move(nearest);
-      }
+      if (!nearest.empty() && nearest != word) out[word] = std::move(nearest);
     }
-    said_all += (said_all.empty() ? "" : " ") + said;
   }
-  if (!out.corrected.empty()) out.suggestion = std::move(said_all);
   return out;
 }
 
@@ -242,11 +232,11 @@ std::vector<std::vector<std::string>> weigh_words(
     w.known = df > 0;
     w.frequency = df / n;
     w.passages = static_cast<std::int64_t>(df);
-    if (const auto c = misspelt.find(w.word); !w.known && c != misspelt.end())
-      w.correction = c->second;
-    w.weight = w.known                  ? std::log(1 + (n - df + 0.5) / (df + 0.5))
-               : misspelt.count(w.word) ? 0.0
-                                        : rarest;
+    const auto c = misspelt.find(w.word);
+    if (!w.known && c != misspelt.end()) w.correction = c->second;
+    w.weight = w.known                 ? std::log(1 + (n - df + 0.5) / (df + 0.5))
+               : !w.correction.empty() ? 0.0
+                                       : rarest;
   }
   return terms;
 }
@@ -278,6 +268,22 @@ void mark_matches(const Xapian::Database& db, const std::vector<std::vector<std:
 double rarest_weight(std::int64_t passages) {
   const double n = std::max<double>(1, static_cast<double>(passages));
   return std::log(1 + (n + 0.5) / 0.5);
+}
+
+std::string LexicalResult::corrected_query() const {
+  std::string out;
+  bool changed = false;
+  for (const std::string& word : typed) {
+    std::string said = word;
+    for (const QueryWord& w : words) {
+      if (w.word == word && !w.correction.empty()) {
+        said = w.correction;
+        changed = true;
+      }
+    }
+    out += (out.empty() ? "" : " ") + said;
+  }
+  return changed ? out : "";
 }
 
 double LexicalResult::coverage(const LexicalHit& h) const {
@@ -650,9 +656,8 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     Xapian::QueryParser qp;
     set_up(qp, impl_->db, language);
     const Xapian::Query parsed = parse(qp, prepared, 0);
-    Spelling spelling =
-        spelling_suggestion(impl_->db, language.empty() ? "fr" : language, prepared);
-    result.suggestion = std::move(spelling.suggestion);
+    const auto corrections =
+        spelling_corrections(impl_->db, language.empty() ? "fr" : language, prepared);
     result.typed = text::search_terms(prepared);
     // Query terms, and for each stem the words of the query it came from.
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {
@@ -664,7 +669,8 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
       result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
-    const auto terms = weigh_words(impl_->db, result, spelling.corrected, excluded_words(prepared));
+    const auto terms = weigh_words(impl_->db, result, corrections, excluded_words(prepared));
+    result.suggestion = result.corrected_query();
     if (parsed.empty() || limit <= 0) return result;
     Xapian::Query q = parsed;
     if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));

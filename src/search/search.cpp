@@ -50,7 +50,6 @@ struct Calibration {
   // library finds a flat top.
   std::vector<std::int64_t> reference;
   float z_floor = 1e9f;
-  float related_z = 0;  // median z of a passage and a few of its own words, for the record
 };
 
 // The spread of one query's similarities over the reference passages.
@@ -73,13 +72,14 @@ bool qualifies_by_meaning(const Calibration& c, const QueryScale& scale,
   return scale.z(*similarity) >= c.z_floor;
 }
 
-QueryScale scale_of(const Calibration& c, const index::VectorIndex& vectors,
+// No scale (deviation 0) without reference passages or a query vector.
+QueryScale scale_of(const std::vector<std::int64_t>& reference, const index::VectorIndex& vectors,
                     const std::vector<float>& query) {
   QueryScale out;
-  if (c.samples == 0 || query.empty()) return out;
+  if (query.empty()) return out;
   double sum = 0, squares = 0;
   int n = 0;
-  for (const std::int64_t id : c.reference) {
+  for (const std::int64_t id : reference) {
     const auto sim = vectors.similarity(id, query);
     if (!sim) continue;
     sum += *sim;
@@ -190,23 +190,6 @@ std::string written_form(const std::string& query, const std::string& folded) {
   return folded;
 }
 
-// « Vouliez-vous dire … »: the query's words with each correction that stands; "" for none.
-std::string suggestion(const index::LexicalResult& lexical) {
-  std::string out;
-  bool changed = false;
-  for (const std::string& typed : lexical.typed) {
-    std::string said = typed;
-    for (const index::QueryWord& w : lexical.words) {
-      if (w.word == typed && !w.correction.empty()) {
-        said = w.correction;
-        changed = true;
-      }
-    }
-    out += (out.empty() ? "" : " ") + said;
-  }
-  return changed ? out : "";
-}
-
 }  // namespace
 
 double required_coverage(std::size_t meaningful_words) {
@@ -304,25 +287,18 @@ Result<Calibration> calibrate(catalog::Database& db, const index::Embedder& embe
         unrelated.push_back(*sim);
     }
   }
-  for (const Sample& smp : samples) out.reference.push_back(smp.passage);
-  out.samples = static_cast<int>(samples.size());  // for scale_of
-  std::vector<float> related_z;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    const QueryScale scale = scale_of(out, vectors, embedded[i]);
-    if (const auto sim = vectors.similarity(samples[i].passage, embedded[i]))
-      related_z.push_back(scale.z(*sim));
-  }
+  std::vector<std::int64_t> reference;
+  for (const Sample& smp : samples) reference.push_back(smp.passage);
   for (std::size_t i = samples.size(); i < embedded.size(); ++i) {
-    const QueryScale scale = scale_of(out, vectors, embedded[i]);
+    const QueryScale scale = scale_of(reference, vectors, embedded[i]);
     const auto best = vectors.search(embedded[i], 1, nullptr);
     if (!best.empty() && scale.deviation > 0) nonsense.push_back(scale.z(best.front().similarity));
   }
-  out.samples = 0;
   if (related.size() < 10 || unrelated.size() < 10 || nonsense.size() < 10) return out;
   out.samples = static_cast<int>(samples.size());
   out.zero = quantile(unrelated, 0.5);
   out.related = quantile(related, 0.5);
-  out.related_z = quantile(related_z, 0.5);
+  out.reference = std::move(reference);
   out.z_floor = quantile(nonsense, 0.9);
   return out;
 }
@@ -405,13 +381,7 @@ struct Searcher::Impl {
       std::vector<float> word_vector;
       if (judge) word_vector = embedder->embed(w.word).value_or(std::vector<float>{});
       // The thesaurus wants the word as written (with its accents), the index folds it.
-      std::string written = w.word;
-      for (const text::Token& t : text::tokenize(r.query)) {
-        if (t.kind == text::TokenKind::kWord && text::fold(t.text) == w.word) {
-          written = t.text;
-          break;
-        }
-      }
+      const std::string written = written_form(r.query, w.word);
       int kept = 0;
       for (const std::string& s : thesaurus->synonyms(written, 8)) {
         if (kept >= 3 || s == w.word || index::is_stopword(s)) continue;
@@ -645,9 +615,9 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   }
   REPERE_ASSIGN_OR_RETURN(
       const auto vector, impl_->nearest(query_vector, r.filters, static_cast<std::size_t>(wanted)));
-  const QueryScale scale = impl_->vectors
-                               ? scale_of(impl_->shared->calibration, *impl_->vectors, query_vector)
-                               : QueryScale{};
+  const QueryScale scale =
+      impl_->vectors ? scale_of(impl_->shared->calibration.reference, *impl_->vectors, query_vector)
+                     : QueryScale{};
   auto candidates = fuse(lexical.hits, coverage, required_coverage(lexical.words.size()),
                          exact_hits, vector, r.semantic_ratio, impl_->shared->calibration, scale,
                          [&](std::int64_t id) -> std::optional<float> {
@@ -680,7 +650,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   out.total = static_cast<std::int64_t>(groups.size());
   // Only unknown words that are not words of the language are corrected; and not when the
   // words that are known already found what the page can show.
-  out.suggestion = suggestion(lexical);
+  out.suggestion = lexical.corrected_query();
   if (groups.size() >= 3 && out.unknown_words.size() * 2 < lexical.words.size())
     out.suggestion.clear();
   std::vector<std::string> highlighted = lexical.query_terms;

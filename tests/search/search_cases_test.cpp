@@ -174,7 +174,12 @@ void run_case_file(const fs::path& path) {
       w >> word >> field >> value;
       add_filter(pending, field, value);
     } else if (head.rfind("query", 0) == 0) {
-      todo.push_back({where, trim(head.substr(5)), body, pending, {}, false, -1, false, "", ""});
+      Query q;
+      q.where = where;
+      q.modes = trim(head.substr(5));
+      q.text = body;
+      q.filters = pending;
+      todo.push_back(std::move(q));
       pending = {};
     } else if (head == "expect-none") {
       ASSERT_FALSE(todo.empty()) << where;

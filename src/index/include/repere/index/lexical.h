@@ -87,6 +87,8 @@ struct LexicalResult {
   std::int64_t library_passages = 0;  // passages in the index
   // The share of the query's weight that a hit's matched words make (0 to 1).
   double coverage(const LexicalHit& h) const;
+  // The query with each unknown word's correction in place; "" when none has one.
+  std::string corrected_query() const;
   // The words of `words` that a hit has, in query order.
   std::vector<std::string> matched_words(const LexicalHit& h) const;
 };
