@@ -176,7 +176,12 @@ int run_eval(const EvalCommandOptions& options, Io io) {
   }
   const auto start = std::chrono::steady_clock::now();
   const auto report =
-      search::evaluate({.dataset = options.dataset, .work = work, .language = options.language});
+      search::evaluate({.dataset = options.dataset,
+                        .work = work,
+                        .language = options.language,
+                        // One training thread: fastText repeats its figures only so.
+                        .training = {.dim = options.dim, .epoch = options.epoch, .threads = 1},
+                        .hybrid_ratio = options.ratio});
   std::error_code ec;
   std::filesystem::remove_all(work, ec);
   if (!report.is_ok()) {

@@ -83,6 +83,46 @@ TEST(Cli, StatusEscapesAFileNameThatHoldsANewline) {
   EXPECT_EQ(status.out.find('\x1b'), std::string::npos);
 }
 
+// `repere eval` once ignored --dim, --epoch and --ratio, and trained on two threads, so that
+// its figures changed from run to run: now a hybrid at ratio 1 is the vector mode (on a set
+// where the vector mode differs from the words), and two runs print the same figures.
+TEST(Cli, EvalHonoursItsOptionsAndRepeatsItsFigures) {
+  TempDir tmp;
+  const auto set = tmp / "set";
+  std::filesystem::create_directories(set);
+  const char* topics[] = {"volcan lave magma éruption cendres cratère",
+                          "plante feuille lumière chlorophylle glucose racine",
+                          "triangle hypoténuse côté angle carré géométrie",
+                          "cœur sang artère veine circulation poumon"};
+  std::ofstream corpus(set / "corpus.jsonl"), queries(set / "queries.jsonl"),
+      qrels(set / "qrels.tsv");
+  qrels << "query-id\tcorpus-id\tscore\n";
+  for (int d = 0; d < 40; ++d) {
+    std::string text;
+    for (int r = 0; r < 6; ++r)
+      text += std::string(topics[d % 4]) + " texte numéro " + std::to_string(d) + " ";
+    corpus << nlohmann::json({{"_id", "d" + std::to_string(d)}, {"title", ""}, {"text", text}})
+           << "\n";
+  }
+  for (int q = 0; q < 4; ++q) {
+    queries << nlohmann::json({{"_id", "q" + std::to_string(q)}, {"text", topics[q]}}) << "\n";
+    for (int d = q; d < 40; d += 4) qrels << "q" << q << "\td" << d << "\t1\n";
+  }
+  corpus.close();
+  queries.close();
+  qrels.close();
+  const std::vector<std::string> args = {"eval",  set.string(), "--json",  "--ratio", "1",
+                                         "--dim", "16",         "--epoch", "2"};
+  const CliRun first = repere(args, tmp);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto json = nlohmann::json::parse(first.out);
+  ASSERT_NE(json["modes"]["vector"], json["modes"]["lexical"]) << first.out;
+  EXPECT_EQ(json["modes"]["hybrid"], json["modes"]["vector"]) << first.out;
+  const CliRun second = repere(args, tmp);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(nlohmann::json::parse(second.out)["modes"], json["modes"]);
+}
+
 TEST(Cli, InitTwiceKeepsTheOperatorsConfig) {
   TempDir tmp;
   const std::string lib = (tmp / "lib").string();
