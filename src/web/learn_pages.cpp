@@ -366,9 +366,9 @@ void render_editor(Context& ctx, http::Response& res, const std::string& key,
                    const EditorState& state, int status = 200) {
   const learn::Activity& a = *state.activity;
   auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const auto c = catalog::ContentRepository(**db).get(a.content_id);
-  if (!c.is_ok()) return error_page(res, 404, "Contenu introuvable", c.status().message());
+  if (!c.is_ok()) return error_page(res, c.status(), "Contenu introuvable");
   const auto lines = spoken_lines(**db, *c);
   const auto tracks = catalog::TrackRepository(**db).list_for_content(c->id);
   data page;
@@ -493,7 +493,7 @@ struct PlayerSetup {
 void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) {
   const learn::Activity& a = *setup.activity;
   auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const auto tracks = catalog::TrackRepository(**db).list_for_content(a.content_id);
   data page;
   page.set("title", a.title);
@@ -628,7 +628,7 @@ void count_miss(Context& ctx, const http::Request& req) { ctx.code_misses.note(r
 
 void page_new_activity(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::int64_t content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
   const auto c = catalog::ContentRepository(**db).get(content_id);
   if (!c.is_ok() ||
@@ -661,7 +661,7 @@ void page_new_activity(Context& ctx, const http::Request& req, http::Response& r
 
 void page_create_activity(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::Activity a;
   a.content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
   a.title = param(req, "titre");
@@ -680,7 +680,7 @@ void page_create_activity(Context& ctx, const http::Request& req, http::Response
 
 void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
   if (!a.is_ok()) {
@@ -695,7 +695,7 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
 
 void page_editor_post(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   learn::ActivityStore store(**db);
   auto stored = store.get_for_edit(id_in_path(req), key);
@@ -735,7 +735,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
 
 void page_add_class(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   const std::int64_t id = id_in_path(req);
   std::string name = param(req, "nom");
@@ -750,7 +750,7 @@ void page_add_class(Context& ctx, const http::Request& req, http::Response& res)
 
 void page_results_of(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   const std::int64_t id = id_in_path(req);
   learn::ActivityStore store(**db);
@@ -838,7 +838,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
 
 void page_preview(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   const auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
   if (!a.is_ok()) {
@@ -929,7 +929,7 @@ void render_class(Context& ctx, http::Response& res, const ClassView& v,
 void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::ActivityStore store(**db);
   const auto v = class_view(store, req);
   if (!v.is_ok()) return unknown_class(ctx, req, res);
@@ -939,7 +939,7 @@ void page_class(Context& ctx, const http::Request& req, http::Response& res) {
 void page_join(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::ActivityStore store(**db);
   const auto share = store.class_by_code(req.matches[1].str());
   if (!share.is_ok()) return unknown_class(ctx, req, res);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "answers.h"
 #include "context.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
@@ -58,6 +59,10 @@ void error_page(http::Response& res, int status, const std::string& title,
   send_page(res, render("error", page, title), status);
 }
 
+void error_page(http::Response& res, const Status& status, const std::string& title) {
+  error_page(res, http_status(status.code()), title, status.message());
+}
+
 namespace {
 
 // Distinct values of a metadata field over the catalog, for the facets.
@@ -98,7 +103,7 @@ list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t conten
 
 void page_home(Context& ctx, const http::Request&, http::Response& res) {
   auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   data page;
   list kinds;
   for (const char* k : {"video", "audio", "document", "image", "webpage", "text"}) {
@@ -190,7 +195,7 @@ int transcript_rank(const catalog::Track& t) {
 void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   auto request = search_request(req);
   if (!request.is_ok())
-    return error_page(res, 400, "Recherche impossible", request.status().message());
+    return error_page(res, request.status(), "Recherche impossible");
   if (request->query.find_first_not_of(" \t") == std::string::npos) {
     res.status = 303;
     res.set_header("Location", "/");
@@ -198,9 +203,9 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   }
   auto searcher = ctx.searcher();
   if (!searcher.is_ok())
-    return error_page(res, 503, "Recherche indisponible", searcher.status().message());
+    return error_page(res, searcher.status(), "Recherche indisponible");
   const auto found = (*searcher)->search(*request);
-  if (!found.is_ok()) return error_page(res, 400, "Recherche impossible", found.status().message());
+  if (!found.is_ok()) return error_page(res, found.status(), "Recherche impossible");
   data page;
   page.set("query", request->query);
   if (!found->suggestion.empty()) {
@@ -280,7 +285,7 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
 
 void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, 503, "Médiathèque indisponible", db.status().message());
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::int64_t id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
   const auto c = catalog::ContentRepository(**db).get(id);
   if (!c.is_ok()) {
@@ -288,7 +293,7 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
                       "Aucun contenu ne porte le numéro " + std::to_string(id) + ".");
   }
   const auto tracks = catalog::TrackRepository(**db).list_for_content(id);
-  if (!tracks.is_ok()) return error_page(res, 500, "Erreur", tracks.status().message());
+  if (!tracks.is_ok()) return error_page(res, tracks.status(), "Erreur");
   const std::string kind(catalog::to_string(c->kind));
   const std::int64_t start_s =
       req.has_param("t")

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "repere/catalog/types.h"
+#include "repere/core/status.h"
 
 namespace repere::web::http {
 struct Response;
@@ -27,6 +28,8 @@ void send_page(http::Response& res, const std::string& html, int status = 200);
 // The error page: a title and what to do.
 void error_page(http::Response& res, int status, const std::string& title,
                 const std::string& detail);
+// The error page of a Status: its HTTP status from the one table (http_status), its message.
+void error_page(http::Response& res, const Status& status, const std::string& title);
 
 // The captions of a player: the human subtitles, then automatic transcriptions (the first
 // one on when `default_on`), as the content template's {{#tracks}}.
