@@ -90,7 +90,6 @@ Result<search::SearchRequest> search_request(const http::Request& req) {
   return r;
 }
 
-
 namespace {
 
 // ----------------------------------------------------------------------------------------------
@@ -277,6 +276,5 @@ void api_health(Context& ctx, const http::Request&, http::Response& res) {
              {"contents", *count},
              {"index_generation", live.is_ok() && *live ? json((*live)->number) : json(nullptr)}});
 }
-
 
 }  // namespace repere::web

@@ -194,16 +194,14 @@ int transcript_rank(const catalog::Track& t) {
 
 void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   auto request = search_request(req);
-  if (!request.is_ok())
-    return error_page(res, request.status(), "Recherche impossible");
+  if (!request.is_ok()) return error_page(res, request.status(), "Recherche impossible");
   if (request->query.find_first_not_of(" \t") == std::string::npos) {
     res.status = 303;
     res.set_header("Location", "/");
     return;
   }
   auto searcher = ctx.searcher();
-  if (!searcher.is_ok())
-    return error_page(res, searcher.status(), "Recherche indisponible");
+  if (!searcher.is_ok()) return error_page(res, searcher.status(), "Recherche indisponible");
   const auto found = (*searcher)->search(*request);
   if (!found.is_ok()) return error_page(res, found.status(), "Recherche impossible");
   data page;
