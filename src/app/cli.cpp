@@ -21,6 +21,8 @@ struct Parsed {
   ReindexOptions train;
   ServeCommandOptions serve;
   ExportH5pOptions h5p;
+  UserCommandOptions user;
+  PublishOptions publish;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -132,6 +134,42 @@ int run_cli(int argc, char** argv, Io io) {
                      "Language of the query: fr, en (default: told by the dictionaries, else fr)");
   search->add_flag("!--no-synonyms", rq.synonyms,
                    "Do not extend a French query with synonyms (search.thesaurus)");
+  rq.include_unpublished = true;  // the operator sees every status; teachers see published
+  search->add_flag("!--published-only", rq.include_unpublished,
+                   "Only published contents, as teachers and pupils see them");
+
+  CLI::App* user = app.add_subcommand("user", "Manage staff accounts (admin, curator, teacher)");
+  user->require_subcommand(1);
+  CLI::App* user_add = user->add_subcommand("add", "Create an account");
+  user_add->add_option("LOGIN", p.user.login, "Login (letters, digits, . - _ @)")->required();
+  user_add->add_option("--role", p.user.role, "admin, curator or teacher")->required();
+  user_add->add_option("--name", p.user.name, "Name shown on pages");
+  user_add->add_flag("--password-stdin", p.user.password_stdin,
+                     "Read the password from standard input (default: make one and print it)");
+  CLI::App* user_list = user->add_subcommand("list", "List the accounts");
+  CLI::App* user_disable =
+      user->add_subcommand("disable", "Disable an account, ending its sessions");
+  user_disable->add_option("LOGIN", p.user.login, "Login")->required();
+  CLI::App* user_enable = user->add_subcommand("enable", "Enable a disabled account again");
+  user_enable->add_option("LOGIN", p.user.login, "Login")->required();
+  CLI::App* user_reset =
+      user->add_subcommand("reset-password", "Give an account a new password, ending its sessions");
+  user_reset->add_option("LOGIN", p.user.login, "Login")->required();
+  user_reset->add_flag("--password-stdin", p.user.password_stdin,
+                       "Read the password from standard input (default: make one and print it)");
+  for (CLI::App* sub : {user_add, user_list, user_disable, user_enable, user_reset})
+    add_common(*sub, p);
+
+  CLI::App* publish = app.add_subcommand(
+      "publish", "Publish contents: teachers and pupils see only published contents");
+  CLI::App* retire =
+      app.add_subcommand("retire", "Retire contents: nobody but curators sees them any more");
+  for (CLI::App* cmd : {publish, retire}) {
+    add_common(*cmd, p);
+    cmd->add_option("ID", p.publish.ids, "Content numbers");
+    cmd->add_option("--collection", p.publish.collection, "Every content of this collection");
+  }
+  publish->add_flag("--all", p.publish.all, "Every draft and every content in review");
 
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
@@ -180,6 +218,20 @@ int run_cli(int argc, char** argv, Io io) {
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);
+  }
+  if (user->parsed()) {
+    p.user.common = *common;
+    p.user.action = user_add->parsed()       ? "add"
+                    : user_list->parsed()    ? "list"
+                    : user_disable->parsed() ? "disable"
+                    : user_enable->parsed()  ? "enable"
+                                             : "reset-password";
+    return run_user(p.user, io);
+  }
+  if (publish->parsed() || retire->parsed()) {
+    p.publish.common = *common;
+    p.publish.status = publish->parsed() ? "published" : "retired";
+    return run_publish(p.publish, io);
   }
   if (h5p->parsed()) {
     p.h5p.common = *common;

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "repere/catalog/database.h"
 #include "repere/core/config.h"
+#include "repere/core/data_dir.h"
 #include "repere/index/embedder.h"
 #include "repere/search/search.h"
 
@@ -96,7 +98,30 @@ struct EvalCommandOptions {
   double ratio = 0.5;  // of the hybrid mode
 };
 
+struct UserCommandOptions {
+  CommonOptions common;
+  std::string action;  // add, list, disable, enable, reset-password
+  std::string login;
+  std::string role;
+  std::string name;
+  bool password_stdin = false;
+};
+
+struct PublishOptions {
+  CommonOptions common;
+  std::string status;  // "published" or "retired"
+  std::vector<std::int64_t> ids;
+  std::string collection;
+  bool all = false;  // publish: every draft and every content in review
+};
+
+// The catalog of a data folder, opened for writing with every module's tables up to date
+// (the catalog's, learn's and auth's).
+Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir);
+
 int run_init(const InitOptions& options, Io io);
+int run_user(const UserCommandOptions& options, Io io);
+int run_publish(const PublishOptions& options, Io io);
 int run_eval(const EvalCommandOptions& options, Io io);
 int run_reindex(const ReindexOptions& options, Io io);
 int run_search(const SearchCommandOptions& options, Io io);

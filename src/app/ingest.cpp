@@ -90,6 +90,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   ingest_options.extract.endpoint.api_key = config->asr_endpoint_key;
   ingest_options.embeddings = embedding_settings(*config);
   ingest_options.extract.transcribe_subtitled = options.transcribe;
+  ingest_options.state = *catalog::parse_editorial_status(config->ingest_default_state);
 
   g_stop = false;
   std::signal(SIGINT, on_signal);
@@ -108,6 +109,11 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
          << " unchanged, " << r.skipped << " skipped\n"
          << "Contents processed: " << r.processed << ", failures: " << r.failed << "\n";
   if (r.indexed > 0) io.out << "Search index: " << r.indexed << " contents (re)indexed\n";
+  if (r.added > 0 && ingest_options.state != catalog::EditorialStatus::kPublished) {
+    io.out << "New contents are " << catalog::to_string(ingest_options.state)
+           << "s: teachers and pupils see them once published (`repere publish --data "
+           << dir.root.string() << " --all`, or in the browser).\n";
+  }
   if (r.interrupted) {
     io.out << "Interrupted: finished stages are saved; run the same command again to resume.\n";
     return kExitInterrupted;

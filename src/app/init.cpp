@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands.h"
+#include "repere/auth/accounts.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/migrations.h"
 #include "repere/core/config.h"
@@ -43,8 +44,10 @@ Status init(const InitOptions& options, std::ostream& out) {
                             catalog::Database::open(dir.catalog(), {.check_schema = false}));
     REPERE_ASSIGN_OR_RETURN(before, existing->schema_version());
   }
-  REPERE_ASSIGN_OR_RETURN(auto db, catalog::Database::open(dir.catalog()));
+  REPERE_RETURN_IF_ERROR(catalog::Database::open(dir.catalog()).status());
+  REPERE_ASSIGN_OR_RETURN(auto db, open_library(dir));
   REPERE_ASSIGN_OR_RETURN(const int after, db->schema_version());
+  REPERE_ASSIGN_OR_RETURN(const auto admins, auth::UserStore(*db).count(auth::Role::kAdmin));
 
   out << "Library " << (before == 0 ? "created" : "already present") << " at "
       << std::filesystem::absolute(dir.root).string() << "\n";
@@ -53,6 +56,10 @@ Status init(const InitOptions& options, std::ostream& out) {
   }
   out << "  catalog  " << dir.catalog().string() << " (schema " << after << ")\n";
   out << "  config   " << dir.config().string() << (wrote_config ? " (new)" : " (kept)") << "\n";
+  if (admins == 0) {
+    out << "No administrator yet: create one with `repere user add LOGIN --role admin --data "
+        << dir.root.string() << "`\n";
+  }
   out << "Next: `repere status --data " << dir.root.string() << "`\n";
   return Status::ok();
 }

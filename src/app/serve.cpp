@@ -42,6 +42,13 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
         "web.max_connections_per_address must be a whole number from 1 to 100000");
   }
   o.max_connections_per_address = static_cast<std::size_t>(cap);
+  const long idle = std::strtol(config.auth_session_idle_minutes.c_str(), &end, 10);
+  if (config.auth_session_idle_minutes.empty() || *end != '\0' || idle < 5 || idle > 1440) {
+    return Status::invalid_argument(
+        "auth.session_idle_minutes must be a whole number from 5 to 1440");
+  }
+  o.session_idle_minutes = static_cast<int>(idle);
+  o.secure_cookies = config.web_secure_cookies;
   return Status::ok();
 }
 

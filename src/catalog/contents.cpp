@@ -5,7 +5,8 @@ namespace {
 
 constexpr std::string_view kContentColumns =
     "id, collection_id, external_id, kind, title, description, language, licence, authors, "
-    "source_url, media_path, sha256, duration_ms, page_count, status, metadata";
+    "source_url, media_path, sha256, duration_ms, page_count, status, metadata, status_by, "
+    "status_at";
 
 Result<Content> read_content(const Statement& row) {
   Content c;
@@ -25,10 +26,13 @@ Result<Content> read_content(const Statement& row) {
   c.page_count = row.optional_int64(13);
   REPERE_ASSIGN_OR_RETURN(c.status, parse_editorial_status(row.text(14)));
   c.metadata_json = row.text(15);
+  c.status_by = row.text(16);
+  c.status_at = row.text(17);
   return c;
 }
 
-// Binds the 15 writable fields of a content to parameters 1..15.
+// Binds the 14 fields a content's update writes to parameters 1..14 (not its status: that
+// changes only through set_status, so that re-reading a file never undoes a publication).
 void bind_content(Statement& stmt, const Content& c) {
   stmt.bind(1, c.collection_id)
       .bind(2, c.external_id)
@@ -43,8 +47,7 @@ void bind_content(Statement& stmt, const Content& c) {
       .bind(11, c.sha256)
       .bind(12, c.duration_ms)
       .bind(13, c.page_count)
-      .bind(14, to_string(c.status))
-      .bind(15, c.metadata_json);
+      .bind(14, c.metadata_json);
 }
 
 Result<std::vector<Content>> read_all(Statement& stmt) {
@@ -122,11 +125,14 @@ Result<std::vector<Collection>> CollectionRepository::list() {
 Result<Id> ContentRepository::insert(const Content& content) {
   REPERE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db_.prepare("INSERT INTO content (collection_id, external_id, kind, title, description, "
-                  "language, licence, authors, source_url, media_path, sha256, duration_ms, "
-                  "page_count, status, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                  "?10, ?11, ?12, ?13, ?14, ?15)"));
+      db_.prepare(
+          "INSERT INTO content (collection_id, external_id, kind, title, description, "
+          "language, licence, authors, source_url, media_path, sha256, duration_ms, "
+          "page_count, metadata, status, status_by, status_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+          "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"));
   bind_content(stmt, content);
+  stmt.bind(15, to_string(content.status)).bind(16, content.status_by);
   REPERE_RETURN_IF_ERROR(stmt.run().with_context("content '" + content.title + "'"));
   return db_.last_insert_id();
 }
@@ -137,13 +143,24 @@ Status ContentRepository::update(const Content& content) {
       db_.prepare("UPDATE content SET collection_id = ?1, external_id = ?2, kind = ?3, "
                   "title = ?4, description = ?5, language = ?6, licence = ?7, authors = ?8, "
                   "source_url = ?9, media_path = ?10, sha256 = ?11, duration_ms = ?12, "
-                  "page_count = ?13, status = ?14, metadata = ?15, "
-                  "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?16"));
+                  "page_count = ?13, metadata = ?14, "
+                  "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?15"));
   bind_content(stmt, content);
-  stmt.bind(16, content.id);
+  stmt.bind(15, content.id);
   REPERE_RETURN_IF_ERROR(stmt.run().with_context("content " + std::to_string(content.id)));
   if (db_.changes() == 0)
     return Status::not_found("no content with id " + std::to_string(content.id));
+  return Status::ok();
+}
+
+Status ContentRepository::set_status(Id id, EditorialStatus status, std::string_view by) {
+  REPERE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db_.prepare("UPDATE content SET status = ?1, status_by = ?2, "
+                  "status_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+                  "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?3"));
+  REPERE_RETURN_IF_ERROR(stmt.bind(1, to_string(status)).bind(2, by).bind(3, id).run());
+  if (db_.changes() == 0) return Status::not_found("no content with id " + std::to_string(id));
   return Status::ok();
 }
 
@@ -200,8 +217,10 @@ Result<std::vector<Content>> ContentRepository::list(const ContentQuery& query) 
   return read_all(stmt);
 }
 
-Result<std::int64_t> ContentRepository::count() {
-  REPERE_ASSIGN_OR_RETURN(Statement stmt, db_.prepare("SELECT count(*) FROM content"));
+Result<std::int64_t> ContentRepository::count(std::optional<EditorialStatus> status) {
+  REPERE_ASSIGN_OR_RETURN(Statement stmt, db_.prepare("SELECT count(*) FROM content WHERE "
+                                                      "?1 IS NULL OR status = ?1"));
+  if (status) stmt.bind(1, to_string(*status));
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   return row ? stmt.int64(0) : 0;
 }

@@ -57,6 +57,15 @@ Status check_version(Database& db, const OpenOptions& options) {
   return migrate(db, target).with_context("upgrading catalog " + where);
 }
 
+Status migrate_modules(Database& db, const OpenOptions& options) {
+  if (options.read_only || !options.migrate || options.modules.empty()) return Status::ok();
+  for (const ModuleSchema* schema : options.modules) {
+    REPERE_RETURN_IF_ERROR(
+        migrate_module(db, *schema).with_context("upgrading catalog " + db.path().string()));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path,
@@ -78,6 +87,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
   sqlite3_extended_result_codes(handle, 1);
   Status status = configure(*db, options);
   if (status.is_ok() && options.check_schema) status = check_version(*db, options);
+  if (status.is_ok() && options.check_schema && options.schema_target == 0)
+    status = migrate_modules(*db, options);
   if (!status.is_ok()) {
     if (status.code() == StatusCode::kCorruption || status.code() == StatusCode::kInternal) {
       return status.with_context(path.string() + " is not a readable Repère catalog");

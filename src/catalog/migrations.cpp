@@ -116,88 +116,34 @@ CREATE UNIQUE INDEX job_by_content_stage ON job(content_id, stage) WHERE content
 CREATE INDEX job_by_state ON job(state);
 )sql";
 
-// Version 3: interactive videos. An activity is a clip of a content with interactions at
-// times within it; a teacher holds it by a secret edit key (only its hash is stored), shares
-// it with each class by a short code, and pupils of a class, known by a pseudonym only,
-// answer. The statements of xAPI are kept per activity, with whether the LRS has them.
-constexpr std::string_view kActivities = R"sql(
-CREATE TABLE activity (
-  id            INTEGER PRIMARY KEY,
-  content_id    INTEGER NOT NULL REFERENCES content(id) ON DELETE CASCADE,
-  title         TEXT NOT NULL CHECK (length(title) > 0),
-  start_ms      INTEGER NOT NULL CHECK (start_ms >= 0),
-  end_ms        INTEGER NOT NULL CHECK (end_ms > start_ms),
-  skipping      TEXT NOT NULL DEFAULT 'allowed'
-                CHECK (skipping IN ('allowed', 'forward_blocked', 'blocked')),
-  must_answer   INTEGER NOT NULL DEFAULT 0 CHECK (must_answer IN (0, 1)),
-  captions_on   INTEGER NOT NULL DEFAULT 1 CHECK (captions_on IN (0, 1)),
-  edit_key_hash TEXT NOT NULL UNIQUE CHECK (length(edit_key_hash) = 64),
-  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-  updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE INDEX activity_by_content ON activity(content_id);
+// Version 3 created the interactive videos' tables; they are the learn module's now, made by
+// its own migrations (learn::schema()), which find them there in catalogs made at version 3.
 
-CREATE TABLE interaction (
-  id            INTEGER PRIMARY KEY,
-  activity_id   INTEGER NOT NULL REFERENCES activity(id) ON DELETE CASCADE,
-  at_ms         INTEGER NOT NULL CHECK (at_ms >= 0),
-  type          TEXT NOT NULL CHECK (type IN ('definition', 'choice', 'true_false', 'blanks',
-                                              'open', 'chapter')),
-  pause         INTEGER NOT NULL DEFAULT 1 CHECK (pause IN (0, 1)),
-  wrong_goto_ms INTEGER CHECK (wrong_goto_ms IS NULL OR wrong_goto_ms >= 0),
-  body          TEXT NOT NULL CHECK (json_valid(body))
-);
-CREATE INDEX interaction_by_activity ON interaction(activity_id, at_ms);
+// Version 4: who changed a content's editorial status and when; contents that existed before
+// the statuses were enforced, and have passages, were shown to everyone: they stay published.
+constexpr std::string_view kEditorial = R"sql(
+ALTER TABLE content ADD COLUMN status_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE content ADD COLUMN status_at TEXT;
+UPDATE content SET status = 'published', status_by = 'upgrade',
+                   status_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+WHERE status = 'draft' AND EXISTS (SELECT 1 FROM passage p WHERE p.content_id = content.id);
+CREATE INDEX content_by_status ON content(status);
 
-CREATE TABLE class_share (
-  id          INTEGER PRIMARY KEY,
-  activity_id INTEGER NOT NULL REFERENCES activity(id) ON DELETE CASCADE,
-  code        TEXT NOT NULL UNIQUE CHECK (length(code) >= 6),
-  name        TEXT NOT NULL CHECK (length(name) > 0),
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+CREATE TABLE module_schema (
+  module      TEXT NOT NULL CHECK (length(module) > 0),
+  version     INTEGER NOT NULL CHECK (version > 0),
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (module, version)
 );
-CREATE INDEX class_by_activity ON class_share(activity_id);
-
-CREATE TABLE pupil (
-  id          INTEGER PRIMARY KEY,
-  class_id    INTEGER NOT NULL REFERENCES class_share(id) ON DELETE CASCADE,
-  pseudonym   TEXT NOT NULL CHECK (length(pseudonym) > 0),
-  token_hash  TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-CREATE INDEX pupil_by_class ON pupil(class_id);
-
-CREATE TABLE answer (
-  id             INTEGER PRIMARY KEY,
-  pupil_id       INTEGER NOT NULL REFERENCES pupil(id) ON DELETE CASCADE,
-  interaction_id INTEGER NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,
-  response       TEXT NOT NULL CHECK (json_valid(response)),
-  correct        INTEGER CHECK (correct IS NULL OR correct IN (0, 1)),
-  score          REAL NOT NULL DEFAULT 0,
-  max_score      REAL NOT NULL DEFAULT 0,
-  elapsed_ms     INTEGER NOT NULL DEFAULT 0 CHECK (elapsed_ms >= 0),
-  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-CREATE INDEX answer_by_pupil ON answer(pupil_id, interaction_id);
-CREATE INDEX answer_by_interaction ON answer(interaction_id);
-
-CREATE TABLE xapi_statement (
-  id          INTEGER PRIMARY KEY,
-  activity_id INTEGER NOT NULL REFERENCES activity(id) ON DELETE CASCADE,
-  pupil_id    INTEGER REFERENCES pupil(id) ON DELETE CASCADE,
-  statement   TEXT NOT NULL CHECK (json_valid(statement)),
-  sent        INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-CREATE INDEX xapi_by_activity ON xapi_statement(activity_id, id);
-CREATE INDEX xapi_unsent ON xapi_statement(sent) WHERE sent = 0;
 )sql";
 
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "contents, tracks and cues", kContents},
       {2, "passages and jobs", kPipeline},
-      {3, "activities, classes, pupils and answers", kActivities},
+      {3, "activities, classes, pupils and answers (now the learn module's)", ""},
+      {4, "who published a content and when; the modules' schema versions", kEditorial},
   };
   return kMigrations;
 }
@@ -220,6 +166,40 @@ Status apply(Database& db, const Migration& m) {
 }
 
 }  // namespace
+
+Result<int> module_version(Database& db, std::string_view module) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT coalesce(max(version), 0) FROM "
+                                                "module_schema WHERE module = ?1"));
+  stmt.bind(1, module);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  return row ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+Status migrate_module(Database& db, const ModuleSchema& schema) {
+  const std::string name(schema.module);
+  const int latest = schema.migrations.empty() ? 0 : schema.migrations.back().version;
+  for (const ModuleMigration& m : schema.migrations) {
+    REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
+    // Read inside the transaction: another process may have migrated meanwhile.
+    REPERE_ASSIGN_OR_RETURN(const int current, module_version(db, schema.module));
+    if (current > latest) {
+      return Status::unsupported("the " + name + " tables of " + db.path().string() +
+                                 " are at version " + std::to_string(current) +
+                                 ", newer than this repere knows (" + std::to_string(latest) +
+                                 "): upgrade repere");
+    }
+    if (current >= m.version) continue;
+    REPERE_RETURN_IF_ERROR(
+        db.exec(m.sql).with_context(name + " migration " + std::to_string(m.version)));
+    REPERE_ASSIGN_OR_RETURN(Statement record,
+                            db.prepare("INSERT INTO module_schema (module, version, description) "
+                                       "VALUES (?1, ?2, ?3)"));
+    REPERE_RETURN_IF_ERROR(
+        record.bind(1, schema.module).bind(2, m.version).bind(3, m.description).run());
+    REPERE_RETURN_IF_ERROR(txn.commit());
+  }
+  return Status::ok();
+}
 
 int latest_schema_version() { return all_migrations().back().version; }
 

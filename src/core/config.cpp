@@ -100,6 +100,18 @@ const std::vector<Setting>& table() {
         "Connections one client address may hold open at once (a school behind one address "
         "needs many)."},
        &Config::web_max_connections_per_address},
+      {{"web.secure_cookies", "auto", "auto|always|never",
+        "Mark the session cookie Secure: auto does when the request came over HTTPS (directly "
+        "or, from a trusted proxy, by X-Forwarded-Proto); always for a site only served over "
+        "HTTPS."},
+       &Config::web_secure_cookies},
+      {{"ingest.default_state", "draft", "draft|review|published",
+        "Editorial status a new content takes once its text is read; only published contents "
+        "reach teachers and pupils. A manifest's state column overrides it."},
+       &Config::ingest_default_state},
+      {{"auth.session_idle_minutes", "120", "",
+        "Minutes without a request after which a staff session ends (5 to 1440)."},
+       &Config::auth_session_idle_minutes},
   };
   return kTable;
 }

@@ -13,6 +13,8 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kTooMany: return "too_many";
+    case StatusCode::kUnauthenticated: return "unauthenticated";
+    case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kInternal: return "internal";
   }
   return "unknown";

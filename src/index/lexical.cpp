@@ -28,14 +28,16 @@ constexpr const char* kLanguagePrefix = "XL";
 constexpr const char* kLicencePrefix = "XI";
 constexpr const char* kSubjectPrefix = "XS";
 constexpr const char* kLevelPrefix = "XV";
+constexpr const char* kStatusPrefix = "XP";
 constexpr Xapian::valueno kContentSlot = 0;
 constexpr const char* kSignatureKey = "sig:";
 // The layout of the index, in its metadata: "2" has docid = passage id; "3" also has
 // length-normalised within-document frequencies (see `occurrence_weight`); "4" goes with
 // passage vectors that leave out the library's common direction (see embedder.h), so that a
 // generation made before is rebuilt whole, vectors included.
+// "5" adds each passage's editorial status (XP), which search filters on.
 constexpr const char* kLayoutKey = "layout";
-constexpr const char* kLayout = "4";
+constexpr const char* kLayout = "5";
 constexpr const char* kTypicalLengthKey = "typical_length";
 
 // BM25 without reading document lengths at query time. BM25's term-frequency part is
@@ -145,6 +147,7 @@ Xapian::Query filter_query(const Filters& f) {
   add_filter(parts, kLicencePrefix, f.licences);
   add_filter(parts, kSubjectPrefix, f.subjects);
   add_filter(parts, kLevelPrefix, f.levels);
+  add_filter(parts, kStatusPrefix, f.statuses);
   if (!f.contents.empty()) {
     std::vector<Xapian::Query> ids;
     for (Id id : f.contents) ids.emplace_back(kContentPrefix + std::to_string(id));
@@ -398,6 +401,7 @@ Status LexicalWriter::put(const PassageDoc& d) {
     if (!d.licence.empty()) doc.add_boolean_term(filter_term(kLicencePrefix, d.licence));
     if (!d.subject.empty()) doc.add_boolean_term(filter_term(kSubjectPrefix, d.subject));
     if (!d.level.empty()) doc.add_boolean_term(filter_term(kLevelPrefix, d.level));
+    if (!d.status.empty()) doc.add_boolean_term(filter_term(kStatusPrefix, d.status));
     doc.add_value(kContentSlot, std::to_string(d.content_id));
     impl_->db.replace_document(static_cast<Xapian::docid>(d.passage_id), doc);
     return Status::ok();

@@ -37,7 +37,7 @@ constexpr const char* kPassagesSql = R"sql(
 SELECT p.id, p.content_id, p.text, p.language, c.title, c.description, c.kind,
        coalesce(col.name, ''), c.licence,
        coalesce(json_extract(c.metadata, '$.subject'), ''),
-       coalesce(json_extract(c.metadata, '$.level'), '')
+       coalesce(json_extract(c.metadata, '$.level'), ''), c.status
 FROM passage p JOIN content c ON c.id = p.content_id
 LEFT JOIN collection col ON col.id = c.collection_id
 WHERE p.content_id = ?1
@@ -48,7 +48,7 @@ constexpr const char* kPassageRangeSql = R"sql(
 SELECT p.id, p.content_id, p.text, p.language, c.title, c.description, c.kind,
        coalesce(col.name, ''), c.licence,
        coalesce(json_extract(c.metadata, '$.subject'), ''),
-       coalesce(json_extract(c.metadata, '$.level'), '')
+       coalesce(json_extract(c.metadata, '$.level'), ''), c.status
 FROM passage p JOIN content c ON c.id = p.content_id
 LEFT JOIN collection col ON col.id = c.collection_id
 WHERE p.id BETWEEN ?1 AND ?2 AND c.status != 'retired'
@@ -64,7 +64,7 @@ FROM passage p JOIN content c ON c.id = p.content_id)sql";
 constexpr const char* kSignaturesSql = R"sql(
 SELECT c.id, count(p.id) || '/' || min(p.id) || '/' || max(p.id) || '/' ||
        c.title || '/' || c.description || '/' || c.kind || '/' || c.licence || '/' ||
-       coalesce(c.collection_id, '') || '/' || c.metadata
+       coalesce(c.collection_id, '') || '/' || c.metadata || '/' || c.status
 FROM content c JOIN passage p ON p.content_id = c.id
 WHERE c.status != 'retired'
 GROUP BY c.id ORDER BY c.id)sql";
@@ -110,7 +110,8 @@ Result<std::int64_t> index_content(catalog::Database& db, LexicalWriter& writer,
                  .collection = stmt.text(7),
                  .licence = stmt.text(8),
                  .subject = stmt.text(9),
-                 .level = stmt.text(10)};
+                 .level = stmt.text(10),
+                 .status = stmt.text(11)};
     REPERE_RETURN_IF_ERROR(writer.put(d));
     ++n;
   }
@@ -136,7 +137,8 @@ Status index_range(catalog::Database& db, LexicalWriter& writer, Id first, Id la
                  .collection = stmt.text(7),
                  .licence = stmt.text(8),
                  .subject = stmt.text(9),
-                 .level = stmt.text(10)};
+                 .level = stmt.text(10),
+                 .status = stmt.text(11)};
     REPERE_RETURN_IF_ERROR(writer.put(d));
     done.fetch_add(1, std::memory_order_relaxed);
   }

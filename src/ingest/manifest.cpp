@@ -22,6 +22,7 @@ enum class Field {
   kSubject,
   kLevel,
   kExternalId,
+  kState,
   kExtra
 };
 
@@ -62,7 +63,11 @@ Field field_of(const std::string& key) {
                                                       {"external_id", Field::kExternalId},
                                                       {"externalid", Field::kExternalId},
                                                       {"id", Field::kExternalId},
-                                                      {"identifiant", Field::kExternalId}};
+                                                      {"identifiant", Field::kExternalId},
+                                                      {"state", Field::kState},
+                                                      {"status", Field::kState},
+                                                      {"statut", Field::kState},
+                                                      {"etat", Field::kState}};
   const auto it = kNames.find(key);
   return it == kNames.end() ? Field::kExtra : it->second;
 }
@@ -98,6 +103,7 @@ void set_field(ManifestRow& row, Field field, const std::string& value) {
     case Field::kSubject: row.subject = value; break;
     case Field::kLevel: row.level = value; break;
     case Field::kExternalId: row.external_id = value; break;
+    case Field::kState: row.state = text::fold(value); break;
     case Field::kExtra: break;
   }
 }
@@ -106,6 +112,21 @@ bool finish_row(ManifestRow& row, Manifest& out) {
   if (row.path.empty()) {
     out.errors.push_back({row.line, "no path: every row must name its file"});
     return false;
+  }
+  // The editorial status the content takes once its text is read, in English or French.
+  static const std::map<std::string, std::string> kStates = {
+      {"draft", "draft"},      {"brouillon", "draft"},  {"review", "review"},
+      {"relecture", "review"}, {"a relire", "review"},  {"published", "published"},
+      {"publie", "published"}, {"publiee", "published"}};
+  if (!row.state.empty()) {
+    const auto found = kStates.find(row.state);
+    if (found == kStates.end()) {
+      out.errors.push_back({row.line, "state '" + row.state +
+                                          "' is not one of draft, review, published (brouillon, "
+                                          "relecture, publié)"});
+      return false;
+    }
+    row.state = found->second;
   }
   out.rows.push_back(std::move(row));
   return true;

@@ -267,6 +267,14 @@ class Registrar {
     c.language = options_.language;
     REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
     if (row != nullptr) REPERE_RETURN_IF_ERROR(apply_row(c, *row));
+    const std::string state = row != nullptr && !row->state.empty()
+                                  ? row->state
+                                  : std::string(catalog::to_string(options_.state));
+    json meta = json::parse(c.metadata_json, nullptr, false);
+    if (meta.is_object() && state != "draft") {
+      meta["state_when_read"] = state;
+      c.metadata_json = meta.dump();
+    }
     REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db_));
     catalog::JobRepository jobs(db_);
     REPERE_RETURN_IF_ERROR(jobs.forget_path(path.string()));
@@ -357,6 +365,21 @@ std::vector<catalog::Track> tracks_to_segment(std::vector<catalog::Track> tracks
   return out;
 }
 
+// A new content read to the end takes the status its ingest asked for (metadata
+// state_when_read, then forgotten): « publié » in the demo library, a draft by default.
+Status take_state_when_read(Database& db, const Content& c) {
+  json meta = json::parse(c.metadata_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("state_when_read")) return Status::ok();
+  const auto state = catalog::parse_editorial_status(meta.value("state_when_read", "draft"));
+  meta.erase("state_when_read");
+  Content updated = c;
+  updated.metadata_json = meta.dump();
+  catalog::ContentRepository contents(db);
+  REPERE_RETURN_IF_ERROR(contents.update(updated));
+  if (!state.is_ok() || c.status != catalog::EditorialStatus::kDraft) return Status::ok();
+  return contents.set_status(c.id, *state, "ingest");
+}
+
 Status run_segment(Database& db, const catalog::Job& job) {
   REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(*job.content_id));
   REPERE_ASSIGN_OR_RETURN(auto tracks, catalog::TrackRepository(db).list_for_content(c.id));
@@ -378,6 +401,7 @@ Status run_segment(Database& db, const catalog::Job& job) {
   REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
   REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, passages));
   REPERE_RETURN_IF_ERROR(catalog::JobRepository(db).complete(job.id));
+  REPERE_RETURN_IF_ERROR(take_state_when_read(db, c));
   return txn.commit();
 }
 

@@ -141,6 +141,7 @@ Status load_corpus(catalog::Database& db, const fs::path& path, const std::strin
   catalog::PassageRepository passages(db);
   const Status read = read_jsonl(path, [&](const json& j, int line) -> Status {
     catalog::Content c;
+    c.status = catalog::EditorialStatus::kPublished;  // a library as readers see it
     c.kind = catalog::ContentKind::kText;
     c.title = string_field(j, "title");
     c.language = language;

@@ -438,6 +438,26 @@ struct Searcher::Impl {
                                                 const index::Filters& filters, std::size_t k) {
     if (query_vector.empty() || !vectors) return std::vector<index::VectorHit>{};
     if (filters.empty()) return vectors->search(query_vector, k, nullptr);
+    if (filters.only_statuses()) {
+      // Usually few passages are not published: search them all, drop those, rather than
+      // list every published one. When most are not, list the allowed ones instead.
+      index::Filters others;
+      for (const char* s : {"draft", "review", "published"}) {
+        if (std::find(filters.statuses.begin(), filters.statuses.end(), s) ==
+            filters.statuses.end())
+          others.statuses.emplace_back(s);
+      }
+      if (others.statuses.empty()) return vectors->search(query_vector, k, nullptr);
+      auto denied = lexical->passages_matching(others);
+      if (!denied.is_ok()) return denied.status();
+      if (denied->size() <= std::max<std::size_t>(1000, 4 * k)) {
+        auto hits = vectors->search(query_vector, k + denied->size(), nullptr);
+        std::erase_if(hits,
+                      [&](const index::VectorHit& h) { return denied->count(h.passage_id) > 0; });
+        if (hits.size() > k) hits.resize(k);
+        return hits;
+      }
+    }
     auto allowed = lexical->passages_matching(filters);
     if (!allowed.is_ok()) return allowed.status();
     return vectors->search(query_vector, k, &*allowed);
@@ -537,6 +557,9 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
     return Status::invalid_argument("semantic_ratio must be between 0 and 1");
   if (r.moments_per_content < 1 || r.moments_per_content > 20)
     return Status::invalid_argument("moments_per_content must be 1 to 20");
+  // The one place search decides what a reader may see: published contents only, unless the
+  // caller (a curator's request) asks for every status.
+  if (!r.include_unpublished) r.filters.statuses = {"published"};
   SearchResponse out;
   out.query = r.query;
   out.language = r.language;

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "access.h"
 #include "answers.h"
 #include "context.h"
 #include "http.h"
@@ -120,6 +121,7 @@ json content_json(const catalog::Content& c, const std::vector<catalog::Track>& 
           {"licence", c.licence},
           {"duration_ms", optional_json(c.duration_ms)},
           {"page_count", optional_json(c.page_count)},
+          {"status", std::string(catalog::to_string(c.status))},
           {"metadata", public_metadata(c.metadata_json)},
           {"tracks", std::move(t)}};
 }
@@ -135,6 +137,7 @@ void api_search(Context& ctx, const http::Request& req, http::Response& res) {
   if (!request.is_ok()) return problem(res, request.status());
   if (!req.has_param("q"))
     return problem(res, Status::invalid_argument("parameter 'q' (the query) is missing"));
+  limit_search(viewer_of(req), *request);
   auto searcher = ctx.searcher();
   if (!searcher.is_ok()) return problem(res, searcher.status());
   const auto found = (*searcher)->search(*request);
@@ -155,6 +158,14 @@ void api_contents(Context& ctx, const http::Request& req, http::Response& res) {
     if (!kind.is_ok()) return problem(res, kind.status());
     q.kind = *kind;
   }
+  const Viewer& viewer = viewer_of(req);
+  if (!viewer.sees_unpublished()) {
+    q.status = catalog::EditorialStatus::kPublished;
+  } else if (req.has_param("status")) {
+    auto status = catalog::parse_editorial_status(req.get_param_value("status"));
+    if (!status.is_ok()) return problem(res, status.status());
+    q.status = *status;
+  }
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
   const auto list = catalog::ContentRepository(**db).list(q);
@@ -164,6 +175,7 @@ void api_contents(Context& ctx, const http::Request& req, http::Response& res) {
     items.push_back({{"id", c.id},
                      {"title", c.title},
                      {"kind", std::string(catalog::to_string(c.kind))},
+                     {"status", std::string(catalog::to_string(c.status))},
                      {"duration_ms", optional_json(c.duration_ms)}});
   }
   send_json(res, {{"offset", q.offset}, {"limit", q.limit}, {"contents", std::move(items)}});
@@ -172,7 +184,7 @@ void api_contents(Context& ctx, const http::Request& req, http::Response& res) {
 void api_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
-  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  const auto c = content_for(**db, viewer_of(req), path_id(req));
   if (!c.is_ok()) return problem(res, c.status());
   const auto tracks = catalog::TrackRepository(**db).list_for_content(c->id);
   if (!tracks.is_ok()) return problem(res, tracks.status());
@@ -182,7 +194,7 @@ void api_content(Context& ctx, const http::Request& req, http::Response& res) {
 void api_passages(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
-  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  const auto c = content_for(**db, viewer_of(req), path_id(req));
   if (!c.is_ok()) return problem(res, c.status());
   const auto passages = catalog::PassageRepository(**db).list_for_content(c->id);
   if (!passages.is_ok()) return problem(res, passages.status());
@@ -202,8 +214,9 @@ void api_passages(Context& ctx, const http::Request& req, http::Response& res) {
 void api_track_vtt(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
+  const auto c = content_for(**db, viewer_of(req), path_id(req));
   const auto track = catalog::TrackRepository(**db).get(path_id(req, 2));
-  if (!track.is_ok() || track->content_id != path_id(req)) {
+  if (!c.is_ok() || !track.is_ok() || track->content_id != path_id(req)) {
     return problem(res, 404, "Not Found",
                    "content " + req.matches[1].str() + " has no track " + req.matches[2].str());
   }
@@ -250,7 +263,7 @@ std::string media_type(const fs::path& p) {
 void api_media(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
-  const auto c = catalog::ContentRepository(**db).get(path_id(req));
+  const auto c = content_for(**db, viewer_of(req), path_id(req));
   if (!c.is_ok()) return problem(res, c.status());
   const fs::path path = media_path(ctx.dir, c->media_path);
   std::error_code ec;
@@ -265,10 +278,12 @@ void api_media(Context& ctx, const http::Request& req, http::Response& res) {
   res.set_stream(std::move(file), static_cast<std::uint64_t>(size), media_type(path));
 }
 
-void api_health(Context& ctx, const http::Request&, http::Response& res) {
+void api_health(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
-  const auto count = catalog::ContentRepository(**db).count();
+  const auto count = catalog::ContentRepository(**db).count(
+      viewer_of(req).sees_unpublished() ? std::nullopt
+                                        : std::optional(catalog::EditorialStatus::kPublished));
   const auto live = index::current_generation(ctx.dir.index());
   if (!count.is_ok()) return problem(res, count.status());
   send_json(res,

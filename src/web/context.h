@@ -2,7 +2,9 @@
 // connections (each used by one thread at a time), and small helpers. Internal to src/web.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "repere/auth/sessions.h"
 #include "repere/catalog/database.h"
 #include "repere/core/data_dir.h"
 #include "repere/search/search.h"
@@ -79,6 +82,13 @@ struct Context {
   std::string public_url;            // "https://host", without a final slash
   Throttle code_misses{10};          // unknown class codes asked, per address per minute
   Throttle joins{60};                // pupils joining a class, per address per minute
+  // Failed logins: 10 at once, then one a minute per address; 10 per account per 15 minutes.
+  Throttle login_failures_by_address{10};
+  Throttle login_failures_by_account{10, std::chrono::minutes(15)};
+  auth::SessionLimits session_limits;
+  std::string secure_cookies = "auto";     // web.secure_cookies: auto, always, never
+  std::mutex index_mutex;                  // one in-process index update at a time
+  std::atomic<bool> index_pending{false};  // an update waits for an ingest to end
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
 
@@ -86,6 +96,11 @@ struct Context {
   Result<Pool<search::Searcher>::Lease> searcher();
   Result<Pool<catalog::Database>::Lease> catalog();
   Result<Pool<catalog::Database>::Lease> catalog_for_writing();
+  // After a curator changed what search must show (a status, a text): brings the live index
+  // generation up to date now and drops the pooled searchers, so the next search sees it.
+  // When an ingest holds the index, the update is left to it and to the server's updater
+  // thread (index_pending), and this returns false.
+  Result<bool> refresh_index();
 };
 
 // "2:07" or "1:02:03".

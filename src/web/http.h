@@ -10,6 +10,10 @@
 #include <string>
 #include <string_view>
 
+namespace repere::web {
+struct Viewer;  // access.h
+}  // namespace repere::web
+
 namespace repere::web::http {
 
 // Header names compare without case (RFC 9110).
@@ -26,10 +30,11 @@ struct Request {
   std::string path;    // percent-decoded, without the query string
   Params params;       // the query string's, then a urlencoded form body's, decoded
   Headers headers;
-  std::string body;         // at most HttpOptions::max_body_bytes
-  std::smatch matches;      // the route pattern's groups, matched against `path`
-  std::string remote_addr;  // the client's address (X-Forwarded-For from a trusted proxy)
-  bool secure = false;      // reached over HTTPS (a trusted proxy's X-Forwarded-Proto)
+  std::string body;                // at most HttpOptions::max_body_bytes
+  std::smatch matches;             // the route pattern's groups, matched against `path`
+  std::string remote_addr;         // the client's address (X-Forwarded-For from a trusted proxy)
+  bool secure = false;             // reached over HTTPS (a trusted proxy's X-Forwarded-Proto)
+  const Viewer* viewer = nullptr;  // who is asking (set by the server before the handler)
 
   bool has_param(const std::string& name) const;
   // The i-th value of a parameter, "" when it has fewer.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access.h"
 #include "answers.h"
 #include "context.h"
 #include "render.h"
@@ -37,20 +38,6 @@ std::string key_of(const http::Request& req) { return req.get_param_value("cle")
 std::string shown_code(const std::string& code) {
   if (code.size() != 9) return code;
   return code.substr(0, 3) + "-" + code.substr(3, 3) + "-" + code.substr(6);
-}
-
-std::string cookie(const http::Request& req, const std::string& name) {
-  const std::string all = req.get_header_value("Cookie");
-  std::size_t at = 0;
-  while (at < all.size()) {
-    std::size_t end = all.find(';', at);
-    if (end == std::string::npos) end = all.size();
-    std::string part = all.substr(at, end - at);
-    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
-    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
-    at = end + 1;
-  }
-  return "";
 }
 
 void redirect(http::Response& res, const std::string& to) {

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "access.h"
 #include "answers.h"
 #include "context.h"
+#include "curation_pages.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
@@ -65,12 +67,14 @@ void error_page(http::Response& res, const Status& status, const std::string& ti
 
 namespace {
 
-// Distinct values of a metadata field over the catalog, for the facets.
-std::vector<std::string> metadata_values(catalog::Database& db, const std::string& field) {
+// Distinct values of a metadata field over the contents the viewer may see, for the facets.
+std::vector<std::string> metadata_values(catalog::Database& db, const std::string& field,
+                                         bool unpublished_too) {
   std::vector<std::string> out;
   auto stmt =
       db.prepare("SELECT DISTINCT json_extract(metadata, '$." + field +
-                 "') AS v FROM content WHERE v IS NOT NULL AND v != '' ORDER BY v LIMIT 50");
+                 "') AS v FROM content WHERE v IS NOT NULL AND v != '' AND (" +
+                 (unpublished_too ? "1" : "status = 'published'") + ") ORDER BY v LIMIT 50");
   if (!stmt.is_ok()) return out;
   while (true) {
     auto row = stmt->step();
@@ -101,7 +105,8 @@ list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t conten
   return captions;
 }
 
-void page_home(Context& ctx, const http::Request&, http::Response& res) {
+void page_home(Context& ctx, const http::Request& req, http::Response& res) {
+  const bool unpublished_too = viewer_of(req).sees_unpublished();
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   data page;
@@ -115,7 +120,7 @@ void page_home(Context& ctx, const http::Request&, http::Response& res) {
   page.set("kinds", kinds);
   for (const std::string field : {"subject", "level"}) {
     list items;
-    for (const auto& v : metadata_values(**db, field)) items.push_back(data(v));
+    for (const auto& v : metadata_values(**db, field, unpublished_too)) items.push_back(data(v));
     page.set("has_" + field + "s", !items.empty());
     page.set(field + "s", items);
   }
@@ -128,7 +133,8 @@ void page_home(Context& ctx, const http::Request&, http::Response& res) {
     examples.push_back(d);
   }
   page.set("examples", examples);
-  const auto count = catalog::ContentRepository(**db).count();
+  const auto count = catalog::ContentRepository(**db).count(
+      unpublished_too ? std::nullopt : std::optional(catalog::EditorialStatus::kPublished));
   page.set("contents", std::to_string(count.is_ok() ? *count : 0));
   send_page(res, render("home", page, "Accueil"));
 }
@@ -200,6 +206,7 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
     res.set_header("Location", "/");
     return;
   }
+  limit_search(viewer_of(req), *request);
   auto searcher = ctx.searcher();
   if (!searcher.is_ok()) return error_page(res, searcher.status(), "Recherche indisponible");
   const auto found = (*searcher)->search(*request);
@@ -285,7 +292,8 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::int64_t id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
-  const auto c = catalog::ContentRepository(**db).get(id);
+  const Viewer& viewer = viewer_of(req);
+  const auto c = content_for(**db, viewer, id);
   if (!c.is_ok()) {
     return error_page(res, 404, "Contenu introuvable",
                       "Aucun contenu ne porte le numéro " + std::to_string(id) + ".");
@@ -373,6 +381,16 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
       }
     }
     page.set("lines", lines);
+  }
+  if (viewer.sees_unpublished()) {  // the curator's part: the status and how to change it
+    page.set("curator", true);
+    page.set("status", std::string(catalog::to_string(c->status)));
+    page.set("status_label", status_label(c->status));
+    page.set("status_by", c->status_by);
+    page.set("status_at", c->status_at);
+    page.set("published", c->status == catalog::EditorialStatus::kPublished);
+    page.set("here", "/contenus/" + std::to_string(c->id));
+    if (req.has_param("fait")) page.set("done", req.get_param_value("fait").substr(0, 300));
   }
   send_page(res, render("content", page, c->title, ""));
 }

@@ -17,20 +17,27 @@
 #include <regex>
 #include <thread>
 
+#include "access.h"
+#include "account_pages.h"
 #include "activities.h"
 #include "answers.h"
 #include "contents_api.h"
 #include "context.h"
+#include "curation_pages.h"
 #include "http.h"
 #include "http_server.h"
 #include "learn_pages.h"
 #include "pages.h"
+#include "render.h"
+#include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
 #include "repere/catalog/webvtt.h"
 #include "repere/core/endpoint.h"
+#include "repere/core/files.h"
 #include "repere/core/text.h"
 #include "repere/index/library.h"
+#include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 
 namespace repere::web {
@@ -49,6 +56,8 @@ int http_status(StatusCode code) {
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kUnsupported: return 501;
     case StatusCode::kTooMany: return 429;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
     case StatusCode::kInternal: return 500;
@@ -85,6 +94,25 @@ Result<Pool<catalog::Database>::Lease> Context::catalog_for_writing() {
   return writers.lend([&] {
     return catalog::Database::open(dir.catalog(), {.create_if_missing = false, .migrate = false});
   });
+}
+
+Result<bool> Context::refresh_index() {
+  const std::lock_guard guard(index_mutex);
+  auto lock = FileLock::acquire(dir.root / "ingest.lock", "an ingest is running");
+  if (!lock.is_ok()) {
+    index_pending = true;
+    return false;
+  }
+  auto db = catalog_for_writing();
+  if (!db.is_ok()) return db.status();
+  const auto updated = index::update_index(**db, dir.index(), search_options.embeddings);
+  if (!updated.is_ok()) {
+    index_pending = true;
+    return updated.status();
+  }
+  index_pending = false;
+  searchers.clear();  // pooled searchers read the index as it was when they opened
+  return true;
 }
 
 std::string clock_time(std::int64_t ms) { return text::clock_time(ms, /*pad_minutes=*/false); }
@@ -234,6 +262,16 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/contents/(\d{1,18})/tracks/(\d{1,18})\.vtt)", api_track_vtt},
       {R"(/api/v1/media/(\d{1,18}))", api_media},
       {"/", page_home},
+      // Staff accounts (account_pages.cpp) and curation (curation_pages.cpp).
+      {"/connexion", page_login},
+      {"/connexion", page_login_post, Method::kPost},
+      {"/deconnexion", page_logout, Method::kPost},
+      {"/gestion", page_curation},
+      {"/gestion/etat", page_set_status, Method::kPost},
+      {"/gestion/journal", page_audit},
+      {"/gestion/journal.csv", page_audit_csv},
+      {"/api/v1/me", api_me},
+      {R"(/api/v1/contents/(\d{1,18})/status)", api_set_status, Method::kPost},
       {"/recherche", page_results},
       {R"(/contenus/(\d{1,18}))", page_content},
       // Interactive videos (activities.cpp). Class codes are 6 to 12 letters and digits.
@@ -347,11 +385,31 @@ void error_answer(const http::Request& req, http::Response& res) {
   res.status = status;
 }
 
+// A change asked with a live session but without its CSRF token: refused, before any handler.
+void refuse_forgery(const http::Request& req, http::Response& res) {
+  if (req.path.rfind("/api/", 0) == 0) {
+    problem(res, 403, "Forbidden",
+            "this change needs the session's CSRF token (header X-CSRF-Token, or form field "
+            "csrf)");
+  } else {
+    error_page(res, 403, "Formulaire expiré",
+               "Ce formulaire n'a pas pu être vérifié (il vient peut-être d'une autre page, ou "
+               "votre session a changé). Rechargez la page et recommencez.");
+  }
+}
+
 void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   const auto t0 = std::chrono::steady_clock::now();
   security_headers(res);
-  route(impl, req, res);
+  const Viewer viewer = identify(impl.ctx, req);
+  req.viewer = &viewer;
+  if (changes_state(req) && !carries_csrf_token(req, viewer)) {
+    refuse_forgery(req, res);
+  } else {
+    route(impl, req, res);
+  }
   if (res.status >= 400 && res.body.empty() && !res.stream) error_answer(req, res);
+  decorate_page(res, viewer);
   // An answer to a request that carries a key, a token or a cookie is for that person alone:
   // no cache, shared or private, keeps it.
   if (req.has_header("X-Edit-Key") || req.has_header("X-Pupil-Token") ||
@@ -383,13 +441,17 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
     REPERE_RETURN_IF_ERROR(split_endpoint_url(options.lrs_endpoint, "xapi.lrs_endpoint").status());
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
-    auto db = catalog::Database::open(dir.catalog(), {.create_if_missing = false});
+    catalog::OpenOptions open{.create_if_missing = false};
+    open.modules = {&learn::schema(), &auth::schema()};
+    auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }
   auto impl = std::make_unique<Impl>();
   impl->ctx.dir = dir;
   impl->ctx.search_options = options.search;
   impl->ctx.public_url = options.public_url;
+  impl->ctx.session_limits.idle = std::chrono::minutes(options.session_idle_minutes);
+  impl->ctx.secure_cookies = options.secure_cookies;
   while (impl->ctx.public_url.ends_with('/')) impl->ctx.public_url.pop_back();
   // The searchers of the pool share the vector index and the embedder.
   if (!impl->ctx.search_options.cache)
@@ -497,7 +559,21 @@ void send_statements(Server::Impl& impl) {
 Status Server::serve() {
   std::thread lrs;
   if (!impl_->options.lrs_endpoint.empty()) lrs = std::thread(send_statements, std::ref(*impl_));
+  // Index updates that waited for an ingest to end: tried again every 2 s.
+  std::atomic<bool> stopping{false};
+  std::thread updater([this, &stopping] {
+    int ticks = 0;
+    while (!stopping) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (++ticks % 10 != 0 || !impl_->ctx.index_pending) continue;
+      const auto done = impl_->ctx.refresh_index();
+      if (!done.is_ok() && impl_->options.warn)
+        impl_->options.warn("cannot update the search index: " + done.status().message());
+    }
+  });
   const Status served = impl_->http->serve();
+  stopping = true;
+  updater.join();
   if (lrs.joinable()) {
     {
       const std::lock_guard lock(impl_->lrs_mutex);

@@ -9,16 +9,15 @@ Throttle::Bucket& Throttle::refilled(const std::string& address, Clock::time_poi
   // addresses cannot fill the memory.
   if (buckets_.size() > 100000) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-      const double minutes = std::chrono::duration<double>(now - it->second.at).count() / 60;
-      it = it->second.tokens + minutes * per_minute_ >= per_minute_ ? buckets_.erase(it)
-                                                                    : std::next(it);
+      const double refill = std::chrono::duration<double>(now - it->second.at).count() * rate();
+      it = it->second.tokens + refill >= burst_ ? buckets_.erase(it) : std::next(it);
     }
   }
-  auto [it, fresh] = buckets_.try_emplace(address, Bucket{static_cast<double>(per_minute_), now});
+  auto [it, fresh] = buckets_.try_emplace(address, Bucket{static_cast<double>(burst_), now});
   Bucket& b = it->second;
   if (!fresh) {
-    const double minutes = std::chrono::duration<double>(now - b.at).count() / 60;
-    b.tokens = std::min<double>(per_minute_, b.tokens + minutes * per_minute_);
+    const double refill = std::chrono::duration<double>(now - b.at).count() * rate();
+    b.tokens = std::min<double>(burst_, b.tokens + refill);
     b.at = now;
   }
   return b;
@@ -28,7 +27,7 @@ int Throttle::wait_seconds(const std::string& address, Clock::time_point now) {
   const std::lock_guard lock(mutex_);
   const Bucket& b = refilled(address, now);
   if (b.tokens >= 1) return 0;
-  return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) * 60.0 / per_minute_)));
+  return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / rate())));
 }
 
 void Throttle::note(const std::string& address, Clock::time_point now) {

@@ -34,10 +34,17 @@ TEST_F(Repositories, ContentRoundTrip) {
   EXPECT_EQ(got.duration_ms, 90 * 60 * 1000);
   EXPECT_EQ(got.page_count, std::nullopt);
   EXPECT_EQ(got.metadata_json, R"({"subject":"SVT","level":"5e"})");
-  got.status = EditorialStatus::kPublished;
+  ASSERT_TRUE(contents.set_status(id, EditorialStatus::kPublished, "user:camille").is_ok());
+  EXPECT_EQ(contents.get(id)->status_by, "user:camille");
+  EXPECT_FALSE(contents.get(id)->status_at.empty());
+  // Re-reading a file (an update of its fields) never undoes a publication.
+  got.status = EditorialStatus::kDraft;
   got.title = "Nouveau titre";
   ASSERT_TRUE(contents.update(got).is_ok());
   EXPECT_EQ(contents.get(id)->status, EditorialStatus::kPublished);
+  EXPECT_EQ(contents.get(id)->title, "Nouveau titre");
+  EXPECT_EQ(*contents.count(EditorialStatus::kPublished), 1);
+  EXPECT_EQ(*contents.count(EditorialStatus::kDraft), 0);
   EXPECT_EQ(contents.find_by_sha256(c.sha256)->size(), 1u);
   EXPECT_TRUE(contents.find_by_external_id(col, "VID-0042")->has_value());
   EXPECT_FALSE(contents.find_by_external_id(std::nullopt, "VID-0042")->has_value());

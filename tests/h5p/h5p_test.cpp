@@ -12,6 +12,7 @@
 #include "repere/catalog/texts.h"
 #include "repere/h5p/h5p.h"
 #include "repere/h5p/zip.h"
+#include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 #include "support/temp_dir.h"
 
@@ -186,7 +187,9 @@ TEST(H5pExport, CutsTheClipAndPacksItsCaptions) {
   const fs::path video = fs::path(REPERE_FIXTURES_DIR) / "lecture.mp4";
   ASSERT_TRUE(fs::exists(video)) << video;
   testing::TempDir dir;
-  auto db = catalog::open_or_die(dir / "catalog.sqlite");
+  catalog::OpenOptions with_learn;
+  with_learn.modules = {&learn::schema()};
+  auto db = catalog::open_or_die(dir / "catalog.sqlite", with_learn);
   catalog::Content c = catalog::sample_content();
   c.kind = catalog::ContentKind::kVideo;
   c.media_path = video.string();

@@ -161,6 +161,7 @@ TEST_F(EmbeddingsEndpoint, EmbedsInBatchesAndReportsRefusals) {
 std::int64_t add_content(catalog::Database& db, const std::string& title,
                          const std::vector<std::string>& texts) {
   catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;  // searched as readers see it
   c.kind = catalog::ContentKind::kText;
   c.title = title;
   c.media_path = "/x/" + title;

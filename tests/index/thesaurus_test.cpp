@@ -38,6 +38,7 @@ TEST(Thesaurus, OffersMutualSynonymsOfAWordOrItsSingular) {
 
 std::int64_t add_text(catalog::Database& db, const std::string& title, const std::string& text) {
   catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;  // searched as readers see it
   c.kind = catalog::ContentKind::kText;
   c.title = title;
   c.language = "fr";

@@ -144,6 +144,7 @@ TEST(HybridLibrary, TrainedEmbeddingsSearchByMeaningAndFollowUpdates) {
   const auto texts = corpus();
   auto add_content = [&](const std::string& title, const std::vector<std::string>& ps) {
     catalog::Content c;
+    c.status = catalog::EditorialStatus::kPublished;  // searched as readers see it
     c.kind = catalog::ContentKind::kText;
     c.title = title;
     c.media_path = "/x/" + title;

@@ -4,6 +4,7 @@
 
 #include "../catalog/test_catalog.h"
 #include "repere/learn/activity.h"
+#include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 #include "repere/learn/xapi.h"
 
@@ -13,6 +14,13 @@ namespace repere::learn {
 namespace {
 
 using catalog::open_or_die;
+
+// A catalog with the learn module's tables.
+catalog::OpenOptions with_learn() {
+  catalog::OpenOptions o;
+  o.modules = {&schema()};
+  return o;
+}
 
 Interaction definition(std::int64_t at) {
   Interaction x;
@@ -139,7 +147,7 @@ TEST(Activity, GradesEachKindOfQuestion) {
 class Store : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = open_or_die(dir_.path() / "catalog.sqlite");
+    db_ = open_or_die(dir_.path() / "catalog.sqlite", with_learn());
     ASSERT_TRUE(db_);
     auto video = catalog::ContentRepository(*db_).insert(catalog::sample_content());
     ASSERT_TRUE(video.is_ok());
@@ -270,7 +278,7 @@ TEST_F(Store, ClassesKeepTheirOwnResultsAndAnswersSurviveReopening) {
   }
   // Reopened, as after a server restart.
   db_.reset();
-  db_ = open_or_die(dir_.path() / "catalog.sqlite");
+  db_ = open_or_die(dir_.path() / "catalog.sqlite", with_learn());
   ActivityStore store(*db_);
   auto a = store.results(activity, key, class_a);
   ASSERT_TRUE(a.is_ok()) << a.status().to_string();

@@ -53,6 +53,7 @@ void add_doc(catalog::Database& db, CaseFile& f, const std::string& head, const 
   std::string doc, id, kind, language;
   words >> doc >> id >> kind >> language;
   catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;  // searched as readers see it
   ASSERT_TRUE(catalog::parse_content_kind(kind).is_ok()) << where;
   c.kind = *catalog::parse_content_kind(kind);
   c.language = language;
@@ -105,6 +106,7 @@ void add_demo_corpus(catalog::Database& db, CaseFile& f, const fs::path& folder)
   for (const fs::path& file : files) {
     std::ifstream in(file);
     catalog::Content c;
+    c.status = catalog::EditorialStatus::kPublished;  // searched as readers see it
     c.kind = catalog::ContentKind::kText;
     c.language = "fr";
     c.media_path = file.string();

@@ -39,7 +39,10 @@ class IngestedLibrary : public ::testing::Test {
   Result<ingest::IngestReport> run() {
     Quiet quiet;
     std::atomic<bool> stop{false};
-    return ingest::ingest(dir_, {.paths = {tmp_ / "media"}, .workers = 2}, quiet, stop);
+    return ingest::ingest(
+        dir_,
+        {.paths = {tmp_ / "media"}, .workers = 2, .state = catalog::EditorialStatus::kPublished},
+        quiet, stop);
   }
   Result<SearchResponse> find(const std::string& q) {
     auto searcher = Searcher::open(dir_);

@@ -103,6 +103,7 @@ class Hardening : public ::testing::Test {
     std::ofstream(dir_->path() / "cours.mp4", std::ios::binary) << std::string(5000, 'v');
     catalog::Content video;
     video.kind = catalog::ContentKind::kVideo;
+    video.status = catalog::EditorialStatus::kPublished;
     video.title = "La photosynthèse";
     video.language = "fr";
     video.media_path = "cours.mp4";

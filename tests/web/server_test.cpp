@@ -37,6 +37,7 @@ class WebServer : public ::testing::Test {
     std::ofstream(dir_->path() / "cours.mp4", std::ios::binary) << media_;
     catalog::Content video;
     video.kind = catalog::ContentKind::kVideo;
+    video.status = catalog::EditorialStatus::kPublished;
     video.title = "La photosynthèse";
     video.language = "fr";
     video.media_path = "cours.mp4";  // relative to the data folder
@@ -74,6 +75,7 @@ class WebServer : public ::testing::Test {
     ASSERT_TRUE(catalog::PassageRepository(*db).replace_for_content(video_, passages).is_ok());
     catalog::Content gone;
     gone.kind = catalog::ContentKind::kImage;
+    gone.status = catalog::EditorialStatus::kPublished;
     gone.title = "Affiche perdue";
     gone.media_path = "/nowhere/affiche.png";
     missing_ = *catalog::ContentRepository(*db).insert(gone);

@@ -40,8 +40,12 @@ class ContentRepository {
   // Returns the new id. Errors: invalid_argument (a JSON field is not valid JSON, a duplicate
   // external id in the collection, an unknown collection).
   Result<Id> insert(const Content& content);
-  // Replaces every field of the content with id `content.id`. Errors: not_found, as insert.
+  // Replaces every field of the content with id `content.id` but its editorial status.
+  // Errors: not_found, as insert.
   Status update(const Content& content);
+  // Moves a content to `status`, recording who (`by`: "user:camille", "cli", "ingest") and
+  // when. Errors: not_found.
+  Status set_status(Id id, EditorialStatus status, std::string_view by);
   // Deletes the content with its tracks, cues, passages and jobs. Errors: not_found.
   Status remove(Id id);
   Result<Content> get(Id id);
@@ -51,7 +55,8 @@ class ContentRepository {
                                                      std::string_view external_id);
   Result<std::optional<Content>> find_by_media_path(std::string_view media_path);
   Result<std::vector<Content>> list(const ContentQuery& query = {});
-  Result<std::int64_t> count();
+  // How many contents (with this status).
+  Result<std::int64_t> count(std::optional<EditorialStatus> status = std::nullopt);
 
  private:
   Database& db_;

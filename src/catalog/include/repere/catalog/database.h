@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "repere/core/result.h"
 
@@ -20,6 +21,8 @@ struct sqlite3_stmt;
 
 namespace repere::catalog {
 
+struct ModuleSchema;  // repere/catalog/migrations.h
+
 struct OpenOptions {
   bool create_if_missing = true;  // create the file when absent (never in read_only mode)
   bool read_only = false;         // open for reading only; never migrates
@@ -27,6 +30,8 @@ struct OpenOptions {
   int busy_timeout_ms = 10000;    // how long a write waits for another writer
   int schema_target = 0;          // version to migrate to; 0 = latest. Older ones: tests only
   bool check_schema = true;       // false: open whatever version is there (to inspect it)
+  // Modules whose own tables are brought up to date too (with migrate), in this order.
+  std::vector<const ModuleSchema*> modules;
 };
 
 class Statement;

@@ -4,9 +4,25 @@
 // in the schema_version table. Migrations are append-only: a released one is never edited.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "repere/catalog/database.h"
 
 namespace repere::catalog {
+
+// The tables of one module above the catalog (learn, auth): its own migrations, numbered from
+// 1, recorded in the catalog's module_schema table. The module defines it (learn::schema());
+// whoever opens the catalog for writing names the modules it needs in OpenOptions::modules.
+struct ModuleMigration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+struct ModuleSchema {
+  std::string_view module;  // "learn"
+  std::vector<ModuleMigration> migrations;
+};
 
 // The schema version this binary writes.
 int latest_schema_version();
@@ -14,5 +30,11 @@ int latest_schema_version();
 // Upgrades `db` from its current version to `target` (<= latest), one migration at a time.
 // Errors: unsupported if the database is newer than `target`; the failing migration's error.
 Status migrate(Database& db, int target);
+
+// The version of `module`'s tables in `db` (0: none yet).
+Result<int> module_version(Database& db, std::string_view module);
+// Brings `schema`'s tables to its latest migration, one transaction per migration.
+// Errors: unsupported if the catalog has a newer version of them than this binary.
+Status migrate_module(Database& db, const ModuleSchema& schema);
 
 }  // namespace repere::catalog

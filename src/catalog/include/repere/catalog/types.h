@@ -53,7 +53,10 @@ struct Content {
   std::string sha256;                       // hex digest of the media file; "" for none
   std::optional<std::int64_t> duration_ms;  // timed media only
   std::optional<std::int64_t> page_count;   // documents only
+  // Only published contents reach teachers, pupils and anonymous calls (see DESIGN.md).
   EditorialStatus status = EditorialStatus::kDraft;
+  std::string status_by;             // who set it: "user:camille", "cli", "ingest", "upgrade"
+  std::string status_at;             // when, ISO 8601 UTC; "" before version 4
   std::string metadata_json = "{}";  // JSON object of other fields (subject, level, ...)
 };
 

@@ -12,15 +12,17 @@ namespace repere {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // the caller's input is wrong: a bad field, a malformed file
-  kNotFound,         // the thing asked for does not exist
-  kAlreadyExists,    // creating something that is already there
-  kCorruption,       // stored data is damaged or from an incompatible version
-  kIoError,          // the operating system refused a read or a write
-  kUnavailable,      // a dependency (engine, endpoint, lock) cannot be used now; may be retried
-  kUnsupported,      // a format, version or feature this build does not handle
-  kInternal,         // a bug or an unexpected failure of a library we use
-  kTooMany,          // a client asked too often (codes guessed, logins); may be retried later
+  kInvalidArgument,   // the caller's input is wrong: a bad field, a malformed file
+  kNotFound,          // the thing asked for does not exist
+  kAlreadyExists,     // creating something that is already there
+  kCorruption,        // stored data is damaged or from an incompatible version
+  kIoError,           // the operating system refused a read or a write
+  kUnavailable,       // a dependency (engine, endpoint, lock) cannot be used now; may be retried
+  kUnsupported,       // a format, version or feature this build does not handle
+  kInternal,          // a bug or an unexpected failure of a library we use
+  kTooMany,           // a client asked too often (codes guessed, logins); may be retried later
+  kUnauthenticated,   // who is asking is not known: no session, a wrong password
+  kPermissionDenied,  // who is asking is known, and may not do this
 };
 
 // Stable lowercase name of a code: "ok", "invalid_argument", "not_found", ...
@@ -45,6 +47,12 @@ class [[nodiscard]] Status {
   static Status unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
   static Status too_many(std::string msg) { return {StatusCode::kTooMany, std::move(msg)}; }
+  static Status unauthenticated(std::string msg) {
+    return {StatusCode::kUnauthenticated, std::move(msg)};
+  }
+  static Status permission_denied(std::string msg) {
+    return {StatusCode::kPermissionDenied, std::move(msg)};
+  }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
   explicit operator bool() const { return is_ok(); }

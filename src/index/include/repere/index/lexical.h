@@ -34,6 +34,7 @@ struct PassageDoc {
   std::string licence;
   std::string subject;
   std::string level;
+  std::string status;  // editorial: "draft", "review", "published" (retired are not indexed)
 };
 
 struct Filters {
@@ -44,9 +45,16 @@ struct Filters {
   std::vector<std::string> subjects;
   std::vector<std::string> levels;
   std::vector<Id> contents;
+  // Editorial statuses; {"published"} for everyone but curators (search sets it).
+  std::vector<std::string> statuses;
   bool empty() const {
     return kinds.empty() && collections.empty() && languages.empty() && licences.empty() &&
-           subjects.empty() && levels.empty() && contents.empty();
+           subjects.empty() && levels.empty() && contents.empty() && statuses.empty();
+  }
+  // Only the statuses filter is set.
+  bool only_statuses() const {
+    return !statuses.empty() && kinds.empty() && collections.empty() && languages.empty() &&
+           licences.empty() && subjects.empty() && levels.empty() && contents.empty();
   }
 };
 

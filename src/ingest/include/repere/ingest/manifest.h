@@ -29,6 +29,9 @@ struct ManifestRow {
   std::string subject;
   std::string level;
   std::string external_id;
+  // The editorial status once its text is read: "draft", "review", "published"; "" for
+  // IngestOptions::state. French names are accepted (brouillon, relecture, publié).
+  std::string state;
   std::string extra_json = "{}";  // the other columns, as a JSON object
 };
 

@@ -29,6 +29,10 @@ struct IngestOptions {
   ExtractOptions extract;       // OCR languages and data (from the configuration)
   bool update_index = true;     // bring the search index up to date at the end
   index::EmbeddingSettings embeddings;  // the embeddings endpoint's key, when one made them
+  // The editorial status a new content takes once its text is read (ingest.default_state; a
+  // manifest's state column overrides it). A content whose stages fail stays a draft, and a
+  // content already in the catalog keeps its status when its file changes.
+  catalog::EditorialStatus state = catalog::EditorialStatus::kDraft;
 };
 
 struct IngestReport {

@@ -35,6 +35,9 @@ struct SearchRequest {
   // French queries: passages that say a synonym of a query word (from the thesaurus) come
   // after those that say the words themselves.
   bool synonyms = true;
+  // Contents of every editorial status (for curators). Otherwise only published contents
+  // are searched, whatever filters.statuses says.
+  bool include_unpublished = false;
 };
 
 struct Moment {

@@ -43,6 +43,11 @@ struct ServerOptions {
   // the statements kept in the catalog, in batches, from a thread of serve(); empty: none. An
   // LRS that is down is tried again later (up to a minute apart); nothing is lost meanwhile.
   std::string lrs_endpoint, lrs_username, lrs_password;
+  // Staff sessions end after this many minutes without a request (auth.session_idle_minutes).
+  int session_idle_minutes = 120;
+  // The session cookie's Secure flag: "auto" (when the request came over HTTPS), "always",
+  // "never" (web.secure_cookies).
+  std::string secure_cookies = "auto";
   // Problems worth an operator's eye (the LRS refusing statements); null: none.
   std::function<void(const std::string&)> warn;
 };
