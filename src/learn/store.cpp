@@ -255,7 +255,7 @@ Activity cleaned(const Activity& typed) {
 
 }  // namespace
 
-Result<Created> ActivityStore::create(const Activity& typed) {
+Result<Created> ActivityStore::create(const Activity& typed, std::optional<Id> owner) {
   const Activity a = cleaned(typed);
   REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, a.content_id));
   REPERE_RETURN_IF_ERROR(validate(a, duration));
@@ -264,8 +264,8 @@ Result<Created> ActivityStore::create(const Activity& typed) {
   REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("INSERT INTO activity (content_id, title, start_ms, end_ms, "
-                                      "skipping, must_answer, captions_on, edit_key_hash) "
-                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+                                      "skipping, must_answer, captions_on, edit_key_hash, "
+                                      "owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   stmt.bind(1, a.content_id)
       .bind(2, a.title)
       .bind(3, a.start_ms)
@@ -273,7 +273,8 @@ Result<Created> ActivityStore::create(const Activity& typed) {
       .bind(5, to_string(a.settings.skipping))
       .bind(6, a.settings.must_answer ? 1 : 0)
       .bind(7, a.settings.captions_on ? 1 : 0)
-      .bind(8, digest(out.edit_key));
+      .bind(8, digest(out.edit_key))
+      .bind(9, owner);
   REPERE_RETURN_IF_ERROR(stmt.run());
   out.id = db_.last_insert_id();
   for (const Interaction& x : a.interactions) {
@@ -294,7 +295,17 @@ Result<Activity> ActivityStore::get(Id id) {
   return a;
 }
 
-Status ActivityStore::check_key(Id activity_id, const std::string& edit_key) {
+Status ActivityStore::check_key(Id activity_id, const Editor& editor) {
+  if (editor.user_id) {
+    REPERE_ASSIGN_OR_RETURN(auto mine, db_.prepare("SELECT 1 FROM activity WHERE id = ?1 AND "
+                                                   "owner_id = ?2 UNION ALL SELECT 1 FROM "
+                                                   "activity_editor WHERE activity_id = ?1 AND "
+                                                   "user_id = ?2"));
+    mine.bind(1, activity_id).bind(2, *editor.user_id);
+    REPERE_ASSIGN_OR_RETURN(const bool row, mine.step());
+    if (row) return Status::ok();
+  }
+  const std::string& edit_key = editor.key;
   if (edit_key.size() != 32) return kNoSuchActivity;
   REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT edit_key_hash FROM activity "
                                                  "WHERE id = ?1"));
@@ -310,14 +321,67 @@ Status ActivityStore::check_key(Id activity_id, const std::string& edit_key) {
   return Status::ok();
 }
 
-Result<Activity> ActivityStore::get_for_edit(Id id, const std::string& edit_key) {
-  REPERE_RETURN_IF_ERROR(check_key(id, edit_key));
+Result<std::vector<OwnedActivity>> ActivityStore::editable_by(Id user_id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT a.id, a.content_id, a.title, a.updated_at, a.owner_id IS ?1, "
+                             "(SELECT count(*) FROM class_share c WHERE c.activity_id = a.id) "
+                             "FROM activity a WHERE a.owner_id = ?1 OR EXISTS (SELECT 1 FROM "
+                             "activity_editor e WHERE e.activity_id = a.id AND e.user_id = ?1) "
+                             "ORDER BY a.updated_at DESC, a.id DESC"));
+  stmt.bind(1, user_id);
+  std::vector<OwnedActivity> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back({.id = stmt.int64(0),
+                   .content_id = stmt.int64(1),
+                   .title = stmt.text(2),
+                   .updated_at = stmt.text(3),
+                   .owner = stmt.int64(4) != 0,
+                   .classes = static_cast<int>(stmt.int64(5))});
+  }
+}
+
+Status ActivityStore::claim(Id activity_id, const std::string& edit_key, Id user_id) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, Editor(edit_key)));
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(auto own, db_.prepare("UPDATE activity SET owner_id = ?2 WHERE id = ?1 "
+                                                "AND owner_id IS NULL"));
+  REPERE_RETURN_IF_ERROR(own.bind(1, activity_id).bind(2, user_id).run());
+  if (db_.changes() == 0) {
+    REPERE_ASSIGN_OR_RETURN(auto edit, db_.prepare("INSERT OR IGNORE INTO activity_editor "
+                                                   "(activity_id, user_id) SELECT ?1, ?2 WHERE "
+                                                   "NOT EXISTS (SELECT 1 FROM activity WHERE "
+                                                   "id = ?1 AND owner_id = ?2)"));
+    REPERE_RETURN_IF_ERROR(edit.bind(1, activity_id).bind(2, user_id).run());
+  }
+  return txn.commit();
+}
+
+Status ActivityStore::share(Id activity_id, Id owner_id, Id user_id) {
+  REPERE_ASSIGN_OR_RETURN(const auto owner, owner_of(activity_id));
+  if (!owner || *owner != owner_id) return kNoSuchActivity;
+  if (user_id == owner_id) return Status::ok();
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT OR IGNORE INTO activity_editor "
+                                                 "(activity_id, user_id) VALUES (?1, ?2)"));
+  return stmt.bind(1, activity_id).bind(2, user_id).run();
+}
+
+Result<std::optional<Id>> ActivityStore::owner_of(Id activity_id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT owner_id FROM activity WHERE id = ?1"));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.bind(1, activity_id).step());
+  if (!row) return kNoSuchActivity;
+  return stmt.optional_int64(0);
+}
+
+Result<Activity> ActivityStore::get_for_edit(Id id, const Editor& editor) {
+  REPERE_RETURN_IF_ERROR(check_key(id, editor));
   return get(id);
 }
 
-Status ActivityStore::update(const Activity& typed, const std::string& edit_key) {
+Status ActivityStore::update(const Activity& typed, const Editor& editor) {
   const Activity a = cleaned(typed);
-  REPERE_RETURN_IF_ERROR(check_key(a.id, edit_key));
+  REPERE_RETURN_IF_ERROR(check_key(a.id, editor));
   REPERE_ASSIGN_OR_RETURN(const Activity before, get(a.id));
   REPERE_ASSIGN_OR_RETURN(const auto duration, clip_bounds(db_, before.content_id));
   REPERE_RETURN_IF_ERROR(validate(a, duration));
@@ -363,8 +427,8 @@ Status ActivityStore::update(const Activity& typed, const std::string& edit_key)
   return txn.commit();
 }
 
-Status ActivityStore::remove(Id id, const std::string& edit_key) {
-  REPERE_RETURN_IF_ERROR(check_key(id, edit_key));
+Status ActivityStore::remove(Id id, const Editor& editor) {
+  REPERE_RETURN_IF_ERROR(check_key(id, editor));
   REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("DELETE FROM activity WHERE id = ?1"));
   return stmt.bind(1, id).run();
 }
@@ -380,9 +444,9 @@ ClassShare share_from(const catalog::Statement& row) {
 
 }  // namespace
 
-Result<ClassShare> ActivityStore::add_class(Id activity_id, const std::string& edit_key,
+Result<ClassShare> ActivityStore::add_class(Id activity_id, const Editor& editor,
                                             const std::string& name) {
-  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   std::string clean = text::strip_control(name, /*keep_lines=*/false);
   while (!clean.empty() && clean.back() == ' ') clean.pop_back();
   while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
@@ -401,9 +465,8 @@ Result<ClassShare> ActivityStore::add_class(Id activity_id, const std::string& e
   return Status::unavailable("could not find a free share code; try again");
 }
 
-Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id,
-                                                       const std::string& edit_key) {
-  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Editor& editor) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
                                       "class_share WHERE activity_id = ?1 ORDER BY id"));
@@ -490,8 +553,8 @@ Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const
 // ---------------------------------------------------------------------------------------------
 // Results
 
-Result<Results> ActivityStore::results(Id activity_id, const std::string& edit_key, Id class_id) {
-  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id class_id) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   REPERE_ASSIGN_OR_RETURN(auto share_stmt,
                           db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
                                       "class_share WHERE id = ?1 AND activity_id = ?2"));
@@ -595,9 +658,8 @@ std::string number(double v) {
 
 }  // namespace
 
-Result<std::string> ActivityStore::results_csv(Id activity_id, const std::string& edit_key,
-                                               Id class_id) {
-  REPERE_ASSIGN_OR_RETURN(const Results r, results(activity_id, edit_key, class_id));
+Result<std::string> ActivityStore::results_csv(Id activity_id, const Editor& editor, Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(const Results r, results(activity_id, editor, class_id));
   REPERE_ASSIGN_OR_RETURN(const Activity a, get(activity_id));
   std::map<Id, const Interaction*> by_id;
   for (const Interaction& q : a.interactions) by_id[q.id] = &q;
@@ -628,8 +690,8 @@ Status ActivityStore::record_statement(Id activity_id, std::optional<Id> pupil_i
   return stmt.bind(1, activity_id).bind(2, pupil_id).bind(3, statement_json).run();
 }
 
-Result<std::string> ActivityStore::statements_json(Id activity_id, const std::string& edit_key) {
-  REPERE_RETURN_IF_ERROR(check_key(activity_id, edit_key));
+Result<std::string> ActivityStore::statements_json(Id activity_id, const Editor& editor) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT statement FROM xapi_statement WHERE "
                                                  "activity_id = ?1 ORDER BY id"));
   stmt.bind(1, activity_id);

@@ -351,6 +351,7 @@ struct Searcher::Impl {
   std::optional<catalog::Statement> content_stmt;
   std::optional<catalog::Statement> passage_stmt;
   std::optional<catalog::Statement> moment_stmt;
+  std::optional<catalog::Statement> line_stmt;  // the lines (cues) of a moment
 
   Status prepare() {
     REPERE_ASSIGN_OR_RETURN(content_stmt,
@@ -360,6 +361,10 @@ struct Searcher::Impl {
                             db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
     REPERE_ASSIGN_OR_RETURN(moment_stmt, db->prepare("SELECT start_ms, end_ms, page, text, "
                                                      "language FROM passage WHERE id = ?1"));
+    REPERE_ASSIGN_OR_RETURN(
+        line_stmt, db->prepare("SELECT c.start_ms, c.text FROM passage p JOIN cue c ON "
+                               "c.track_id = p.track_id AND c.start_ms >= p.start_ms AND "
+                               "c.start_ms < p.end_ms WHERE p.id = ?1 ORDER BY c.seq LIMIT 64"));
     return Status::ok();
   }
 
@@ -494,7 +499,22 @@ struct Searcher::Impl {
     m.start_ms = stmt.optional_int64(0);
     m.end_ms = stmt.optional_int64(1);
     m.page = stmt.optional_int64(2);
-    m.snippet = index::highlight(stmt.text(3), stmt.text(4), words);
+    const std::string language = stmt.text(4);
+    m.snippet = index::highlight(stmt.text(3), language, words);
+    if (m.start_ms && m.end_ms) {
+      m.at_ms = m.start_ms;
+      auto& lines = *line_stmt;
+      lines.reset();
+      lines.bind(1, c.passage_id);
+      while (true) {
+        REPERE_ASSIGN_OR_RETURN(const bool line, lines.step());
+        if (!line) break;
+        if (index::highlight(lines.text(1), language, words).find("<mark>") != std::string::npos) {
+          m.at_ms = lines.int64(0);
+          break;
+        }
+      }
+    }
     return Status::ok();
   }
 
@@ -731,6 +751,7 @@ std::string to_json(const SearchResponse& r) {
     for (const Moment& m : h.moments) {
       moments.push_back({{"passage_id", m.passage_id},
                          {"start_ms", optional_json(m.start_ms)},
+                         {"at_ms", optional_json(m.at_ms)},
                          {"end_ms", optional_json(m.end_ms)},
                          {"page", optional_json(m.page)},
                          {"snippet", m.snippet}});

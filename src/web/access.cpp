@@ -121,6 +121,12 @@ Result<catalog::Content> content_for(catalog::Database& db, const Viewer& viewer
   return c;
 }
 
+Status check_visible(Context& ctx, const http::Request& req, catalog::Id id) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return db.status();
+  return content_for(**db, viewer_of(req), id).status();
+}
+
 void limit_search(const Viewer& viewer, search::SearchRequest& request) {
   request.include_unpublished = viewer.sees_unpublished();
 }

@@ -52,6 +52,9 @@ bool may_see(const Viewer& viewer, const catalog::Content& content);
 // Content `id` as `viewer` may see it. Errors: not_found — the same for a content that does
 // not exist and one the viewer may not see, so that drafts cannot be discovered.
 Result<catalog::Content> content_for(catalog::Database& db, const Viewer& viewer, catalog::Id id);
+// OK when the request's viewer may see content `id` (an activity's clip, before it is played,
+// exported or made); not_found otherwise, as content_for.
+Status check_visible(Context& ctx, const http::Request& req, catalog::Id id);
 // Narrows a search to what the viewer may see.
 void limit_search(const Viewer& viewer, search::SearchRequest& request);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "access.h"
 #include "answers.h"
 #include "context.h"
 #include "repere/h5p/h5p.h"
@@ -24,10 +25,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The edit key: the X-Edit-Key header, or the `key` parameter of an edit link.
-std::string edit_key(const http::Request& req) {
+// Who edits: the edit key (the X-Edit-Key header, or the `key` parameter of an edit link),
+// and the signed-in teacher, who needs no key for the activities they own or may edit.
+learn::Editor edit_key(const http::Request& req) {
   const std::string header = req.get_header_value("X-Edit-Key");
-  return header.empty() ? req.get_param_value("key") : header;
+  learn::Editor e(header.empty() ? req.get_param_value("key") : header);
+  const Viewer& v = viewer_of(req);
+  if (v.signed_in()) e.user_id = v.session->user.id;
+  return e;
 }
 
 std::string pupil_token(const http::Request& req) { return req.get_header_value("X-Pupil-Token"); }
@@ -80,7 +85,13 @@ void api_create_activity(Context& ctx, const http::Request& req, http::Response&
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const json body, json_body(req));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, learn::activity_from_json(body));
-    REPERE_ASSIGN_OR_RETURN(const learn::Created made, store.create(a));
+    REPERE_RETURN_IF_ERROR(check_visible(ctx, req, a.content_id)
+                               .with_context("content_id: only a published content can be used"));
+    const Viewer& viewer = viewer_of(req);
+    REPERE_ASSIGN_OR_RETURN(
+        const learn::Created made,
+        store.create(a,
+                     viewer.signed_in() ? std::optional(viewer.session->user.id) : std::nullopt));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity stored, store.get(made.id));
     json out = learn::to_json(stored);
     out["edit_key"] = made.edit_key;
@@ -178,6 +189,7 @@ void api_class(Context& ctx, const http::Request& req, http::Response& res) {
   with_class_store(ctx, req, res, [&](learn::ActivityStore& store) -> Status {
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
     REPERE_ASSIGN_OR_RETURN(const learn::Activity a, store.get(c.activity_id));
+    REPERE_RETURN_IF_ERROR(check_visible(ctx, req, a.content_id));
     send_json(res, {{"class", {{"code", c.code}, {"name", c.name}}},
                     {"activity", learn::to_json(a, /*for_pupil=*/true)},
                     {"media_url", "/api/v1/media/" + std::to_string(a.content_id)}});
@@ -255,6 +267,8 @@ void api_export_h5p(Context& ctx, const http::Request& req, http::Response& res)
   const std::int64_t id = std::stoll(req.matches[1].str());
   const auto a = learn::ActivityStore(**db).get_for_edit(id, edit_key(req));
   if (!a.is_ok()) return problem(res, a.status());
+  if (const Status visible = check_visible(ctx, req, a->content_id); !visible.is_ok())
+    return problem(res, visible.with_context("the activity's content is not published"));
   std::error_code ec;
   const fs::path folder = ctx.dir.root / "tmp";
   fs::create_directories(folder, ec);

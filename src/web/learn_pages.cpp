@@ -9,6 +9,7 @@
 #include "answers.h"
 #include "context.h"
 #include "render.h"
+#include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
 #include "repere/learn/json.h"
@@ -33,6 +34,13 @@ std::int64_t id_in_path(const http::Request& req) {
 
 // The edit key of a page: `cle` in the query string or the form.
 std::string key_of(const http::Request& req) { return req.get_param_value("cle"); }
+
+// Who edits: the edit link's key, and the signed-in teacher if any (owner or given rights).
+learn::Editor editor_of(const http::Request& req) {
+  const Viewer& v = viewer_of(req);
+  if (!v.signed_in()) return learn::Editor(key_of(req));
+  return learn::Editor::user(v.session->user.id, key_of(req));
+}
 
 // A share code as people read and type it: "K7M-PQ4-XZ9" (older 6-letter codes as they are).
 std::string shown_code(const std::string& code) {
@@ -349,8 +357,8 @@ struct EditorState {
   bool created = false, saved = false;
 };
 
-void render_editor(Context& ctx, http::Response& res, const std::string& key,
-                   const EditorState& state, int status = 200) {
+void render_editor(Context& ctx, const http::Request& req, http::Response& res,
+                   const std::string& key, const EditorState& state, int status = 200) {
   const learn::Activity& a = *state.activity;
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
@@ -398,7 +406,7 @@ void render_editor(Context& ctx, http::Response& res, const std::string& key,
   page.set("now", learn::clock(a.start_ms));
   learn::ActivityStore store(**db);
   list classes;
-  if (const auto shares = store.classes(a.id, key); shares.is_ok()) {
+  if (const auto shares = store.classes(a.id, editor_of(req)); shares.is_ok()) {
     for (const auto& s : *shares) {
       data d;
       d.set("id", std::to_string(s.id));
@@ -411,6 +419,18 @@ void render_editor(Context& ctx, http::Response& res, const std::string& key,
   }
   page.set("has_classes", !classes.empty());
   page.set("classes", classes);
+  const Viewer& viewer = viewer_of(req);
+  if (viewer.signed_in()) {  // ownership: claim an old link's activity, give rights
+    const auto owner = store.owner_of(a.id);
+    const bool mine = owner.is_ok() && *owner && **owner == viewer.session->user.id;
+    const bool editor =
+        store.get_for_edit(a.id, learn::Editor::user(viewer.session->user.id)).is_ok();
+    page.set("is_owner", mine);
+    page.set("can_claim", !editor && !key.empty());
+    if (req.has_param("partage")) page.set("shared", req.get_param_value("partage").substr(0, 200));
+  } else {
+    page.set("anonymous_key", true);
+  }
   res.set_header("Cache-Control", "no-store");  // the page holds the key
   send_page(res, render("editeur", page, "Modifier « " + a.title + " »", "", "activite.js"),
             status);
@@ -617,7 +637,7 @@ void page_new_activity(Context& ctx, const http::Request& req, http::Response& r
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::int64_t content_id = std::strtoll(param(req, "contenu").c_str(), nullptr, 10);
-  const auto c = catalog::ContentRepository(**db).get(content_id);
+  const auto c = content_for(**db, viewer_of(req), content_id);
   if (!c.is_ok() ||
       (c->kind != catalog::ContentKind::kVideo && c->kind != catalog::ContentKind::kAudio) ||
       !c->duration_ms) {
@@ -654,8 +674,15 @@ void page_create_activity(Context& ctx, const http::Request& req, http::Response
   a.title = param(req, "titre");
   a.start_ms = std::strtoll(param(req, "debut").c_str(), nullptr, 10);
   a.end_ms = std::strtoll(param(req, "fin").c_str(), nullptr, 10);
+  if (!check_visible(ctx, req, a.content_id).is_ok()) {
+    return error_page(res, 404, "Contenu introuvable",
+                      "Ce contenu n'est pas publié : une vidéo interactive se fait à partir "
+                      "d'un contenu publié de la médiathèque.");
+  }
   learn::ActivityStore store(**db);
-  const auto made = store.create(a);
+  const Viewer& viewer = viewer_of(req);
+  const auto made =
+      store.create(a, viewer.signed_in() ? std::optional(viewer.session->user.id) : std::nullopt);
   if (!made.is_ok()) {
     const PageError e = french_error(made.status());
     return error_page(res, 400, "La vidéo interactive n'est pas créée",
@@ -669,7 +696,7 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
+  auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), editor_of(req));
   if (!a.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Aucune vidéo interactive ne répond à ce lien. Vérifiez qu'il est complet "
@@ -677,7 +704,7 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   }
   EditorState state{
       .activity = &*a, .created = req.has_param("nouvelle"), .saved = req.has_param("enregistre")};
-  render_editor(ctx, res, key, state);
+  render_editor(ctx, req, res, key, state);
 }
 
 void page_editor_post(Context& ctx, const http::Request& req, http::Response& res) {
@@ -685,7 +712,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   learn::ActivityStore store(**db);
-  auto stored = store.get_for_edit(id_in_path(req), key);
+  auto stored = store.get_for_edit(id_in_path(req), editor_of(req));
   if (!stored.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Aucune vidéo interactive ne répond à ce lien : rien n'a été enregistré.");
@@ -694,7 +721,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   EditorState state{.activity = &a};
   if (const Status read = activity_from_form(req, a); !read.is_ok()) {
     state.error = french_error(read);
-    return render_editor(ctx, res, key, state, 400);
+    return render_editor(ctx, req, res, key, state, 400);
   }
   const std::string action = param(req, "action");
   if (action == "ajouter") {  // a blank interaction at the time asked, filled before saving
@@ -706,16 +733,16 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
     if (x.type == InteractionType::kTrueFalse) x.answer_true = true;
     a.interactions.push_back(x);
     state.fresh = a.interactions.size() - 1;
-    return render_editor(ctx, res, key, state);
+    return render_editor(ctx, req, res, key, state);
   }
   if (action.rfind("supprimer-", 0) == 0) {
     const auto n = static_cast<std::size_t>(std::atoi(action.c_str() + 10));
     if (n < a.interactions.size())
       a.interactions.erase(a.interactions.begin() + static_cast<long>(n));
   }
-  if (const Status saved = store.update(a, key); !saved.is_ok()) {
+  if (const Status saved = store.update(a, editor_of(req)); !saved.is_ok()) {
     state.error = french_error(saved);
-    return render_editor(ctx, res, key, state, 400);
+    return render_editor(ctx, req, res, key, state, 400);
   }
   redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key + "&enregistre=1");
 }
@@ -727,7 +754,7 @@ void page_add_class(Context& ctx, const http::Request& req, http::Response& res)
   const std::int64_t id = id_in_path(req);
   std::string name = param(req, "nom");
   if (name.find_first_not_of(' ') == std::string::npos) name = "Classe";
-  const auto made = learn::ActivityStore(**db).add_class(id, key, name.substr(0, 60));
+  const auto made = learn::ActivityStore(**db).add_class(id, editor_of(req), name.substr(0, 60));
   if (!made.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Aucune vidéo interactive ne répond à ce lien : aucune classe créée.");
@@ -741,8 +768,8 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   const std::string key = key_of(req);
   const std::int64_t id = id_in_path(req);
   learn::ActivityStore store(**db);
-  const auto a = store.get_for_edit(id, key);
-  const auto shares = store.classes(id, key);
+  const auto a = store.get_for_edit(id, editor_of(req));
+  const auto shares = store.classes(id, editor_of(req));
   if (!a.is_ok() || !shares.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Les résultats ne se lisent qu'avec le lien de modification complet.");
@@ -765,7 +792,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   }
   page.set("has_classes", !shares->empty());
   page.set("classes", classes);
-  if (const auto r = store.results(id, key, chosen); r.is_ok()) {
+  if (const auto r = store.results(id, editor_of(req), chosen); r.is_ok()) {
     data sel;
     sel.set("cid", std::to_string(chosen));
     sel.set("name", r->share.name);
@@ -823,11 +850,78 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   send_page(res, render("resultats_activite", page, "Résultats de « " + a->title + " »"));
 }
 
+void page_my_activities(Context& ctx, const http::Request& req, http::Response& res) {
+  if (!require_role(req, res, auth::Role::kTeacher, false)) return;
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto mine = learn::ActivityStore(**db).editable_by(viewer_of(req).session->user.id);
+  if (!mine.is_ok()) return error_page(res, mine.status(), "Activités indisponibles");
+  list rows;
+  for (const auto& a : *mine) {
+    data d;
+    d.set("id", std::to_string(a.id));
+    d.set("title", a.title);
+    d.set("classes", std::to_string(a.classes) + (a.classes > 1 ? " classes" : " classe"));
+    d.set("updated_at", a.updated_at);
+    d.set("rights", a.owner ? "la vôtre" : "confiée par un collègue");
+    rows.push_back(d);
+  }
+  data page;
+  page.set("has_activities", !rows.empty());
+  page.set("activities", rows);
+  page.set("count", std::to_string(rows.size()) + (rows.size() > 1 ? " activités" : " activité"));
+  send_page(res, render("mes_activites", page, "Mes activités"));
+  res.set_header("Cache-Control", "no-store");
+}
+
+void page_claim(Context& ctx, const http::Request& req, http::Response& res) {
+  if (!require_role(req, res, auth::Role::kTeacher, false)) return;
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const std::int64_t id = id_in_path(req);
+  const Status claimed =
+      learn::ActivityStore(**db).claim(id, key_of(req), viewer_of(req).session->user.id);
+  if (!claimed.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Seul le lien de modification complet permet de rattacher l'activité.");
+  }
+  (void)auth::AuditLog(**db).record(viewer_of(req).actor(), "activity.claim",
+                                    "activity:" + std::to_string(id));
+  redirect(res, "/activites/" + std::to_string(id) + "/modifier?enregistre=1");
+}
+
+void page_share(Context& ctx, const http::Request& req, http::Response& res) {
+  if (!require_role(req, res, auth::Role::kTeacher, false)) return;
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const std::int64_t id = id_in_path(req);
+  const std::string login = param(req, "identifiant");
+  const auto colleague = auth::UserStore(**db).find(login);
+  std::string message;
+  if (!colleague.is_ok() || !*colleague || (*colleague)->disabled) {
+    message = "Aucun compte actif n'a l'identifiant « " + login.substr(0, 64) + " ».";
+  } else {
+    const Status shared =
+        learn::ActivityStore(**db).share(id, viewer_of(req).session->user.id, (*colleague)->id);
+    if (!shared.is_ok()) {
+      return error_page(res, 403, "Droits réservés au propriétaire",
+                        "Seul le propriétaire de l'activité peut donner les droits de "
+                        "modification.");
+    }
+    (void)auth::AuditLog(**db).record(viewer_of(req).actor(), "activity.share",
+                                      "activity:" + std::to_string(id),
+                                      "to user:" + (*colleague)->login);
+    message = (*colleague)->display_name() + " peut maintenant modifier cette activité.";
+  }
+  redirect(res, "/activites/" + std::to_string(id) + "/modifier?partage=" + url_encode(message) +
+                    "#collegue");
+}
+
 void page_preview(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  const auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), key);
+  const auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), editor_of(req));
   if (!a.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "L'aperçu s'ouvre depuis le lien de modification complet.");
@@ -876,9 +970,12 @@ struct ClassView {
   std::optional<learn::Pupil> pupil;
 };
 
-Result<ClassView> class_view(learn::ActivityStore& store, const http::Request& req) {
+Result<ClassView> class_view(catalog::Database& db, learn::ActivityStore& store,
+                             const http::Request& req) {
   REPERE_ASSIGN_OR_RETURN(auto share, store.class_by_code(req.matches[1].str()));
   REPERE_ASSIGN_OR_RETURN(auto activity, store.get(share.activity_id));
+  // A clip of a content that is no longer published is not played to pupils.
+  REPERE_RETURN_IF_ERROR(content_for(db, viewer_of(req), activity.content_id).status());
   ClassView v{std::move(share), std::move(activity), std::nullopt};
   std::string token = req.get_header_value("X-Pupil-Token");
   if (token.empty()) token = cookie(req, class_cookie());
@@ -918,7 +1015,7 @@ void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::ActivityStore store(**db);
-  const auto v = class_view(store, req);
+  const auto v = class_view(**db, store, req);
   if (!v.is_ok()) return unknown_class(ctx, req, res);
   render_class(ctx, res, *v);
 }
@@ -955,7 +1052,7 @@ void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
-  const auto v = class_view(store, req);
+  const auto v = class_view(**db, store, req);
   if (!v.is_ok()) return unknown_class(ctx, req, res);
   if (!v->pupil) {
     if (wants_json(req))
@@ -990,7 +1087,7 @@ void page_event(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
-  const auto v = class_view(store, req);
+  const auto v = class_view(**db, store, req);
   if (!v.is_ok()) {
     count_miss(ctx, req);
     return problem(res, v.status());

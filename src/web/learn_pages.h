@@ -31,6 +31,10 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res);
 void page_editor_post(Context& ctx, const http::Request& req, http::Response& res);
 void page_add_class(Context& ctx, const http::Request& req, http::Response& res);
 void page_results_of(Context& ctx, const http::Request& req, http::Response& res);
+// « Mes activités »; claiming an old edit link's activity; giving rights to a colleague.
+void page_my_activities(Context& ctx, const http::Request& req, http::Response& res);
+void page_claim(Context& ctx, const http::Request& req, http::Response& res);
+void page_share(Context& ctx, const http::Request& req, http::Response& res);
 void page_preview(Context& ctx, const http::Request& req, http::Response& res);
 void page_class_code(Context& ctx, const http::Request& req, http::Response& res);
 void page_class(Context& ctx, const http::Request& req, http::Response& res);

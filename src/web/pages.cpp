@@ -237,8 +237,8 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
       // The query travels to the content page, which marks its words.
       const std::string q = "q=" + url_encode(request->query);
       std::string link, where, where_label;
-      if (m.start_ms) {
-        link = "?t=" + std::to_string(*m.start_ms / 1000) + "&" + q;
+      if (m.start_ms) {  // lands on the line that says the words (at_ms)
+        link = "?t=" + std::to_string(m.at_ms.value_or(*m.start_ms) / 1000) + "&" + q;
         where = clock_time(*m.start_ms) + (m.end_ms ? " – " + clock_time(*m.end_ms) : "");
         where_label = "À " + spoken_time(*m.start_ms);
       } else if (m.page) {
@@ -253,7 +253,7 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
       if (first_moment.empty()) first_moment = link;
       if (m.start_ms && (h.kind == "video" || h.kind == "audio")) {
         d.set("create", "/activites/nouvelle?contenu=" + std::to_string(h.content_id) +
-                            "&t=" + std::to_string(*m.start_ms / 1000));
+                            "&t=" + std::to_string(m.at_ms.value_or(*m.start_ms) / 1000));
       }
       d.set("link", link);
       d.set("where", where);

@@ -290,7 +290,10 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/activities/(\d{1,18})/export\.h5p)", api_export_h5p},
       // Their pages (learn_pages.cpp).
       {"/activites/nouvelle", page_new_activity},
+      {"/activites", page_my_activities},
       {"/activites", page_create_activity, Method::kPost},
+      {R"(/activites/(\d{1,18})/rattacher)", page_claim, Method::kPost},
+      {R"(/activites/(\d{1,18})/partager)", page_share, Method::kPost},
       {R"(/activites/(\d{1,18})/modifier)", page_editor},
       {R"(/activites/(\d{1,18})/modifier)", page_editor_post, Method::kPost},
       {R"(/activites/(\d{1,18})/classes)", page_add_class, Method::kPost},

@@ -6,7 +6,7 @@
 // 2. the same journey with the keyboard only (Tab, Enter, Space, arrows, typing).
 // axe-core audits the creation, editor, pseudonym, player and results pages.
 // Usage: node activities.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR
-import { auditedPage, check, launch, startServer, tally } from './lib.mjs';
+import { auditedPage, check, launch, startServer, tabTo, tabToButton, tabToId, tally } from './lib.mjs';
 
 const [repere, dataDir, shotDir] = process.argv.slice(2);
 if (!repere || !dataDir || !shotDir) {
@@ -25,27 +25,6 @@ let browser;
 try {
   browser = await launch();
   const viewport = { viewport: { width: 1100, height: 900 } };
-
-  // Tab (or Shift+Tab) until `test(document.activeElement)` holds; false after `max` presses.
-  async function tabTo(page, test, arg, max = 120) {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(test, arg)) return true;
-      await page.keyboard.press('Tab');
-    }
-    return page.evaluate(test, arg);
-  }
-  const isId = (id) => document.activeElement && document.activeElement.id === id;
-  async function tabToId(page, id) {
-    const ok = await tabTo(page, isId, id);
-    if (!ok) throw new Error(`Tab never reached #${id}`);
-  }
-  async function tabToButton(page, text) {
-    const ok = await tabTo(page, (t) => {
-      const a = document.activeElement;
-      return a && (a.tagName === 'BUTTON' || a.tagName === 'A') && a.textContent.trim() === t;
-    }, text);
-    if (!ok) throw new Error(`Tab never reached « ${text} »`);
-  }
 
   // Waits until the player has paused on a card that holds the focus; returns the card's id.
   async function pausedOnCard(page) {

@@ -98,3 +98,24 @@ export async function auditedPage(context, base, shotDir) {
   function forget() { state.requests = []; }
   return { page, audit, open, forget };
 }
+
+// Tab (or Shift+Tab) until `test(document.activeElement)` holds; false after `max` presses.
+export async function tabTo(page, test, arg, max = 120) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate(test, arg)) return true;
+    await page.keyboard.press('Tab');
+  }
+  return page.evaluate(test, arg);
+}
+const isId = (id) => document.activeElement && document.activeElement.id === id;
+export async function tabToId(page, id) {
+  const ok = await tabTo(page, isId, id);
+  if (!ok) throw new Error(`Tab never reached #${id}`);
+}
+export async function tabToButton(page, text) {
+  const ok = await tabTo(page, (t) => {
+    const a = document.activeElement;
+    return a && (a.tagName === 'BUTTON' || a.tagName === 'A') && a.textContent.trim() === t;
+  }, text);
+  if (!ok) throw new Error(`Tab never reached « ${text} »`);
+}

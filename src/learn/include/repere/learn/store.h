@@ -81,23 +81,57 @@ struct Results {
   std::vector<QuestionResult> questions;
 };
 
+// Who edits an activity: the holder of its edit key (the link a teacher keeps), or a signed-in
+// teacher (an auth user id) who owns it or was given editing rights. Built from a key alone
+// wherever a key used to be asked.
+struct Editor {
+  std::string key;
+  std::optional<Id> user_id;
+  Editor(std::string edit_key = "") : key(std::move(edit_key)) {}  // NOLINT: a key is an editor
+  Editor(const char* edit_key) : key(edit_key) {}                  // NOLINT
+  static Editor user(Id id, std::string edit_key = "") {
+    Editor e(std::move(edit_key));
+    e.user_id = id;
+    return e;
+  }
+};
+
+// An activity as « Mes activités » lists it.
+struct OwnedActivity {
+  Id id = 0;
+  Id content_id = 0;
+  std::string title;
+  std::string updated_at;
+  bool owner = false;  // false: editing rights given by its owner
+  int classes = 0;
+};
+
 class ActivityStore {
  public:
   explicit ActivityStore(catalog::Database& db) : db_(db) {}
 
-  // Validates (against the content's duration) and stores a new activity.
-  Result<Created> create(const Activity& a);
+  // Validates (against the content's duration) and stores a new activity, owned by
+  // `owner` (an auth user id) when given.
+  Result<Created> create(const Activity& a, std::optional<Id> owner = std::nullopt);
+  // The activities `user_id` owns or may edit, most recently changed first.
+  Result<std::vector<OwnedActivity>> editable_by(Id user_id);
+  // The holder of the edit key makes `user_id` the owner of an activity that has none (one
+  // made before accounts), or an editor of one that has. Errors: not_found (wrong key).
+  Status claim(Id activity_id, const std::string& edit_key, Id user_id);
+  // The owner gives editing rights to another user. Errors: not_found (not the owner).
+  Status share(Id activity_id, Id owner_id, Id user_id);
+  // The owner's user id, if any.
+  Result<std::optional<Id>> owner_of(Id activity_id);
   Result<Activity> get(Id id);
   // The activity if `edit_key` is its key; not_found otherwise.
-  Result<Activity> get_for_edit(Id id, const std::string& edit_key);
+  Result<Activity> get_for_edit(Id id, const Editor& editor);
   // Replaces title, clip, settings and interactions. Interactions that keep their id keep
   // their answers; those left out are deleted with theirs.
-  Status update(const Activity& a, const std::string& edit_key);
-  Status remove(Id id, const std::string& edit_key);
+  Status update(const Activity& a, const Editor& editor);
+  Status remove(Id id, const Editor& editor);
 
-  Result<ClassShare> add_class(Id activity_id, const std::string& edit_key,
-                               const std::string& name);
-  Result<std::vector<ClassShare>> classes(Id activity_id, const std::string& edit_key);
+  Result<ClassShare> add_class(Id activity_id, const Editor& editor, const std::string& name);
+  Result<std::vector<ClassShare>> classes(Id activity_id, const Editor& editor);
   Result<ClassShare> class_by_code(const std::string& code);  // case and spaces ignored
 
   Result<Pupil> join(const std::string& code, const std::string& pseudonym);
@@ -106,20 +140,20 @@ class ActivityStore {
   Result<Grade> answer(const Pupil& pupil, Id interaction_id, const Response& r,
                        std::int64_t elapsed_ms);
 
-  Result<Results> results(Id activity_id, const std::string& edit_key, Id class_id);
+  Result<Results> results(Id activity_id, const Editor& editor, Id class_id);
   // One line per pupil and question: classe;pseudonyme;question;réponse;juste;points;...
-  Result<std::string> results_csv(Id activity_id, const std::string& edit_key, Id class_id);
+  Result<std::string> results_csv(Id activity_id, const Editor& editor, Id class_id);
 
   // xAPI statements (repere/learn/xapi.h): kept per activity, exported with the edit key as
   // one JSON array in the order they were made, sent to an LRS when one is configured.
   Status record_statement(Id activity_id, std::optional<Id> pupil_id,
                           const std::string& statement_json);
-  Result<std::string> statements_json(Id activity_id, const std::string& edit_key);
+  Result<std::string> statements_json(Id activity_id, const Editor& editor);
   Result<std::vector<StoredStatement>> unsent_statements(int limit);
   Status mark_sent(const std::vector<Id>& ids);
 
  private:
-  Status check_key(Id activity_id, const std::string& edit_key);
+  Status check_key(Id activity_id, const Editor& editor);
   catalog::Database& db_;
 };
 

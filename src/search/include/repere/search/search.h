@@ -45,6 +45,9 @@ struct Moment {
   std::optional<std::int64_t> start_ms;
   std::optional<std::int64_t> end_ms;
   std::optional<std::int64_t> page;
+  // Timed media: the start of the first line (cue) of the moment that says a word of the
+  // query, where a teacher wants to land; the moment's start when no line does.
+  std::optional<std::int64_t> at_ms;
   std::string snippet;  // HTML-escaped, matches in <mark></mark>
 };
 

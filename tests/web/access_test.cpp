@@ -1,0 +1,531 @@
+// Who sees what, for real: a library with a published video, a draft and a retired one, the
+// five kinds of visitor (anonymous, pupil, teacher, curator, admin), and every route that
+// serves a content or changes something, each a row of one matrix. Then the security checks
+// of accounts: CSRF, throttled logins, cookie flags, sessions across a restart and at logout,
+// argon2id, and an old edit link that still works.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <array>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "repere/auth/accounts.h"
+#include "repere/auth/schema.h"
+#include "repere/catalog/contents.h"
+#include "repere/catalog/database.h"
+#include "repere/catalog/texts.h"
+#include "repere/index/library.h"
+#include "repere/learn/schema.h"
+#include "repere/learn/store.h"
+#include "repere/web/server.h"
+#include "support/temp_dir.h"
+
+namespace repere::web {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kPassword = "un mot de passe assez long";
+
+// A library on disk: three contents of three statuses, two activities, three accounts.
+struct Library {
+  testing::TempDir dir;
+  std::int64_t published = 0, draft = 0, retired = 0;
+  std::int64_t draft_track = 0;
+  std::int64_t activity = 0, retired_activity = 0;
+  std::string key, retired_key, code, retired_code;
+
+  std::unique_ptr<catalog::Database> open() {
+    catalog::OpenOptions o;
+    o.modules = {&learn::schema(), &auth::schema()};
+    return std::move(catalog::Database::open(DataDir{dir.path()}.catalog(), o)).value();
+  }
+
+  std::int64_t add_video(catalog::Database& db, const std::string& title,
+                         catalog::EditorialStatus status, const std::string& said,
+                         std::int64_t* track_id = nullptr) {
+    catalog::Content c;
+    c.kind = catalog::ContentKind::kVideo;
+    c.title = title;
+    c.language = "fr";
+    c.status = status;
+    c.media_path = (fs::path(REPERE_FIXTURES_DIR) / "lecture.mp4").string();
+    c.duration_ms = 12000;
+    const auto id = *catalog::ContentRepository(db).insert(c);
+    catalog::Track t;
+    t.content_id = id;
+    t.kind = catalog::TrackKind::kSubtitles;
+    t.language = "fr";
+    const auto track = *catalog::TrackRepository(db).insert(t);
+    if (track_id != nullptr) *track_id = track;
+    EXPECT_TRUE(catalog::CueRepository(db)
+                    .replace_for_track(track, {{.start_ms = 1000, .end_ms = 5000, .text = said}})
+                    .is_ok());
+    EXPECT_TRUE(catalog::PassageRepository(db)
+                    .replace_for_content(id, {{.track_id = track,
+                                               .start_ms = 1000,
+                                               .end_ms = 5000,
+                                               .language = "fr",
+                                               .text = said}})
+                    .is_ok());
+    return id;
+  }
+
+  Library() {
+    auto db = open();
+    using S = catalog::EditorialStatus;
+    published = add_video(*db, "La photosynthèse", S::kPublished,
+                          "La chlorophylle capte la lumière du soleil.");
+    draft = add_video(*db, "Brouillon des roches", S::kDraft, "La zéolithe est un minéral poreux.",
+                      &draft_track);
+    retired =
+        add_video(*db, "Ancien cours retiré", S::kRetired, "Le basalte refroidit vite en surface.");
+    learn::ActivityStore store(*db);
+    learn::Activity a;
+    a.content_id = published;
+    a.title = "Photosynthèse";
+    a.start_ms = 0;
+    a.end_ms = 10000;
+    const auto made = *store.create(a);
+    activity = made.id;
+    key = made.edit_key;
+    code = store.add_class(activity, key, "5e B")->code;
+    a.content_id = retired;
+    a.title = "Roches";
+    const auto old = *store.create(a);
+    retired_activity = old.id;
+    retired_key = old.edit_key;
+    retired_code = store.add_class(old.id, old.edit_key, "5e C")->code;
+    auth::UserStore users(*db);
+    EXPECT_TRUE(users.add("enseignante", "Léa Martin", auth::Role::kTeacher, kPassword).is_ok());
+    EXPECT_TRUE(users.add("conservateur", "", auth::Role::kCurator, kPassword).is_ok());
+    EXPECT_TRUE(users.add("admin", "", auth::Role::kAdmin, kPassword).is_ok());
+    std::atomic<bool> stop{false};
+    EXPECT_TRUE(index::reindex(*db, DataDir{dir.path()}.index(), nullptr, stop).is_ok());
+  }
+};
+
+// A server on a free port of a library, stopped at the end.
+class Running {
+ public:
+  explicit Running(const fs::path& data, ServerOptions options = {.port = 0, .threads = 4}) {
+    auto made = Server::create(DataDir{data}, options);
+    EXPECT_TRUE(made.is_ok()) << made.status().to_string();
+    server_ = std::move(*made);
+    EXPECT_TRUE(server_->bind().is_ok());
+    thread_ = std::thread([this] { (void)server_->serve(); });
+  }
+  ~Running() {
+    server_->stop();
+    thread_.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(20, 0);
+    return c;
+  }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+std::string form(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    out += k + "=" + httplib::detail::encode_query_param(v);
+  }
+  return out;
+}
+
+// The session cookie ("repere_session=…") of a Set-Cookie header, "" without one.
+std::string session_of(const httplib::Result& r) {
+  if (!r) return "";
+  const std::string set = r->get_header_value("Set-Cookie");
+  const std::size_t end = set.find(';');
+  return set.rfind("repere_session=", 0) == 0 ? set.substr(0, end) : "";
+}
+
+struct Visitor {
+  std::string name;
+  httplib::Headers headers;  // its cookie
+  std::string csrf;          // of its session
+};
+
+Visitor sign_in(const httplib::Client& proto_client, Running& server, const std::string& login) {
+  (void)proto_client;
+  auto c = server.client();
+  const auto r = c.Post("/connexion", form({{"identifiant", login}, {"mot_de_passe", kPassword}}),
+                        "application/x-www-form-urlencoded");
+  EXPECT_TRUE(r && r->status == 303) << login << ": " << (r ? r->status : 0);
+  Visitor v{login, {{"Cookie", session_of(r)}}, ""};
+  const auto me = c.Get("/api/v1/me", v.headers);
+  EXPECT_TRUE(me && me->status == 200);
+  const json body = json::parse(me->body);
+  EXPECT_TRUE(body["signed_in"].get<bool>()) << login;
+  v.csrf = body.value("csrf_token", "");
+  return v;
+}
+
+class AccessMatrix : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    lib_ = new Library;
+    server_ = new Running(lib_->dir.path());
+    httplib::Client unused("127.0.0.1", 1);
+    visitors_ = new std::vector<Visitor>;
+    visitors_->push_back({"anonymous", {}, ""});
+    // A pupil: no account, the class's cookie from joining with a pseudonym.
+    auto c = server_->client();
+    const auto joined = c.Post("/api/v1/classes/" + lib_->code + "/pupils",
+                               R"({"pseudonym":"Lou"})", "application/json");
+    ASSERT_TRUE(joined && joined->status == 201);
+    const std::string token = json::parse(joined->body)["token"];
+    visitors_->push_back({"pupil", {{"Cookie", "repere_eleve=" + token}}, ""});
+    for (const char* login : {"enseignante", "conservateur", "admin"})
+      visitors_->push_back(sign_in(unused, *server_, login));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete visitors_;
+    delete lib_;
+  }
+  static Library* lib_;
+  static Running* server_;
+  static std::vector<Visitor>* visitors_;
+};
+
+Library* AccessMatrix::lib_ = nullptr;
+Running* AccessMatrix::server_ = nullptr;
+std::vector<Visitor>* AccessMatrix::visitors_ = nullptr;
+
+struct Row {
+  std::string method;  // GET or POST
+  std::string path;
+  std::array<int, 5> status;  // anonymous, pupil, teacher, curator, admin
+  std::string body = "";      // POST: JSON (starts with '{') or a form
+  // For 200 answers: a text the body holds for the first `staff_from` visitors, and for the
+  // others (curators and admins, or everyone signed in).
+  std::string public_has = "", staff_has = "";
+  std::size_t staff_from = 3;
+};
+
+TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
+  const Library& l = *lib_;
+  const std::string p = std::to_string(l.published), d = std::to_string(l.draft),
+                    r = std::to_string(l.retired);
+  const std::vector<Row> rows = {
+      {"GET", "/api/v1/contents/" + p, {200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/contents/" + d, {404, 404, 404, 200, 200}},
+      {"GET", "/api/v1/contents/" + r, {404, 404, 404, 200, 200}},
+      {"GET", "/api/v1/contents/" + d + "/passages", {404, 404, 404, 200, 200}},
+      {"GET",
+       "/api/v1/contents/" + d + "/tracks/" + std::to_string(l.draft_track) + ".vtt",
+       {404, 404, 404, 200, 200}},
+      {"GET", "/api/v1/media/" + p, {200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/media/" + d, {404, 404, 404, 200, 200}},
+      {"GET", "/api/v1/media/" + r, {404, 404, 404, 200, 200}},
+      {"GET", "/contenus/" + p, {200, 200, 200, 200, 200}},
+      {"GET", "/contenus/" + d, {404, 404, 404, 200, 200}, "", "", "Brouillon"},
+      {"GET", "/contenus/" + r, {404, 404, 404, 200, 200}},
+      // Search: drafts are not found by the public, found (and labelled) by curators.
+      {"GET",
+       "/api/v1/search?q=z%C3%A9olithe&ratio=0",
+       {200, 200, 200, 200, 200},
+       "",
+       "\"total\":0",
+       "\"total\":1"},
+      {"GET",
+       "/api/v1/search?q=basalte&ratio=0",
+       {200, 200, 200, 200, 200},
+       "",
+       "\"total\":0",
+       "\"total\":0"},  // retired: out of the index for everyone
+      {"GET",
+       "/recherche?q=z%C3%A9olithe",
+       {200, 200, 200, 200, 200},
+       "",
+       "Aucun résultat",
+       "Brouillon des roches"},
+      {"GET",
+       "/api/v1/contents",
+       {200, 200, 200, 200, 200},
+       "",
+       "La photosynth",
+       "Brouillon des roches"},
+      {"GET", "/api/v1/health", {200, 200, 200, 200, 200}, "", "\"contents\":1", "\"contents\":3"},
+      {"GET", "/", {200, 200, 200, 200, 200}},
+      // Pupils' side of an activity whose content was retired, and its H5P export.
+      {"GET", "/classe/" + l.code, {200, 200, 200, 200, 200}},
+      {"GET", "/classe/" + l.retired_code, {404, 404, 404, 200, 200}},
+      {"GET", "/api/v1/classes/" + l.retired_code, {404, 404, 404, 200, 200}},
+      {"GET",
+       "/api/v1/activities/" + std::to_string(l.retired_activity) +
+           "/export.h5p?key=" + l.retired_key,
+       {404, 404, 404, 200, 200}},
+      {"GET",
+       "/api/v1/activities/" + std::to_string(l.activity) + "/export.h5p?key=" + l.key,
+       {200, 200, 200, 200, 200}},
+      // An edit link made before accounts still works, for whoever holds it.
+      {"GET",
+       "/activites/" + std::to_string(l.activity) + "/modifier?cle=" + l.key,
+       {200, 200, 200, 200, 200}},
+      {"GET", "/activites/" + std::to_string(l.activity) + "/modifier", {404, 404, 404, 404, 404}},
+      // Staff pages.
+      {"GET", "/activites", {303, 303, 200, 200, 200}},
+      {"GET", "/gestion", {303, 303, 403, 200, 200}},
+      {"GET", "/gestion/journal", {303, 303, 403, 403, 200}},
+      {"GET", "/gestion/journal.csv", {303, 303, 403, 403, 200}},
+      {"GET", "/connexion", {200, 200, 303, 303, 303}},
+      {"GET",
+       "/api/v1/me",
+       {200, 200, 200, 200, 200},
+       "",
+       "\"signed_in\":false",
+       "\"signed_in\":true",
+       2},
+      // Changes (no-ops: the draft stays a draft), with the session's CSRF token.
+      {"POST",
+       "/api/v1/contents/" + d + "/status",
+       {401, 401, 403, 200, 200},
+       R"({"status":"draft"})"},
+      {"POST", "/gestion/etat", {303, 303, 403, 303, 303}, form({{"id", d}, {"etat", "draft"}})},
+  };
+  for (const Row& row : rows) {
+    for (std::size_t who = 0; who < 5; ++who) {
+      const Visitor& v = (*visitors_)[who];
+      auto c = server_->client();
+      httplib::Headers headers = v.headers;
+      if (row.method != "GET" && !v.csrf.empty()) headers.emplace("X-CSRF-Token", v.csrf);
+      const bool is_json = !row.body.empty() && row.body[0] == '{';
+      const auto got = row.method == "GET" ? c.Get(row.path, headers)
+                                           : c.Post(row.path, headers, row.body,
+                                                    is_json ? "application/json"
+                                                            : "application/x-www-form-urlencoded");
+      const std::string where = row.method + " " + row.path + " as " + v.name;
+      ASSERT_TRUE(got) << where;
+      EXPECT_EQ(got->status, row.status[who]) << where;
+      const std::string& expected = who < row.staff_from ? row.public_has : row.staff_has;
+      if (got->status == 200 && !expected.empty()) {
+        EXPECT_NE(got->body.find(expected), std::string::npos) << where << " lacks " << expected;
+      }
+    }
+  }
+}
+
+// The login page sends visitors without the right to /connexion, coming back where they were.
+TEST_F(AccessMatrix, StaffPagesSendToTheLoginAndBack) {
+  auto c = server_->client();
+  const auto r = c.Get("/gestion?etat=draft");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303);
+  // (the client decodes the header: the server sends suite=%2Fgestion%3Fetat%3Ddraft)
+  const std::string to = r->get_header_value("Location");
+  EXPECT_EQ(to.rfind("/connexion?suite=", 0), 0u) << to;
+  EXPECT_NE(to.find("gestion"), std::string::npos) << to;
+  EXPECT_NE(to.find("draft"), std::string::npos) << to;
+}
+
+// ------------------------------------------------------------------------------------------
+// Security of accounts: each test has its own server (the login throttle counts per address).
+
+class Accounts : public ::testing::Test {
+ protected:
+  Library lib_;
+};
+
+TEST_F(Accounts, AChangeWithoutTheCsrfTokenIsRefused) {
+  Running server(lib_.dir.path());
+  const Visitor curator = sign_in(server.client(), server, "conservateur");
+  auto c = server.client();
+  const std::string path = "/api/v1/contents/" + std::to_string(lib_.draft) + "/status";
+  const std::string publish = R"({"status":"published"})";
+  auto none = c.Post(path, curator.headers, publish, "application/json");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 403);
+  httplib::Headers wrong = curator.headers;
+  wrong.emplace("X-CSRF-Token", std::string(curator.csrf.size(), 'x'));
+  auto forged = c.Post(path, wrong, publish, "application/json");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  // The form of another site: the same cookie, no token field.
+  auto page = c.Post("/gestion/etat", curator.headers,
+                     form({{"id", std::to_string(lib_.draft)}, {"etat", "published"}}),
+                     "application/x-www-form-urlencoded");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 403);
+  auto logout = c.Post("/deconnexion", curator.headers, "", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(logout);
+  EXPECT_EQ(logout->status, 403);
+  // Nothing changed: the draft is still not found by the public.
+  auto search = c.Get("/api/v1/search?q=z%C3%A9olithe&ratio=0");
+  EXPECT_NE(search->body.find("\"total\":0"), std::string::npos);
+  // With the token, the change is made, and search follows at once.
+  httplib::Headers right = curator.headers;
+  right.emplace("X-CSRF-Token", curator.csrf);
+  auto done = c.Post(path, right, publish, "application/json");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  EXPECT_TRUE(json::parse(done->body)["index_updated"].get<bool>());
+  search = c.Get("/api/v1/search?q=z%C3%A9olithe&ratio=0");
+  EXPECT_NE(search->body.find("\"total\":1"), std::string::npos) << search->body;
+  // Every page a signed-in person gets carries the token in its POST forms.
+  auto home = c.Get("/contenus/" + std::to_string(lib_.draft), curator.headers);
+  EXPECT_NE(home->body.find("name=\"csrf\" value=\"" + curator.csrf + "\""), std::string::npos);
+}
+
+TEST_F(Accounts, TenWrongPasswordsAnswer429) {
+  Running server(lib_.dir.path());
+  auto c = server.client();
+  for (int i = 0; i < 10; ++i) {
+    const auto r = c.Post(
+        "/connexion",
+        form({{"identifiant", "enseignante"}, {"mot_de_passe", "mauvais!" + std::to_string(i)}}),
+        "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << "attempt " << i;
+    EXPECT_NE(r->body.find("Identifiant ou mot de passe incorrect"), std::string::npos);
+  }
+  // The eleventh is refused before the password is looked at, even the right one.
+  const auto refused =
+      c.Post("/connexion", form({{"identifiant", "enseignante"}, {"mot_de_passe", kPassword}}),
+             "application/x-www-form-urlencoded");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_GT(std::stoi(refused->get_header_value("Retry-After")), 0);
+  EXPECT_TRUE(session_of(refused).empty());
+}
+
+TEST_F(Accounts, AnUnknownLoginFailsLikeAWrongPassword) {
+  Running server(lib_.dir.path());
+  auto c = server.client();
+  const auto unknown =
+      c.Post("/connexion", form({{"identifiant", "personne"}, {"mot_de_passe", kPassword}}),
+             "application/x-www-form-urlencoded");
+  const auto wrong =
+      c.Post("/connexion", form({{"identifiant", "admin"}, {"mot_de_passe", "pas le bon"}}),
+             "application/x-www-form-urlencoded");
+  ASSERT_TRUE(unknown && wrong);
+  EXPECT_EQ(unknown->status, 401);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_NE(unknown->body.find("Identifiant ou mot de passe incorrect"), std::string::npos);
+  EXPECT_NE(wrong->body.find("Identifiant ou mot de passe incorrect"), std::string::npos);
+}
+
+TEST_F(Accounts, SessionCookieFlags) {
+  {
+    Running server(lib_.dir.path());
+    auto c = server.client();
+    const auto r =
+        c.Post("/connexion", form({{"identifiant", "admin"}, {"mot_de_passe", kPassword}}),
+               "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    const std::string set = r->get_header_value("Set-Cookie");
+    EXPECT_NE(set.find("; HttpOnly"), std::string::npos) << set;
+    EXPECT_NE(set.find("; SameSite=Lax"), std::string::npos) << set;
+    EXPECT_NE(set.find("; Path=/"), std::string::npos) << set;
+    EXPECT_EQ(set.find("Secure"), std::string::npos) << "plain HTTP: " << set;
+    EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+  }
+  // Behind a trusted proxy that says the visitor came over HTTPS.
+  ServerOptions behind{.port = 0, .threads = 2};
+  behind.trusted_proxies = {"127.0.0.1"};
+  Running server(lib_.dir.path(), behind);
+  auto c = server.client();
+  const auto r = c.Post("/connexion", {{"X-Forwarded-Proto", "https"}},
+                        form({{"identifiant", "admin"}, {"mot_de_passe", kPassword}}),
+                        "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(Accounts, ASessionSurvivesARestartAndEndsAtLogout) {
+  Visitor teacher;
+  {
+    Running server(lib_.dir.path());
+    teacher = sign_in(server.client(), server, "enseignante");
+  }
+  Running again(lib_.dir.path());
+  auto c = again.client();
+  auto me = c.Get("/api/v1/me", teacher.headers);
+  ASSERT_TRUE(me);
+  EXPECT_TRUE(json::parse(me->body)["signed_in"].get<bool>());
+  auto out = c.Post("/deconnexion", teacher.headers, form({{"csrf", teacher.csrf}}),
+                    "application/x-www-form-urlencoded");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 303);
+  EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  me = c.Get("/api/v1/me", teacher.headers);  // the old cookie, replayed
+  EXPECT_FALSE(json::parse(me->body)["signed_in"].get<bool>());
+  EXPECT_EQ(c.Get("/activites", teacher.headers)->status, 303);
+}
+
+TEST_F(Accounts, PasswordsAreStoredAsArgon2id) {
+  auto db = lib_.open();
+  auto stmt = std::move(db->prepare("SELECT password_hash FROM user_account")).value();
+  int n = 0;
+  while (*stmt.step()) {
+    const std::string hash = stmt.text(0);
+    EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+    EXPECT_EQ(hash.find(kPassword), std::string::npos);
+    ++n;
+  }
+  EXPECT_EQ(n, 3);
+  auto sessions = std::move(db->prepare("SELECT token_hash FROM user_session")).value();
+  (void)sessions;
+}
+
+TEST_F(Accounts, LoginNeverSendsElsewhere) {
+  Running server(lib_.dir.path());
+  auto c = server.client();
+  for (const char* away : {"//evil.example/x", "https://evil.example/", "/\\evil.example"}) {
+    const auto r =
+        c.Post("/connexion",
+               form({{"identifiant", "admin"}, {"mot_de_passe", kPassword}, {"suite", away}}),
+               "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->get_header_value("Location"), "/") << away;
+  }
+}
+
+// An activity made with an edit link before accounts: its holder claims it, it is then in
+// « Mes activités » and opens without the key; its owner gives rights to a colleague.
+TEST_F(Accounts, AnOldEditLinkIsClaimedAndShared) {
+  Running server(lib_.dir.path());
+  const Visitor teacher = sign_in(server.client(), server, "enseignante");
+  auto c = server.client();
+  const std::string edit = "/activites/" + std::to_string(lib_.activity) + "/modifier";
+  EXPECT_EQ(c.Get(edit, teacher.headers)->status, 404);  // not hers yet
+  auto page = c.Get(edit + "?cle=" + lib_.key, teacher.headers);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Rattacher à mon compte"), std::string::npos);
+  auto claimed = c.Post("/activites/" + std::to_string(lib_.activity) + "/rattacher",
+                        teacher.headers, form({{"cle", lib_.key}, {"csrf", teacher.csrf}}),
+                        "application/x-www-form-urlencoded");
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->status, 303);
+  EXPECT_EQ(c.Get(edit, teacher.headers)->status, 200);
+  auto mine = c.Get("/activites", teacher.headers);
+  EXPECT_NE(mine->body.find("Photosynthèse"), std::string::npos);
+  // A wrong key claims nothing.
+  auto bad = c.Post("/activites/" + std::to_string(lib_.retired_activity) + "/rattacher",
+                    teacher.headers, form({{"cle", lib_.key}, {"csrf", teacher.csrf}}),
+                    "application/x-www-form-urlencoded");
+  EXPECT_EQ(bad->status, 404);
+  // Shared with the curator's account, who then edits it without the key.
+  auto shared = c.Post("/activites/" + std::to_string(lib_.activity) + "/partager", teacher.headers,
+                       form({{"identifiant", "conservateur"}, {"csrf", teacher.csrf}}),
+                       "application/x-www-form-urlencoded");
+  EXPECT_EQ(shared->status, 303);
+  const Visitor colleague = sign_in(server.client(), server, "conservateur");
+  EXPECT_EQ(c.Get(edit, colleague.headers)->status, 200);
+  // The old link still works for whoever holds it.
+  EXPECT_EQ(c.Get(edit + "?cle=" + lib_.key)->status, 200);
+}
+
+}  // namespace
+}  // namespace repere::web
