@@ -138,12 +138,32 @@ CREATE TABLE module_schema (
 );
 )sql";
 
+// Version 5: people correct machine text. A track's earlier cues are kept as revisions (JSON,
+// numbered from 1) each time someone saves a correction; a track records who reviewed it; a
+// content counts the times its passages were cut (the index's signature of it: new passages
+// may reuse the ids of the ones they replace).
+constexpr std::string_view kRevisions = R"sql(
+ALTER TABLE content ADD COLUMN text_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE track_revision (
+  id        INTEGER PRIMARY KEY,
+  track_id  INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+  number    INTEGER NOT NULL CHECK (number > 0),
+  made_by   TEXT NOT NULL DEFAULT '',
+  made_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  cues      TEXT NOT NULL CHECK (json_valid(cues)),
+  UNIQUE (track_id, number)
+);
+ALTER TABLE track ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE track ADD COLUMN reviewed_at TEXT;
+)sql";
+
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "contents, tracks and cues", kContents},
       {2, "passages and jobs", kPipeline},
       {3, "activities, classes, pupils and answers (now the learn module's)", ""},
       {4, "who published a content and when; the modules' schema versions", kEditorial},
+      {5, "revisions of corrected tracks; who reviewed a track", kRevisions},
   };
   return kMigrations;
 }

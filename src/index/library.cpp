@@ -64,7 +64,8 @@ FROM passage p JOIN content c ON c.id = p.content_id)sql";
 constexpr const char* kSignaturesSql = R"sql(
 SELECT c.id, count(p.id) || '/' || min(p.id) || '/' || max(p.id) || '/' ||
        c.title || '/' || c.description || '/' || c.kind || '/' || c.licence || '/' ||
-       coalesce(c.collection_id, '') || '/' || c.metadata || '/' || c.status
+       coalesce(c.collection_id, '') || '/' || c.metadata || '/' || c.status || '/' ||
+       c.text_version
 FROM content c JOIN passage p ON p.content_id = c.id
 WHERE c.status != 'retired'
 GROUP BY c.id ORDER BY c.id)sql";

@@ -380,8 +380,8 @@ Status take_state_when_read(Database& db, const Content& c) {
   return contents.set_status(c.id, *state, "ingest");
 }
 
-Status run_segment(Database& db, const catalog::Job& job) {
-  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(*job.content_id));
+// The passages of a content, from its tracks' cues as they are now.
+Result<std::vector<catalog::Passage>> passages_of(Database& db, const Content& c) {
   REPERE_ASSIGN_OR_RETURN(auto tracks, catalog::TrackRepository(db).list_for_content(c.id));
   const bool timed = c.kind == ContentKind::kVideo || c.kind == ContentKind::kAudio;
   std::vector<catalog::Passage> passages;
@@ -398,6 +398,12 @@ Status run_segment(Database& db, const catalog::Job& job) {
       passages.push_back(std::move(p));
     }
   }
+  return passages;
+}
+
+Status run_segment(Database& db, const catalog::Job& job) {
+  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(*job.content_id));
+  REPERE_ASSIGN_OR_RETURN(const auto passages, passages_of(db, c));
   REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
   REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, passages));
   REPERE_RETURN_IF_ERROR(catalog::JobRepository(db).complete(job.id));
@@ -500,6 +506,12 @@ Status register_all(Database& db, const DataDir& dir, const IngestOptions& optio
 }
 
 }  // namespace
+
+Status resegment(Database& db, Id content_id) {
+  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(content_id));
+  REPERE_ASSIGN_OR_RETURN(const auto passages, passages_of(db, c));
+  return catalog::PassageRepository(db).replace_for_content(c.id, passages);
+}
 
 Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, ProgressSink& sink,
                             const std::atomic<bool>& stop) {

@@ -48,7 +48,8 @@ std::string account_links(const Viewer& viewer) {
                     escape_html(u.display_name()) + " <span class=\"role\">(" +
                     std::string(auth::role_label(u.role)) +
                     ")</span></span> <a href=\"/activites\">Mes activités</a>";
-  if (viewer.can(auth::Role::kCurator)) out += " <a href=\"/gestion\">Gestion</a>";
+  if (viewer.can(auth::Role::kCurator))
+    out += " <a href=\"/gestion\">Gestion</a> <a href=\"/gestion/relecture\">Relecture</a>";
   if (viewer.can(auth::Role::kAdmin)) out += " <a href=\"/gestion/journal\">Journal</a>";
   out +=
       " <form method=\"post\" action=\"/deconnexion\" class=\"deconnexion\"><button "

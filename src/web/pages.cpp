@@ -95,7 +95,7 @@ list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t conten
     d.set("content_id", std::to_string(content_id));
     d.set("id", std::to_string(t.id));
     d.set("language", t.language.empty() ? "fr" : t.language);
-    const bool automatic = t.origin.rfind("ai:", 0) == 0;
+    const bool automatic = t.machine_unreviewed();
     d.set("label", !t.label.empty() ? t.label
                    : automatic      ? "Français (transcription automatique)"
                                     : "Français");
@@ -340,9 +340,10 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   const std::vector<std::string> words = text::search_terms(query);
   if (transcript) {
     const auto cues = catalog::CueRepository(**db).list_for_track(transcript->id);
-    const bool automatic = transcript->origin.rfind("ai:", 0) == 0;
-    const bool ocr = transcript->kind == catalog::TrackKind::kOcrScan ||
-                     transcript->kind == catalog::TrackKind::kOcrFrames;
+    // Machine text is labelled until a person has reviewed it.
+    const bool automatic = transcript->machine_unreviewed();
+    const bool ocr = automatic && (transcript->kind == catalog::TrackKind::kOcrScan ||
+                                   transcript->kind == catalog::TrackKind::kOcrFrames);
     const bool timed = kind == "video" || kind == "audio";
     page.set("has_transcript", cues.is_ok() && !cues->empty());
     page.set("transcript_title", timed ? "Transcription" : "Texte");
@@ -350,6 +351,8 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
       page.set("automatic", "Texte reconnu automatiquement : il peut contenir des erreurs.");
     } else if (automatic) {
       page.set("automatic", "Transcription automatique : elle peut contenir des erreurs.");
+    } else if (transcript->origin.rfind("ai:", 0) == 0) {
+      page.set("reviewed", "Texte produit par une machine, relu et corrigé par la médiathèque.");
     }
     page.set("timed", timed);
     list lines;
@@ -390,6 +393,7 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
     page.set("status_at", c->status_at);
     page.set("published", c->status == catalog::EditorialStatus::kPublished);
     page.set("here", "/contenus/" + std::to_string(c->id));
+    page.set("review_link", "/contenus/" + std::to_string(c->id) + "/texte");
     if (req.has_param("fait")) page.set("done", req.get_param_value("fait").substr(0, 300));
   }
   send_page(res, render("content", page, c->title, ""));

@@ -39,6 +39,7 @@
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
+#include "review_pages.h"
 
 namespace repere::web {
 
@@ -269,6 +270,10 @@ const std::vector<Route>& routes() {
       {"/gestion", page_curation},
       {"/gestion/etat", page_set_status, Method::kPost},
       {"/gestion/journal", page_audit},
+      {"/gestion/relecture", page_review_queue},
+      {R"(/contenus/(\d{1,18})/texte)", page_text},
+      {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
+      {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
       {"/gestion/journal.csv", page_audit_csv},
       {"/api/v1/me", api_me},
       {R"(/api/v1/contents/(\d{1,18})/status)", api_set_status, Method::kPost},

@@ -54,6 +54,49 @@ TEST_F(Repositories, ContentRoundTrip) {
   EXPECT_EQ(contents.list({.status = EditorialStatus::kPublished})->size(), 1u);
 }
 
+// A person's correction keeps the earlier cues as a numbered revision; a review is recorded
+// with who made it, and the machine track leaves the review queue.
+TEST_F(Repositories, ACorrectionKeepsTheEarlierCuesAndAReviewLeavesTheQueue) {
+  const Id content = *ContentRepository(*db_).insert(sample_content());
+  const Id track = *TrackRepository(*db_).insert({.content_id = content,
+                                                  .kind = TrackKind::kAsr,
+                                                  .language = "fr",
+                                                  .origin = "ai:pocketsphinx@5"});
+  CueRepository cues(*db_);
+  ASSERT_TRUE(
+      cues.replace_for_track(
+              track, {{.start_ms = 0, .end_ms = 900, .confidence = 0.4, .text = "la photosintèse"},
+                      {.start_ms = 1000, .end_ms = 1900, .confidence = 0.9, .text = "des plantes"}})
+          .is_ok());
+  const auto queue = TrackRepository(*db_).needing_review(10);
+  ASSERT_EQ(queue->size(), 1u);
+  EXPECT_EQ(queue->front().track_id, track);
+  EXPECT_EQ(queue->front().doubtful, 1);
+  EXPECT_NEAR(*queue->front().mean_confidence, 0.65, 1e-9);
+  auto fixed = *cues.list_for_track(track);
+  fixed[0].text = "la photosynthèse";
+  EXPECT_EQ(*cues.revise(track, fixed, "user:camille"), 1);
+  fixed[1].text = "des plantes vertes";
+  EXPECT_EQ(*cues.revise(track, fixed, "user:camille"), 2);
+  EXPECT_EQ(cues.list_for_track(track)->at(0).text, "la photosynthèse");
+  const auto revisions = *cues.revisions(track);
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_EQ(revisions[0].number, 2);  // newest first
+  EXPECT_EQ(revisions[1].made_by, "user:camille");
+  const auto first = *cues.revision_cues(track, 1);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].text, "la photosintèse");
+  EXPECT_EQ(first[0].start_ms, 0);
+  EXPECT_NEAR(*first[0].confidence, 0.4, 1e-9);
+  EXPECT_EQ(cues.revision_cues(track, 9).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(
+      TrackRepository(*db_).set_review(track, ReviewState::kApproved, "user:camille").is_ok());
+  const Track reviewed = *TrackRepository(*db_).get(track);
+  EXPECT_EQ(reviewed.reviewed_by, "user:camille");
+  EXPECT_FALSE(reviewed.machine_unreviewed());
+  EXPECT_TRUE(TrackRepository(*db_).needing_review(10)->empty());
+}
+
 TEST_F(Repositories, ContentErrorsAreClear) {
   ContentRepository contents(*db_);
   Content bad = sample_content();

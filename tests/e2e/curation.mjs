@@ -1,10 +1,11 @@
 // Curation in a real browser (Debian's Chromium, playwright-core, axe-core), on a copy of the
-// demo library with one more video ingested as a draft (its subtitle line is about the
-// « microcline »):
+// demo library with one more video ingested as a draft, whose subtitle line misspells the
+// « microcline » (« microclyne »):
 // 1. a teacher signs in with the mouse: the draft is not found (« Aucun résultat ») and its page,
 //    media and captions answer 404;
-// 2. a curator signs in with the keyboard only, finds the draft in « Gestion », publishes it
-//    with Space and Enter;
+// 2. a curator signs in with the keyboard only, corrects the line in the browser (a revision
+//    is kept; search finds the corrected word at once), finds the draft in « Gestion » and
+//    publishes it with Space and Enter;
 // 3. the teacher's search now finds it and the moment lands on the line's second;
 // 4. an admin reads the audit log: the publication is there, with who did it.
 // axe-core audits the login, management, content (curator), audit log and « Mes activités ».
@@ -39,7 +40,7 @@ for (const [login, role] of [['lea', 'teacher'], ['camille', 'curator'], ['root'
 copyFileSync(join(fixtures, 'lecture.mp4'), join(work, 'roches.mp4'));
 writeFileSync(join(work, 'roches.srt'),
   '1\n00:00:01,000 --> 00:00:04,000\nBonjour à tous.\n\n2\n00:00:05,000 --> 00:00:09,000\n' +
-  'Le microcline est un feldspath des granites.\n');
+  'Le microclyne est un feldspath des granites.\n');
 const ingested = run(['ingest', '--data', data, join(work, 'roches.mp4')]);
 check(/drafts?|unpublished|brouillon/i.test(ingested) || ingested.includes('New contents'),
   `ingest says the new content waits for publication (${ingested.trim().split('\n').pop()})`);
@@ -99,6 +100,27 @@ try {
   await curator.open(`${base}/contenus/${id}`);
   await curator.audit('contenu-conservateur');
   check(await curator.page.locator('.etat-contenu').count() === 1, 'curator: the content page shows its status');
+  // The correction, by keyboard: line 2 says « microclyne ».
+  await curator.open(`${base}/contenus/${id}/texte`);
+  await curator.audit('texte');
+  await tabToId(curator.page, 'texte-1');
+  check((await curator.page.inputValue('#texte-1')).includes('microclyne'), 'curator: line 2 shows the misspelling');
+  await curator.page.keyboard.press('Control+A');
+  await curator.page.keyboard.type('Le microcline est un feldspath des granites.');
+  await tabToButton(curator.page, 'Enregistrer la correction');
+  curator.forget();
+  await Promise.all([curator.page.waitForNavigation(), curator.page.keyboard.press('Enter')]);
+  const corrected = await curator.page.locator('.info').textContent();
+  check(/1 ligne corrigée/.test(corrected), `curator: « ${corrected.trim()} »`);
+  check(await curator.page.locator('text=Version 1').count() === 1, 'curator: the previous version is kept');
+  const staffSearch = await (await curator.page.request.get(`${base}/api/v1/search?q=microcline&ratio=0`)).json();
+  check(staffSearch.total === 1, 'curator: search finds the corrected word at once (the draft)');
+  const publicSearch = await (await fetch(`${base}/api/v1/search?q=microcline&ratio=0`)).json();
+  check(publicSearch.total === 0, 'anonymous: the corrected draft is still not found');
+  const vttNow = await (await curator.page.request.get(`${base}/api/v1/contents/${id}/tracks/${tracks[0].id}.vtt`)).text();
+  check(vttNow.includes('microcline') && !vttNow.includes('microclyne'), 'curator: the captions say the corrected word');
+  await curator.open(`${base}/gestion/relecture`);
+  await curator.audit('relecture');
   await curator.open(`${base}/gestion?etat=draft`);
   await tabToId(curator.page, box);
   await curator.page.keyboard.press('Space');

@@ -99,5 +99,31 @@ TEST(Synonyms, ComeAfterExactMatchesAndAreExplained) {
   EXPECT_EQ(only->hits[0].content_id, automobile);
 }
 
+// A corrected text cut into as many passages as before gets the ids of the ones it replaces
+// (SQLite reuses the largest rowid): the index's signature of a content must still see the
+// change (the content's text_version), or the corrected word is never found.
+TEST(IndexUpdate, SeesNewTextEvenWhenThePassageIdsAreReused) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  const auto id = add_text(*db, "Roches", "Le microclyne est un feldspath.");
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
+  const auto before = catalog::PassageRepository(*db).list_for_content(id);
+  catalog::Passage p;
+  p.text = "Le microcline est un feldspath.";
+  p.language = "fr";
+  ASSERT_TRUE(catalog::PassageRepository(*db).replace_for_content(id, {p}).is_ok());
+  const auto after = catalog::PassageRepository(*db).list_for_content(id);
+  ASSERT_EQ(before->front().id, after->front().id);  // the situation that hid the bug
+  const auto updated = update_index(*db, data.index());
+  ASSERT_TRUE(updated.is_ok()) << updated.status().to_string();
+  EXPECT_EQ(updated->contents_indexed, 1);
+  auto searcher = search::Searcher::open(data);
+  ASSERT_TRUE(searcher.is_ok());
+  EXPECT_EQ((*searcher)->search({.query = "microcline", .semantic_ratio = 0})->total, 1);
+  EXPECT_EQ((*searcher)->search({.query = "microclyne", .semantic_ratio = 0})->total, 0);
+}
+
 }  // namespace
 }  // namespace repere::index

@@ -2,12 +2,26 @@
 // Each holds a reference to a Database, which must outlive it; one thread at a time.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "repere/catalog/database.h"
 #include "repere/catalog/types.h"
 
 namespace repere::catalog {
+
+// A machine-made track no person has reviewed yet, as the review queue lists it.
+struct ReviewItem {
+  Id content_id = 0;
+  std::string title;
+  EditorialStatus status = EditorialStatus::kDraft;
+  Id track_id = 0;
+  std::string origin;
+  std::int64_t cues = 0;
+  std::optional<double> mean_confidence;  // of its cues, when the engine gives one
+  std::int64_t doubtful = 0;              // cues read with a confidence under 0.6
+};
 
 class TrackRepository {
  public:
@@ -21,6 +35,10 @@ class TrackRepository {
   Status remove(Id id);
   // Deletes every track of a content, with their cues.
   Status remove_for_content(Id content_id);
+  // Machine-made tracks not yet approved, the least sure first (mean confidence, then size).
+  Result<std::vector<ReviewItem>> needing_review(int limit);
+  // Records a person's review of a track (`by`: "user:camille"). Errors: not_found.
+  Status set_review(Id id, ReviewState review, std::string_view by);
 
  private:
   Database& db_;
@@ -34,6 +52,13 @@ class CueRepository {
   Status replace_for_track(Id track_id, const std::vector<Cue>& cues);
   Result<std::vector<Cue>> list_for_track(Id track_id);
   Result<std::int64_t> count_for_track(Id track_id);
+
+  // A person's correction: the track's current cues are kept as its next revision (made by
+  // `by`), then replaced by `cues`, in one transaction. Returns the revision's number.
+  Result<int> revise(Id track_id, const std::vector<Cue>& cues, std::string_view by);
+  Result<std::vector<Revision>> revisions(Id track_id);  // newest first
+  // The cues of revision `number` (as they were before that correction). Errors: not_found.
+  Result<std::vector<Cue>> revision_cues(Id track_id, int number);
 
  private:
   Database& db_;

@@ -67,7 +67,21 @@ struct Track {
   std::string language;
   std::string origin = "human";  // "human" or "ai:<engine>@<version>"
   ReviewState review = ReviewState::kUnreviewed;
-  std::string label;  // e.g. "Français (sous-titres)"
+  std::string label;        // e.g. "Français (sous-titres)"
+  std::string reviewed_by;  // who reviewed it ("user:camille"); "" before anyone did
+  std::string reviewed_at;
+  // Made by a machine and not yet reviewed by a person: pages label it as such.
+  bool machine_unreviewed() const {
+    return origin.rfind("ai:", 0) == 0 && review != ReviewState::kApproved;
+  }
+};
+
+// An earlier state of a track, kept when someone saved a correction.
+struct Revision {
+  int number = 0;
+  std::string made_by;
+  std::string made_at;
+  int cues = 0;
 };
 
 // Atomic positioned text: times for timed media, a page and a box for documents and images.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "repere/catalog/database.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
 #include "repere/index/embedder.h"
@@ -55,6 +56,10 @@ class ProgressSink {
   // A line for the operator: a skipped file, a warning, a failure.
   virtual void note(std::string_view line) = 0;
 };
+
+// Cuts a content's passages again from its tracks' cues as they are now (after a person
+// corrected a track). The search index follows at its next update (index::update_index).
+Status resegment(catalog::Database& db, catalog::Id content_id);
 
 // Runs the import and every pending stage. `stop` is polled between stages: once set, no new
 // stage starts, running ones finish, and the report says interrupted.
