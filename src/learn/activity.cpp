@@ -1,6 +1,7 @@
 #include "repere/learn/activity.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "repere/core/text.h"
@@ -114,89 +115,123 @@ std::string normalised_answer(std::string_view s) {
   return out;
 }
 
-Status field_error(std::size_t i, std::string_view field, const std::string& what) {
-  return Status::invalid_argument("interactions[" + std::to_string(i) + "]." + std::string(field) +
-                                  ": " + what);
+// The English message of each problem, with {0}, {1}, {2} for its values (the API's text).
+const std::map<std::string, std::string>& english_messages() {
+  static const std::map<std::string, std::string> kMessages = {
+      {"title.missing", "the activity needs a title"},
+      {"title.too_long", "at most 200 bytes"},
+      {"clip.before_zero", "the clip starts before 00:00"},
+      {"clip.ends_before_start", "the clip ends ({0}) before it starts ({1})"},
+      {"clip.after_media", "the clip ends ({0}) after the video ({1})"},
+      {"interactions.too_many", "at most 500 in one activity"},
+      {"at.outside_clip", "{0} is outside the clip {1}–{2}"},
+      {"goto.not_graded", "only a graded question can send the pupil back"},
+      {"term.missing", "a definition needs its term"},
+      {"definition.missing", "the definition is empty"},
+      {"question.missing", "the question is empty"},
+      {"choices.too_few", "give at least two choices"},
+      {"choice.empty", "the choice is empty"},
+      {"choices.none_right", "mark at least one right answer"},
+      {"blanks.none", "mark each blank between asterisks: La *chlorophylle*…"},
+      {"blanks.empty", "a blank (**) has no answer"},
+      {"chapter.missing", "a chapter needs a title"},
+  };
+  return kMessages;
 }
 
-Status validate_interaction(const Activity& a, std::size_t i) {
+Problem at(std::size_t i, std::string_view field, std::string key,
+           std::vector<std::string> args = {}) {
+  return {"interactions[" + std::to_string(i) + "]." + std::string(field), std::move(key),
+          std::move(args)};
+}
+
+std::optional<Problem> interaction_problem(const Activity& a, std::size_t i) {
   const Interaction& x = a.interactions[i];
-  if (x.at_ms < a.start_ms || x.at_ms > a.end_ms) {
-    return field_error(
-        i, "at_ms",
-        clock(x.at_ms) + " is outside the clip " + clock(a.start_ms) + "–" + clock(a.end_ms));
-  }
+  const std::vector<std::string> clip = {clock(a.start_ms), clock(a.end_ms)};
+  if (x.at_ms < a.start_ms || x.at_ms > a.end_ms)
+    return at(i, "at_ms", "at.outside_clip", {clock(x.at_ms), clip[0], clip[1]});
   if (x.wrong_goto_ms) {
-    if (!is_question(x.type) || x.type == InteractionType::kOpen) {
-      return field_error(i, "wrong_goto_ms", "only a graded question can send the pupil back");
-    }
-    if (*x.wrong_goto_ms < a.start_ms || *x.wrong_goto_ms > a.end_ms) {
-      return field_error(i, "wrong_goto_ms",
-                         clock(*x.wrong_goto_ms) + " is outside the clip " + clock(a.start_ms) +
-                             "–" + clock(a.end_ms));
-    }
+    if (!is_question(x.type) || x.type == InteractionType::kOpen)
+      return at(i, "wrong_goto_ms", "goto.not_graded");
+    if (*x.wrong_goto_ms < a.start_ms || *x.wrong_goto_ms > a.end_ms)
+      return at(i, "wrong_goto_ms", "at.outside_clip", {clock(*x.wrong_goto_ms), clip[0], clip[1]});
   }
   switch (x.type) {
     case InteractionType::kDefinition:
-      if (blank(x.term)) return field_error(i, "term", "a definition needs its term");
-      if (blank(x.definition)) return field_error(i, "definition", "the definition is empty");
+      if (blank(x.term)) return at(i, "term", "term.missing");
+      if (blank(x.definition)) return at(i, "definition", "definition.missing");
       break;
     case InteractionType::kChoice: {
-      if (blank(x.question)) return field_error(i, "question", "the question is empty");
-      if (x.choices.size() < 2) return field_error(i, "choices", "give at least two choices");
+      if (blank(x.question)) return at(i, "question", "question.missing");
+      if (x.choices.size() < 2) return at(i, "choices", "choices.too_few");
       for (std::size_t c = 0; c < x.choices.size(); ++c) {
-        if (blank(x.choices[c].text)) {
-          return field_error(i, "choices[" + std::to_string(c) + "].text", "the choice is empty");
-        }
+        if (blank(x.choices[c].text))
+          return at(i, "choices[" + std::to_string(c) + "].text", "choice.empty");
       }
       if (std::none_of(x.choices.begin(), x.choices.end(),
                        [](const Choice& c) { return c.correct; })) {
-        return field_error(i, "choices", "mark at least one right answer");
+        return at(i, "choices", "choices.none_right");
       }
       break;
     }
     case InteractionType::kTrueFalse:
     case InteractionType::kOpen:
-      if (blank(x.question)) return field_error(i, "question", "the question is empty");
+      if (blank(x.question)) return at(i, "question", "question.missing");
       break;
     case InteractionType::kBlanks: {
       const auto blanks = blanks_of(x.text);
-      if (blanks.empty()) {
-        return field_error(i, "text", "mark each blank between asterisks: La *chlorophylle*…");
-      }
+      if (blanks.empty()) return at(i, "text", "blanks.none");
       for (const auto& accepted : blanks) {
-        if (accepted.empty()) return field_error(i, "text", "a blank (**) has no answer");
+        if (accepted.empty()) return at(i, "text", "blanks.empty");
       }
       break;
     }
     case InteractionType::kChapter:
-      if (blank(x.title)) return field_error(i, "title", "a chapter needs a title");
+      if (blank(x.title)) return at(i, "title", "chapter.missing");
       break;
   }
-  return Status::ok();
+  return std::nullopt;
 }
 
 }  // namespace
 
-Status validate(const Activity& a, std::optional<std::int64_t> content_duration_ms) {
-  if (blank(a.title)) return Status::invalid_argument("title: the activity needs a title");
-  if (a.title.size() > 200) return Status::invalid_argument("title: at most 200 bytes");
-  if (a.start_ms < 0) return Status::invalid_argument("start_ms: the clip starts before 00:00");
-  if (a.end_ms <= a.start_ms) {
-    return Status::invalid_argument("end_ms: the clip ends (" + clock(a.end_ms) +
-                                    ") before it starts (" + clock(a.start_ms) + ")");
+std::string fill_message(const std::string& text, const std::vector<std::string>& args) {
+  std::string out = text;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string mark = "{" + std::to_string(k) + "}";
+    for (std::size_t at = out.find(mark); at != std::string::npos; at = out.find(mark, at)) {
+      out.replace(at, mark.size(), args[k]);
+      at += args[k].size();
+    }
   }
-  if (content_duration_ms && *content_duration_ms > 0 && a.end_ms > *content_duration_ms + 999) {
-    return Status::invalid_argument("end_ms: the clip ends (" + clock(a.end_ms) +
-                                    ") after the video (" + clock(*content_duration_ms) + ")");
-  }
-  if (a.interactions.size() > 500) {
-    return Status::invalid_argument("interactions: at most 500 in one activity");
-  }
+  return out;
+}
+
+std::string Problem::english() const {
+  const auto found = english_messages().find(key);
+  return fill_message(found == english_messages().end() ? key : found->second, args);
+}
+
+std::optional<Problem> find_problem(const Activity& a,
+                                    std::optional<std::int64_t> content_duration_ms) {
+  if (blank(a.title)) return Problem{"title", "title.missing", {}};
+  if (a.title.size() > 200) return Problem{"title", "title.too_long", {}};
+  if (a.start_ms < 0) return Problem{"start_ms", "clip.before_zero", {}};
+  if (a.end_ms <= a.start_ms)
+    return Problem{"end_ms", "clip.ends_before_start", {clock(a.end_ms), clock(a.start_ms)}};
+  if (content_duration_ms && *content_duration_ms > 0 && a.end_ms > *content_duration_ms + 999)
+    return Problem{"end_ms", "clip.after_media", {clock(a.end_ms), clock(*content_duration_ms)}};
+  if (a.interactions.size() > 500) return Problem{"interactions", "interactions.too_many", {}};
   for (std::size_t i = 0; i < a.interactions.size(); ++i) {
-    REPERE_RETURN_IF_ERROR(validate_interaction(a, i));
+    if (auto p = interaction_problem(a, i)) return p;
   }
-  return Status::ok();
+  return std::nullopt;
+}
+
+Status validate(const Activity& a, std::optional<std::int64_t> content_duration_ms) {
+  const auto p = find_problem(a, content_duration_ms);
+  if (!p) return Status::ok();
+  return Status::invalid_argument(p->field + ": " + p->english());
 }
 
 std::vector<std::vector<std::string>> blanks_of(std::string_view text) {

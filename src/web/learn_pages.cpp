@@ -72,38 +72,38 @@ struct PageError {
   std::string message;
 };
 
-PageError french_error(const Status& s) {
-  static const std::vector<std::pair<std::string, std::string>> kPhrases = {
-      {" is outside the clip ", " est hors de l'extrait "},
-      {"only a graded question can send the pupil back",
-       "seule une question notée peut renvoyer l'élève en arrière"},
-      {"a definition needs its term", "la définition a besoin de son terme"},
-      {"the definition is empty", "la définition est vide"},
-      {"the question is empty", "la question est vide"},
-      {"give at least two choices", "donnez au moins deux choix"},
-      {"the choice is empty", "le choix est vide"},
-      {"mark at least one right answer", "cochez au moins une bonne réponse"},
-      {"mark each blank between asterisks", "mettez chaque trou entre astérisques"},
-      {"a blank (**) has no answer", "un trou (**) n'a pas de réponse"},
-      {"a chapter needs a title", "un chapitre a besoin d'un titre"},
-      {"the activity needs a title", "la vidéo interactive a besoin d'un titre"},
-      {"at most 200 bytes", "200 caractères au plus"},
-      {"the clip starts before 00:00", "l'extrait commence avant 00:00"},
-      {"the clip ends (", "l'extrait finit ("},
-      {") before it starts (", ") avant de commencer ("},
-      {") after the video (", ") après la fin de la vidéo ("},
-      {"at most 500 in one activity", "500 au plus par vidéo"},
-      {"a time is expected, e.g. 01:23", "un instant est attendu, par exemple 01:23"},
+// The French message of each problem that learn::find_problem reports, by its key.
+const std::map<std::string, std::string>& french_messages() {
+  static const std::map<std::string, std::string> kMessages = {
+      {"title.missing", "la vidéo interactive a besoin d'un titre"},
+      {"title.too_long", "200 caractères au plus"},
+      {"clip.before_zero", "l'extrait commence avant 00:00"},
+      {"clip.ends_before_start", "l'extrait finit ({0}) avant de commencer ({1})"},
+      {"clip.after_media", "l'extrait finit ({0}) après la fin de la vidéo ({1})"},
+      {"interactions.too_many", "500 au plus par vidéo"},
+      {"at.outside_clip", "{0} est hors de l'extrait {1}–{2}"},
+      {"goto.not_graded", "seule une question notée peut renvoyer l'élève en arrière"},
+      {"term.missing", "la définition a besoin de son terme"},
+      {"definition.missing", "la définition est vide"},
+      {"question.missing", "la question est vide"},
+      {"choices.too_few", "donnez au moins deux choix"},
+      {"choice.empty", "le choix est vide"},
+      {"choices.none_right", "cochez au moins une bonne réponse"},
+      {"blanks.none", "mettez chaque trou entre astérisques : La *chlorophylle*…"},
+      {"blanks.empty", "un trou (**) n'a pas de réponse"},
+      {"chapter.missing", "un chapitre a besoin d'un titre"},
+      {"time.expected", "un instant est attendu, par exemple 01:23"},
   };
-  std::string text = s.message();
+  return kMessages;
+}
+
+// A problem of the editor's form, in French, with the form field to point at.
+PageError french_problem(const learn::Problem& problem) {
   PageError out;
-  const std::size_t colon = text.find(": ");
-  std::string field = colon == std::string::npos ? "" : text.substr(0, colon);
-  std::string detail = colon == std::string::npos ? text : text.substr(colon + 2);
-  for (const auto& [en, fr] : kPhrases) {
-    const std::size_t at = detail.find(en);
-    if (at != std::string::npos) detail.replace(at, en.size(), fr);
-  }
+  const auto found = french_messages().find(problem.key);
+  std::string detail = learn::fill_message(
+      found == french_messages().end() ? problem.english() : found->second, problem.args);
+  const std::string& field = problem.field;
   std::string label;
   if (field == "title") {
     out.field = "titre", label = "Titre";
@@ -129,8 +129,13 @@ PageError french_error(const Status& s) {
   if (!detail.empty())
     detail[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(detail[0])));
   out.message = label.empty() ? detail : label + " : " + detail;
-  if (s.code() == StatusCode::kNotFound) out = {"", "Ce lien de modification n'est pas valable."};
   return out;
+}
+
+// Any other failure of the store, in French.
+PageError french_error(const Status& s) {
+  if (s.code() == StatusCode::kNotFound) return {"", "Ce lien de modification n'est pas valable."};
+  return {"", "L'enregistrement a échoué : " + s.message()};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,24 +226,23 @@ std::string param(const http::Request& req, const std::string& name) {
   return req.get_param_value(name);
 }
 
-Status time_field(const http::Request& req, const std::string& name, std::size_t i,
-                  const std::string& field, std::optional<std::int64_t>& out) {
+std::optional<learn::Problem> time_field(const http::Request& req, const std::string& name,
+                                         std::size_t i, const std::string& field,
+                                         std::optional<std::int64_t>& out) {
   const std::string typed = param(req, name);
   if (typed.find_first_not_of(' ') == std::string::npos) {
     out.reset();
-    return Status::ok();
+    return std::nullopt;
   }
   out = learn::parse_clock(typed);
-  if (!out) {
-    return Status::invalid_argument("interactions[" + std::to_string(i) + "]." + field +
-                                    ": a time is expected, e.g. 01:23");
-  }
-  return Status::ok();
+  if (!out)
+    return learn::Problem{"interactions[" + std::to_string(i) + "]." + field, "time.expected", {}};
+  return std::nullopt;
 }
 
-// Reads the editor's form over `a` (which keeps its id and content). Errors name the field as
-// validate() does.
-Status activity_from_form(const http::Request& req, learn::Activity& a) {
+// Reads the editor's form over `a` (which keeps its id and content). A problem names the
+// field as learn::find_problem does.
+std::optional<learn::Problem> activity_from_form(const http::Request& req, learn::Activity& a) {
   a.title = param(req, "titre");
   a.start_ms = std::strtoll(param(req, "debut").c_str(), nullptr, 10);
   a.end_ms = std::strtoll(param(req, "fin").c_str(), nullptr, 10);
@@ -257,14 +261,13 @@ Status activity_from_form(const http::Request& req, learn::Activity& a) {
     if (!type.is_ok()) continue;
     x.type = *type;
     std::optional<std::int64_t> at;
-    REPERE_RETURN_IF_ERROR(time_field(req, p + "at", i, "at_ms", at));
-    if (!at) {
-      return Status::invalid_argument("interactions[" + std::to_string(i) +
-                                      "].at_ms: a time is expected, e.g. 01:23");
-    }
+    if (auto problem = time_field(req, p + "at", i, "at_ms", at)) return problem;
+    if (!at)
+      return learn::Problem{"interactions[" + std::to_string(i) + "].at_ms", "time.expected", {}};
     x.at_ms = *at;
     x.pause = req.has_param(p + "pause");
-    REPERE_RETURN_IF_ERROR(time_field(req, p + "goto", i, "wrong_goto_ms", x.wrong_goto_ms));
+    if (auto problem = time_field(req, p + "goto", i, "wrong_goto_ms", x.wrong_goto_ms))
+      return problem;
     x.term = param(req, p + "term");
     x.definition = param(req, p + "definition");
     x.question = param(req, p + "question");
@@ -284,7 +287,13 @@ Status activity_from_form(const http::Request& req, learn::Activity& a) {
     }
     a.interactions.push_back(std::move(x));
   }
-  return Status::ok();
+  return std::nullopt;
+}
+
+// The duration of an activity's content, which bounds its clip.
+std::optional<std::int64_t> duration_of(catalog::Database& db, std::int64_t content_id) {
+  const auto c = catalog::ContentRepository(db).get(content_id);
+  return c.is_ok() ? c->duration_ms : std::nullopt;
 }
 
 data interaction_data(const learn::Interaction& x, std::size_t n, bool fresh) {
@@ -679,6 +688,11 @@ void page_create_activity(Context& ctx, const http::Request& req, http::Response
                       "Ce contenu n'est pas publié : une vidéo interactive se fait à partir "
                       "d'un contenu publié de la médiathèque.");
   }
+  if (const auto problem = learn::find_problem(a, duration_of(**db, a.content_id))) {
+    return error_page(
+        res, 400, "La vidéo interactive n'est pas créée",
+        french_problem(*problem).message + ". Revenez à la page précédente pour corriger.");
+  }
   learn::ActivityStore store(**db);
   const Viewer& viewer = viewer_of(req);
   const auto made =
@@ -719,8 +733,8 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   }
   learn::Activity a = *stored;
   EditorState state{.activity = &a};
-  if (const Status read = activity_from_form(req, a); !read.is_ok()) {
-    state.error = french_error(read);
+  if (const auto problem = activity_from_form(req, a)) {
+    state.error = french_problem(*problem);
     return render_editor(ctx, req, res, key, state, 400);
   }
   const std::string action = param(req, "action");
@@ -739,6 +753,10 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
     const auto n = static_cast<std::size_t>(std::atoi(action.c_str() + 10));
     if (n < a.interactions.size())
       a.interactions.erase(a.interactions.begin() + static_cast<long>(n));
+  }
+  if (const auto problem = learn::find_problem(a, duration_of(**db, a.content_id))) {
+    state.error = french_problem(*problem);
+    return render_editor(ctx, req, res, key, state, 400);
   }
   if (const Status saved = store.update(a, editor_of(req)); !saved.is_ok()) {
     state.error = french_error(saved);

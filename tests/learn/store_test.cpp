@@ -63,6 +63,34 @@ Activity sample(catalog::Id content_id) {
   return a;
 }
 
+// What is wrong comes as a field, a message key and its values, so that pages translate it
+// from their own table; the API's English text is made from the same key.
+TEST(Problems, NameTheFieldAKeyAndTheValues) {
+  Activity a;
+  a.title = "Photosynthèse";
+  a.start_ms = 0;
+  a.end_ms = 90000;
+  EXPECT_FALSE(find_problem(a, 120000).has_value());
+  const auto long_clip = find_problem(a, 60000);
+  ASSERT_TRUE(long_clip.has_value());
+  EXPECT_EQ(long_clip->field, "end_ms");
+  EXPECT_EQ(long_clip->key, "clip.after_media");
+  EXPECT_EQ(long_clip->args, (std::vector<std::string>{"01:30", "01:00"}));
+  EXPECT_EQ(long_clip->english(), "the clip ends (01:30) after the video (01:00)");
+  EXPECT_EQ(validate(a, 60000).message(), "end_ms: the clip ends (01:30) after the video (01:00)");
+  Interaction q;
+  q.type = InteractionType::kChoice;
+  q.at_ms = 10000;
+  q.question = "Quel pigment ?";
+  q.choices = {{"chlorophylle", false, ""}, {"carotène", false, ""}};
+  a.interactions = {q};
+  const auto none_right = find_problem(a);
+  ASSERT_TRUE(none_right.has_value());
+  EXPECT_EQ(none_right->field, "interactions[0].choices");
+  EXPECT_EQ(none_right->key, "choices.none_right");
+  EXPECT_EQ(fill_message("{0} puis {1}, {0}", {"a", "b"}), "a puis b, a");
+}
+
 TEST(Activity, ValidationNamesTheField) {
   Activity a = sample(1);
   EXPECT_TRUE(validate(a).is_ok());

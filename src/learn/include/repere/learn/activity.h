@@ -80,6 +80,20 @@ struct Activity {
 // with a wrong-answer jump.
 Status validate(const Activity& a, std::optional<std::int64_t> content_duration_ms = {});
 
+// What validate() finds, for people: the field ("title", "interactions[2].choices[1].text"),
+// a message key ("choices.none_right", "clip.after_media") that pages translate from their own
+// table, and the values the message names (times as "mm:ss"). english() is the API's text.
+struct Problem {
+  std::string field;
+  std::string key;
+  std::vector<std::string> args;
+  std::string english() const;
+};
+std::optional<Problem> find_problem(const Activity& a,
+                                    std::optional<std::int64_t> content_duration_ms = {});
+// `text` with {0}, {1}… replaced by `args`.
+std::string fill_message(const std::string& text, const std::vector<std::string>& args);
+
 bool is_question(InteractionType t);  // choice, true_false, blanks, open
 
 // The blanks of a blanks text, each with its accepted answers: "La *chlorophylle* capte
