@@ -12,6 +12,7 @@
 #include "repere/core/config.h"
 #include "repere/core/data_dir.h"
 #include "repere/index/embedder.h"
+#include "repere/ingest/pipeline.h"
 #include "repere/search/search.h"
 
 namespace repere::app {
@@ -114,6 +115,10 @@ struct PublishOptions {
   std::string collection;
   bool all = false;  // publish: every draft and every content in review
 };
+
+// How the configuration reads files (OCR, speech, embeddings, ingest.default_state), for
+// `repere ingest` and the server's uploads.
+ingest::IngestOptions ingest_settings(const Config& config);
 
 // The catalog of a data folder, opened for writing with every module's tables up to date
 // (the catalog's, learn's and auth's).

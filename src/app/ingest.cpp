@@ -66,6 +66,22 @@ class TerminalProgress : public ingest::ProgressSink {
 
 }  // namespace
 
+ingest::IngestOptions ingest_settings(const Config& config) {
+  ingest::IngestOptions o;
+  o.extract.ocr.languages = config.ocr_languages;
+  o.extract.ocr.tessdata = config.ocr_tessdata;
+  o.extract.asr_engine = config.asr_engine;
+  o.extract.pocketsphinx_model = config.asr_pocketsphinx_model;
+  o.extract.whisper = {
+      .cli = config.asr_whisper_cli, .model = config.asr_whisper_model, .threads = 1};
+  o.extract.endpoint.base_url = config.asr_endpoint;
+  o.extract.endpoint.model = config.asr_endpoint_model;
+  o.extract.endpoint.api_key = config.asr_endpoint_key;
+  o.embeddings = embedding_settings(config);
+  o.state = *catalog::parse_editorial_status(config.ingest_default_state);
+  return o;
+}
+
 int run_ingest(const IngestCommandOptions& options, Io io) {
   const DataDir dir{options.common.data_dir};
   const auto config = load_config(
@@ -74,23 +90,13 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
     io.err << "repere ingest: " << config.status().message() << "\n";
     return kExitFailure;
   }
-  ingest::IngestOptions ingest_options{.copy = options.copy,
-                                       .language = options.language,
-                                       .workers = options.workers,
-                                       .retry_failed = options.retry_failed};
+  ingest::IngestOptions ingest_options = ingest_settings(*config);
+  ingest_options.copy = options.copy;
+  ingest_options.language = options.language;
+  ingest_options.workers = options.workers;
+  ingest_options.retry_failed = options.retry_failed;
   for (const std::string& p : options.paths) ingest_options.paths.emplace_back(p);
-  ingest_options.extract.ocr.languages = config->ocr_languages;
-  ingest_options.extract.ocr.tessdata = config->ocr_tessdata;
-  ingest_options.extract.asr_engine = config->asr_engine;
-  ingest_options.extract.pocketsphinx_model = config->asr_pocketsphinx_model;
-  ingest_options.extract.whisper = {
-      .cli = config->asr_whisper_cli, .model = config->asr_whisper_model, .threads = 1};
-  ingest_options.extract.endpoint.base_url = config->asr_endpoint;
-  ingest_options.extract.endpoint.model = config->asr_endpoint_model;
-  ingest_options.extract.endpoint.api_key = config->asr_endpoint_key;
-  ingest_options.embeddings = embedding_settings(*config);
   ingest_options.extract.transcribe_subtitled = options.transcribe;
-  ingest_options.state = *catalog::parse_editorial_status(config->ingest_default_state);
 
   g_stop = false;
   std::signal(SIGINT, on_signal);

@@ -48,6 +48,12 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
         "auth.session_idle_minutes must be a whole number from 5 to 1440");
   }
   o.session_idle_minutes = static_cast<int>(idle);
+  const unsigned long long upload = std::strtoull(config.web_max_upload_bytes.c_str(), &end, 10);
+  if (config.web_max_upload_bytes.empty() || *end != '\0' || upload < 1024 * 1024)
+    return Status::invalid_argument(
+        "web.max_upload_bytes must be a number of bytes, 1048576 or more");
+  o.max_upload_bytes = upload;
+  o.ingest = ingest_settings(config);
   o.secure_cookies = config.web_secure_cookies;
   return Status::ok();
 }

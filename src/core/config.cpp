@@ -105,6 +105,10 @@ const std::vector<Setting>& table() {
         "or, from a trusted proxy, by X-Forwarded-Proto); always for a site only served over "
         "HTTPS."},
        &Config::web_secure_cookies},
+      {{"web.max_upload_bytes", "4294967296", "",
+        "Largest upload from the browser (/gestion/depot), in bytes; streamed to disk, never "
+        "held in memory."},
+       &Config::web_max_upload_bytes},
       {{"ingest.default_state", "draft", "draft|review|published",
         "Editorial status a new content takes once its text is read; only published contents "
         "reach teachers and pupils. A manifest's state column overrides it."},

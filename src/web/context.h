@@ -15,6 +15,7 @@
 #include "repere/auth/sessions.h"
 #include "repere/catalog/database.h"
 #include "repere/core/data_dir.h"
+#include "repere/ingest/pipeline.h"
 #include "repere/search/search.h"
 #include "throttle.h"
 
@@ -23,6 +24,8 @@ struct Request;
 }  // namespace repere::web::http
 
 namespace repere::web {
+
+class Uploads;  // upload_pages.h
 
 // Objects that one thread uses at a time, lent to a request and given back.
 template <typename T>
@@ -86,7 +89,11 @@ struct Context {
   Throttle login_failures_by_address{10};
   Throttle login_failures_by_account{10, std::chrono::minutes(15)};
   auth::SessionLimits session_limits;
-  std::string secure_cookies = "auto";     // web.secure_cookies: auto, always, never
+  std::string secure_cookies = "auto";  // web.secure_cookies: auto, always, never
+  // Uploads (upload_pages.h): how large, how they are ingested, and their progress.
+  std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;
+  ingest::IngestOptions ingest;
+  std::shared_ptr<Uploads> uploads;
   std::mutex index_mutex;                  // one in-process index update at a time
   std::atomic<bool> index_pending{false};  // an update waits for an ingest to end
   std::mutex generation_mutex;

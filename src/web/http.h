@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <istream>
 #include <map>
 #include <memory>
@@ -35,6 +36,8 @@ struct Request {
   std::string remote_addr;         // the client's address (X-Forwarded-For from a trusted proxy)
   bool secure = false;             // reached over HTTPS (a trusted proxy's X-Forwarded-Proto)
   const Viewer* viewer = nullptr;  // who is asking (set by the server before the handler)
+  // The body, when HttpOptions::body_file sent it to a file (`body` is then empty).
+  std::filesystem::path body_file;
 
   bool has_param(const std::string& name) const;
   // The i-th value of a parameter, "" when it has fewer.

@@ -10,6 +10,8 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <limits>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -170,7 +172,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (server_.stopping) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(o().max_header_bytes));
-    parser_->body_limit(o().max_body_bytes);
+    // The body's limit is set once the headers say which request this is (an upload's is
+    // larger); until then the largest (not boost::none: Beast 1.81 compares a Content-Length
+    // with an empty optional as larger, and refuses every body).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     if (buffer_.size() > 0) return read_header();  // pipelined: the next request is here
     arm(o().keep_alive_timeout);
     stream_.async_read_some(buffer_.prepare(8192),
@@ -190,6 +195,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void on_header(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return fail(413, body_too_large());
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
       return fail(431, "the request line and headers are over " +
                            std::to_string(o().max_header_bytes) + " bytes");
@@ -204,6 +210,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (h.target().size() > o().max_target_bytes)
       return fail(
           414, "the request's target is over " + std::to_string(o().max_target_bytes) + " bytes");
+    if (o().body_file && !parser_->is_done()) {
+      Request head;
+      fill_head(h, head);
+      if (auto path = o().body_file(head)) return read_body_to_file(*path);
+    }
+    parser_->body_limit(o().max_body_bytes);
     if (const auto length = parser_->content_length(); length && *length > o().max_body_bytes)
       return fail(413, body_too_large());
     if (!parser_->is_done() && beast::iequals(h[bhttp::field::expect], "100-continue")) {
@@ -234,6 +246,48 @@ class Connection : public std::enable_shared_from_this<Connection> {
         });
   }
 
+  // An upload: the parser becomes one that writes the body into `path` as it arrives.
+  void read_body_to_file(const std::filesystem::path& path) {
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    file_parser_->body_limit(o().max_file_body_bytes);
+    const auto too_large = [this] {
+      return "the upload is over " + std::to_string(o().max_file_body_bytes >> 20) + " MiB";
+    };
+    if (const auto length = file_parser_->content_length();
+        length && *length > o().max_file_body_bytes)
+      return fail(413, too_large());
+    beast::error_code ec;
+    file_parser_->get().body().open(path.c_str(), beast::file_mode::write, ec);
+    if (ec) return fail(500, "cannot store the upload");
+    body_path_ = path;
+    auto read = [self = shared_from_this(), too_large] {
+      self->arm(self->o().file_body_timeout);
+      bhttp::async_read(self->stream_, self->buffer_, *self->file_parser_,
+                        [self, too_large](beast::error_code e, std::size_t) {
+                          if (!e) return self->dispatch();
+                          self->file_parser_.reset();  // closes the file
+                          std::error_code ignored;
+                          std::filesystem::remove(self->body_path_, ignored);
+                          if (e == bhttp::error::body_limit) return self->fail(413, too_large());
+                          if (self->timed_out_)
+                            return self->fail(408, "the upload did not arrive in time");
+                          return ended(e) ? self->close()
+                                          : self->fail(400, "the upload is not valid");
+                        });
+    };
+    if (beast::iequals(file_parser_->get()[bhttp::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      arm(o().write_timeout);
+      return asio::async_write(stream_, asio::buffer(kContinue),
+                               [self = shared_from_this(), read](beast::error_code e, std::size_t) {
+                                 if (e) return self->close();
+                                 read();
+                               });
+    }
+    read();
+  }
+
   std::string body_too_large() const {
     return "the request's body is over " + std::to_string(o().max_body_bytes) + " bytes";
   }
@@ -248,7 +302,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void dispatch() {
     disarm();
     auto req = std::make_shared<Request>();
-    fill(parser_->release(), *req);
+    if (file_parser_) {  // an upload: the file holds the body
+      auto msg = file_parser_->release();
+      file_parser_.reset();
+      msg.body().close();
+      keep_alive_ = msg.keep_alive();
+      fill_head(msg, *req);
+      req->body_file = body_path_;
+    } else {
+      fill(parser_->release(), *req);
+    }
     keep_alive_ = keep_alive_ && !server_.stopping;
     busy_.emplace(server_.io.get_executor());
     // The worker hands its reference on to the loop: a connection is only ever destroyed there.
@@ -268,6 +331,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
         self->write(*req, res);
       });
     });
+  }
+
+  // The request line and headers.
+  template <typename Header>
+  void fill_head(const Header& msg, Request& req) {
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    const std::size_t q = req.target.find('?');
+    req.path = decode(std::string_view(req.target).substr(0, q), false);
+    if (q != std::string::npos) parse_query(std::string_view(req.target).substr(q + 1), req.params);
+    for (const auto& field : msg) {
+      req.headers.emplace(std::string(field.name_string()), std::string(field.value()));
+    }
+    req.remote_addr = address_;
+    if (trusted_) forwarded(req);
   }
 
   void fill(bhttp::request<bhttp::string_body>&& msg, Request& req) {
@@ -422,6 +500,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;  // an upload
+  std::filesystem::path body_path_;
   std::string address_;
   bool trusted_ = false;
   bool idle_ = true;

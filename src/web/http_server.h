@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,13 @@ struct HttpOptions {
   std::vector<std::string> trusted_proxies;
   // Answers of text types over 1 KiB are gzip-compressed for clients that accept it.
   bool compress = true;
+  // Requests whose body goes to a file, not to memory (uploads): called on the event loop with
+  // the request line and headers (no body yet, no viewer); a path makes the body stream into
+  // that file, up to max_file_body_bytes within file_body_timeout, and the handler finds it in
+  // Request::body_file (and removes it). nullopt: the usual limits. May be null.
+  std::function<std::optional<std::filesystem::path>(const Request&)> body_file;
+  std::uint64_t max_file_body_bytes = std::uint64_t{4} << 30;
+  std::chrono::milliseconds file_body_timeout{std::chrono::hours(2)};
   // Told of each request refused before a handler saw it (408, 413, 414, 431, 503): the
   // client's address, the status and why. Called on the event loop; may be null.
   std::function<void(const std::string& address, int status, const std::string& why)> refused;

@@ -40,6 +40,7 @@
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 #include "review_pages.h"
+#include "upload_pages.h"
 
 namespace repere::web {
 
@@ -271,6 +272,8 @@ const std::vector<Route>& routes() {
       {"/gestion/etat", page_set_status, Method::kPost},
       {"/gestion/journal", page_audit},
       {"/gestion/relecture", page_review_queue},
+      {"/gestion/depot", page_upload},
+      {"/gestion/depot", page_upload_post, Method::kPost},
       {R"(/contenus/(\d{1,18})/texte)", page_text},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
       {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
@@ -416,6 +419,10 @@ void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   } else {
     route(impl, req, res);
   }
+  if (!req.body_file.empty()) {  // an upload's body: its files are out of it by now
+    std::error_code ignored;
+    fs::remove(req.body_file, ignored);
+  }
   if (res.status >= 400 && res.body.empty() && !res.stream) error_answer(req, res);
   decorate_page(res, viewer);
   // An answer to a request that carries a key, a token or a cookie is for that person alone:
@@ -460,6 +467,9 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   impl->ctx.public_url = options.public_url;
   impl->ctx.session_limits.idle = std::chrono::minutes(options.session_idle_minutes);
   impl->ctx.secure_cookies = options.secure_cookies;
+  impl->ctx.max_upload_bytes = options.max_upload_bytes;
+  impl->ctx.ingest = options.ingest;
+  impl->ctx.uploads = std::make_shared<Uploads>();
   while (impl->ctx.public_url.ends_with('/')) impl->ctx.public_url.pop_back();
   // The searchers of the pool share the vector index and the embedder.
   if (!impl->ctx.search_options.cache)
@@ -480,6 +490,18 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   h.keep_alive_timeout = std::chrono::seconds(options.keep_alive_seconds);
   h.max_connections_per_address = options.max_connections_per_address;
   h.trusted_proxies = options.trusted_proxies;
+  h.max_file_body_bytes = options.max_upload_bytes;
+  {
+    Context* ctx = &impl->ctx;
+    // A curator's upload streams to a file of the data folder's tmp/ rather than memory.
+    h.body_file = [ctx](const http::Request& head) -> std::optional<fs::path> {
+      if (head.method != "POST" || head.path != "/gestion/depot") return std::nullopt;
+      if (!identify(*ctx, head).can(auth::Role::kCurator)) return std::nullopt;
+      std::error_code ec;
+      fs::create_directories(ctx->dir.root / "tmp", ec);
+      return ctx->dir.root / "tmp" / ("upload-" + auth::random_token() + ".part");
+    };
+  }
   if (options.access_log) {
     auto log = options.access_log;
     h.refused = [log](const std::string& address, int status, const std::string& why) {

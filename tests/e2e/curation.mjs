@@ -1,11 +1,12 @@
 // Curation in a real browser (Debian's Chromium, playwright-core, axe-core), on a copy of the
-// demo library with one more video ingested as a draft, whose subtitle line misspells the
-// « microcline » (« microclyne »):
-// 1. a teacher signs in with the mouse: the draft is not found (« Aucun résultat ») and its page,
-//    media and captions answer 404;
-// 2. a curator signs in with the keyboard only, corrects the line in the browser (a revision
-//    is kept; search finds the corrected word at once), finds the draft in « Gestion » and
-//    publishes it with Space and Enter;
+// demo library:
+// 1. a curator signs in with the keyboard only and uploads a short narrated video with its
+//    subtitle file, whose line misspells the « microcline » (« microclyne »); it is a draft;
+// 2. a teacher signs in with the mouse: the draft is not found (« Aucun résultat ») and its
+//    page, media and captions answer 404;
+// 3. the curator corrects the line in the browser (a revision is kept; search finds the
+//    corrected word at once), finds the draft in « Gestion » and publishes it with Space and
+//    Enter;
 // 3. the teacher's search now finds it and the moment lands on the line's second;
 // 4. an admin reads the audit log: the publication is there, with who did it.
 // axe-core audits the login, management, content (curator), audit log and « Mes activités ».
@@ -41,9 +42,6 @@ copyFileSync(join(fixtures, 'lecture.mp4'), join(work, 'roches.mp4'));
 writeFileSync(join(work, 'roches.srt'),
   '1\n00:00:01,000 --> 00:00:04,000\nBonjour à tous.\n\n2\n00:00:05,000 --> 00:00:09,000\n' +
   'Le microclyne est un feldspath des granites.\n');
-const ingested = run(['ingest', '--data', data, join(work, 'roches.mp4')]);
-check(/drafts?|unpublished|brouillon/i.test(ingested) || ingested.includes('New contents'),
-  `ingest says the new content waits for publication (${ingested.trim().split('\n').pop()})`);
 
 const { base, server } = await startServer(repere, data);
 let browser;
@@ -68,21 +66,40 @@ try {
     check(await page.locator('.compte .qui').count() === 1, `${login} is signed in (the header names them)`);
   }
 
-  // 1. The teacher, with the mouse.
-  const teacherContext = await browser.newContext(viewport);
-  const teacher = await auditedPage(teacherContext, base, shotDir);
-  await teacher.open(`${base}/connexion`);
-  await teacher.audit('connexion');
-  await signIn(teacher, 'lea', false);
-  await teacher.open(`${base}/recherche?q=microcline`);
-  check(await teacher.page.locator('text=Aucun résultat').count() > 0, 'teacher: the draft is not found');
-  const listed = await (await fetch(`${base}/api/v1/search?q=microcline&ratio=0`)).json();
-  check(listed.total === 0, 'anonymous API: the draft is not found');
-
-  // 2. The curator, with the keyboard only.
+  // 1. The curator, with the keyboard only, uploads the video and its subtitles.
   const curatorContext = await browser.newContext(viewport);
   const curator = await auditedPage(curatorContext, base, shotDir);
+  await curator.open(`${base}/connexion`);
+  await curator.audit('connexion');
   await signIn(curator, 'camille', true);
+  await curator.open(`${base}/gestion/depot`);
+  await curator.audit('depot');
+  // (A file chooser is the system's: its files are given as a person would pick them.)
+  await curator.page.setInputFiles('#fichiers', [join(work, 'roches.mp4'), join(work, 'roches.srt')]);
+  await tabToButton(curator.page, 'Envoyer et lire les fichiers');
+  curator.forget();
+  await Promise.all([curator.page.waitForNavigation(), curator.page.keyboard.press('Enter')]);
+  let progress = '';
+  for (let i = 0; i < 120 && !/Terminé/.test(progress); i++) {
+    await curator.page.waitForTimeout(500);
+    await curator.open(`${base}/gestion/depot`);
+    progress = await curator.page.locator('.envoi [role=status]').first().textContent();
+  }
+  check(/1 contenu\(s\) ajouté\(s\) en brouillon, 0 échec/.test(progress), `curator: the upload is read (« ${progress.trim()} »)`);
+  await curator.audit('depot-termine');
+
+  // 2. The teacher, with the mouse.
+  const teacherContext = await browser.newContext(viewport);
+  const teacher = await auditedPage(teacherContext, base, shotDir);
+  await signIn(teacher, 'lea', false);
+  await teacher.open(`${base}/recherche?q=microclyne`);
+  check(await teacher.page.locator('text=Aucun résultat').count() > 0, 'teacher: the draft is not found');
+  const listed = await (await fetch(`${base}/api/v1/search?q=microclyne&ratio=0`)).json();
+  check(listed.total === 0, 'anonymous API: the draft is not found');
+  const staffBefore = await (await curator.page.request.get(`${base}/api/v1/search?q=microclyne&ratio=0`)).json();
+  check(staffBefore.total === 1, 'curator: her search finds the uploaded draft');
+
+  // 3. The curator finds it in « Gestion », corrects it, publishes it.
   await curator.open(`${base}/gestion?etat=draft`);
   await curator.audit('gestion');
   const row = curator.page.locator('tr', { hasText: 'roches' });

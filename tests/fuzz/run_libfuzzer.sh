@@ -18,6 +18,7 @@ case "$target" in
   html_fuzz) sources+=("$src/src/extract/html.cpp" "$src/src/extract/cue_text.cpp") ;;
   manifest_fuzz) sources+=("$src/src/ingest/manifest.cpp") ;;
   query_fuzz) sources+=("$src/src/index/lexical.cpp") libs+=(-lxapian) ;;
+  multipart_fuzz) sources+=("$src/src/web/multipart.cpp") ;;
 esac
 newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1)
 if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
@@ -25,6 +26,7 @@ if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
     -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
+    -I"$src/src/web" \
     "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).

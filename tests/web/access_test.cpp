@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "multipart.h"  // src/web
 #include "repere/auth/accounts.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
@@ -525,6 +526,105 @@ TEST_F(Accounts, AnOldEditLinkIsClaimedAndShared) {
   EXPECT_EQ(c.Get(edit, colleague.headers)->status, 200);
   // The old link still works for whoever holds it.
   EXPECT_EQ(c.Get(edit + "?cle=" + lib_.key)->status, 200);
+}
+
+// ------------------------------------------------------------------------------------------
+// Uploads from the browser.
+
+// Polls the upload page until the ingest of the upload is over; its text.
+std::string finished_upload(httplib::Client& c, const httplib::Headers& h) {
+  for (int i = 0; i < 200; ++i) {
+    const auto page = c.Get("/gestion/depot", h);
+    if (page && page->body.find("Terminé") != std::string::npos) return page->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return "";
+}
+
+TEST_F(Accounts, ACuratorsUploadIsStreamedToDiskAndIngestedAsADraft) {
+  Running server(lib_.dir.path());
+  const Visitor curator = sign_in(server.client(), server, "conservateur");
+  const Visitor teacher = sign_in(server.client(), server, "enseignante");
+  auto c = server.client();
+  const httplib::MultipartFormDataItems items = {
+      {"csrf", curator.csrf, "", ""},
+      {"fichiers", "La serpentinite est une roche verte.\n", "roche.txt", "text/plain"},
+  };
+  const auto sent = c.Post("/gestion/depot", curator.headers, items);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 303) << sent->body;
+  const std::string page = finished_upload(c, curator.headers);
+  EXPECT_NE(page.find("1 contenu(s) ajouté(s) en brouillon"), std::string::npos) << page;
+  auto found = c.Get("/api/v1/search?q=serpentinite&ratio=0", curator.headers);
+  EXPECT_NE(found->body.find("\"total\":1"), std::string::npos) << found->body;
+  found = c.Get("/api/v1/search?q=serpentinite&ratio=0", teacher.headers);
+  EXPECT_NE(found->body.find("\"total\":0"), std::string::npos) << "a draft, for teachers";
+  // The body went through a file of tmp/, removed once read.
+  EXPECT_TRUE(fs::is_empty(lib_.dir.path() / "tmp"));
+  // Nobody else uploads, and not without the form's token.
+  const auto by_teacher = c.Post("/gestion/depot", teacher.headers,
+                                 httplib::MultipartFormDataItems{{"csrf", teacher.csrf, "", ""},
+                                                                 {"fichiers", "x", "x.txt", ""}});
+  EXPECT_EQ(by_teacher->status, 403);
+  const auto anonymous =
+      c.Post("/gestion/depot", httplib::MultipartFormDataItems{{"fichiers", "x", "x.txt", ""}});
+  EXPECT_EQ(anonymous->status, 303);
+  const auto forged = c.Post("/gestion/depot", curator.headers,
+                             httplib::MultipartFormDataItems{{"fichiers", "x", "x.txt", ""}});
+  EXPECT_EQ(forged->status, 403);
+  std::size_t folders = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(lib_.dir.path() / "depots"))
+    ++folders;
+  EXPECT_EQ(folders, 1u) << "refused uploads leave nothing";
+}
+
+TEST_F(Accounts, AnUploadOverTheLimitIs413AndLeavesNothing) {
+  ServerOptions small{.port = 0, .threads = 2};
+  small.max_upload_bytes = 1 << 20;
+  Running server(lib_.dir.path(), small);
+  const Visitor curator = sign_in(server.client(), server, "conservateur");
+  auto c = server.client();
+  const auto sent = c.Post("/gestion/depot", curator.headers,
+                           httplib::MultipartFormDataItems{
+                               {"csrf", curator.csrf, "", ""},
+                               {"fichiers", std::string(2 << 20, 'x'), "big.txt", "text/plain"}});
+  // The server may answer before the client has sent it all, and close.
+  if (sent) {
+    EXPECT_EQ(sent->status, 413);
+  }
+  std::error_code ec;
+  EXPECT_TRUE(!fs::exists(lib_.dir.path() / "tmp", ec) || fs::is_empty(lib_.dir.path() / "tmp"));
+  EXPECT_FALSE(fs::exists(lib_.dir.path() / "depots", ec));
+}
+
+TEST(Multipart, KeepsFilesInTheirFolderAndRefusesATruncatedBody) {
+  testing::TempDir dir;
+  const fs::path body = dir / "body";
+  std::ofstream(body, std::ios::binary)
+      << "--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n"
+         "--xyz\r\nContent-Disposition: form-data; name=\"fichiers\"; "
+         "filename=\"../../etc/cours\r\n--xy.txt\"\r\n\r\nLigne 1\r\n--xyLigne 2\r\n"
+         "--xyz\r\nContent-Disposition: form-data; name=\"fichiers\"; filename=\".cache\"\r\n"
+         "\r\nb\r\n--xyz--\r\n";
+  const auto parts = split_multipart(body, "xyz", dir / "out");
+  ASSERT_TRUE(parts.is_ok()) << parts.status().to_string();
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ((*parts)[0].value, "tok");
+  EXPECT_EQ((*parts)[1].path.parent_path(), dir / "out");
+  std::ifstream in((*parts)[1].path, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(content, "Ligne 1\r\n--xyLigne 2");  // a near-boundary is content
+  EXPECT_EQ((*parts)[2].path.filename(), "cache");
+  EXPECT_EQ(safe_file_name("C:\\Users\\léa\\Cours « SVT ».mp4"), "Cours « SVT ».mp4");
+  EXPECT_EQ(safe_file_name("../.."), "fichier");
+  std::ofstream(dir / "cut", std::ios::binary)
+      << "--xyz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.mp4\"\r\n\r\n"
+         "des octets sans fin";
+  const auto cut = split_multipart(dir / "cut", "xyz", dir / "out2");
+  EXPECT_EQ(cut.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(cut.status().message().find("interrupted"), std::string::npos);
+  EXPECT_EQ(multipart_boundary("multipart/form-data; boundary=----x1"), "----x1");
+  EXPECT_EQ(multipart_boundary("application/json"), "");
 }
 
 }  // namespace

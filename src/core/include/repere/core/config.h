@@ -47,6 +47,7 @@ struct Config {
   std::string ingest_default_state = "draft";           // ingest.default_state
   std::string auth_session_idle_minutes = "120";        // auth.session_idle_minutes
   std::string web_secure_cookies = "auto";              // web.secure_cookies
+  std::string web_max_upload_bytes = "4294967296";      // web.max_upload_bytes
 };
 
 struct SettingInfo {

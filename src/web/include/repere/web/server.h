@@ -13,6 +13,7 @@
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
+#include "repere/ingest/pipeline.h"
 #include "repere/search/search.h"
 
 namespace repere::web {
@@ -48,6 +49,10 @@ struct ServerOptions {
   // The session cookie's Secure flag: "auto" (when the request came over HTTPS), "always",
   // "never" (web.secure_cookies).
   std::string secure_cookies = "auto";
+  // Uploads from the browser (/gestion/depot): their size limit (web.max_upload_bytes), and
+  // how their files are ingested (the configuration's OCR, speech and ingest settings).
+  std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;
+  ingest::IngestOptions ingest;
   // Problems worth an operator's eye (the LRS refusing statements); null: none.
   std::function<void(const std::string&)> warn;
 };
