@@ -14,6 +14,7 @@ struct Parsed {
   std::string data_dir;
   std::vector<std::string> settings;  // "key=value"
   std::string init_dir;
+  InitOptions init;
   bool json = false;
   IngestCommandOptions ingest;
   SearchCommandOptions search;
@@ -63,6 +64,10 @@ int run_cli(int argc, char** argv, Io io) {
   init->add_option("DIR", p.init_dir,
                    "Folder to create (default: --data, $REPERE_DATA, ./repere-data)");
   add_common(*init, p);
+  init->add_option("--admin", p.init.admin,
+                   "Create the first administrator with this login (a password is printed)");
+  init->add_flag("--password-stdin", p.init.password_stdin,
+                 "With --admin: read the password from standard input");
 
   CLI::App* status = app.add_subcommand("status", "Show what the library holds and what failed");
   add_common(*status, p);
@@ -207,7 +212,10 @@ int run_cli(int argc, char** argv, Io io) {
     io.err << "repere: " << common.status().message() << "\n";
     return kExitUsage;
   }
-  if (init->parsed()) return run_init({.common = *common}, io);
+  if (init->parsed()) {
+    p.init.common = *common;
+    return run_init(p.init, io);
+  }
   if (status->parsed()) return run_status({.common = *common, .json = p.json}, io);
   if (reindex->parsed()) return run_reindex({.common = *common}, io);
   if (train->parsed()) {

@@ -42,6 +42,8 @@ search::SearcherOptions searcher_options(const Config& config);
 
 struct InitOptions {
   CommonOptions common;
+  std::string admin;            // creates this first administrator (if there is none yet)
+  bool password_stdin = false;  // its password from standard input; else one is made, printed
 };
 
 struct StatusOptions {

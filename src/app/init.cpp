@@ -56,9 +56,20 @@ Status init(const InitOptions& options, std::ostream& out) {
   }
   out << "  catalog  " << dir.catalog().string() << " (schema " << after << ")\n";
   out << "  config   " << dir.config().string() << (wrote_config ? " (new)" : " (kept)") << "\n";
-  if (admins == 0) {
+  if (!options.admin.empty() && admins == 0) {
+    REPERE_RETURN_IF_ERROR(run_user({.common = options.common,
+                                     .action = "add",
+                                     .login = options.admin,
+                                     .role = "admin",
+                                     .password_stdin = options.password_stdin},
+                                    {out, out}) == kExitOk
+                               ? Status::ok()
+                               : Status::invalid_argument("the administrator was not created"));
+  } else if (!options.admin.empty()) {
+    out << "  an administrator exists already: --admin " << options.admin << " is ignored\n";
+  } else if (admins == 0) {
     out << "No administrator yet: create one with `repere user add LOGIN --role admin --data "
-        << dir.root.string() << "`\n";
+        << dir.root.string() << "` (or `repere init --admin LOGIN`)\n";
   }
   out << "Next: `repere status --data " << dir.root.string() << "`\n";
   return Status::ok();

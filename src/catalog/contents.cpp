@@ -1,5 +1,7 @@
 #include "repere/catalog/contents.h"
 
+#include <cctype>
+
 namespace repere::catalog {
 namespace {
 
@@ -215,6 +217,26 @@ Result<std::vector<Content>> ContentRepository::list(const ContentQuery& query) 
   if (query.status) stmt.bind(2, to_string(*query.status));
   stmt.bind(3, query.collection_id).bind(4, query.limit).bind(5, query.offset);
   return read_all(stmt);
+}
+
+Result<std::vector<std::string>> ContentRepository::metadata_values(
+    std::string_view field, std::optional<EditorialStatus> status) {
+  for (const char c : field) {
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != '_')
+      return Status::invalid_argument("metadata field '" + std::string(field) + "'");
+  }
+  REPERE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db_.prepare("SELECT DISTINCT json_extract(metadata, '$." + std::string(field) +
+                  "') AS v FROM content WHERE v IS NOT NULL AND v != '' AND (?1 IS NULL OR "
+                  "status = ?1) ORDER BY v LIMIT 50"));
+  if (status) stmt.bind(1, to_string(*status));
+  std::vector<std::string> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(stmt.text(0));
+  }
 }
 
 Result<std::int64_t> ContentRepository::count(std::optional<EditorialStatus> status) {

@@ -65,27 +65,6 @@ void error_page(http::Response& res, const Status& status, const std::string& ti
   error_page(res, http_status(status.code()), title, status.message());
 }
 
-namespace {
-
-// Distinct values of a metadata field over the contents the viewer may see, for the facets.
-std::vector<std::string> metadata_values(catalog::Database& db, const std::string& field,
-                                         bool unpublished_too) {
-  std::vector<std::string> out;
-  auto stmt =
-      db.prepare("SELECT DISTINCT json_extract(metadata, '$." + field +
-                 "') AS v FROM content WHERE v IS NOT NULL AND v != '' AND (" +
-                 (unpublished_too ? "1" : "status = 'published'") + ") ORDER BY v LIMIT 50");
-  if (!stmt.is_ok()) return out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row.is_ok() || !*row) break;
-    out.push_back(stmt->text(0));
-  }
-  return out;
-}
-
-}  // namespace
-
 list caption_list(const std::vector<catalog::Track>& tracks, std::int64_t content_id,
                   bool default_on) {
   list captions;
@@ -120,7 +99,10 @@ void page_home(Context& ctx, const http::Request& req, http::Response& res) {
   page.set("kinds", kinds);
   for (const std::string field : {"subject", "level"}) {
     list items;
-    for (const auto& v : metadata_values(**db, field, unpublished_too)) items.push_back(data(v));
+    const auto values = catalog::ContentRepository(**db).metadata_values(
+        field,
+        unpublished_too ? std::nullopt : std::optional(catalog::EditorialStatus::kPublished));
+    for (const auto& v : values.value_or(std::vector<std::string>{})) items.push_back(data(v));
     page.set("has_" + field + "s", !items.empty());
     page.set(field + "s", items);
   }

@@ -177,9 +177,77 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_NE(bad_set.err.find("KEY=VALUE"), std::string::npos);
 }
 
+// The first administrator comes with `repere init --admin`; accounts are managed, and each
+// change is in the audit log; the last admin cannot be disabled.
+TEST(Cli, InitMakesTheFirstAdminAndUserManagesAccounts) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  const CliRun init = repere({"init", lib, "--admin", "chef"}, tmp);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("Account 'chef' created (admin)"), std::string::npos) << init.out;
+  EXPECT_TRUE(std::regex_search(init.out, std::regex("Password \\(shown once\\): \\S{20}")))
+      << init.out;
+  EXPECT_NE(repere({"init", lib, "--admin", "autre"}, tmp).out.find("ignored"), std::string::npos);
+  EXPECT_EQ(repere({"user", "add", "lea", "--role", "teacher", "--data", lib}, tmp).exit_code, 0);
+  const CliRun dup = repere({"user", "add", "LEA", "--role", "curator", "--data", lib}, tmp);
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_NE(dup.err.find("taken"), std::string::npos) << dup.err;
+  const CliRun bad = repere({"user", "add", "x y", "--role", "chef", "--data", lib}, tmp);
+  EXPECT_EQ(bad.exit_code, 1);
+  const CliRun last = repere({"user", "disable", "chef", "--data", lib}, tmp);
+  EXPECT_EQ(last.exit_code, 1);
+  EXPECT_NE(last.err.find("last enabled admin"), std::string::npos) << last.err;
+  EXPECT_EQ(repere({"user", "disable", "lea", "--data", lib}, tmp).exit_code, 0);
+  const CliRun list = repere({"user", "list", "--data", lib}, tmp);
+  EXPECT_NE(list.out.find("lea\tteacher\tdisabled"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("chef\tadmin\tenabled"), std::string::npos) << list.out;
+  const CliRun reset = repere({"user", "reset-password", "lea", "--data", lib}, tmp);
+  EXPECT_NE(reset.out.find("Password (shown once)"), std::string::npos);
+  auto db =
+      catalog::Database::open(std::filesystem::path(lib) / "catalog.sqlite", {.read_only = true});
+  ASSERT_TRUE(db.is_ok());
+  auto events =
+      std::move((*db)->prepare("SELECT group_concat(action, ' ') FROM audit_event")).value();
+  ASSERT_TRUE(*events.step());
+  EXPECT_EQ(events.text(0), "user.add user.add user.disable user.reset-password");
+  // publish without saying what is a usage error with the way out.
+  const CliRun nothing = repere({"publish", "--data", lib}, tmp);
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_NE(nothing.err.find("--all"), std::string::npos) << nothing.err;
+  const CliRun missing = repere({"retire", "42", "--data", lib}, tmp);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("No content 42"), std::string::npos) << missing.out;
+}
+
+// New contents are drafts: teachers' search (--published-only) finds them once published.
+TEST(Cli, PublishMakesADraftVisibleToTeachers) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  std::ofstream(tmp / "notes.txt") << "La serpentinite est une roche verte.";
+  const CliRun ingest = repere({"ingest", "--data", lib, (tmp / "notes.txt").string()}, tmp);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.out.find("once published"), std::string::npos) << ingest.out;
+  EXPECT_NE(repere({"search", "serpentinite", "--data", lib}, tmp).out.find("1 content"),
+            std::string::npos);  // the operator sees drafts
+  EXPECT_NE(repere({"search", "serpentinite", "--published-only", "--data", lib}, tmp)
+                .out.find("0 contents"),
+            std::string::npos);
+  const CliRun published = repere({"publish", "--all", "--data", lib}, tmp);
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_NE(published.out.find("1 contents published"), std::string::npos) << published.out;
+  EXPECT_NE(published.out.find("Search index: 1 contents updated"), std::string::npos);
+  EXPECT_NE(repere({"search", "serpentinite", "--published-only", "--data", lib}, tmp)
+                .out.find("1 content"),
+            std::string::npos);
+  ASSERT_EQ(repere({"retire", "1", "--data", lib}, tmp).exit_code, 0);
+  EXPECT_NE(repere({"search", "serpentinite", "--data", lib}, tmp).out.find("0 contents"),
+            std::string::npos);  // retired: out of the index
+}
+
 TEST(Cli, HelpOnEverySubcommand) {
   TempDir tmp;
-  for (const char* sub : {"init", "status", "doctor"}) {
+  for (const char* sub : {"init", "status", "doctor", "publish", "retire"}) {
     const CliRun r = repere({sub, "--help"}, tmp);
     EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.out.find("--data"), std::string::npos) << sub << ": " << r.out;

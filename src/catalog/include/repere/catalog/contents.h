@@ -55,6 +55,10 @@ class ContentRepository {
                                                      std::string_view external_id);
   Result<std::optional<Content>> find_by_media_path(std::string_view media_path);
   Result<std::vector<Content>> list(const ContentQuery& query = {});
+  // The distinct values of a metadata field ("subject", "level": letters and '_' only) over the
+  // contents (with this status), sorted, at most 50: the facets of the home page.
+  Result<std::vector<std::string>> metadata_values(std::string_view field,
+                                                   std::optional<EditorialStatus> status);
   // How many contents (with this status).
   Result<std::int64_t> count(std::optional<EditorialStatus> status = std::nullopt);
 
