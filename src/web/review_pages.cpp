@@ -1,6 +1,8 @@
 // Review and correction of text by curators.
 #include "review_pages.h"
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "access.h"
@@ -12,6 +14,7 @@
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/index/dictionary.h"
 #include "repere/ingest/pipeline.h"
 #include "repere/learn/activity.h"
 
@@ -58,14 +61,41 @@ std::string review_label(const catalog::Track& t) {
   return t.origin.rfind("ai:", 0) == 0 ? "pas encore relue" : "non relue";
 }
 
+// The words of a line the language's dictionary does not know (as written, 3 letters or
+// more, no digits): where machine text is most likely wrong.
+std::vector<std::string> unknown_words(const index::Dictionaries* dictionaries,
+                                       const std::string& text, const std::string& language) {
+  std::vector<std::string> out;
+  if (dictionaries == nullptr || !dictionaries->has(language)) return out;
+  std::string word;
+  auto flush = [&] {
+    const bool digits = word.find_first_of("0123456789") != std::string::npos;
+    if (word.size() >= 3 && !digits && !dictionaries->is_word(word, language) &&
+        std::find(out.begin(), out.end(), word) == out.end())
+      out.push_back(word);
+    word.clear();
+  };
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      word += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
 struct TextView {
   std::optional<std::vector<catalog::Cue>> proposed;  // submitted lines refused, shown again
   std::string error;
   int status = 200;
 };
 
-void render_text(const http::Request& req, http::Response& res, catalog::Database& db,
-                 const catalog::Content& c, std::int64_t track_id, const TextView& view = {}) {
+void render_text(const index::Dictionaries* dictionaries, const http::Request& req,
+                 http::Response& res, catalog::Database& db, const catalog::Content& c,
+                 std::int64_t track_id, const TextView& view = {}) {
   const auto tracks = catalog::TrackRepository(db).list_for_content(c.id);
   if (!tracks.is_ok()) return error_page(res, tracks.status(), "Texte indisponible");
   const catalog::Track* chosen = nullptr;
@@ -98,7 +128,8 @@ void render_text(const http::Request& req, http::Response& res, catalog::Databas
     data d;
     d.set("id", std::to_string(t.id));
     d.set("content_id", std::to_string(c.id));
-    d.set("label", track_label(t) + (t.language.empty() ? "" : " (" + t.language + ")"));
+    d.set("label", track_label(t) + (t.language.empty() ? "" : " (" + t.language + ")") +
+                       (t.label.empty() ? "" : " — " + t.label));
     d.set("origin_label", origin_label(t.origin));
     d.set("review_label", review_label(t));
     d.set("cues", std::to_string(cues_of.count_for_track(t.id).value_or(0)));
@@ -143,9 +174,14 @@ void render_text(const http::Request& req, http::Response& res, catalog::Databas
       if (q.start_ms) l.set("start", learn::clock_tenths(*q.start_ms));
       if (q.start_ms) l.set("end", learn::clock_tenths(q.end_ms.value_or(*q.start_ms)));
       if (q.page) l.set("page", std::to_string(*q.page));
-      const bool doubtful = q.confidence && *q.confidence < kDoubtful;
+      const auto unknown = unknown_words(dictionaries, q.text, chosen->language.substr(0, 2));
+      std::string unknown_text;
+      for (const auto& w : unknown) unknown_text += (unknown_text.empty() ? "" : ", ") + w;
+      if (!unknown_text.empty()) l.set("unknown", unknown_text);
+      const bool doubtful = (q.confidence && *q.confidence < kDoubtful) || !unknown.empty();
       l.set("doubtful", doubtful);
-      if (doubtful) l.set("confidence", std::to_string(static_cast<int>(*q.confidence * 100)));
+      if (q.confidence && *q.confidence < kDoubtful)
+        l.set("confidence", std::to_string(static_cast<int>(*q.confidence * 100)));
       lines.push_back(l);
     }
     t.set("lines", lines);
@@ -259,7 +295,8 @@ void page_text(Context& ctx, const http::Request& req, http::Response& res) {
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const auto c = content_for(**db, viewer_of(req), id_at(req, 1));
   if (!c.is_ok()) return error_page(res, c.status(), "Contenu introuvable");
-  render_text(req, res, **db, *c, std::strtoll(req.get_param_value("piste").c_str(), nullptr, 10));
+  render_text(ctx.search_options.dictionaries.get(), req, res, **db, *c,
+              std::strtoll(req.get_param_value("piste").c_str(), nullptr, 10));
 }
 
 void page_correct_track(Context& ctx, const http::Request& req, http::Response& res) {
@@ -285,7 +322,7 @@ void page_correct_track(Context& ctx, const http::Request& req, http::Response& 
       const std::string i = std::to_string(k);
       if (req.has_param("texte_" + i)) typed[from + k].text = req.get_param_value("texte_" + i);
     }
-    return render_text(req, res, **db, *c, track->id,
+    return render_text(ctx.search_options.dictionaries.get(), req, res, **db, *c, track->id,
                        {.proposed = typed, .error = fixed.status().message(), .status = 400});
   }
   const std::string actor = viewer_of(req).actor();
@@ -371,8 +408,30 @@ void page_review_queue(Context& ctx, const http::Request& req, http::Response& r
   if (!require_role(req, res, auth::Role::kCurator, false)) return;
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto items = catalog::TrackRepository(**db).needing_review(200);
+  auto items = catalog::TrackRepository(**db).needing_review(200);
   if (!items.is_ok()) return error_page(res, items.status(), "File indisponible");
+  // The share of words the dictionary does not know, over a track's first 300 lines.
+  const index::Dictionaries* dictionaries = ctx.search_options.dictionaries.get();
+  std::map<catalog::Id, double> unknown_share;
+  for (const auto& r : *items) {
+    const auto track = catalog::TrackRepository(**db).get(r.track_id);
+    const auto cues = catalog::CueRepository(**db).list_for_track(r.track_id);
+    if (!track.is_ok() || !cues.is_ok()) continue;
+    std::size_t words = 0, unknown = 0;
+    for (std::size_t i = 0; i < cues->size() && i < 300; ++i) {
+      const std::string& t = (*cues)[i].text;
+      words += static_cast<std::size_t>(std::count(t.begin(), t.end(), ' ')) + 1;
+      unknown += unknown_words(dictionaries, t, track->language.substr(0, 2)).size();
+    }
+    unknown_share[r.track_id] = words > 0 ? static_cast<double>(unknown) / words : 0;
+  }
+  // Worst first: the lower of the engine's confidence and the share of known words.
+  auto sureness = [&](const catalog::ReviewItem& r) {
+    const double known = 1 - unknown_share[r.track_id];
+    return r.mean_confidence ? std::min(*r.mean_confidence, known) : known;
+  };
+  std::stable_sort(items->begin(), items->end(),
+                   [&](const auto& a, const auto& b) { return sureness(a) < sureness(b); });
   list rows;
   for (const auto& r : *items) {
     data d;
@@ -384,6 +443,8 @@ void page_review_queue(Context& ctx, const http::Request& req, http::Response& r
                             ? std::to_string(static_cast<int>(*r.mean_confidence * 100)) + " %"
                             : "non donnée");
     d.set("doubtful", std::to_string(r.doubtful));
+    d.set("unknown",
+          std::to_string(static_cast<int>(unknown_share[r.track_id] * 100 + 0.5)) + " %");
     d.set("cues", std::to_string(r.cues));
     d.set("status_label", status_label(r.status));
     rows.push_back(d);

@@ -122,6 +122,8 @@ try {
   await curator.audit('texte');
   await tabToId(curator.page, 'texte-1');
   check((await curator.page.inputValue('#texte-1')).includes('microclyne'), 'curator: line 2 shows the misspelling');
+  check(await curator.page.locator('fieldset.douteux .inconnus', { hasText: 'microclyne' }).count() === 1,
+    'curator: the word the dictionary does not know is pointed out');
   await curator.page.keyboard.press('Control+A');
   await curator.page.keyboard.type('Le microcline est un feldspath des granites.');
   await tabToButton(curator.page, 'Enregistrer la correction');
