@@ -94,8 +94,14 @@ std::string state_text(const UploadState& s) {
            std::to_string(s.total) +
            (s.failed > 0 ? ", " + std::to_string(s.failed) + " échec(s)" : "") + ".";
   }
-  return "Terminé : " + std::to_string(s.added) + " contenu(s) ajouté(s) en brouillon, " +
-         std::to_string(s.failed) + " échec(s).";
+  std::string out = "Terminé : " + std::to_string(s.added) +
+                    " contenu(s) ajouté(s) en brouillon, " + std::to_string(s.failed) + " échec(s)";
+  if (s.unchanged > 0)
+    out +=
+        ", " + std::to_string(s.unchanged) + " fichier(s) déjà dans la médiathèque (rien de neuf)";
+  if (s.skipped > 0)
+    out += ", " + std::to_string(s.skipped) + " fichier(s) laissé(s) de côté (voir ci-dessous)";
+  return out + ".";
 }
 
 std::string megabytes(std::uint64_t bytes) {
@@ -193,6 +199,8 @@ void page_upload_post(Context& ctx, const http::Request& req, http::Response& re
       }
       s.added = report->added;
       s.failed = report->failed;
+      s.unchanged = report->unchanged;
+      s.skipped = report->skipped;
     });
     shared->searchers.clear();  // the index was updated in place
     if (auto db = shared->catalog_for_writing(); db.is_ok()) {

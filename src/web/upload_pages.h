@@ -30,6 +30,7 @@ struct UploadState {
   bool running = true;
   int done = 0, total = 0;  // contents read (passages written, or failed) of the files found
   int added = 0, failed = 0;
+  int unchanged = 0, skipped = 0;  // files already in the library; files that are no content
   std::vector<std::string> notes;  // skipped files, failures (the last 100)
   std::string error;               // the ingest could not run at all
 };
