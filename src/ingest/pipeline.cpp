@@ -386,7 +386,12 @@ Result<std::vector<catalog::Passage>> passages_of(Database& db, const Content& c
   const bool timed = c.kind == ContentKind::kVideo || c.kind == ContentKind::kAudio;
   std::vector<catalog::Passage> passages;
   for (const catalog::Track& t : tracks_to_segment(std::move(tracks))) {
-    REPERE_ASSIGN_OR_RETURN(const auto cues, catalog::CueRepository(db).list_for_track(t.id));
+    REPERE_ASSIGN_OR_RETURN(auto cues, catalog::CueRepository(db).list_for_track(t.id));
+    // A running header or footer of slides and pages is not in every passage (the track
+    // keeps it: the transcript shows the text as it is).
+    if (t.kind == catalog::TrackKind::kOcrFrames || t.kind == catalog::TrackKind::kOcrScan ||
+        t.kind == catalog::TrackKind::kPdfText)
+      strip_repeated_edges(cues);
     // A slide is its own moment: one passage per slide, spanning its time on screen.
     static const SegmentOptions kPerCue{.min_ms = 0, .max_ms = 0, .overlap_ms = 0};
     const bool slides = t.kind == catalog::TrackKind::kOcrFrames;

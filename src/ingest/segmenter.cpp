@@ -1,5 +1,9 @@
 #include "repere/ingest/segmenter.h"
 
+#include <optional>
+
+#include <map>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -166,6 +170,147 @@ std::vector<Passage> segment_document(const std::vector<Cue>& cues, const Segmen
   }
   flush();
   return passages;
+}
+
+namespace {
+
+struct Token {
+  std::size_t cue;  // index in the cues
+  std::string word;
+};
+
+bool is_number(const std::string& w) {
+  return !w.empty() && w.find_first_not_of("0123456789/") == std::string::npos;
+}
+
+// The units (pages, else cues) as token lists.
+std::vector<std::vector<Token>> units_of(const std::vector<catalog::Cue>& cues) {
+  std::vector<std::vector<Token>> units;
+  std::optional<int> page;
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    const bool paged = cues[i].page.has_value();
+    if (units.empty() || !paged || cues[i].page != page) units.emplace_back();
+    page = cues[i].page;
+    std::size_t at = 0;
+    const std::string& t = cues[i].text;
+    while (at < t.size()) {
+      const std::size_t end = std::min(t.find_first_of(" \n\t", at), t.size());
+      if (end > at) units.back().push_back({i, t.substr(at, end - at)});
+      at = end + 1;
+    }
+  }
+  return units;
+}
+
+// The longest edge (from the end when `tail`) that enough units share; its words.
+std::vector<std::string> common_edge(const std::vector<std::vector<Token>>& units, bool tail) {
+  const std::size_t needed = std::max<std::size_t>(3, (units.size() * 6 + 9) / 10);
+  std::vector<std::string> best;
+  for (std::size_t k = 1; k <= 20; ++k) {
+    std::map<std::string, std::size_t> counts;
+    for (const auto& u : units) {
+      std::vector<std::string> words;
+      for (const Token& t : u) words.push_back(t.word);
+      if (tail) {
+        while (!words.empty() && is_number(words.back())) words.pop_back();
+      } else {
+        std::size_t lead = 0;
+        while (lead < words.size() && is_number(words[lead])) ++lead;
+        words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(lead));
+      }
+      if (words.size() <= k) continue;  // an edge never takes a whole unit
+      std::string key;
+      for (std::size_t j = 0; j < k; ++j)
+        key += (j ? " " : "") + (tail ? words[words.size() - k + j] : words[j]);
+      ++counts[key];
+    }
+    std::string top;
+    std::size_t most = 0;
+    for (const auto& [key, n] : counts) {
+      if (n > most) top = key, most = n;
+    }
+    if (most < needed) break;
+    best.clear();
+    for (std::size_t at = 0; at < top.size();) {
+      const std::size_t end = std::min(top.find(' ', at), top.size());
+      best.push_back(top.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  return best.size() >= 3 ? best : std::vector<std::string>{};
+}
+
+}  // namespace
+
+int strip_repeated_edges(std::vector<catalog::Cue>& cues) {
+  auto units = units_of(cues);
+  if (units.size() < 3) return 0;
+  const auto footer = common_edge(units, /*tail=*/true);
+  const auto header = common_edge(units, /*tail=*/false);
+  if (footer.empty() && header.empty()) return 0;
+  std::vector<std::vector<bool>> drop(cues.size());
+  std::vector<std::vector<std::string>> words(cues.size());
+  for (const auto& u : units) {
+    for (const Token& t : u) words[t.cue].push_back(t.word);
+  }
+  for (std::size_t i = 0; i < cues.size(); ++i) drop[i].assign(words[i].size(), false);
+  // Marks the k-th token of cue c (in its own word order) to drop.
+  std::vector<std::size_t> seen(cues.size(), 0);
+  std::vector<std::vector<std::size_t>> position;  // per unit: each token's index in its cue
+  for (const auto& u : units) {
+    std::vector<std::size_t> pos;
+    for (const Token& t : u) pos.push_back(seen[t.cue]++);
+    position.push_back(std::move(pos));
+  }
+  int stripped = 0;
+  for (std::size_t n = 0; n < units.size(); ++n) {
+    const auto& u = units[n];
+    bool hit = false;
+    if (!footer.empty()) {
+      std::size_t end = u.size();
+      while (end > 0 && is_number(u[end - 1].word)) --end;
+      if (end > footer.size()) {
+        bool same = true;
+        for (std::size_t j = 0; j < footer.size() && same; ++j)
+          same = u[end - footer.size() + j].word == footer[j];
+        if (same) {
+          for (std::size_t j = end - footer.size(); j < u.size(); ++j)
+            drop[u[j].cue][position[n][j]] = true;
+          hit = true;
+        }
+      }
+    }
+    if (!header.empty()) {
+      std::size_t start = 0;
+      while (start < u.size() && is_number(u[start].word)) ++start;
+      if (u.size() > start + header.size()) {
+        bool same = true;
+        for (std::size_t j = 0; j < header.size() && same; ++j)
+          same = u[start + j].word == header[j];
+        if (same) {
+          for (std::size_t j = 0; j < start + header.size(); ++j)
+            drop[u[j].cue][position[n][j]] = true;
+          hit = true;
+        }
+      }
+    }
+    stripped += hit ? 1 : 0;
+  }
+  std::vector<catalog::Cue> kept;
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    if (std::find(drop[i].begin(), drop[i].end(), true) == drop[i].end()) {
+      kept.push_back(std::move(cues[i]));
+      continue;
+    }
+    std::string text;
+    for (std::size_t j = 0; j < words[i].size(); ++j)
+      if (!drop[i][j]) text += (text.empty() ? "" : " ") + words[i][j];
+    if (text.empty()) continue;
+    cues[i].text = std::move(text);
+    kept.push_back(std::move(cues[i]));
+  }
+  cues = std::move(kept);
+  return stripped;
 }
 
 }  // namespace repere::ingest

@@ -145,5 +145,59 @@ TEST(SegmentDocument, TextWithoutSpacesIsCutInsideNoCharacter) {
   EXPECT_EQ(passages[0].text.size() + passages[1].text.size(), 1400u);
 }
 
+// The slide footer « SVT 5e — Le cœur et la circulation du sang N » was in every snippet.
+TEST(RepeatedEdges, ASlideFooterIsNotInEveryPassage) {
+  std::vector<Cue> slides;
+  const char* bodies[] = {"Le rôle du sang Apporter dioxygène", "Le cœur, un muscle creux",
+                          "Une double circulation", "Artères, veines et capillaires"};
+  for (int i = 0; i < 4; ++i) {
+    Cue c;
+    c.start_ms = i * 10000;
+    c.end_ms = i * 10000 + 9000;
+    c.text = std::string(bodies[i]) + " SVT 5e — Le cœur et la circulation du sang " +
+             std::to_string(i + 1);
+    slides.push_back(c);
+  }
+  slides[3].text = "Artères, veines et capillaires";  // a slide without it keeps its text
+  EXPECT_EQ(strip_repeated_edges(slides), 3);
+  ASSERT_EQ(slides.size(), 4u);
+  EXPECT_EQ(slides[0].text, "Le rôle du sang Apporter dioxygène");
+  EXPECT_EQ(slides[2].text, "Une double circulation");
+  EXPECT_EQ(slides[3].text, "Artères, veines et capillaires");
+}
+
+// Pages of word cues (a PDF): the running header of each page goes, the pages' words stay.
+TEST(RepeatedEdges, APageHeaderOfWordCuesGoes) {
+  std::vector<Cue> words;
+  for (int page = 1; page <= 3; ++page) {
+    for (const char* w : {"Collège", "Jean", "Moulin", "—", "SVT", "page", "texte"}) {
+      Cue c;
+      c.page = page;
+      c.text = w;
+      words.push_back(c);
+    }
+    Cue own;
+    own.page = page;
+    own.text = "contenu" + std::to_string(page);
+    words.push_back(own);
+  }
+  EXPECT_EQ(strip_repeated_edges(words), 3);
+  std::vector<std::string> left;
+  for (const Cue& c : words) left.push_back(c.text);
+  // "Collège Jean Moulin — SVT page texte" opens each page: 7 words shared by all three.
+  EXPECT_EQ(left, (std::vector<std::string>{"contenu1", "contenu2", "contenu3"}));
+}
+
+// Two slides, or an edge of two words, are not a pattern: nothing is removed.
+TEST(RepeatedEdges, TooFewOrTooShortIsKept) {
+  std::vector<Cue> two = {{.text = "Titre un SVT 5e chapitre"},
+                          {.text = "Titre deux SVT 5e chapitre"}};
+  EXPECT_EQ(strip_repeated_edges(two), 0);
+  std::vector<Cue> short_edge = {
+      {.text = "a b fin ici"}, {.text = "c d fin ici"}, {.text = "e f fin ici"}};
+  EXPECT_EQ(strip_repeated_edges(short_edge), 0);
+  EXPECT_EQ(short_edge[0].text, "a b fin ici");
+}
+
 }  // namespace
 }  // namespace repere::ingest

@@ -34,4 +34,11 @@ std::vector<catalog::Passage> segment_timed(const std::vector<catalog::Cue>& cue
 std::vector<catalog::Passage> segment_document(const std::vector<catalog::Cue>& cues,
                                                const SegmentOptions& options = {});
 
+// Removes what repeats at the start or the end of most units of a track — a slide's or a
+// page's running header or footer (« SVT 5e — La photosynthèse 3 ») — so that it is not in
+// every passage. A unit is a page (its cues) when cues have pages, else a cue. An edge is
+// removed when it is at least 3 words long (page numbers aside) and 60 % of the units, and at
+// least 3, share it. Cues left without text are dropped. Returns how many units lost an edge.
+int strip_repeated_edges(std::vector<catalog::Cue>& cues);
+
 }  // namespace repere::ingest
