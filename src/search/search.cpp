@@ -209,6 +209,15 @@ struct SharedParts {
 
 namespace {
 
+// Two timed moments of one content that share over half of the shorter one are the same
+// moment, read from two tracks (the subtitles and the slides of 0:00–0:24).
+bool same_moment(const Moment& a, const Moment& b) {
+  if (!a.start_ms || !a.end_ms || !b.start_ms || !b.end_ms) return false;
+  const std::int64_t shared = std::min(*a.end_ms, *b.end_ms) - std::max(*a.start_ms, *b.start_ms);
+  const std::int64_t shorter = std::min(*a.end_ms - *a.start_ms, *b.end_ms - *b.start_ms);
+  return shared > 0 && shared * 2 > shorter;
+}
+
 float quantile(std::vector<float> v, double q) {
   if (v.empty()) return 0;
   const auto at = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
@@ -687,8 +696,10 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       groups.push_back(std::move(h));
       members.emplace_back();
     }
+    // Twice as many as shown: a moment that repeats a better one (the slide text of the
+    // seconds the subtitles already cover) gives way to the next.
     auto& list = members[it->second];
-    if (static_cast<int>(list.size()) < r.moments_per_content) list.push_back(&c);
+    if (static_cast<int>(list.size()) < 2 * r.moments_per_content) list.push_back(&c);
   }
   out.total = static_cast<std::int64_t>(groups.size());
   // Only unknown words that are not words of the language are corrected; and not when the
@@ -719,11 +730,14 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       h.explain.matched_terms = lexical.matched_words({top.passage_id, 0, top.matched});
     }
     for (const Candidate* c : members[i]) {
+      if (static_cast<int>(h.moments.size()) == r.moments_per_content) break;
       Moment m;
       // A synonym is marked only where it stood in for the query's words.
       REPERE_RETURN_IF_ERROR(
           impl_->fill_moment(*c, c->by_synonym ? highlighted : lexical.query_terms, m));
-      h.moments.push_back(std::move(m));
+      if (std::none_of(h.moments.begin(), h.moments.end(),
+                       [&](const Moment& kept) { return same_moment(kept, m); }))
+        h.moments.push_back(std::move(m));
     }
     // Moments of a content in the order they come in it.
     std::stable_sort(h.moments.begin(), h.moments.end(), [](const Moment& a, const Moment& b) {

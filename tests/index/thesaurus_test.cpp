@@ -125,5 +125,45 @@ TEST(IndexUpdate, SeesNewTextEvenWhenThePassageIdsAreReused) {
   EXPECT_EQ((*searcher)->search({.query = "microclyne", .semantic_ratio = 0})->total, 0);
 }
 
+// One moment appeared twice: the subtitles of 0:00–0:24 and the slide text of 0:00–0:22 are
+// two passages of the same seconds. The better one is shown, the other gives way.
+TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;
+  c.kind = catalog::ContentKind::kVideo;
+  c.title = "Cours";
+  c.language = "fr";
+  c.media_path = "/x/cours.mp4";
+  c.duration_ms = 120000;
+  const auto id = *catalog::ContentRepository(*db).insert(c);
+  auto passage = [](std::int64_t start, std::int64_t end, const char* text) {
+    catalog::Passage p;
+    p.start_ms = start;
+    p.end_ms = end;
+    p.language = "fr";
+    p.text = text;
+    return p;
+  };
+  ASSERT_TRUE(catalog::PassageRepository(*db)
+                  .replace_for_content(
+                      id, {passage(0, 24000, "La chlorophylle capte la lumière du soleil."),
+                           passage(0, 22000, "Chlorophylle et lumière, sur la diapositive."),
+                           passage(60000, 80000, "Plus tard, la chlorophylle des feuilles.")})
+                  .is_ok());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
+  auto searcher = search::Searcher::open(data);
+  ASSERT_TRUE(searcher.is_ok());
+  const auto got = (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0});
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 1u);
+  ASSERT_EQ(got->hits[0].moments.size(), 2u);  // 0:00 once, and 1:00
+  EXPECT_EQ(got->hits[0].moments[0].start_ms, 0);
+  EXPECT_EQ(got->hits[0].moments[1].start_ms, 60000);
+}
+
 }  // namespace
 }  // namespace repere::index
