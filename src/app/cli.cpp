@@ -255,6 +255,7 @@ int run_cli(int argc, char** argv, Io io) {
       return kExitUsage;
     }
     p.ingest.common = *common;
+    p.ingest.language_given = ingest->count("--language") > 0;
     return run_ingest(p.ingest, io);
   }
   return run_doctor({.common = *common, .json = p.json}, io);

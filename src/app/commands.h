@@ -61,6 +61,7 @@ struct IngestCommandOptions {
   std::vector<std::string> paths;
   bool copy = false;
   std::string language = "fr";
+  bool language_given = false;  // --language was on the command line
   int workers = 0;
   bool retry_failed = false;
   bool transcribe = false;

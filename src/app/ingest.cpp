@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "repere/core/config.h"
+#include "repere/index/dictionary.h"
 #include "repere/ingest/pipeline.h"
 
 namespace repere::app {
@@ -79,6 +80,8 @@ ingest::IngestOptions ingest_settings(const Config& config) {
   o.extract.endpoint.api_key = config.asr_endpoint_key;
   o.embeddings = embedding_settings(config);
   o.state = *catalog::parse_editorial_status(config.ingest_default_state);
+  if (!config.search_dictionaries.empty())
+    o.extract.dictionaries = index::Dictionaries::open(config.search_dictionaries);
   return o;
 }
 
@@ -93,6 +96,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
   ingest::IngestOptions ingest_options = ingest_settings(*config);
   ingest_options.copy = options.copy;
   ingest_options.language = options.language;
+  ingest_options.language_given = options.language_given;
   ingest_options.workers = options.workers;
   ingest_options.retry_failed = options.retry_failed;
   for (const std::string& p : options.paths) ingest_options.paths.emplace_back(p);

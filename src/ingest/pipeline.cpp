@@ -230,6 +230,7 @@ class Registrar {
     if (!row.subject.empty()) meta["subject"] = row.subject;
     if (!row.level.empty()) meta["level"] = row.level;
     meta["title_from_manifest"] = !row.title.empty();
+    if (!row.language.empty()) meta["language_given"] = true;
     c.metadata_json = meta.dump();
     return Status::ok();
   }
@@ -266,6 +267,13 @@ class Registrar {
     c.title = title_from_path(path);
     c.language = options_.language;
     REPERE_RETURN_IF_ERROR(store_media(c, path, sha));
+    if (options_.language_given) {
+      json given = json::parse(c.metadata_json, nullptr, false);
+      if (given.is_object()) {
+        given["language_given"] = true;
+        c.metadata_json = given.dump();
+      }
+    }
     if (row != nullptr) REPERE_RETURN_IF_ERROR(apply_row(c, *row));
     const std::string state = row != nullptr && !row->state.empty()
                                   ? row->state
@@ -312,12 +320,51 @@ fs::path media_file(const DataDir& dir, const Content& c) {
   return p.is_absolute() ? p : dir.root / p;
 }
 
+// The language of a document's text tracks, told from their words by the dictionaries when
+// nothing said it: the content's language follows when its tracks agree.
+void tell_languages(const ExtractOptions& options, Content& c, Extraction& x, ProgressSink& sink) {
+  if (!options.dictionaries) return;
+  json meta = json::parse(c.metadata_json, nullptr, false);
+  if (meta.is_object() && meta.value("language_given", false)) return;
+  std::string told;
+  for (ExtractedTrack& t : x.tracks) {
+    const bool document = t.track.kind == catalog::TrackKind::kPdfText ||
+                          t.track.kind == catalog::TrackKind::kOcrScan ||
+                          t.track.kind == catalog::TrackKind::kText;
+    if (!document || t.track.language != c.language) continue;
+    std::vector<std::string> words;
+    for (const catalog::Cue& q : t.cues) {
+      std::string word;
+      for (const char ch : q.text + " ") {
+        const auto u = static_cast<unsigned char>(ch);
+        if (std::isalpha(u) || u >= 0x80) {
+          word += ch;
+        } else {
+          if (word.size() >= 3) words.push_back(word);
+          word.clear();
+        }
+      }
+      if (words.size() >= 400) break;
+    }
+    if (words.size() < 8) continue;  // too little to tell
+    const std::string language = options.dictionaries->language_of(words);
+    if (language != t.track.language.substr(0, 2)) {
+      sink.note("language: " + c.title + " reads as '" + language + "', not '" + t.track.language +
+                "'");
+      t.track.language = language;
+    }
+    told = told.empty() || told == language ? language : "mixed";
+  }
+  if (!told.empty() && told != "mixed") c.language = told;
+}
+
 Status run_extract(Database& db, const DataDir& dir, const ExtractOptions& options,
                    const catalog::Job& job, ProgressSink& sink) {
   catalog::ContentRepository contents(db);
   REPERE_ASSIGN_OR_RETURN(Content c, contents.get(*job.content_id));
-  REPERE_ASSIGN_OR_RETURN(const Extraction x,
+  REPERE_ASSIGN_OR_RETURN(Extraction x,
                           extract_text(c, media_file(dir, c), sidecars_from(c), options));
+  tell_languages(options, c, x, sink);
   for (const std::string& w : x.warnings) sink.note("warning: " + w);
   REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
   catalog::JobRepository jobs(db);

@@ -16,6 +16,7 @@
 #include "repere/catalog/database.h"
 #include "repere/catalog/summary.h"
 #include "repere/catalog/texts.h"
+#include "repere/index/dictionary.h"
 #include "repere/ingest/files.h"
 #include "repere/ingest/pipeline.h"
 #include "support/temp_dir.h"
@@ -335,6 +336,42 @@ TEST_F(Pipeline, ManifestBringsMetadataAndReportsBadRowsByLine) {
   const auto water = **contents.find_by_external_id(collection.id, "T-1");
   EXPECT_NE(catalog::PassageRepository(*db_).list_for_content(water.id)->at(0).text.find("nuages"),
             std::string::npos);
+}
+
+// English documents were tagged « fr » and stemmed as French. With the dictionaries, a
+// document's language is told from its words when nothing said it; a manifest's language and
+// --language are kept.
+TEST_F(Pipeline, ADocumentsLanguageIsToldFromItsWords) {
+  const fs::path docs = tmp_ / "langues";
+  write(docs / "heart.txt",
+        "The heart is a muscle that pumps blood through the vessels of the body. Its four "
+        "chambers work in turn, and valves keep the blood flowing in one direction.\n");
+  write(docs / "coeur.txt",
+        "Le cœur est un muscle qui pousse le sang dans les vaisseaux du corps. Ses quatre "
+        "cavités travaillent tour à tour, et des valvules empêchent le sang de revenir.\n");
+  write(docs / "given.txt",
+        "The lungs bring oxygen to the blood and take carbon dioxide out of it, breath after "
+        "breath, all day and all night.\n");
+  write(docs / "catalogue.csv", "path,language\ngiven.txt,fr\nheart.txt,\ncoeur.txt,\n");
+  IngestOptions options{.paths = {docs / "catalogue.csv"}};
+  options.extract.dictionaries = index::Dictionaries::open("/usr/share/hunspell");
+  ASSERT_TRUE(options.extract.dictionaries->has("en"));
+  const auto report = run(options);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  ASSERT_EQ(report->added, 3);
+  auto db_ = db();
+  std::map<std::string, std::string> language;
+  const auto contents = *catalog::ContentRepository(*db_).list();
+  for (const auto& c : contents) {
+    const auto tracks = *catalog::TrackRepository(*db_).list_for_content(c.id);
+    ASSERT_EQ(tracks.size(), 1u);
+    EXPECT_EQ(tracks[0].language, c.language) << c.title;
+    language[fs::path(c.media_path).filename().string()] = c.language;
+  }
+  EXPECT_EQ(language["heart.txt"], "en");
+  EXPECT_EQ(language["coeur.txt"], "fr");
+  EXPECT_EQ(language["given.txt"], "fr");  // the manifest said so
+  EXPECT_TRUE(sink_.noted("reads as 'en'"));
 }
 
 TEST_F(Pipeline, SpeechIsTranscribedWhenAnEngineKnowsTheLanguage) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "repere/catalog/types.h"
 #include "repere/extract/ocr.h"
 #include "repere/extract/transcriber.h"
+#include "repere/index/dictionary.h"
 #include "repere/ingest/files.h"
 
 namespace repere::ingest {
@@ -39,6 +41,10 @@ struct ExtractOptions {
   extract::EndpointOptions endpoint;  // for asr.engine = endpoint
   bool transcribe_subtitled = false;  // transcribe media that already have subtitles too
   bool read_slides = true;            // OCR the text shown in videos (slides, titles)
+  // The languages' word lists (search.dictionaries): the language of a document's text is
+  // told from its words when nothing said it (a manifest, the page's lang): an English PDF is
+  // no longer stemmed as French. Null: the content's language as it is.
+  std::shared_ptr<const index::Dictionaries> dictionaries;
 };
 
 // Reads every text source of `content` (kind, language) from `media` and `sidecars`.

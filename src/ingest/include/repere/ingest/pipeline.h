@@ -25,6 +25,7 @@ struct IngestOptions {
   std::vector<std::filesystem::path> paths;  // files and folders (read recursively)
   bool copy = false;            // copy files into the data folder instead of referencing them
   std::string language = "fr";  // language of contents whose files do not say
+  bool language_given = false;  // the operator chose it: documents are not told from their words
   int workers = 0;              // extraction threads; 0 = one per core
   bool retry_failed = false;    // put failed jobs back in the queue first
   ExtractOptions extract;       // OCR languages and data (from the configuration)
