@@ -269,29 +269,27 @@ int strip_repeated_edges(std::vector<catalog::Cue>& cues) {
     if (!footer.empty()) {
       std::size_t end = u.size();
       while (end > 0 && is_number(u[end - 1].word)) --end;
-      if (end > footer.size()) {
-        bool same = true;
-        for (std::size_t j = 0; j < footer.size() && same; ++j)
-          same = u[end - footer.size() + j].word == footer[j];
-        if (same) {
-          for (std::size_t j = end - footer.size(); j < u.size(); ++j)
-            drop[u[j].cue][position[n][j]] = true;
-          hit = true;
-        }
+      // As much of the edge's end as the unit has (OCR may misread its first words).
+      std::size_t matched = 0;
+      while (matched < footer.size() && matched + 1 < end &&
+             u[end - 1 - matched].word == footer[footer.size() - 1 - matched])
+        ++matched;
+      if (matched >= 3) {
+        for (std::size_t j = end - matched; j < u.size(); ++j)
+          drop[u[j].cue][position[n][j]] = true;
+        hit = true;
       }
     }
     if (!header.empty()) {
       std::size_t start = 0;
       while (start < u.size() && is_number(u[start].word)) ++start;
-      if (u.size() > start + header.size()) {
-        bool same = true;
-        for (std::size_t j = 0; j < header.size() && same; ++j)
-          same = u[start + j].word == header[j];
-        if (same) {
-          for (std::size_t j = 0; j < start + header.size(); ++j)
-            drop[u[j].cue][position[n][j]] = true;
-          hit = true;
-        }
+      std::size_t matched = 0;
+      while (matched < header.size() && start + matched + 1 < u.size() &&
+             u[start + matched].word == header[matched])
+        ++matched;
+      if (matched >= 3) {
+        for (std::size_t j = 0; j < start + matched; ++j) drop[u[j].cue][position[n][j]] = true;
+        hit = true;
       }
     }
     stripped += hit ? 1 : 0;

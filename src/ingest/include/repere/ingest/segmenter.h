@@ -38,7 +38,9 @@ std::vector<catalog::Passage> segment_document(const std::vector<catalog::Cue>& 
 // page's running header or footer (« SVT 5e — La photosynthèse 3 ») — so that it is not in
 // every passage. A unit is a page (its cues) when cues have pages, else a cue. An edge is
 // removed when it is at least 3 words long (page numbers aside) and 60 % of the units, and at
-// least 3, share it. Cues left without text are dropped. Returns how many units lost an edge.
+// least 3, share it; a unit that has only the edge's last (or first) words, 3 or more — OCR
+// misread the others — loses those. Cues left without text are dropped. Returns how many
+// units lost an edge.
 int strip_repeated_edges(std::vector<catalog::Cue>& cues);
 
 }  // namespace repere::ingest
