@@ -97,6 +97,7 @@ void fill(repere::catalog::Database& db, const std::vector<std::string>& vocab, 
   for (long c = 0; c * 50 < passages; ++c) {
     repere::catalog::Content content;
     content.kind = repere::catalog::ContentKind::kVideo;
+    content.status = repere::catalog::EditorialStatus::kPublished;  // searched as readers do
     content.title = "Cours " + std::to_string(c);
     content.language = "fr";
     content.media_path = "/bench/" + std::to_string(c);
