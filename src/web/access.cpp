@@ -7,6 +7,7 @@
 #include "http.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
+#include "repere/core/text.h"
 #include "repere/search/search.h"
 
 namespace repere::web {
@@ -15,21 +16,6 @@ namespace {
 const Viewer& anonymous() {
   static const Viewer kAnonymous;
   return kAnonymous;
-}
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 bool secure_cookie(const Context& ctx, const http::Request& req) {
@@ -45,7 +31,7 @@ std::string account_links(const Viewer& viewer) {
   }
   const auth::User& u = viewer.session->user;
   std::string out = "<nav class=\"compte\" aria-label=\"Mon compte\"><span class=\"qui\">" +
-                    escape_html(u.display_name()) + " <span class=\"role\">(" +
+                    text::escape_html(u.display_name()) + " <span class=\"role\">(" +
                     std::string(auth::role_label(u.role)) +
                     ")</span></span> <a href=\"/activites\">Mes activités</a>";
   if (viewer.can(auth::Role::kCurator))

@@ -126,10 +126,6 @@ json content_json(const catalog::Content& c, const std::vector<catalog::Track>& 
           {"tracks", std::move(t)}};
 }
 
-std::int64_t path_id(const http::Request& req, int match = 1) {
-  return std::strtoll(req.matches[match].str().c_str(), nullptr, 10);
-}
-
 }  // namespace
 
 void api_search(Context& ctx, const http::Request& req, http::Response& res) {

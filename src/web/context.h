@@ -110,6 +110,8 @@ struct Context {
   Result<bool> refresh_index();
 };
 
+// The number a route's pattern matched (its `match`-th group: routes take 1 to 18 digits).
+std::int64_t path_id(const http::Request& req, int match = 1);
 // "2:07" or "1:02:03".
 std::string clock_time(std::int64_t ms);
 // "12:34" as a screen reader should say it: "12 min 34 s".

@@ -249,7 +249,7 @@ void api_set_status(Context& ctx, const http::Request& req, http::Response& res)
   if (!to.is_ok()) return problem(res, to.status());
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
-  const catalog::Id id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
+  const catalog::Id id = path_id(req);
   const auto change = auth::set_status(**db, {id}, *to, viewer_of(req).actor());
   if (!change.is_ok()) return problem(res, change.status());
   if (!change->missing.empty())

@@ -218,16 +218,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(o().max_body_bytes);
     if (const auto length = parser_->content_length(); length && *length > o().max_body_bytes)
       return fail(413, body_too_large());
-    if (!parser_->is_done() && beast::iequals(h[bhttp::field::expect], "100-continue")) {
-      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      arm(o().write_timeout);
-      return asio::async_write(stream_, asio::buffer(kContinue),
-                               [self = shared_from_this()](beast::error_code e, std::size_t) {
-                                 if (e) return self->close();
-                                 self->read_body();
-                               });
-    }
+    if (!parser_->is_done() && beast::iequals(h[bhttp::field::expect], "100-continue"))
+      return continue_then([self = shared_from_this()] { self->read_body(); });
     read_body();
+  }
+
+  // Answers « 100 Continue » to a client that waits for it, then reads its body with `read`.
+  template <typename Read>
+  void continue_then(Read read) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    arm(o().write_timeout);
+    asio::async_write(stream_, asio::buffer(kContinue),
+                      [self = shared_from_this(), read](beast::error_code e, std::size_t) {
+                        if (e) return self->close();
+                        read();
+                      });
   }
 
   void read_body() {
@@ -276,15 +281,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                           : self->fail(400, "the upload is not valid");
                         });
     };
-    if (beast::iequals(file_parser_->get()[bhttp::field::expect], "100-continue")) {
-      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      arm(o().write_timeout);
-      return asio::async_write(stream_, asio::buffer(kContinue),
-                               [self = shared_from_this(), read](beast::error_code e, std::size_t) {
-                                 if (e) return self->close();
-                                 read();
-                               });
-    }
+    if (beast::iequals(file_parser_->get()[bhttp::field::expect], "100-continue"))
+      return continue_then(read);
     read();
   }
 
@@ -350,19 +348,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void fill(bhttp::request<bhttp::string_body>&& msg, Request& req) {
     keep_alive_ = msg.keep_alive();
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    const std::size_t q = req.target.find('?');
-    req.path = decode(std::string_view(req.target).substr(0, q), false);
-    if (q != std::string::npos) parse_query(std::string_view(req.target).substr(q + 1), req.params);
-    for (const auto& field : msg) {
-      req.headers.emplace(std::string(field.name_string()), std::string(field.value()));
-    }
+    fill_head(msg, req);
     req.body = std::move(msg.body());
     if (req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded"))
       parse_query(req.body, req.params);
-    req.remote_addr = address_;
-    if (trusted_) forwarded(req);
   }
 
   // Behind a trusted proxy: the client is the last address the proxy added.

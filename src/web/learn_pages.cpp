@@ -28,10 +28,6 @@ constexpr int kChoiceRows = 6;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::int64_t id_in_path(const http::Request& req) {
-  return std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
-}
-
 // The edit key of a page: `cle` in the query string or the form.
 std::string key_of(const http::Request& req) { return req.get_param_value("cle"); }
 
@@ -710,7 +706,7 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), editor_of(req));
+  auto a = learn::ActivityStore(**db).get_for_edit(path_id(req), editor_of(req));
   if (!a.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Aucune vidéo interactive ne répond à ce lien. Vérifiez qu'il est complet "
@@ -726,7 +722,7 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
   learn::ActivityStore store(**db);
-  auto stored = store.get_for_edit(id_in_path(req), editor_of(req));
+  auto stored = store.get_for_edit(path_id(req), editor_of(req));
   if (!stored.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "Aucune vidéo interactive ne répond à ce lien : rien n'a été enregistré.");
@@ -769,7 +765,7 @@ void page_add_class(Context& ctx, const http::Request& req, http::Response& res)
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  const std::int64_t id = id_in_path(req);
+  const std::int64_t id = path_id(req);
   std::string name = param(req, "nom");
   if (name.find_first_not_of(' ') == std::string::npos) name = "Classe";
   const auto made = learn::ActivityStore(**db).add_class(id, editor_of(req), name.substr(0, 60));
@@ -784,7 +780,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  const std::int64_t id = id_in_path(req);
+  const std::int64_t id = path_id(req);
   learn::ActivityStore store(**db);
   const auto a = store.get_for_edit(id, editor_of(req));
   const auto shares = store.classes(id, editor_of(req));
@@ -896,7 +892,7 @@ void page_claim(Context& ctx, const http::Request& req, http::Response& res) {
   if (!require_role(req, res, auth::Role::kTeacher, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const std::int64_t id = id_in_path(req);
+  const std::int64_t id = path_id(req);
   const Status claimed =
       learn::ActivityStore(**db).claim(id, key_of(req), viewer_of(req).session->user.id);
   if (!claimed.is_ok()) {
@@ -912,7 +908,7 @@ void page_share(Context& ctx, const http::Request& req, http::Response& res) {
   if (!require_role(req, res, auth::Role::kTeacher, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const std::int64_t id = id_in_path(req);
+  const std::int64_t id = path_id(req);
   const std::string login = param(req, "identifiant");
   const auto colleague = auth::UserStore(**db).find(login);
   std::string message;
@@ -939,7 +935,7 @@ void page_preview(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const std::string key = key_of(req);
-  const auto a = learn::ActivityStore(**db).get_for_edit(id_in_path(req), editor_of(req));
+  const auto a = learn::ActivityStore(**db).get_for_edit(path_id(req), editor_of(req));
   if (!a.is_ok()) {
     return error_page(res, 404, "Lien de modification inconnu",
                       "L'aperçu s'ouvre depuis le lien de modification complet.");

@@ -8,19 +8,21 @@
 namespace repere::web {
 namespace {
 
+// ASCII letters only (text::lower normalises, which may change lengths: positions found in the
+// lowered text must hold in the original).
+std::string ascii_lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kMaxHeaders = 16 * 1024;
 constexpr std::size_t kMaxField = 64 * 1024;
 constexpr int kMaxParts = 1000;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The value of `key="…"` (or key=token) in a header's parameters.
 std::string parameter(const std::string& header, const std::string& key) {
-  const std::string l = lower(header);
+  const std::string l = ascii_lower(header);
   std::size_t at = 0;
   while ((at = l.find(key + "=", at)) != std::string::npos) {
     if (at > 0 && l[at - 1] != ' ' && l[at - 1] != ';') {
@@ -45,7 +47,7 @@ std::string parameter(const std::string& header, const std::string& key) {
 }  // namespace
 
 std::string multipart_boundary(const std::string& content_type) {
-  if (lower(content_type).rfind("multipart/form-data", 0) != 0) return "";
+  if (ascii_lower(content_type).rfind("multipart/form-data", 0) != 0) return "";
   std::string b = parameter(content_type, "boundary");
   return b.size() <= 200 ? b : "";
 }
@@ -125,7 +127,7 @@ Result<std::vector<FormPart>> split_multipart(const std::filesystem::path& body,
       std::size_t eol = headers.find("\r\n", at);
       if (eol == std::string::npos) eol = headers.size();
       const std::string line = headers.substr(at, eol - at);
-      if (lower(line).rfind("content-disposition:", 0) == 0) {
+      if (ascii_lower(line).rfind("content-disposition:", 0) == 0) {
         part.name = parameter(line, "name");
         part.filename = parameter(line, "filename");
       }

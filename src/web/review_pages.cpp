@@ -26,10 +26,6 @@ using nlohmann::json;
 constexpr std::size_t kWindow = 100;  // lines shown and saved at once
 constexpr double kDoubtful = 0.6;     // a cue read with less confidence is flagged
 
-std::int64_t id_at(const http::Request& req, int i) {
-  return std::strtoll(req.matches[i].str().c_str(), nullptr, 10);
-}
-
 std::string track_label(const catalog::Track& t) {
   switch (t.kind) {
     case catalog::TrackKind::kSubtitles: return "Sous-titres";
@@ -293,7 +289,7 @@ void page_text(Context& ctx, const http::Request& req, http::Response& res) {
   if (!require_role(req, res, auth::Role::kCurator, false)) return;
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto c = content_for(**db, viewer_of(req), id_at(req, 1));
+  const auto c = content_for(**db, viewer_of(req), path_id(req, 1));
   if (!c.is_ok()) return error_page(res, c.status(), "Contenu introuvable");
   render_text(ctx.search_options.dictionaries.get(), req, res, **db, *c,
               std::strtoll(req.get_param_value("piste").c_str(), nullptr, 10));
@@ -303,9 +299,9 @@ void page_correct_track(Context& ctx, const http::Request& req, http::Response& 
   if (!require_role(req, res, auth::Role::kCurator, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto c = content_for(**db, viewer_of(req), id_at(req, 1));
+  const auto c = content_for(**db, viewer_of(req), path_id(req, 1));
   if (!c.is_ok()) return error_page(res, c.status(), "Contenu introuvable");
-  const auto track = catalog::TrackRepository(**db).get(id_at(req, 2));
+  const auto track = catalog::TrackRepository(**db).get(path_id(req, 2));
   if (!track.is_ok() || track->content_id != c->id)
     return error_page(res, 404, "Piste introuvable", "Ce contenu n'a pas cette piste de texte.");
   catalog::CueRepository cues(**db);
@@ -365,7 +361,7 @@ void page_edit_record(Context& ctx, const http::Request& req, http::Response& re
   if (!require_role(req, res, auth::Role::kCurator, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  auto c = content_for(**db, viewer_of(req), id_at(req, 1));
+  auto c = content_for(**db, viewer_of(req), path_id(req, 1));
   if (!c.is_ok()) return error_page(res, c.status(), "Contenu introuvable");
   catalog::Content updated = *c;
   const std::string title = req.get_param_value("titre");

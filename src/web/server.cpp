@@ -117,6 +117,10 @@ Result<bool> Context::refresh_index() {
   return true;
 }
 
+std::int64_t path_id(const http::Request& req, int match) {
+  return std::strtoll(req.matches[match].str().c_str(), nullptr, 10);
+}
+
 std::string clock_time(std::int64_t ms) { return text::clock_time(ms, /*pad_minutes=*/false); }
 
 std::string spoken_time(std::int64_t ms) {

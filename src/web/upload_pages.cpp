@@ -47,21 +47,13 @@ void Uploads::run(std::thread t) {
 
 namespace {
 
-std::string now_utc() {
+// Now in UTC, as `format` (strftime) says.
+std::string utc_now(const char* format) {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
-std::string stamp() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y%m%d-%H%M%S", &tm);
+  std::strftime(out, sizeof out, format, &tm);
   return out;
 }
 
@@ -147,7 +139,8 @@ void page_upload_post(Context& ctx, const http::Request& req, http::Response& re
     return error_page(res, 400, "Envoi illisible",
                       "Envoyez les fichiers depuis le formulaire de cette page.");
   const int id = ctx.uploads->next_id();
-  const fs::path folder = ctx.dir.root / "depots" / (stamp() + "-" + std::to_string(id));
+  const fs::path folder =
+      ctx.dir.root / "depots" / (utc_now("%Y%m%d-%H%M%S") + "-" + std::to_string(id));
   auto parts = split_multipart(req.body_file,
                                multipart_boundary(req.get_header_value("Content-Type")), folder);
   std::error_code ec;
@@ -160,7 +153,7 @@ void page_upload_post(Context& ctx, const http::Request& req, http::Response& re
   std::string token;
   std::vector<fs::path> files;
   fs::path manifest;
-  UploadState state{.id = id, .by = viewer.actor(), .started = now_utc()};
+  UploadState state{.id = id, .by = viewer.actor(), .started = utc_now("%Y-%m-%dT%H:%M:%SZ")};
   for (const FormPart& p : *parts) {
     if (p.name == "csrf") token = p.value;
     if (p.path.empty()) continue;

@@ -146,7 +146,7 @@ void run_case_file(const fs::path& path) {
     std::string language;        // expect-language fr|en: as told by the dictionaries
   };
   SearcherOptions options;
-  std::vector<Query> todo;
+  std::vector<Query> queries;
   index::Filters pending;
   bool embeddings = false;
   int number = 0;
@@ -181,27 +181,27 @@ void run_case_file(const fs::path& path) {
       q.modes = trim(head.substr(5));
       q.text = body;
       q.filters = pending;
-      todo.push_back(std::move(q));
+      queries.push_back(std::move(q));
       pending = {};
     } else if (head == "expect-none") {
-      ASSERT_FALSE(todo.empty()) << where;
-      todo.back().none = true;
+      ASSERT_FALSE(queries.empty()) << where;
+      queries.back().none = true;
     } else if (head.rfind("expect-at-most ", 0) == 0) {
-      ASSERT_FALSE(todo.empty()) << where;
-      todo.back().at_most = std::stoi(head.substr(15));
+      ASSERT_FALSE(queries.empty()) << where;
+      queries.back().at_most = std::stoi(head.substr(15));
     } else if (head == "expect-no-suggestion") {
-      ASSERT_FALSE(todo.empty()) << where;
-      todo.back().no_suggestion = true;
+      ASSERT_FALSE(queries.empty()) << where;
+      queries.back().no_suggestion = true;
     } else if (head == "expect-suggestion") {
-      ASSERT_FALSE(todo.empty()) << where;
-      todo.back().suggestion = body;
+      ASSERT_FALSE(queries.empty()) << where;
+      queries.back().suggestion = body;
     } else if (head.rfind("expect-language ", 0) == 0) {
-      ASSERT_FALSE(todo.empty()) << where;
-      todo.back().language = trim(head.substr(16));
+      ASSERT_FALSE(queries.empty()) << where;
+      queries.back().language = trim(head.substr(16));
     } else if (head.rfind("expect ", 0) == 0) {
-      ASSERT_FALSE(todo.empty()) << where;
+      ASSERT_FALSE(queries.empty()) << where;
       std::istringstream w(head.substr(7));
-      for (std::string id; w >> id;) todo.back().expect.push_back(id);
+      for (std::string id; w >> id;) queries.back().expect.push_back(id);
     } else {
       FAIL() << where << ": cannot read '" << line << "'";
     }
@@ -214,7 +214,7 @@ void run_case_file(const fs::path& path) {
   ASSERT_TRUE(built.is_ok()) << built.status().to_string();
   auto searcher = Searcher::open(data, options);
   ASSERT_TRUE(searcher.is_ok()) << searcher.status().to_string();
-  for (const Query& q : todo) {
+  for (const Query& q : queries) {
     const std::string modes = !q.modes.empty() ? q.modes
                               : embeddings     ? "lexical vector hybrid"
                                                : "lexical";
