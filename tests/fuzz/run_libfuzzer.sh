@@ -20,7 +20,9 @@ case "$target" in
   query_fuzz) sources+=("$src/src/index/lexical.cpp") libs+=(-lxapian) ;;
   multipart_fuzz) sources+=("$src/src/web/multipart.cpp") ;;
 esac
-newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1)
+# (ls may die of SIGPIPE once head has its line: with pipefail that must not stop the script,
+# which it did once the list of headers outgrew one 4 KiB write.)
+newest_source=$(ls -t "${sources[@]}" "$src"/src/*/include/repere/*/*.h | head -1) || true
 if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
   echo "building $target with clang -fsanitize=fuzzer,address,undefined"
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
