@@ -67,6 +67,10 @@ json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& 
                         {"title", f.title},
                         {"attempts", f.attempts}});
   }
+  json warnings = json::array();
+  for (const auto& w : s.warnings) {
+    warnings.push_back({{"content_id", w.content_id}, {"title", w.title}, {"message", w.message}});
+  }
   return {
       {"data_dir", std::filesystem::absolute(dir.root).string()},
       {"repere_version", std::string(version())},
@@ -81,6 +85,7 @@ json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& 
       {"passages", s.passages},
       {"jobs", counts_json(s.jobs_by_state)},
       {"failures", failures},
+      {"warnings", warnings},
       {"index",
        {{"generation", sizes.index_generation > 0 ? json(sizes.index_generation) : json(nullptr)}}},
       {"sizes",
@@ -99,6 +104,23 @@ std::string counts_text(const catalog::Counts& counts) {
   return out;
 }
 
+// The first warnings in full, then how many more (`--json` lists them all).
+void print_warnings(std::ostream& out, const std::vector<catalog::Warning>& warnings) {
+  constexpr std::size_t kShown = 20;
+  if (warnings.empty()) {
+    out << "Warnings  none\n";
+    return;
+  }
+  out << "Warnings  " << warnings.size() << " (the contents are searchable; check them)\n";
+  for (std::size_t i = 0; i < warnings.size() && i < kShown; ++i) {
+    out << "  #" << warnings[i].content_id << " " << text::escape_control(warnings[i].message)
+        << "\n";
+  }
+  if (warnings.size() > kShown) {
+    out << "  ... and " << warnings.size() - kShown << " more: `repere status --json`\n";
+  }
+}
+
 void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSummary& s,
                 const Sizes& sizes) {
   out << "Library   " << std::filesystem::absolute(dir.root).string() << " (catalog schema "
@@ -115,6 +137,7 @@ void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSum
   }
   out << "Disk      catalog " << human_size(sizes.catalog) << ", index " << human_size(sizes.index)
       << ", media copies " << human_size(sizes.media) << "\n";
+  print_warnings(out, s.warnings);
   if (s.failures.empty()) {
     out << "Failures  none\n";
     return;

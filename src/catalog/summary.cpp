@@ -43,6 +43,20 @@ Result<std::vector<Failure>> failures(Database& db) {
   }
 }
 
+Result<std::vector<Warning>> warnings(Database& db) {
+  REPERE_ASSIGN_OR_RETURN(Statement stmt,
+                          db.prepare("SELECT content.id, content.title, w.value FROM content, "
+                                     "json_each(content.metadata, '$.extract_warnings') AS w "
+                                     "WHERE w.type = 'text' ORDER BY content.id, w.key"));
+  std::vector<Warning> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    out.push_back(
+        Warning{.content_id = stmt.int64(0), .title = stmt.text(1), .message = stmt.text(2)});
+  }
+}
+
 Status fill(Database& db, CatalogSummary& s) {
   REPERE_ASSIGN_OR_RETURN(s.schema_version, db.schema_version());
   REPERE_ASSIGN_OR_RETURN(s.collections, count_rows(db, "collection"));
@@ -54,6 +68,7 @@ Status fill(Database& db, CatalogSummary& s) {
   REPERE_ASSIGN_OR_RETURN(s.contents_by_status, group_count(db, "content", "status"));
   REPERE_ASSIGN_OR_RETURN(s.jobs_by_state, group_count(db, "job", "state"));
   REPERE_ASSIGN_OR_RETURN(s.failures, failures(db));
+  REPERE_ASSIGN_OR_RETURN(s.warnings, warnings(db));
   return Status::ok();
 }
 

@@ -3,12 +3,17 @@
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
+#include <optional>
+
+#include <uchardet/uchardet.h>
 
 namespace repere::text {
 namespace {
@@ -247,15 +252,116 @@ int utf16_without_bom(std::string_view bytes) {
 
 }  // namespace
 
-DecodedText decode_to_utf8(std::string_view bytes) {
-  if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) return {sanitize_utf8(bytes.substr(3)), "UTF-8"};
-  if (bytes.rfind("\xFF\xFE", 0) == 0) return {from_utf16(bytes.substr(2), true), "UTF-16LE"};
-  if (bytes.rfind("\xFE\xFF", 0) == 0) return {from_utf16(bytes.substr(2), false), "UTF-16BE"};
-  if (const int utf16 = utf16_without_bom(bytes); utf16 != 0) {
-    return {from_utf16(bytes, utf16 == 1), utf16 == 1 ? "UTF-16LE" : "UTF-16BE"};
+namespace {
+
+// What uchardet makes of `bytes` ("ISO-8859-9", "WINDOWS-1252"; "" when it cannot tell).
+std::string detected_charset(std::string_view bytes) {
+  uchardet_t detector = uchardet_new();
+  if (detector == nullptr) return "";
+  std::string out;
+  if (uchardet_handle_data(detector, bytes.data(), bytes.size()) == 0) {
+    uchardet_data_end(detector);
+    if (const char* name = uchardet_get_charset(detector)) out = name;
   }
-  if (is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8"};
-  return {from_cp1252(bytes), "windows-1252"};
+  uchardet_delete(detector);
+  return out;
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Windows-1252 and the Latin-1 it extends read the text of Western Europe the same way.
+bool western(std::string_view charset) {
+  return same_name(charset, "WINDOWS-1252") || same_name(charset, "ISO-8859-1") ||
+         same_name(charset, "ISO-8859-15");
+}
+
+// Signs of a wrong reading: replacement characters, C1 controls, a non-ASCII symbol between
+// two letters (« Za¿ó³æ » is Polish read as Windows-1252; typographic apostrophes and the
+// middle dot of « élève·s » belong there), and the Icelandic letters ð þ ý, which are where
+// Turkish ğ ş ı land when ISO-8859-9 is read as Latin-1.
+int oddities(std::string_view utf8) {
+  int odd = 0;
+  UChar32 before = 0, middle = 0;
+  for (const CodePoint& c : decode(utf8)) {
+    if (c.cp == kReplacement || (c.cp >= 0x80 && c.cp < 0xA0)) ++odd;
+    if (c.cp == 0xF0 || c.cp == 0xFE || c.cp == 0xFD || c.cp == 0xD0 || c.cp == 0xDE ||
+        c.cp == 0xDD)
+      ++odd;
+    if (middle >= 0x80 && !u_isalpha(middle) && middle != 0x2019 && middle != 0x2018 &&
+        middle != 0xB7 && u_isalpha(before) && u_isalpha(c.cp))
+      ++odd;
+    before = middle;
+    middle = c.cp;
+  }
+  return odd;
+}
+
+std::size_t high_bytes(std::string_view bytes) {
+  return static_cast<std::size_t>(std::count_if(
+      bytes.begin(), bytes.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; }));
+}
+
+// Fewer non-ASCII bytes than this and a detector's answer is a guess: « Été » alone reads as
+// Windows-1250 to it, « Noël » as Mac Central European.
+constexpr std::size_t kEnoughToTell = 8;
+
+// Bytes that are not UTF-8: the detector's reading against Windows-1252's, by how enough
+// bytes there are to tell and how many oddities each reading has.
+DecodedText legacy_encoding(std::string_view bytes) {
+  DecodedText western_reading{from_cp1252(bytes), "windows-1252", ""};
+  const int western_odd = oddities(western_reading.utf8);
+  const std::string guess = detected_charset(bytes);
+  std::optional<std::string> other;
+  if (!guess.empty() && !western(guess) && !same_name(guess, "ASCII")) {
+    other = decode_as(bytes, guess);
+  }
+  if (other) {
+    const int other_odd = oddities(*other);
+    const bool enough = high_bytes(bytes) >= kEnoughToTell;
+    if ((enough && other_odd <= western_odd) || other_odd < western_odd) {
+      std::string doubt;
+      if (other_odd > 0) doubt = "read as " + guess + ", but some characters do not fit it";
+      if (!enough) doubt = "read as " + guess + " from few accented letters";
+      return {std::move(*other), guess, doubt};
+    }
+    if (western_odd > 0) western_reading.doubt = "read as windows-1252, though it may be " + guess;
+    return western_reading;
+  }
+  if (western_odd > 0) {
+    western_reading.doubt = "read as windows-1252, but some characters do not fit it";
+  }
+  return western_reading;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_as(std::string_view bytes, std::string_view charset) {
+  UErrorCode status = U_ZERO_ERROR;
+  const std::string name(charset);
+  UConverter* converter = ucnv_open(name.c_str(), &status);
+  if (U_FAILURE(status) || converter == nullptr) return std::nullopt;
+  ucnv_close(converter);
+  const icu::UnicodeString u(bytes.data(), static_cast<int32_t>(bytes.size()), name.c_str());
+  if (u.isBogus()) return std::nullopt;
+  return sanitize_utf8(to_utf8(u));
+}
+
+DecodedText decode_to_utf8(std::string_view bytes) {
+  if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) return {sanitize_utf8(bytes.substr(3)), "UTF-8", ""};
+  if (bytes.rfind("\xFF\xFE", 0) == 0) return {from_utf16(bytes.substr(2), true), "UTF-16LE", ""};
+  if (bytes.rfind("\xFE\xFF", 0) == 0) {
+    return {from_utf16(bytes.substr(2), false), "UTF-16BE", ""};
+  }
+  if (const int utf16 = utf16_without_bom(bytes); utf16 != 0) {
+    return {from_utf16(bytes, utf16 == 1), utf16 == 1 ? "UTF-16LE" : "UTF-16BE", ""};
+  }
+  if (is_valid_utf8(bytes)) return {std::string(bytes), "UTF-8", ""};
+  return legacy_encoding(bytes);
 }
 
 std::string nfc(std::string_view s) {

@@ -162,16 +162,22 @@ std::string declared_charset(std::string_view bytes) {
   return head.substr(pos, end - pos);
 }
 
-std::string decode(std::string_view bytes, std::string& encoding) {
+// A page's declared charset wins over detection when its bytes are not UTF-8 (and carry no
+// byte-order mark): the author said it.
+std::string decode(std::string_view bytes, std::string& encoding, std::string& doubt) {
   const std::string charset = declared_charset(bytes);
-  const bool latin =
-      one_of(charset, {"iso-8859-1", "iso-8859-15", "windows-1252", "latin1", "cp1252"});
-  if (latin && bytes.rfind("\xEF\xBB\xBF", 0) != 0 && !text::is_valid_utf8(bytes)) {
-    encoding = "windows-1252";
-    return text::decode_to_utf8(bytes).utf8;  // Windows-1252 is a superset of Latin-1's text
+  if (!charset.empty() && bytes.rfind("\xEF\xBB\xBF", 0) != 0 && !text::is_valid_utf8(bytes)) {
+    const bool latin =
+        one_of(charset, {"iso-8859-1", "iso-8859-15", "windows-1252", "latin1", "cp1252"});
+    // Windows-1252 is a superset of Latin-1's text.
+    if (auto declared = text::decode_as(bytes, latin ? "windows-1252" : charset)) {
+      encoding = latin ? "windows-1252" : charset;
+      return *declared;
+    }
   }
-  const text::DecodedText d = text::decode_to_utf8(bytes);
+  text::DecodedText d = text::decode_to_utf8(bytes);
   encoding = d.encoding;
+  doubt = d.doubt;
   return d.utf8;
 }
 
@@ -287,10 +293,11 @@ class HtmlReader {
 }  // namespace
 
 HtmlDocument read_html(std::string_view bytes) {
-  std::string encoding;
-  const std::string utf8 = decode(bytes, encoding);
+  std::string encoding, doubt;
+  const std::string utf8 = decode(bytes, encoding, doubt);
   HtmlDocument doc = HtmlReader(utf8).run();
   doc.encoding = encoding;
+  doc.encoding_doubt = doubt;
   return doc;
 }
 

@@ -46,6 +46,7 @@ TextDocument read_text_document(std::string_view bytes, bool markdown) {
   const text::DecodedText decoded = text::decode_to_utf8(bytes);
   TextDocument doc;
   doc.encoding = decoded.encoding;
+  doc.encoding_doubt = decoded.doubt;
   const std::string utf8 = text::nfc(decoded.utf8);
   std::string paragraph;
   auto flush = [&] {

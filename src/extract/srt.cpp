@@ -163,6 +163,7 @@ Result<SubtitleTrack> parse_srt(std::string_view data) {
   const std::string input = text::nfc(decoded.utf8);
   SubtitleTrack track = SrtParser(split_lines(input)).run();
   track.source_encoding = decoded.encoding;
+  track.encoding_doubt = decoded.doubt;
   if (track.cues.empty()) {
     bool any_timing = false;
     for (const auto& w : track.warnings) any_timing = any_timing || w.message.rfind("cue", 0) == 0;

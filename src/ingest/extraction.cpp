@@ -68,6 +68,14 @@ Status check_cues(const fs::path& path, const ExtractedTrack& t, std::int64_t du
   return Status::ok();
 }
 
+// A text whose encoding may have been misread: someone should check its accents.
+void warn_encoding(const fs::path& path, const std::string& doubt,
+                   std::vector<std::string>& warnings) {
+  if (doubt.empty()) return;
+  warnings.push_back(path.filename().string() + ": uncertain encoding (" + doubt +
+                     "): check its accents, or save it as UTF-8 and ingest it again");
+}
+
 Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& content_language,
                                     std::vector<std::string>& warnings) {
   REPERE_RETURN_IF_ERROR(check_text_size(sidecar.path));
@@ -79,6 +87,7 @@ Result<ExtractedTrack> read_sidecar(const Sidecar& sidecar, const std::string& c
     warnings.push_back(sidecar.path.filename().string() + " line " + std::to_string(w.line) + ": " +
                        w.message);
   }
+  warn_encoding(sidecar.path, parsed->encoding_doubt, warnings);
   ExtractedTrack out;
   out.track.kind = TrackKind::kSubtitles;
   out.track.language = sidecar.language.empty() ? content_language : sidecar.language;
@@ -250,6 +259,7 @@ Status extract_text_file(const catalog::Content& content, const fs::path& path, 
   t.track.language = content.language;
   t.track.origin = "human";
   t.track.label = "Texte (" + doc.encoding + ")";
+  warn_encoding(path, doc.encoding_doubt, out.warnings);
   for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
   out.title = doc.title;
   out.tracks.push_back(std::move(t));
@@ -267,6 +277,7 @@ Status extract_webpage(const catalog::Content& content, const fs::path& path, Ex
   t.track.language = doc.language.empty() ? content.language : doc.language;
   t.track.origin = "human";
   t.track.label = "Texte de la page (" + doc.encoding + ")";
+  warn_encoding(path, doc.encoding_doubt, out.warnings);
   for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
   out.title = doc.title;
   out.tracks.push_back(std::move(t));

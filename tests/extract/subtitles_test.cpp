@@ -160,6 +160,109 @@ TEST(WebVttTime, Format) {
   EXPECT_EQ(format_webvtt_time(90 * 60000), "01:30:00.000");
 }
 
+// A Turkish SubRip file saved in ISO-8859-9 became mojibake (« deðil ») with no warning.
+TEST(DecodeToUtf8, TurkishIso88599SubtitlesDecodeRight) {
+  const std::string srt =
+      "1\n00:00:01,000 --> 00:00:03,000\n"
+      "Bug\xFC"
+      "n hava \xE7"
+      "ok g\xFC"
+      "zel, de\xF0"
+      "il mi? I\xFE"
+      "\xFD"
+      "k ve g\xF6"
+      "lge.\n\n"
+      "2\n00:00:04,000 --> 00:00:06,000\n"
+      "\xDE"
+      "imdi \xF6"
+      "\xF0"
+      "renciler s\xFD"
+      "n\xFD"
+      "fa giriyor.\n";
+  const auto track = parse_srt(srt);
+  ASSERT_TRUE(track.is_ok()) << track.status().to_string();
+  ASSERT_EQ(track->cues.size(), 2u);
+  EXPECT_EQ(track->source_encoding, "ISO-8859-9");
+  EXPECT_EQ(track->cues[0].text, "Bugün hava çok güzel, değil mi? Işık ve gölge.");
+  EXPECT_EQ(track->cues[1].text, "Şimdi öğrenciler sınıfa giriyor.");
+  EXPECT_EQ(track->encoding_doubt, "");
+}
+
+TEST(DecodeToUtf8, FrenchWindows1252SubtitlesDecodeRightWithoutDoubt) {
+  const std::string srt =
+      "1\n00:00:01,000 --> 00:00:03,000\n"
+      "La photosynth\xE8"
+      "se se d\xE9"
+      "roule dans les chloroplastes, o\xF9"
+      " l\x92\xE9"
+      "nergie "
+      "lumineuse est capt\xE9"
+      "e.\n\n2\n00:00:04,000 --> 00:00:06,000\n"
+      "\xC7"
+      "a d\xE9"
+      "pend de l\x92\xE9"
+      "t\xE9"
+      " et du c\x9C"
+      "ur des feuilles.\n";
+  const auto track = parse_srt(srt);
+  ASSERT_TRUE(track.is_ok()) << track.status().to_string();
+  EXPECT_EQ(track->source_encoding, "windows-1252");
+  ASSERT_EQ(track->cues.size(), 2u);
+  EXPECT_EQ(track->cues[1].text, "Ça dépend de l’été et du cœur des feuilles.");
+  EXPECT_EQ(track->encoding_doubt, "");
+}
+
+// A detector guesses from few bytes: « Été » alone looks like Windows-1250 to uchardet, « Noël »
+// like Mac Central European. Short French text must still read as French, with no warning.
+TEST(DecodeToUtf8, ShortFrenchTextIsNotTakenForAnotherCharset) {
+  for (const std::string& s : {std::string("\xC9"
+                                           "t\xE9"
+                                           ""),
+                               std::string("No\xEB"
+                                           "l"),
+                               std::string("Qu\x92"
+                                           "est-ce que c\x92"
+                                           "est ? \xAB"
+                                           " Bonjour \xBB"
+                                           "")}) {
+    const text::DecodedText d = text::decode_to_utf8(s);
+    EXPECT_EQ(d.encoding, "windows-1252") << d.utf8;
+    EXPECT_EQ(d.doubt, "") << d.utf8;
+  }
+  EXPECT_EQ(text::decode_to_utf8("No\xEB"
+                                 "l")
+                .utf8,
+            "Noël");
+}
+
+// Polish in ISO-8859-2 reads as Windows-1252 to the detector: the reading has symbols inside
+// words (« Za¿ó³æ »), so it says it is unsure rather than pass the mojibake on silently.
+TEST(DecodeToUtf8, AMisreadEncodingIsDoubted) {
+  const text::DecodedText d = text::decode_to_utf8(
+      "Za\xBF"
+      "\xF3"
+      "\xB3"
+      "\xE6"
+      " g\xEA"
+      "\xB6"
+      "l\xB1"
+      " ja\xBC"
+      "\xF1"
+      ", to jest test polskich znak\xF3"
+      "w.");
+  EXPECT_NE(d.doubt, "");
+}
+
+TEST(DecodeToUtf8, DecodeAsNamesAnyCharsetIcuKnows) {
+  EXPECT_EQ(text::decode_as("de\xF0"
+                            "il",
+                            "ISO-8859-9")
+                .value_or(""),
+            "değil");
+  EXPECT_EQ(text::decode_as("\xCF\xF0\xE8", "windows-1251").value_or(""), "При");
+  EXPECT_FALSE(text::decode_as("abc", "no-such-charset").has_value());
+}
+
 TEST(DecodeToUtf8, Encodings) {
   EXPECT_EQ(text::decode_to_utf8("déjà").encoding, "UTF-8");
   EXPECT_EQ(text::decode_to_utf8("d\xE9j\xE0").utf8, "déjà");

@@ -535,6 +535,61 @@ TEST_F(Pipeline, FarMoreCuesThanTheMediaCanHoldAreRefused) {
     return all;
   }();
   EXPECT_TRUE(sink_.noted("1 cues start after the end of the media"));
+  // ... and `repere status` lists it under the content it concerns.
+  const auto summary = *catalog::summarize(*d);
+  const bool listed = std::any_of(summary.warnings.begin(), summary.warnings.end(), [&](auto& w) {
+    return w.content_id == late.id && w.message.find("after the end") != std::string::npos;
+  });
+  EXPECT_TRUE(listed);
+}
+
+// Round 1: a Turkish ISO-8859-9 .srt became mojibake with no warning. Now it decodes right,
+// and a file whose encoding cannot be told for sure is kept with a warning that status lists.
+TEST_F(Pipeline, LegacyEncodingsDecodeRightOrWarn) {
+  fs::create_directories(media_ / "enc");
+  fs::copy_file(kFixtures / "lecture.mp4", media_ / "enc/ders.mp4");
+  write(media_ / "enc/ders.tr.srt",
+        "1\n00:00:01,000 --> 00:00:05,000\n"
+        "Bug\xFC"
+        "n hava \xE7"
+        "ok g\xFC"
+        "zel, de\xF0"
+        "il mi? I\xFE"
+        "\xFD"
+        "k ve g\xF6"
+        "lge.\n\n"
+        "2\n00:00:06,000 --> 00:00:09,000\n"
+        "\xDE"
+        "imdi \xF6"
+        "\xF0"
+        "renciler s\xFD"
+        "n\xFD"
+        "fa giriyor.\n");
+  write(media_ / "enc/polski.txt",  // ISO-8859-2, which the detector takes for Windows-1252
+        "Za\xBF"
+        "\xF3"
+        "\xB3"
+        "\xE6"
+        " g\xEA"
+        "\xB6"
+        "l\xB1"
+        " ja\xBC"
+        "\xF1"
+        ", to jest test polskich znak\xF3"
+        "w.\n");
+  const auto report = run({.paths = {media_ / "enc"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  const auto video =
+      **catalog::ContentRepository(*d).find_by_media_path((media_ / "enc/ders.mp4").string());
+  const auto passages = *catalog::PassageRepository(*d).list_for_content(video.id);
+  ASSERT_FALSE(passages.empty());
+  EXPECT_NE(passages[0].text.find("değil mi? Işık"), std::string::npos) << passages[0].text;
+  const auto summary = *catalog::summarize(*d);
+  std::string all;
+  for (const auto& w : summary.warnings) all += w.message + "\n";
+  EXPECT_EQ(all.find("ders.tr.srt"), std::string::npos) << all;
+  EXPECT_NE(all.find("polski.txt: uncertain encoding"), std::string::npos) << all;
 }
 
 // Hardening row 14: a UTF-16 .srt without a byte-order mark was ignored, and status said « no

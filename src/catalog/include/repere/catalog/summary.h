@@ -23,6 +23,14 @@ struct Failure {
   int attempts = 0;
 };
 
+// A warning kept from a content's extraction (metadata extract_warnings): a misread encoding,
+// OCR noise left out of search, cues past the end of the media.
+struct Warning {
+  Id content_id = 0;
+  std::string title;
+  std::string message;  // "lecture.srt: uncertain encoding (...)": names the file
+};
+
 struct CatalogSummary {
   int schema_version = 0;
   std::int64_t collections = 0;
@@ -34,6 +42,7 @@ struct CatalogSummary {
   Counts contents_by_status;
   Counts jobs_by_state;
   std::vector<Failure> failures;  // failed jobs, oldest first
+  std::vector<Warning> warnings;  // by content, in order
 };
 
 // Reads the summary in one read transaction, so its numbers agree with each other.

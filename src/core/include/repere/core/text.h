@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,14 +21,22 @@ bool is_valid_utf8(std::string_view s);
 std::string sanitize_utf8(std::string_view s);
 
 // Text bytes of unknown encoding, as UTF-8: a UTF-8, UTF-16LE or UTF-16BE byte-order mark
-// decides; else well-formed UTF-8 is kept; else the bytes are read as Windows-1252 (the usual
-// encoding of French subtitles and text files made on Windows), which maps every byte.
-// The byte-order mark is removed.
+// decides; else well-formed UTF-8 is kept; else a charset detector (uchardet) is asked, and
+// its answer taken when there are enough non-ASCII bytes to tell and it reads no worse than
+// Windows-1252 (the usual encoding of French subtitles and text files made on Windows, which
+// maps every byte and is the fallback). The byte-order mark is removed.
 struct DecodedText {
   std::string utf8;
-  std::string encoding;  // "UTF-8", "UTF-16LE", "UTF-16BE" or "windows-1252"
+  std::string encoding;  // "UTF-8", "UTF-16LE", "UTF-16BE", "windows-1252", "ISO-8859-9", ...
+  // "" when the encoding is sure; else, in English, why not (« read as windows-1252, though it
+  // may be ISO-8859-9 »), for a warning that asks someone to check the accents.
+  std::string doubt;
 };
 DecodedText decode_to_utf8(std::string_view bytes);
+
+// `bytes` read as `charset`, any name ICU knows ("ISO-8859-9", "windows-1254", "KOI8-R");
+// nullopt when it knows none by that name. Bytes the charset leaves undefined become U+FFFD.
+std::optional<std::string> decode_as(std::string_view bytes, std::string_view charset);
 
 // Unicode NFC (canonical composition): "e\u0301" becomes "é". Ill-formed bytes become U+FFFD.
 std::string nfc(std::string_view s);

@@ -12,6 +12,7 @@ struct HtmlDocument {
   std::string language;                 // <html lang="fr-FR"> -> "fr"; "" if absent
   std::vector<std::string> paragraphs;  // visible text split at block elements, NFC
   std::string encoding;                 // as decoded
+  std::string encoding_doubt;           // why it may be wrong; "" when sure
 };
 
 // Never fails: malformed HTML gives what text can be found. Text in <script>, <style>,

@@ -11,6 +11,7 @@ struct TextDocument {
   std::string title;                    // a Markdown file's first heading, else ""
   std::vector<std::string> paragraphs;  // non-empty, NFC, in order
   std::string encoding;                 // "UTF-8", "windows-1252", ...
+  std::string encoding_doubt;           // why it may be wrong; "" when sure
 };
 
 // Splits `bytes` (any encoding decode_to_utf8 knows) into paragraphs at blank lines; lines

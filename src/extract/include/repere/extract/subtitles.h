@@ -47,6 +47,7 @@ struct SubtitleTrack {
   std::vector<SubtitleCue> cues;  // in file order
   std::vector<ParseWarning> warnings;
   std::string source_encoding = "UTF-8";  // as detected, for SRT: "UTF-8", "UTF-16LE", ...
+  std::string encoding_doubt;             // why the detected encoding may be wrong; "" when sure
 };
 
 // Parses WebVTT text (UTF-8; ill-formed bytes become U+FFFD). Errors: invalid_argument when
