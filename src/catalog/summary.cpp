@@ -44,10 +44,13 @@ Result<std::vector<Failure>> failures(Database& db) {
 }
 
 Result<std::vector<Warning>> warnings(Database& db) {
-  REPERE_ASSIGN_OR_RETURN(Statement stmt,
-                          db.prepare("SELECT content.id, content.title, w.value FROM content, "
-                                     "json_each(content.metadata, '$.extract_warnings') AS w "
-                                     "WHERE w.type = 'text' ORDER BY content.id, w.key"));
+  REPERE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare("SELECT content.id, content.title, w.value FROM content, "
+                 "json_each(content.metadata, '$.extract_warnings') AS w WHERE w.type = 'text' "
+                 "UNION ALL SELECT content.id, content.title, w.value FROM content, "
+                 "json_each(content.metadata, '$.segment_warnings') AS w WHERE w.type = 'text' "
+                 "ORDER BY 1"));
   std::vector<Warning> out;
   while (true) {
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());

@@ -5,10 +5,12 @@
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
 #include "repere/core/text.h"
+#include "repere/extract/title.h"
 
 namespace repere::extract {
 namespace {
@@ -35,6 +37,32 @@ std::string utf8(const poppler::ustring& s) {
   return text::nfc(std::string(bytes.begin(), bytes.end()));
 }
 
+// The first run of words of page 1 in its largest font, when that font stands out from the
+// page's usual (median) size: a heading, not a paragraph's first words.
+std::string first_heading(const std::vector<PdfWord>& words) {
+  std::vector<double> sizes;
+  for (const PdfWord& w : words) {
+    if (w.page == 1 && w.font_size > 0) sizes.push_back(w.font_size);
+  }
+  if (sizes.size() < 2) return "";
+  const double largest = *std::max_element(sizes.begin(), sizes.end());
+  std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2),
+                   sizes.end());
+  const double usual = sizes[sizes.size() / 2];
+  if (largest < 1.2 * usual) return "";
+  std::string heading;
+  int taken = 0;
+  for (const PdfWord& w : words) {
+    if (w.page != 1) break;
+    const bool big = w.font_size >= 0.95 * largest;
+    if (!big && taken > 0) break;
+    if (!big) continue;
+    if (++taken > 20) return "";  // a big paragraph, not a title
+    heading += (heading.empty() ? "" : " ") + w.text;
+  }
+  return heading;
+}
+
 }  // namespace
 
 Result<PdfText> read_pdf_text(const std::filesystem::path& path) {
@@ -51,16 +79,18 @@ Result<PdfText> read_pdf_text(const std::filesystem::path& path) {
     const double width = size.width() > 0 ? size.width() : 1;
     const double height = size.height() > 0 ? size.height() : 1;
     bool any = false;
-    for (const poppler::text_box& box : page->text_list()) {
+    for (const poppler::text_box& box : page->text_list(poppler::page::text_list_include_font)) {
       std::string word = utf8(box.text());
       if (word.empty()) continue;
       const poppler::rectf b = box.bbox();
       out.words.push_back({i + 1, std::move(word), b.x() / width, b.y() / height, b.width() / width,
-                           b.height() / height});
+                           b.height() / height, box.get_font_size()});
       any = true;
     }
     if (!any) out.pages_without_text.push_back(i + 1);
   }
+  out.title = clean_title(utf8(doc->info_key("Title")));
+  if (out.title.empty()) out.title = clean_title(first_heading(out.words));
   return out;
 }
 

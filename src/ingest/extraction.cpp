@@ -9,6 +9,7 @@
 #include "repere/extract/plain_text.h"
 #include "repere/extract/slides.h"
 #include "repere/extract/subtitles.h"
+#include "repere/extract/title.h"
 #include "repere/extract/transcriber.h"
 #include "repere/media/probe.h"
 
@@ -188,6 +189,7 @@ Status extract_timed(const catalog::Content& content, const fs::path& media,
                      Extraction& out) {
   REPERE_ASSIGN_OR_RETURN(const media::MediaInfo info, media::probe(media));
   out.duration_ms = info.duration_ms;
+  out.title = extract::clean_title(info.title);
   for (const Sidecar& s : sidecars) {
     auto t = read_sidecar(s, content.language, out.warnings);
     const Status bounded =
@@ -261,7 +263,7 @@ Status extract_text_file(const catalog::Content& content, const fs::path& path, 
   t.track.label = "Texte (" + doc.encoding + ")";
   warn_encoding(path, doc.encoding_doubt, out.warnings);
   for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
-  out.title = doc.title;
+  out.title = extract::clean_title(doc.title);
   out.tracks.push_back(std::move(t));
   return Status::ok();
 }
@@ -279,7 +281,7 @@ Status extract_webpage(const catalog::Content& content, const fs::path& path, Ex
   t.track.label = "Texte de la page (" + doc.encoding + ")";
   warn_encoding(path, doc.encoding_doubt, out.warnings);
   for (const std::string& p : doc.paragraphs) t.cues.push_back(Cue{.text = p});
-  out.title = doc.title;
+  out.title = extract::clean_title(doc.title);
   out.tracks.push_back(std::move(t));
   return Status::ok();
 }
@@ -336,6 +338,7 @@ Status extract_pdf(const catalog::Content& content, const fs::path& path,
                    const ExtractOptions& options, Extraction& out) {
   REPERE_ASSIGN_OR_RETURN(const extract::PdfText pdf, extract::read_pdf_text(path));
   out.page_count = pdf.page_count;
+  out.title = pdf.title;
   ExtractedTrack layer;
   layer.track.kind = TrackKind::kPdfText;
   layer.track.language = content.language;

@@ -18,6 +18,7 @@
 #include "repere/ingest/extraction.h"
 #include "repere/ingest/files.h"
 #include "repere/ingest/manifest.h"
+#include "repere/ingest/noise.h"
 #include "repere/ingest/segmenter.h"
 
 namespace repere::ingest {
@@ -427,13 +428,33 @@ Status take_state_when_read(Database& db, const Content& c) {
   return contents.set_status(c.id, *state, "ingest");
 }
 
-// The passages of a content, from its tracks' cues as they are now.
-Result<std::vector<catalog::Passage>> passages_of(Database& db, const Content& c) {
+struct Segmented {
+  std::vector<catalog::Passage> passages;
+  std::vector<std::string> warnings;  // for metadata segment_warnings: what was kept out
+};
+
+// The passages of a content, from its tracks' cues as they are now. OCR noise (a photo's or a
+// chart's shapes read as letters) stays a cue but makes no passage.
+Result<Segmented> passages_of(Database& db, const Content& c,
+                              const index::Dictionaries* dictionaries) {
   REPERE_ASSIGN_OR_RETURN(auto tracks, catalog::TrackRepository(db).list_for_content(c.id));
   const bool timed = c.kind == ContentKind::kVideo || c.kind == ContentKind::kAudio;
-  std::vector<catalog::Passage> passages;
+  Segmented out;
+  std::vector<catalog::Passage>& passages = out.passages;
   for (const catalog::Track& t : tracks_to_segment(std::move(tracks))) {
     REPERE_ASSIGN_OR_RETURN(auto cues, catalog::CueRepository(db).list_for_track(t.id));
+    if (t.kind == catalog::TrackKind::kOcrFrames || t.kind == catalog::TrackKind::kOcrScan) {
+      const std::size_t before = cues.size();
+      const std::size_t removed = drop_ocr_noise(cues, dictionaries, t.language.substr(0, 2));
+      if (removed > 0) {
+        out.warnings.push_back(
+            fs::path(c.media_path).filename().string() + ": " + std::to_string(removed) + " of " +
+            std::to_string(before) +
+            (t.kind == catalog::TrackKind::kOcrFrames ? " slides" : " words") +
+            " read by OCR look like noise (a picture read as letters) and are kept out of search; "
+            "correct them in « Relecture » if they are text");
+      }
+    }
     // A running header or footer of slides and pages is not in every passage (the track
     // keeps it: the transcript shows the text as it is).
     if (t.kind == catalog::TrackKind::kOcrFrames || t.kind == catalog::TrackKind::kOcrScan ||
@@ -450,14 +471,33 @@ Result<std::vector<catalog::Passage>> passages_of(Database& db, const Content& c
       passages.push_back(std::move(p));
     }
   }
-  return passages;
+  return out;
 }
 
-Status run_segment(Database& db, const catalog::Job& job) {
-  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(*job.content_id));
-  REPERE_ASSIGN_OR_RETURN(const auto passages, passages_of(db, c));
+// Keeps what segmenting left out in the content's metadata (segment_warnings, replaced each
+// time), where `repere status` finds it; `c` follows.
+Status record_segment_warnings(Database& db, Content& c, const std::vector<std::string>& warnings) {
+  json meta = json::parse(c.metadata_json, nullptr, false);
+  if (!meta.is_object()) return Status::ok();
+  const json before = meta.value("segment_warnings", json::array());
+  if (before == json(warnings)) return Status::ok();
+  if (warnings.empty()) {
+    meta.erase("segment_warnings");
+  } else {
+    meta["segment_warnings"] = warnings;
+  }
+  c.metadata_json = meta.dump();
+  return catalog::ContentRepository(db).update(c);
+}
+
+Status run_segment(Database& db, const catalog::Job& job, const index::Dictionaries* dictionaries,
+                   ProgressSink& sink) {
+  REPERE_ASSIGN_OR_RETURN(Content c, catalog::ContentRepository(db).get(*job.content_id));
+  REPERE_ASSIGN_OR_RETURN(const Segmented cut, passages_of(db, c, dictionaries));
+  for (const std::string& w : cut.warnings) sink.note("warning: " + w);
   REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
-  REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, passages));
+  REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, cut.passages));
+  REPERE_RETURN_IF_ERROR(record_segment_warnings(db, c, cut.warnings));
   REPERE_RETURN_IF_ERROR(catalog::JobRepository(db).complete(job.id));
   REPERE_RETURN_IF_ERROR(take_state_when_read(db, c));
   return txn.commit();
@@ -483,7 +523,7 @@ struct Shared {
 Status run_job(Database& db, const catalog::Job& job, Shared& shared) {
   const bool extract = job.stage == kExtract;
   const Status s = extract ? run_extract(db, shared.dir, shared.extract, job, shared.sink)
-                           : run_segment(db, job);
+                           : run_segment(db, job, shared.extract.dictionaries.get(), shared.sink);
   catalog::JobRepository jobs(db);
   if (s.is_ok()) {
     if (!extract) shared.sink.progress(++shared.done, shared.total);
@@ -559,10 +599,11 @@ Status register_all(Database& db, const DataDir& dir, const IngestOptions& optio
 
 }  // namespace
 
-Status resegment(Database& db, Id content_id) {
-  REPERE_ASSIGN_OR_RETURN(const Content c, catalog::ContentRepository(db).get(content_id));
-  REPERE_ASSIGN_OR_RETURN(const auto passages, passages_of(db, c));
-  return catalog::PassageRepository(db).replace_for_content(c.id, passages);
+Status resegment(Database& db, Id content_id, const index::Dictionaries* dictionaries) {
+  REPERE_ASSIGN_OR_RETURN(Content c, catalog::ContentRepository(db).get(content_id));
+  REPERE_ASSIGN_OR_RETURN(const Segmented cut, passages_of(db, c, dictionaries));
+  REPERE_RETURN_IF_ERROR(catalog::PassageRepository(db).replace_for_content(c.id, cut.passages));
+  return record_segment_warnings(db, c, cut.warnings);
 }
 
 Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, ProgressSink& sink,

@@ -10,6 +10,8 @@ extern "C" {
 #include <memory>
 #include <mutex>
 
+#include "repere/core/text.h"
+
 namespace repere::media {
 namespace {
 
@@ -179,6 +181,9 @@ Result<MediaInfo> probe(const std::filesystem::path& path) {
   info.format = ctx->iformat != nullptr ? ctx->iformat->name : "";
   if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0) {
     info.duration_ms = ctx->duration / (AV_TIME_BASE / 1000);
+  }
+  if (const AVDictionaryEntry* title = av_dict_get(ctx->metadata, "title", nullptr, 0)) {
+    info.title = text::nfc(text::sanitize_utf8(title->value));
   }
   for (unsigned i = 0; i < ctx->nb_streams; ++i) info.streams.push_back(describe(*ctx->streams[i]));
   if (info.streams.empty()) {

@@ -327,7 +327,7 @@ void page_correct_track(Context& ctx, const http::Request& req, http::Response& 
   if (changed > 0) {
     const auto revision = cues.revise(track->id, *fixed, actor);
     if (!revision.is_ok()) return error_page(res, revision.status(), "Correction non enregistrée");
-    const Status cut = ingest::resegment(**db, c->id);
+    const Status cut = ingest::resegment(**db, c->id, ctx.search_options.dictionaries.get());
     if (!cut.is_ok()) return error_page(res, cut, "Correction enregistrée, passages non recoupés");
     (void)audit.record(actor, "track.correct", "content:" + std::to_string(c->id),
                        std::to_string(changed) + " lignes de la piste " +

@@ -29,7 +29,7 @@ if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
     -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
     -I"$src/src/web" \
-    "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n) "${libs[@]}" -o "$bin"
+    "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n uchardet) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).
 "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \

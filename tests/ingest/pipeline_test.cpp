@@ -543,6 +543,69 @@ TEST_F(Pipeline, FarMoreCuesThanTheMediaCanHoldAreRefused) {
   EXPECT_TRUE(listed);
 }
 
+// Round 1: titles came from file names (« svt photosynthese ») though the files had better.
+TEST_F(Pipeline, TitlesComeFromTheContentTheFileNameLast) {
+  const fs::path in = media_ / "titres";
+  fs::create_directories(in);
+  fs::copy_file(kFixtures / "heading.pdf", in / "cours3.pdf");
+  const fs::path listed = media_ / "titres-catalogue";
+  fs::create_directories(listed);
+  write(listed / "svt_photosynthese.md", "# Photosynthèse\n\nLa plante fabrique sa matière.\n");
+  fs::copy_file(kFixtures / "titled.pdf", in / "digestion.pdf");
+  fs::copy_file(kFixtures / "titled.mkv", in / "eau_v2.mkv");
+  fs::copy_file(kFixtures / "lecture.srt", in / "eau_v2.fr.srt");
+  fs::copy_file(kFixtures / "document.pdf", in / "respiration_cellulaire.pdf");
+  write(in / "note.md", "# La cellule animale\n\nElle a un noyau.\n");
+  write(in / "page.html",
+        "<html><head><title>Les volcans</title></head><body><p>Un volcan.</p>"
+        "</body></html>");
+  write(listed / "catalogue.csv",
+        "path,title\nsvt_photosynthese.md,La photosynthèse (titre du catalogue)\n");
+  const auto report = run({.paths = {in, listed / "catalogue.csv"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  std::map<std::string, std::string> title;
+  const auto contents = *catalog::ContentRepository(*d).list();
+  for (const auto& c : contents) {
+    title[fs::path(c.media_path).filename().string()] = c.title;
+  }
+  EXPECT_EQ(title["cours3.pdf"], "Les volcans d'Auvergne");        // first heading
+  EXPECT_EQ(title["digestion.pdf"], "La digestion des aliments");  // its metadata
+  EXPECT_EQ(title["svt_photosynthese.md"], "La photosynthèse (titre du catalogue)");  // manifest
+  EXPECT_EQ(title["eau_v2.mkv"], "Le cycle de l'eau");  // the title tag
+  EXPECT_EQ(title["note.md"], "La cellule animale");
+  EXPECT_EQ(title["page.html"], "Les volcans");
+  EXPECT_EQ(title["respiration_cellulaire.pdf"], "respiration cellulaire");  // nothing better
+}
+
+// Round 1: OCR garbage from a photo (« ES JE NV SRE LA ww Ze BEAN ») was indexed as passages.
+TEST_F(Pipeline, APhotosOcrNoiseMakesNoPassage) {
+  fs::create_directories(media_ / "images");
+  fs::copy_file(kFixtures / "photo.png", media_ / "images/photo.png");
+  fs::copy_file(kFixtures / "scan.png", media_ / "images/scan.png");
+  IngestOptions options{.paths = {media_ / "images"}};
+  options.extract.dictionaries = index::Dictionaries::open("/usr/share/hunspell");
+  const auto report = run(options);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  catalog::ContentRepository contents(*d);
+  const auto photo = **contents.find_by_media_path((media_ / "images/photo.png").string());
+  const auto scan = **contents.find_by_media_path((media_ / "images/scan.png").string());
+  catalog::PassageRepository passages(*d);
+  EXPECT_TRUE(passages.list_for_content(photo.id)->empty());
+  EXPECT_FALSE(passages.list_for_content(scan.id)->empty());
+  // The words stay cues (the review queue shows them), and status says what was kept out.
+  const auto tracks = *catalog::TrackRepository(*d).list_for_content(photo.id);
+  ASSERT_EQ(tracks.size(), 1u);
+  EXPECT_FALSE(catalog::CueRepository(*d).list_for_track(tracks[0].id)->empty());
+  const auto summary = *catalog::summarize(*d);
+  std::string all;
+  for (const auto& w : summary.warnings) all += w.message + "\n";
+  EXPECT_NE(all.find("photo.png: "), std::string::npos) << all;
+  EXPECT_NE(all.find("look like noise"), std::string::npos) << all;
+  EXPECT_EQ(all.find("scan.png"), std::string::npos) << all;
+}
+
 // Round 1: a Turkish ISO-8859-9 .srt became mojibake with no warning. Now it decodes right,
 // and a file whose encoding cannot be told for sure is kept with a warning that status lists.
 TEST_F(Pipeline, LegacyEncodingsDecodeRightOrWarn) {

@@ -16,10 +16,15 @@ struct PdfWord {
   int page = 0;  // from 1
   std::string text;
   double x = 0, y = 0, w = 0, h = 0;  // fractions of the page
+  double font_size = 0;               // in points, 0 when the PDF does not say
 };
 
 struct PdfText {
   int page_count = 0;
+  // The document's title: its metadata's Title when it is one (not « Microsoft Word -
+  // cours.docx », not « untitled »), else the first heading of page 1 — the first run of
+  // words in its largest font when that font is at least 1.2 times the page's usual one; "".
+  std::string title;
   std::vector<PdfWord> words;           // in reading order, page by page
   std::vector<int> pages_without_text;  // pages with no text layer: scans, images
 };

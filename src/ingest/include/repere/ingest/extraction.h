@@ -25,7 +25,9 @@ struct Extraction {
   std::vector<ExtractedTrack> tracks;
   std::optional<std::int64_t> duration_ms;
   std::optional<std::int64_t> page_count;
-  std::string title;                  // a title found inside the file, "" if none
+  // A title found inside the file: a PDF's metadata or first heading, a page's <title>, a
+  // Markdown note's first heading, a video's title tag (extract::clean_title); "" if none.
+  std::string title;
   std::vector<std::string> warnings;  // "lecture.fr.srt line 12: ...": kept, not fatal
   // Side files that could not be read (a damaged sidecar): failures of their own, while the
   // content goes on with its other text.

@@ -60,7 +60,9 @@ class ProgressSink {
 
 // Cuts a content's passages again from its tracks' cues as they are now (after a person
 // corrected a track). The search index follows at its next update (index::update_index).
-Status resegment(catalog::Database& db, catalog::Id content_id);
+// `dictionaries` (may be null) tell OCR noise from words: see noise.h.
+Status resegment(catalog::Database& db, catalog::Id content_id,
+                 const index::Dictionaries* dictionaries);
 
 // Runs the import and every pending stage. `stop` is polled between stages: once set, no new
 // stage starts, running ones finish, and the report says interrupted.

@@ -25,6 +25,7 @@ struct StreamInfo {
 struct MediaInfo {
   std::string format;  // the demuxer: "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", ...
   std::int64_t duration_ms = 0;
+  std::string title;  // the container's "title" tag (MP4 ©nam, Matroska, ID3 TIT2), UTF-8; ""
   std::vector<StreamInfo> streams;
 
   bool has_video() const;
