@@ -115,11 +115,17 @@ const Xapian::SimpleStopper& stopper(const std::string& language = "fr") {
   return language.rfind("en", 0) == 0 ? *kEnglish : *kFrench;
 }
 
+// Xapian knows the ISO 639-1 codes of the languages it stems ("de", "tr", "es"...); another
+// language (or none) is not stemmed.
 Xapian::Stem stemmer_for(const std::string& language) {
   const std::string l = language.substr(0, 2);
   if (l == "fr") return Xapian::Stem("french");
   if (l == "en") return Xapian::Stem("english");
-  return Xapian::Stem();
+  try {
+    return l.empty() ? Xapian::Stem() : Xapian::Stem(l);
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();
+  }
 }
 
 std::string filter_term(const char* prefix, const std::string& value) {

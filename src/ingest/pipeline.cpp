@@ -14,6 +14,7 @@
 #include "repere/catalog/texts.h"
 #include "repere/core/files.h"
 #include "repere/core/text.h"
+#include "repere/index/language.h"
 #include "repere/index/library.h"
 #include "repere/ingest/extraction.h"
 #include "repere/ingest/files.h"
@@ -468,6 +469,10 @@ Result<Segmented> passages_of(Database& db, const Content& c,
                                       : segment_document(cues)) {
       p.track_id = t.id;
       p.language = t.language;
+      // Per passage: an English paragraph of a French document is stemmed as English.
+      if (const std::string told = index::identify_language(p.text);
+          !told.empty() && told != p.language.substr(0, 2))
+        p.language = told;
       passages.push_back(std::move(p));
     }
   }

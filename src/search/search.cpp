@@ -13,6 +13,7 @@
 #include "repere/core/text.h"
 #include "repere/index/dictionary.h"
 #include "repere/index/embedder.h"
+#include "repere/index/language.h"
 #include "repere/index/library.h"
 #include "repere/index/thesaurus.h"
 #include "repere/index/vectors.h"
@@ -416,9 +417,11 @@ struct Searcher::Impl {
 
   std::shared_ptr<const index::Dictionaries> dictionaries;  // null: none
 
-  // The request's language, or the one the dictionaries tell, or French.
+  // The request's language; else, for a long query (a pasted paragraph), the one CLD2 tells;
+  // else the one the dictionaries tell; else French.
   std::string language_of(const SearchRequest& r) const {
     if (!r.language.empty()) return r.language;
+    if (std::string told = index::identify_language(r.query); !told.empty()) return told;
     if (!dictionaries) return "fr";
     std::vector<std::string> words;
     for (const text::Token& t : text::tokenize(r.query)) {

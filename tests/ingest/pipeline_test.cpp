@@ -374,6 +374,31 @@ TEST_F(Pipeline, ADocumentsLanguageIsToldFromItsWords) {
   EXPECT_TRUE(sink_.noted("reads as 'en'"));
 }
 
+// Round 1: language was told per file; an English part of a French document was stemmed as
+// French. Now each passage long enough to tell has its own.
+TEST_F(Pipeline, EachPassageHasItsOwnLanguage) {
+  const fs::path docs = tmp_ / "bilingue";
+  write(docs / "cours.txt",
+        "Le cœur est un muscle creux qui pousse le sang dans les vaisseaux du corps. Ses quatre "
+        "cavités, deux oreillettes et deux ventricules, se contractent tour à tour, et des "
+        "valvules empêchent le sang de revenir en arrière. Au repos, il bat environ soixante-dix "
+        "fois par minute.\n\n"
+        "In English: the heart is a hollow muscle that pumps blood through the vessels of the "
+        "body. Its four chambers, two atria and two ventricles, contract in turn, and valves keep "
+        "the blood from flowing backwards. At rest it beats about seventy times a minute.\n");
+  write(docs / "catalogue.csv", "path,language\ncours.txt,fr\n");
+  const auto report = run({.paths = {docs / "catalogue.csv"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  auto d = db();
+  const auto contents = *catalog::ContentRepository(*d).list();
+  ASSERT_EQ(contents.size(), 1u);
+  EXPECT_EQ(contents[0].language, "fr");  // the manifest said so, for the document
+  const auto passages = *catalog::PassageRepository(*d).list_for_content(contents[0].id);
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].language, "fr") << passages[0].text;
+  EXPECT_EQ(passages[1].language, "en") << passages[1].text;
+}
+
 TEST_F(Pipeline, SpeechIsTranscribedWhenAnEngineKnowsTheLanguage) {
   fs::create_directories(media_ / "speech");
   fs::copy_file(
