@@ -186,12 +186,16 @@ int run_cli(int argc, char** argv, Io io) {
       ->check(CLI::Range(1, 256));
 
   CLI::App* eval = app.add_subcommand(
-      "eval", "Measure search quality on a BEIR folder (corpus.jsonl, queries.jsonl, qrels.tsv)");
+      "eval",
+      "Measure search quality on a BEIR folder (corpus.jsonl, queries.jsonl, qrels.tsv), or "
+      "moments on a folder with lectures.jsonl and queries.jsonl (scripts/make-moment-set)");
   eval->add_option("DIR", p.eval.dataset, "The BEIR folder")
       ->required()
       ->check(CLI::ExistingDirectory);
   eval->add_option("--language", p.eval.language, "Language of the corpus (default: detected)");
   eval->add_flag("--json", p.eval.json, "Print one JSON object");
+  eval->add_flag("--misses", p.eval.misses,
+                 "Moment mode: say, on stderr, where each missed query landed");
   eval->add_option("--dim", p.eval.dim, "Embedding size (default 100)")->check(CLI::Range(16, 300));
   eval->add_option("--epoch", p.eval.epoch,
                    "Training passes (default: 10, fewer beyond 5 million words)")

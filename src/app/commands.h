@@ -99,7 +99,8 @@ struct EvalCommandOptions {
   bool json = false;
   int dim = 100;
   int epoch = 0;
-  double ratio = 0.5;  // of the hybrid mode
+  double ratio = 0.5;   // of the hybrid mode
+  bool misses = false;  // moment mode: print each query that missed (on stderr)
 };
 
 struct UserCommandOptions {

@@ -16,6 +16,7 @@
 #include "repere/core/text.h"
 #include "repere/index/dictionary.h"
 #include "repere/index/library.h"
+#include "repere/ingest/segmenter.h"
 #include "repere/search/eval.h"
 #include "repere/search/search.h"
 
@@ -168,12 +169,56 @@ int run_search(const SearchCommandOptions& options, Io io) {
 
 namespace repere::app {
 
+// Moment mode (a folder with lectures.jsonl): the lectures are cut by ingest's own segmenter.
+int run_moment_eval(const EvalCommandOptions& options, const std::string& work, Io io) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto report = search::evaluate_moments(
+      {.dataset = options.dataset,
+       .work = work,
+       .training = {.dim = options.dim, .epoch = options.epoch, .threads = 1},
+       .hybrid_ratio = options.ratio,
+       .misses = options.misses ? &io.err : nullptr,
+       .segment = [](const std::vector<catalog::Cue>& cues) {
+         return ingest::segment_timed(cues);
+       }});
+  std::error_code ec;
+  std::filesystem::remove_all(work, ec);
+  if (!report.is_ok()) {
+    io.err << "repere eval: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (options.json) {
+    io.out << search::to_json(*report) << "\n";
+    return kExitOk;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "%lld lectures (%lld passages), %lld queries, language %s (%.1f s)\n",
+                static_cast<long long>(report->lectures), static_cast<long long>(report->passages),
+                static_cast<long long>(report->queries), report->language.c_str(), seconds);
+  io.out << line;
+  std::snprintf(line, sizeof line, "%-8s %14s %14s %17s\n", "mode", "content first",
+                "lands in span", "lands near start");
+  io.out << line;
+  for (const auto& [mode, s] : report->modes) {
+    std::snprintf(line, sizeof line, "%-8s %14.4f %14.4f %17.4f\n", mode.c_str(), s.content_first,
+                  s.lands_in_span, s.lands_near_start);
+    io.out << line;
+  }
+  io.out << "(lands: the first moment's link is inside the section, or up to 15 s before it; near "
+            "start: within 15 s of the section's start)\n";
+  return kExitOk;
+}
+
 int run_eval(const EvalCommandOptions& options, Io io) {
   std::string work = (std::filesystem::temp_directory_path() / "repere-eval-XXXXXX").string();
   if (::mkdtemp(work.data()) == nullptr) {
     io.err << "repere eval: cannot create a temporary folder\n";
     return kExitFailure;
   }
+  if (search::is_moment_set(options.dataset)) return run_moment_eval(options, work, io);
   const auto start = std::chrono::steady_clock::now();
   const auto report =
       search::evaluate({.dataset = options.dataset,

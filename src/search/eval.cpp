@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "jsonl.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
@@ -28,32 +29,6 @@ struct Query {
 };
 
 using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, int>>;
-
-// Calls `each(json, line)` for every line of a JSON Lines file.
-template <typename F>
-Status read_jsonl(const fs::path& path, F each) {
-  std::ifstream in(path);
-  if (!in) return Status::not_found(path.string() + " is missing");
-  int line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("_id")) {
-      return Status::invalid_argument(path.string() + ":" + std::to_string(line_no) +
-                                      ": not a JSON object with an \"_id\"");
-    }
-    REPERE_RETURN_IF_ERROR(each(j, line_no));
-  }
-  return Status::ok();
-}
-
-std::string string_field(const json& j, const char* key) {
-  if (!j.contains(key)) return "";
-  if (j[key].is_string()) return j[key].get<std::string>();
-  if (j[key].is_number()) return j[key].dump();
-  return "";
-}
 
 Result<Qrels> read_qrels(const fs::path& path) {
   std::ifstream in(path);

@@ -6,8 +6,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "repere/catalog/types.h"
 
 #include "repere/core/result.h"
 #include "repere/index/embedder.h"
@@ -42,5 +47,47 @@ struct EvalOptions {
 Result<EvalReport> evaluate(const EvalOptions& options);
 
 std::string to_json(const EvalReport& report);
+
+// Moment mode: a folder with lectures.jsonl (long timed « lectures »: {"_id", "title",
+// "language", "cues": [[start_ms, end_ms, text], ...]}) and queries.jsonl ({"_id", "text",
+// "lecture", "start_ms", "end_ms"}: the gold span), as scripts/make-moment-set writes them from
+// the French Debian Reference. Each lecture becomes a video content with one subtitle track; its
+// passages are cut by `segment` (ingest's segment_timed: search does not depend on ingest), and
+// every query is run as a teacher would, one moment per content.
+struct MomentScores {
+  double content_first = 0;  // the right lecture is the first hit
+  // ... and the first moment's link (where the player lands: Moment::at_ms) is inside the gold
+  // span, or up to `slack_ms` before it
+  double lands_in_span = 0;
+  double lands_near_start = 0;  // ... within slack_ms of the span's start, either side
+};
+
+struct MomentReport {
+  std::int64_t lectures = 0;
+  std::int64_t queries = 0;
+  std::int64_t passages = 0;
+  std::string language;
+  std::map<std::string, MomentScores> modes;
+};
+
+struct MomentEvalOptions {
+  std::filesystem::path dataset;
+  std::filesystem::path work;  // an empty folder for the temporary library
+  bool train_embeddings = true;
+  index::TrainOptions training;
+  double hybrid_ratio = 0.5;
+  std::int64_t slack_ms = 15000;
+  std::ostream* misses = nullptr;  // when set, one line per query that missed, for each mode
+  std::function<std::vector<catalog::Passage>(const std::vector<catalog::Cue>&)> segment;
+};
+
+// Whether `dataset` is a moment set (has lectures.jsonl).
+bool is_moment_set(const std::filesystem::path& dataset);
+
+// Errors: invalid_argument naming the file and line of a malformed record or a query whose
+// lecture is unknown; not_found for a missing file.
+Result<MomentReport> evaluate_moments(const MomentEvalOptions& options);
+
+std::string to_json(const MomentReport& report);
 
 }  // namespace repere::search
