@@ -533,6 +533,25 @@ std::vector<std::string> excluded_words(const std::string& prepared) {
 
 }  // namespace
 
+// The query's words said close together (« les permissions du système de fichiers ») are
+// worth more than the same words scattered over a passage about something else: a passage
+// where they all come within a few words of each other gets kProximityWeight of their weight
+// again. For queries of 2 to 8 words; the words are the query's own (unstemmed) forms, which
+// the index keeps with their positions.
+constexpr double kProximityWeight = 0.5;
+
+Xapian::Query with_proximity(const Xapian::Query& parsed, const std::vector<std::string>& words) {
+  std::vector<std::string> unique;
+  for (const std::string& w : words) {
+    if (std::find(unique.begin(), unique.end(), w) == unique.end()) unique.push_back(w);
+  }
+  if (unique.size() < 2 || unique.size() > 8) return parsed;
+  const auto window = static_cast<Xapian::termcount>(2 * unique.size() + 2);
+  const Xapian::Query near(Xapian::Query::OP_NEAR, unique.begin(), unique.end(), window);
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kProximityWeight));
+}
+
 struct LexicalIndex::Impl {
   Xapian::Database db;
 };
@@ -682,7 +701,7 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     const auto terms = weigh_words(impl_->db, result, corrections, excluded_words(prepared));
     result.suggestion = result.corrected_query();
     if (parsed.empty() || limit <= 0) return result;
-    Xapian::Query q = parsed;
+    Xapian::Query q = with_proximity(parsed, result.query_terms);
     if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
     Xapian::Enquire enquire(impl_->db);
     enquire.set_query(q);

@@ -138,10 +138,20 @@ std::vector<Passage> segment_timed(const std::vector<Cue>& cues, const SegmentOp
     p.seq = static_cast<int>(passages.size());
     passages.push_back(std::move(p));
     if (last >= timed.size()) break;
-    // The next window starts a little before this one ends, but always moves forward.
-    const std::int64_t reach = *passages.back().end_ms - options.overlap_ms;
+    // A window that ends a sentence is followed by the next sentence: every moment starts at
+    // the start of a sentence. One cut inside a sentence (no sentence end before max_ms) is
+    // overlapped a little by the next, from the start of that sentence when it is near, so
+    // that no answer is cut in two; the windows always move forward.
     std::size_t next = last;
-    while (next > first + 1 && timed[next - 1].start >= reach) --next;
+    if (!ends_sentence(timed[last - 1].text)) {
+      const std::int64_t reach = *passages.back().end_ms - options.overlap_ms;
+      while (next > first + 1 && timed[next - 1].start >= reach) --next;
+      std::size_t sentence = next;
+      while (sentence > first + 1 && !ends_sentence(timed[sentence - 1].text) &&
+             timed[sentence - 1].start >= reach - options.overlap_ms)
+        --sentence;
+      if (sentence > first + 1 && ends_sentence(timed[sentence - 1].text)) next = sentence;
+    }
     first = next;
   }
   return passages;

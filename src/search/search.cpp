@@ -35,6 +35,36 @@ struct Candidate {
   bool qualifies_by_words = false;
 };
 
+// A topic is talked about for a while: a passage whose neighbours in the same content (the
+// passages cut just before and after it: consecutive ids) also match is more likely where
+// the topic is than a passing mention, or a summary that names everything once. Each candidate
+// is ranked by its score plus kNeighbourWeight of each neighbour's; the order of contents
+// follows (a content is ranked by its best passage).
+constexpr double kNeighbourWeight = 0.25;
+
+void rank_by_neighbourhood(std::vector<Candidate>& candidates) {
+  std::unordered_map<std::int64_t, const Candidate*> by_id;
+  for (const Candidate& c : candidates) by_id.emplace(c.passage_id, &c);
+  std::vector<double> ranked(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    ranked[i] = c.score;
+    for (const std::int64_t next : {c.passage_id - 1, c.passage_id + 1}) {
+      const auto n = by_id.find(next);
+      if (n != by_id.end() && n->second->content_id == c.content_id)
+        ranked[i] += kNeighbourWeight * n->second->score;
+    }
+  }
+  std::vector<std::size_t> order(candidates.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ranked[a] > ranked[b]; });
+  std::vector<Candidate> sorted;
+  sorted.reserve(candidates.size());
+  for (const std::size_t i : order) sorted.push_back(candidates[i]);
+  candidates = std::move(sorted);
+}
+
 }  // namespace
 
 // What the library's own passages say of its vectors, measured when a generation is opened:
@@ -217,6 +247,13 @@ bool same_moment(const Moment& a, const Moment& b) {
   const std::int64_t shared = std::min(*a.end_ms, *b.end_ms) - std::max(*a.start_ms, *b.start_ms);
   const std::int64_t shorter = std::min(*a.end_ms - *a.start_ms, *b.end_ms - *b.start_ms);
   return shared > 0 && shared * 2 > shorter;
+}
+
+// Two timed moments of one content that overlap or follow each other within a second: one
+// moment, the topic going on (adjacent passages that both match).
+bool adjacent_moments(const Moment& a, const Moment& b) {
+  if (!a.start_ms || !a.end_ms || !b.start_ms || !b.end_ms) return false;
+  return *b.start_ms <= *a.end_ms + 1000 && *a.start_ms <= *b.end_ms + 1000;
 }
 
 float quantile(std::vector<float> v, double q) {
@@ -514,16 +551,28 @@ struct Searcher::Impl {
     const std::string language = stmt.text(4);
     m.snippet = index::highlight(stmt.text(3), language, words);
     if (m.start_ms && m.end_ms) {
+      // The line that says the most of the query's words (the first of them on a tie): a
+      // moment that reaches back into the end of the previous topic, where a word is said in
+      // passing, lands where the topic is.
       m.at_ms = m.start_ms;
       auto& lines = *line_stmt;
       lines.reset();
       lines.bind(1, c.passage_id);
+      std::size_t most = 0;
       while (true) {
         REPERE_ASSIGN_OR_RETURN(const bool line, lines.step());
         if (!line) break;
-        if (index::highlight(lines.text(1), language, words).find("<mark>") != std::string::npos) {
+        const std::string marked = index::highlight(lines.text(1), language, words);
+        std::set<std::string> said;
+        for (std::size_t at = marked.find("<mark>"); at != std::string::npos;
+             at = marked.find("<mark>", at + 6)) {
+          const std::size_t end = marked.find("</mark>", at);
+          if (end == std::string::npos) break;
+          said.insert(text::fold(marked.substr(at + 6, end - at - 6)));
+        }
+        if (said.size() > most) {
+          most = said.size();
           m.at_ms = lines.int64(0);
-          break;
         }
       }
     }
@@ -680,6 +729,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
                          });
   const ReadTransaction reading(*impl_->db);
   REPERE_RETURN_IF_ERROR(impl_->fill_content_ids(candidates));
+  if (r.group_by_content) rank_by_neighbourhood(candidates);
 
   // Group by content, in the order of each content's best passage.
   std::vector<Hit> groups;
@@ -733,14 +783,22 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       h.explain.matched_terms = lexical.matched_words({top.passage_id, 0, top.matched});
     }
     for (const Candidate* c : members[i]) {
-      if (static_cast<int>(h.moments.size()) == r.moments_per_content) break;
+      const bool full = static_cast<int>(h.moments.size()) == r.moments_per_content;
       Moment m;
       // A synonym is marked only where it stood in for the query's words.
       REPERE_RETURN_IF_ERROR(
           impl_->fill_moment(*c, c->by_synonym ? highlighted : lexical.query_terms, m));
-      if (std::none_of(h.moments.begin(), h.moments.end(),
-                       [&](const Moment& kept) { return same_moment(kept, m); }))
-        h.moments.push_back(std::move(m));
+      // The same seconds read from another track add nothing; an adjacent passage that also
+      // matches widens the moment it continues (its link and snippet stay the better one's).
+      const auto kept = std::find_if(h.moments.begin(), h.moments.end(), [&](const Moment& k) {
+        return same_moment(k, m) || adjacent_moments(k, m);
+      });
+      if (kept == h.moments.end()) {
+        if (!full) h.moments.push_back(std::move(m));
+      } else if (!same_moment(*kept, m)) {
+        kept->start_ms = std::min(*kept->start_ms, *m.start_ms);
+        kept->end_ms = std::max(*kept->end_ms, *m.end_ms);
+      }
     }
     // Moments of a content in the order they come in it.
     std::stable_sort(h.moments.begin(), h.moments.end(), [](const Moment& a, const Moment& b) {

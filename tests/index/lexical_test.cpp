@@ -102,6 +102,36 @@ TEST_F(Lexical, FindsFoldedStemmedWordsAndExplains) {
   EXPECT_EQ(index_->content_of(999).status().code(), StatusCode::kNotFound);
 }
 
+// Moment set: « Permissions du système de fichiers » landed on a passage about the root
+// account that says « système », « fichier » and « permissions » four times, apart, instead of
+// the section that opens with the very words.
+TEST(LexicalProximity, WordsSaidTogetherOutrankTheSameWordsScattered) {
+  testing::TempDir dir;
+  auto w = LexicalWriter::create(dir / "lex");
+  ASSERT_TRUE(w.is_ok());
+  ASSERT_TRUE((*w)->put({.passage_id = 1,
+                         .content_id = 1,
+                         .text = "Depuis ce compte vous lisez tout fichier du système quelles que "
+                                 "soient ses permissions, changez les permissions de tout fichier "
+                                 "du système et le mot de passe de tout utilisateur du système.",
+                         .language = "fr"})
+                  .is_ok());
+  ASSERT_TRUE(
+      (*w)->put({.passage_id = 2,
+                 .content_id = 1,
+                 .text = "Les permissions du système de fichiers sont définies pour trois "
+                         "catégories d'utilisateurs : le propriétaire, le groupe, les autres.",
+                 .language = "fr"})
+          .is_ok());
+  ASSERT_TRUE((*w)->commit().is_ok());
+  auto index = LexicalIndex::open(dir / "lex");
+  ASSERT_TRUE(index.is_ok());
+  const auto got = (*index)->search("Permissions du système de fichiers", {}, 0, 10);
+  ASSERT_TRUE(got.is_ok()) << got.status().to_string();
+  ASSERT_EQ(got->hits.size(), 2u);
+  EXPECT_EQ(got->hits[0].passage_id, 2);
+}
+
 TEST_F(Lexical, FiltersNarrowAndCombine) {
   EXPECT_EQ(ids("plante pythagore", {.kinds = {"document"}}), std::vector<std::int64_t>{3});
   EXPECT_EQ(ids("plante pythagore", {.subjects = {"mathematiques"}}), std::vector<std::int64_t>{3});

@@ -165,5 +165,105 @@ TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
   EXPECT_EQ(got->hits[0].moments[1].start_ms, 60000);
 }
 
+// A topic talked about over two passages was shown as two moments, the second a few seconds
+// after the first: adjacent matching passages are one moment now, from the first's start.
+TEST(Moments, AdjacentMatchingPassagesAreOneMoment) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;
+  c.kind = catalog::ContentKind::kVideo;
+  c.title = "Cours";
+  c.language = "fr";
+  c.media_path = "/x/cours.mp4";
+  c.duration_ms = 200000;
+  const auto id = *catalog::ContentRepository(*db).insert(c);
+  auto passage = [](std::int64_t start, std::int64_t end, const char* text) {
+    catalog::Passage p;
+    p.start_ms = start;
+    p.end_ms = end;
+    p.language = "fr";
+    p.text = text;
+    return p;
+  };
+  ASSERT_TRUE(
+      catalog::PassageRepository(*db)
+          .replace_for_content(
+              id, {passage(0, 20000, "Les volcans sont des montagnes."),
+                   passage(20000, 40000, "La chlorophylle capte la lumière du soleil."),
+                   passage(40000, 60000, "La chlorophylle est verte, elle colore la feuille."),
+                   passage(60000, 90000, "Les feuilles tombent en automne."),
+                   passage(150000, 170000, "Plus tard, encore la chlorophylle.")})
+          .is_ok());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
+  auto searcher = search::Searcher::open(data);
+  ASSERT_TRUE(searcher.is_ok());
+  const auto got = (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0});
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 1u);
+  ASSERT_EQ(got->hits[0].moments.size(), 2u);
+  EXPECT_EQ(got->hits[0].moments[0].start_ms, 20000);
+  EXPECT_EQ(got->hits[0].moments[0].end_ms, 60000);
+  EXPECT_EQ(got->hits[0].moments[1].start_ms, 150000);
+  // One moment asked for: the two adjacent passages still make one, wider.
+  const auto one =
+      (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0, .moments_per_content = 1});
+  ASSERT_TRUE(one.is_ok());
+  ASSERT_EQ(one->hits[0].moments.size(), 1u);
+  EXPECT_EQ(one->hits[0].moments[0].end_ms, 60000);
+}
+
+// A moment reaching back into the end of the previous topic landed on a line that said one of
+// the query's words in passing; the link now lands on the line that says the most of them.
+TEST(Moments, ALinkLandsOnTheLineThatSaysMostOfTheQuery) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  catalog::Content c;
+  c.status = catalog::EditorialStatus::kPublished;
+  c.kind = catalog::ContentKind::kVideo;
+  c.title = "Cours";
+  c.language = "fr";
+  c.media_path = "/x/cours.mp4";
+  c.duration_ms = 60000;
+  const auto id = *catalog::ContentRepository(*db).insert(c);
+  catalog::Track t;
+  t.content_id = id;
+  t.kind = catalog::TrackKind::kSubtitles;
+  t.language = "fr";
+  t.origin = "human";
+  const auto track = *catalog::TrackRepository(*db).insert(t);
+  ASSERT_TRUE(
+      catalog::CueRepository(*db)
+          .replace_for_track(
+              track,
+              {catalog::Cue{.start_ms = 0, .end_ms = 5000, .text = "Les fleurs aiment la lumière."},
+               catalog::Cue{.start_ms = 5000, .end_ms = 10000, .text = "Passons à autre chose."},
+               catalog::Cue{.start_ms = 10000,
+                            .end_ms = 16000,
+                            .text = "La chlorophylle capte la lumière du soleil."}})
+          .is_ok());
+  catalog::Passage p;
+  p.track_id = track;
+  p.start_ms = 0;
+  p.end_ms = 16000;
+  p.language = "fr";
+  p.text =
+      "Les fleurs aiment la lumière. Passons à autre chose. La chlorophylle capte la "
+      "lumière du soleil.";
+  ASSERT_TRUE(catalog::PassageRepository(*db).replace_for_content(id, {p}).is_ok());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
+  auto searcher = search::Searcher::open(data);
+  ASSERT_TRUE(searcher.is_ok());
+  const auto got =
+      (*searcher)->search({.query = "la chlorophylle et la lumière", .semantic_ratio = 0});
+  ASSERT_TRUE(got.is_ok());
+  ASSERT_EQ(got->hits.size(), 1u);
+  EXPECT_EQ(got->hits[0].moments[0].at_ms, 10000);
+}
+
 }  // namespace
 }  // namespace repere::index

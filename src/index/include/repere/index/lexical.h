@@ -163,7 +163,8 @@ class LexicalIndex {
   // Passages matching `query`, best first. The query language: words (any of them may match,
   // more matches rank higher), "a phrase", -excluded, titre:word / title:word.
   // Any text is accepted: what Xapian's parser refuses is searched again as plain words.
-  // `language` picks the stemmer for the query ("fr" by default).
+  // `language` picks the stemmer for the query ("fr" by default). The query's words said close
+  // together weigh more (see with_proximity in lexical.cpp).
   Result<LexicalResult> search(const std::string& query, const Filters& filters,
                                std::int64_t offset, std::int64_t limit,
                                const std::string& language = "fr");

@@ -29,8 +29,8 @@ struct SearchRequest {
   std::int64_t offset = 0;
   bool group_by_content = true;
   int moments_per_content = 3;
-  // Of the query: picks the stemmer and the function words. "": told by the dictionaries
-  // (English when most words are English, not French), else "fr".
+  // Of the query: picks the stemmer and the function words. "": told by CLD2 for a long query
+  // (60 bytes or more), else by the dictionaries (English when most words are English), else "fr".
   std::string language;
   // French queries: passages that say a synonym of a query word (from the thesaurus) come
   // after those that say the words themselves.
