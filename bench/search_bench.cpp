@@ -22,12 +22,12 @@
 #include <thread>
 #include <vector>
 
+#include <xapian.h>
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
 #include "repere/core/process.h"
 #include "repere/core/text.h"
-#include <xapian.h>
 
 #include "repere/index/lexical.h"
 #include "repere/index/library.h"
@@ -253,8 +253,8 @@ int main(int argc, char** argv) {
   std::printf("single thread, 1,000 queries of 2 to 4 words\n");
   std::printf("%-8s %9s %9s %9s\n", "mode", "p50 ms", "p95 ms", "p99 ms");
   const Latency raw = run_raw_xapian((*generation)->lexical(), queries);
-  std::printf("%-8s %9.2f %9.2f %9.2f   (baseline: Xapian alone, top 10)\n", "xapian",
-              raw.p50_ms, raw.p95_ms, raw.p99_ms);
+  std::printf("%-8s %9.2f %9.2f %9.2f   (baseline: Xapian alone, top 10)\n", "xapian", raw.p50_ms,
+              raw.p95_ms, raw.p99_ms);
   const Latency lexical = run_queries(**searcher, queries, 0.0);
   std::printf("%-8s %9.2f %9.2f %9.2f\n", "lexical", lexical.p50_ms, lexical.p95_ms,
               lexical.p99_ms);
@@ -263,9 +263,10 @@ int main(int argc, char** argv) {
   const Latency hybrid = run_queries(**searcher, queries, 0.5);
   std::printf("%-8s %9.2f %9.2f %9.2f   (%.2fx lexical at p50)\n", "hybrid", hybrid.p50_ms,
               hybrid.p95_ms, hybrid.p99_ms, hybrid.p50_ms / lexical.p50_ms);
-  std::printf("p50 over raw Xapian: lexical %.2fx, hybrid %.2fx (the search issue's target: "
-              "hybrid <= 2x from 20k passages up)\n",
-              lexical.p50_ms / raw.p50_ms, hybrid.p50_ms / raw.p50_ms);
+  std::printf(
+      "p50 over raw Xapian: lexical %.2fx, hybrid %.2fx (the search issue's target: "
+      "hybrid <= 2x from 20k passages up)\n",
+      lexical.p50_ms / raw.p50_ms, hybrid.p50_ms / raw.p50_ms);
   std::printf("serving memory: %.0f MiB resident (%.0f MiB for the open index)\n",
               rss_kib() / 1024.0, (rss_kib() - rss_before) / 1024.0);
   const double qps1 = queries_per_second(dir, queries, 1);

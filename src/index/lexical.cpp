@@ -552,6 +552,11 @@ Xapian::Query with_proximity(const Xapian::Query& parsed, const std::vector<std:
                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kProximityWeight));
 }
 
+// Every document, as a query of its own. Never Xapian::Query::MatchAll: that one static
+// object is shared by every thread, and copying a Query counts references without atomics; a
+// filtered search from each of 4 threads freed it under the others (a segfault in libxapian).
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 struct LexicalIndex::Impl {
   Xapian::Database db;
 };
@@ -574,8 +579,7 @@ Result<std::unordered_set<Id>> LexicalIndex::passages_matching(const Filters& fi
   try {
     std::unordered_set<Id> out;
     Xapian::Enquire enquire(impl_->db);
-    enquire.set_query(
-        Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, filter_query(filters)));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, match_all(), filter_query(filters)));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const Xapian::MSet mset = enquire.get_mset(0, impl_->db.get_doccount());
     for (auto it = mset.begin(); it != mset.end(); ++it) out.insert(static_cast<Id>(*it));

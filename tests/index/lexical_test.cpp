@@ -132,6 +132,34 @@ TEST(LexicalProximity, WordsSaidTogetherOutrankTheSameWordsScattered) {
   EXPECT_EQ(got->hits[0].passage_id, 2);
 }
 
+// Hardening row 3: 4 clients of mixed search pages killed the server with a segfault in
+// libxapian. Every filtered search built its query on the one static Xapian::Query::MatchAll,
+// whose reference count (not atomic) all threads touched; it was freed under a searcher's feet.
+// Each thread has its own index here, as each pooled searcher has.
+TEST_F(Lexical, FilteredSearchesFromManyThreadsShareNoXapianObject) {
+  constexpr int kThreads = 8;
+  std::vector<std::unique_ptr<LexicalIndex>> indexes;
+  for (int i = 0; i < kThreads; ++i) {
+    auto r = LexicalIndex::open(dir_ / "lex");
+    ASSERT_TRUE(r.is_ok());
+    indexes.push_back(std::move(*r));
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Filters f;
+      f.subjects = {"SVT"};
+      for (int n = 0; n < 3000; ++n) {
+        const auto got = indexes[i]->passages_matching(f);
+        if (!got.is_ok() || got->size() != 2) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 TEST_F(Lexical, FiltersNarrowAndCombine) {
   EXPECT_EQ(ids("plante pythagore", {.kinds = {"document"}}), std::vector<std::int64_t>{3});
   EXPECT_EQ(ids("plante pythagore", {.subjects = {"mathematiques"}}), std::vector<std::int64_t>{3});
