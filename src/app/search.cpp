@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 #include "commands.h"
@@ -169,6 +170,22 @@ int run_search(const SearchCommandOptions& options, Io io) {
 
 namespace repere::app {
 
+// What every eval ends with: the temporary library removed, then an error said or the JSON
+// printed. Returns the exit code, or nullopt when the table is still to print.
+template <typename Report>
+std::optional<int> finish_eval(const Result<Report>& report, const std::string& work,
+                               const EvalCommandOptions& options, Io io) {
+  std::error_code ec;
+  std::filesystem::remove_all(work, ec);
+  if (!report.is_ok()) {
+    io.err << "repere eval: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (!options.json) return std::nullopt;
+  io.out << search::to_json(*report) << "\n";
+  return kExitOk;
+}
+
 // Moment mode (a folder with lectures.jsonl): the lectures are cut by ingest's own segmenter.
 int run_moment_eval(const EvalCommandOptions& options, const std::string& work, Io io) {
   const auto start = std::chrono::steady_clock::now();
@@ -181,16 +198,7 @@ int run_moment_eval(const EvalCommandOptions& options, const std::string& work, 
        .segment = [](const std::vector<catalog::Cue>& cues) {
          return ingest::segment_timed(cues);
        }});
-  std::error_code ec;
-  std::filesystem::remove_all(work, ec);
-  if (!report.is_ok()) {
-    io.err << "repere eval: " << report.status().message() << "\n";
-    return kExitFailure;
-  }
-  if (options.json) {
-    io.out << search::to_json(*report) << "\n";
-    return kExitOk;
-  }
+  if (const auto done = finish_eval(report, work, options, io)) return *done;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[200];
@@ -227,16 +235,7 @@ int run_eval(const EvalCommandOptions& options, Io io) {
                         // One training thread: fastText repeats its figures only so.
                         .training = {.dim = options.dim, .epoch = options.epoch, .threads = 1},
                         .hybrid_ratio = options.ratio});
-  std::error_code ec;
-  std::filesystem::remove_all(work, ec);
-  if (!report.is_ok()) {
-    io.err << "repere eval: " << report.status().message() << "\n";
-    return kExitFailure;
-  }
-  if (options.json) {
-    io.out << search::to_json(*report) << "\n";
-    return kExitOk;
-  }
+  if (const auto done = finish_eval(report, work, options, io)) return *done;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[200];

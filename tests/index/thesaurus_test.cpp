@@ -125,28 +125,34 @@ TEST(IndexUpdate, SeesNewTextEvenWhenThePassageIdsAreReused) {
   EXPECT_EQ((*searcher)->search({.query = "microclyne", .semantic_ratio = 0})->total, 0);
 }
 
-// One moment appeared twice: the subtitles of 0:00–0:24 and the slide text of 0:00–0:22 are
-// two passages of the same seconds. The better one is shown, the other gives way.
-TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
-  testing::TempDir dir;
-  const DataDir data{dir.path()};
-  auto db = std::move(catalog::Database::open(data.catalog())).value();
+// A published French video of `duration_ms`, for the moment tests.
+catalog::Id add_video(catalog::Database& db, std::int64_t duration_ms) {
   catalog::Content c;
   c.status = catalog::EditorialStatus::kPublished;
   c.kind = catalog::ContentKind::kVideo;
   c.title = "Cours";
   c.language = "fr";
   c.media_path = "/x/cours.mp4";
-  c.duration_ms = 120000;
-  const auto id = *catalog::ContentRepository(*db).insert(c);
-  auto passage = [](std::int64_t start, std::int64_t end, const char* text) {
-    catalog::Passage p;
-    p.start_ms = start;
-    p.end_ms = end;
-    p.language = "fr";
-    p.text = text;
-    return p;
-  };
+  c.duration_ms = duration_ms;
+  return *catalog::ContentRepository(db).insert(c);
+}
+
+catalog::Passage passage(std::int64_t start, std::int64_t end, const char* text) {
+  catalog::Passage p;
+  p.start_ms = start;
+  p.end_ms = end;
+  p.language = "fr";
+  p.text = text;
+  return p;
+}
+
+// One moment appeared twice: the subtitles of 0:00–0:24 and the slide text of 0:00–0:22 are
+// two passages of the same seconds. The better one is shown, the other gives way.
+TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
+  testing::TempDir dir;
+  const DataDir data{dir.path()};
+  auto db = std::move(catalog::Database::open(data.catalog())).value();
+  const auto id = add_video(*db, 120000);
   ASSERT_TRUE(catalog::PassageRepository(*db)
                   .replace_for_content(
                       id, {passage(0, 24000, "La chlorophylle capte la lumière du soleil."),
@@ -171,22 +177,7 @@ TEST(Moments, AdjacentMatchingPassagesAreOneMoment) {
   testing::TempDir dir;
   const DataDir data{dir.path()};
   auto db = std::move(catalog::Database::open(data.catalog())).value();
-  catalog::Content c;
-  c.status = catalog::EditorialStatus::kPublished;
-  c.kind = catalog::ContentKind::kVideo;
-  c.title = "Cours";
-  c.language = "fr";
-  c.media_path = "/x/cours.mp4";
-  c.duration_ms = 200000;
-  const auto id = *catalog::ContentRepository(*db).insert(c);
-  auto passage = [](std::int64_t start, std::int64_t end, const char* text) {
-    catalog::Passage p;
-    p.start_ms = start;
-    p.end_ms = end;
-    p.language = "fr";
-    p.text = text;
-    return p;
-  };
+  const auto id = add_video(*db, 200000);
   ASSERT_TRUE(
       catalog::PassageRepository(*db)
           .replace_for_content(
@@ -221,14 +212,7 @@ TEST(Moments, ALinkLandsOnTheLineThatSaysMostOfTheQuery) {
   testing::TempDir dir;
   const DataDir data{dir.path()};
   auto db = std::move(catalog::Database::open(data.catalog())).value();
-  catalog::Content c;
-  c.status = catalog::EditorialStatus::kPublished;
-  c.kind = catalog::ContentKind::kVideo;
-  c.title = "Cours";
-  c.language = "fr";
-  c.media_path = "/x/cours.mp4";
-  c.duration_ms = 60000;
-  const auto id = *catalog::ContentRepository(*db).insert(c);
+  const auto id = add_video(*db, 60000);
   catalog::Track t;
   t.content_id = id;
   t.kind = catalog::TrackKind::kSubtitles;
