@@ -40,10 +40,13 @@ asan:
 # ThreadSanitizer over the concurrent tests (searches and pages from several clients at once,
 # the server's own threads), in its own build folder.
 TSAN_TESTS ?= Hardening.Concurrent*:WebServer.OversizedAndHostile*:Hardening.Slowloris*:Hardening.Pipelined*
+# Filtered searches from 8 threads: where the shared Xapian::Query::MatchAll was freed.
+TSAN_SEARCH_TESTS ?= Lexical.FilteredSearchesFromManyThreads*
 tsan: deps
 	cmake -S . -B build-tsan -G Ninja -DREPERE_TSAN=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
-	cmake --build build-tsan -j $(JOBS) --target web_test
+	cmake --build build-tsan -j $(JOBS) --target web_test search_test
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/web_test --gtest_filter='$(TSAN_TESTS)'
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/search_test --gtest_filter='$(TSAN_SEARCH_TESTS)'
 
 format:
 	clang-format -i $(SOURCES)
