@@ -345,9 +345,9 @@ std::optional<std::string> decode_as(std::string_view bytes, std::string_view ch
   const std::string name(charset);
   UConverter* converter = ucnv_open(name.c_str(), &status);
   if (U_FAILURE(status) || converter == nullptr) return std::nullopt;
+  const icu::UnicodeString u(bytes.data(), static_cast<int32_t>(bytes.size()), converter, status);
   ucnv_close(converter);
-  const icu::UnicodeString u(bytes.data(), static_cast<int32_t>(bytes.size()), name.c_str());
-  if (u.isBogus()) return std::nullopt;
+  if (U_FAILURE(status) || u.isBogus()) return std::nullopt;
   return sanitize_utf8(to_utf8(u));
 }
 

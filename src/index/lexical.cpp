@@ -735,26 +735,46 @@ std::size_t char_start(std::string_view s, std::size_t at) {
   return std::min(at, s.size());
 }
 
-}  // namespace
+struct Match {
+  std::size_t begin, end;  // bytes of the word in the text
+  std::string stem;
+};
 
-std::string highlight(std::string_view raw, const std::string& language,
-                      const std::vector<std::string>& query_words, std::size_t max_bytes) {
-  const std::string text = text::sanitize_utf8(raw);
+// The words of `text` (valid UTF-8) that are words of the query: same stem after folding,
+// function words aside.
+std::vector<Match> matches(const std::string& text, const std::string& language,
+                           const std::vector<std::string>& query_words) {
   Xapian::Stem stem = stemmer_for(language.empty() ? "fr" : language);
   std::set<std::string> wanted;
   for (const std::string& w : query_words) {
     for (const std::string& t : text::search_terms(w)) wanted.insert(stem(t));
   }
-  struct Span {
-    std::size_t begin, end;
-  };
-  std::vector<Span> marks;
+  std::vector<Match> out;
   for (const text::Token& t : text::tokenize(text)) {
     if (t.kind == text::TokenKind::kElision) continue;
     const std::string folded = text::fold(t.text);
     if (stopper(language)(folded)) continue;
-    if (wanted.count(stem(folded))) marks.push_back({t.begin, t.end});
+    std::string s = stem(folded);
+    if (wanted.count(s)) out.push_back({t.begin, t.end, std::move(s)});
   }
+  return out;
+}
+
+}  // namespace
+
+std::size_t words_said(std::string_view text, const std::string& language,
+                       const std::vector<std::string>& query_words) {
+  std::set<std::string> said;
+  for (Match& m : matches(text::sanitize_utf8(text), language, query_words)) {
+    said.insert(std::move(m.stem));
+  }
+  return said.size();
+}
+
+std::string highlight(std::string_view raw, const std::string& language,
+                      const std::vector<std::string>& query_words, std::size_t max_bytes) {
+  const std::string text = text::sanitize_utf8(raw);
+  const std::vector<Match> marks = matches(text, language, query_words);
   // The window: starts a little before the first match, or at the start.
   std::size_t from = 0;
   if (!marks.empty() && marks.front().begin > max_bytes / 4) {
@@ -770,7 +790,7 @@ std::string highlight(std::string_view raw, const std::string& language,
   }
   std::string out = from > 0 ? "… " : "";
   std::size_t at = from;
-  for (const Span& m : marks) {
+  for (const Match& m : marks) {
     if (m.begin < from || m.end > to) continue;
     text::append_escaped_html(out, std::string_view(text).substr(at, m.begin - at));
     out += "<mark>";

@@ -562,16 +562,9 @@ struct Searcher::Impl {
       while (true) {
         REPERE_ASSIGN_OR_RETURN(const bool line, lines.step());
         if (!line) break;
-        const std::string marked = index::highlight(lines.text(1), language, words);
-        std::set<std::string> said;
-        for (std::size_t at = marked.find("<mark>"); at != std::string::npos;
-             at = marked.find("<mark>", at + 6)) {
-          const std::size_t end = marked.find("</mark>", at);
-          if (end == std::string::npos) break;
-          said.insert(text::fold(marked.substr(at + 6, end - at - 6)));
-        }
-        if (said.size() > most) {
-          most = said.size();
+        const std::size_t said = index::words_said(lines.text(1), language, words);
+        if (said > most) {
+          most = said;
           m.at_ms = lines.int64(0);
         }
       }

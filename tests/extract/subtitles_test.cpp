@@ -2,6 +2,7 @@
 
 #include "repere/core/text.h"
 #include "repere/extract/subtitles.h"
+#include "support/legacy_text.h"
 
 namespace repere::extract {
 namespace {
@@ -162,23 +163,7 @@ TEST(WebVttTime, Format) {
 
 // A Turkish SubRip file saved in ISO-8859-9 became mojibake (« deðil ») with no warning.
 TEST(DecodeToUtf8, TurkishIso88599SubtitlesDecodeRight) {
-  const std::string srt =
-      "1\n00:00:01,000 --> 00:00:03,000\n"
-      "Bug\xFC"
-      "n hava \xE7"
-      "ok g\xFC"
-      "zel, de\xF0"
-      "il mi? I\xFE"
-      "\xFD"
-      "k ve g\xF6"
-      "lge.\n\n"
-      "2\n00:00:04,000 --> 00:00:06,000\n"
-      "\xDE"
-      "imdi \xF6"
-      "\xF0"
-      "renciler s\xFD"
-      "n\xFD"
-      "fa giriyor.\n";
+  const std::string srt = testing::kTurkishIso88599Srt;
   const auto track = parse_srt(srt);
   ASSERT_TRUE(track.is_ok()) << track.status().to_string();
   ASSERT_EQ(track->cues.size(), 2u);
@@ -238,18 +223,7 @@ TEST(DecodeToUtf8, ShortFrenchTextIsNotTakenForAnotherCharset) {
 // Polish in ISO-8859-2 reads as Windows-1252 to the detector: the reading has symbols inside
 // words (« Za¿ó³æ »), so it says it is unsure rather than pass the mojibake on silently.
 TEST(DecodeToUtf8, AMisreadEncodingIsDoubted) {
-  const text::DecodedText d = text::decode_to_utf8(
-      "Za\xBF"
-      "\xF3"
-      "\xB3"
-      "\xE6"
-      " g\xEA"
-      "\xB6"
-      "l\xB1"
-      " ja\xBC"
-      "\xF1"
-      ", to jest test polskich znak\xF3"
-      "w.");
+  const text::DecodedText d = text::decode_to_utf8(testing::kPolishIso88592);
   EXPECT_NE(d.doubt, "");
 }
 

@@ -146,6 +146,14 @@ catalog::Passage passage(std::int64_t start, std::int64_t end, const char* text)
   return p;
 }
 
+// The library indexed, and a searcher on it; null when either fails.
+std::unique_ptr<search::Searcher> indexed(catalog::Database& db, const DataDir& data) {
+  std::atomic<bool> stop{false};
+  if (!reindex(db, data.index(), nullptr, stop).is_ok()) return nullptr;
+  auto searcher = search::Searcher::open(data);
+  return searcher.is_ok() ? std::move(*searcher) : nullptr;
+}
+
 // One moment appeared twice: the subtitles of 0:00–0:24 and the slide text of 0:00–0:22 are
 // two passages of the same seconds. The better one is shown, the other gives way.
 TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
@@ -159,11 +167,9 @@ TEST(Moments, TheSameSecondsReadFromTwoTracksAreOneMoment) {
                            passage(0, 22000, "Chlorophylle et lumière, sur la diapositive."),
                            passage(60000, 80000, "Plus tard, la chlorophylle des feuilles.")})
                   .is_ok());
-  std::atomic<bool> stop{false};
-  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
-  auto searcher = search::Searcher::open(data);
-  ASSERT_TRUE(searcher.is_ok());
-  const auto got = (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0});
+  const auto searcher = indexed(*db, data);
+  ASSERT_NE(searcher, nullptr);
+  const auto got = searcher->search({.query = "chlorophylle", .semantic_ratio = 0});
   ASSERT_TRUE(got.is_ok());
   ASSERT_EQ(got->hits.size(), 1u);
   ASSERT_EQ(got->hits[0].moments.size(), 2u);  // 0:00 once, and 1:00
@@ -187,11 +193,9 @@ TEST(Moments, AdjacentMatchingPassagesAreOneMoment) {
                    passage(60000, 90000, "Les feuilles tombent en automne."),
                    passage(150000, 170000, "Plus tard, encore la chlorophylle.")})
           .is_ok());
-  std::atomic<bool> stop{false};
-  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
-  auto searcher = search::Searcher::open(data);
-  ASSERT_TRUE(searcher.is_ok());
-  const auto got = (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0});
+  const auto searcher = indexed(*db, data);
+  ASSERT_NE(searcher, nullptr);
+  const auto got = searcher->search({.query = "chlorophylle", .semantic_ratio = 0});
   ASSERT_TRUE(got.is_ok());
   ASSERT_EQ(got->hits.size(), 1u);
   ASSERT_EQ(got->hits[0].moments.size(), 2u);
@@ -200,7 +204,7 @@ TEST(Moments, AdjacentMatchingPassagesAreOneMoment) {
   EXPECT_EQ(got->hits[0].moments[1].start_ms, 150000);
   // One moment asked for: the two adjacent passages still make one, wider.
   const auto one =
-      (*searcher)->search({.query = "chlorophylle", .semantic_ratio = 0, .moments_per_content = 1});
+      searcher->search({.query = "chlorophylle", .semantic_ratio = 0, .moments_per_content = 1});
   ASSERT_TRUE(one.is_ok());
   ASSERT_EQ(one->hits[0].moments.size(), 1u);
   EXPECT_EQ(one->hits[0].moments[0].end_ms, 60000);
@@ -238,12 +242,10 @@ TEST(Moments, ALinkLandsOnTheLineThatSaysMostOfTheQuery) {
       "Les fleurs aiment la lumière. Passons à autre chose. La chlorophylle capte la "
       "lumière du soleil.";
   ASSERT_TRUE(catalog::PassageRepository(*db).replace_for_content(id, {p}).is_ok());
-  std::atomic<bool> stop{false};
-  ASSERT_TRUE(reindex(*db, data.index(), nullptr, stop).is_ok());
-  auto searcher = search::Searcher::open(data);
-  ASSERT_TRUE(searcher.is_ok());
+  const auto searcher = indexed(*db, data);
+  ASSERT_NE(searcher, nullptr);
   const auto got =
-      (*searcher)->search({.query = "la chlorophylle et la lumière", .semantic_ratio = 0});
+      searcher->search({.query = "la chlorophylle et la lumière", .semantic_ratio = 0});
   ASSERT_TRUE(got.is_ok());
   ASSERT_EQ(got->hits.size(), 1u);
   EXPECT_EQ(got->hits[0].moments[0].at_ms, 10000);

@@ -19,6 +19,7 @@
 #include "repere/index/dictionary.h"
 #include "repere/ingest/files.h"
 #include "repere/ingest/pipeline.h"
+#include "support/legacy_text.h"
 #include "support/temp_dir.h"
 
 namespace repere::ingest {
@@ -636,35 +637,9 @@ TEST_F(Pipeline, APhotosOcrNoiseMakesNoPassage) {
 TEST_F(Pipeline, LegacyEncodingsDecodeRightOrWarn) {
   fs::create_directories(media_ / "enc");
   fs::copy_file(kFixtures / "lecture.mp4", media_ / "enc/ders.mp4");
-  write(media_ / "enc/ders.tr.srt",
-        "1\n00:00:01,000 --> 00:00:05,000\n"
-        "Bug\xFC"
-        "n hava \xE7"
-        "ok g\xFC"
-        "zel, de\xF0"
-        "il mi? I\xFE"
-        "\xFD"
-        "k ve g\xF6"
-        "lge.\n\n"
-        "2\n00:00:06,000 --> 00:00:09,000\n"
-        "\xDE"
-        "imdi \xF6"
-        "\xF0"
-        "renciler s\xFD"
-        "n\xFD"
-        "fa giriyor.\n");
-  write(media_ / "enc/polski.txt",  // ISO-8859-2, which the detector takes for Windows-1252
-        "Za\xBF"
-        "\xF3"
-        "\xB3"
-        "\xE6"
-        " g\xEA"
-        "\xB6"
-        "l\xB1"
-        " ja\xBC"
-        "\xF1"
-        ", to jest test polskich znak\xF3"
-        "w.\n");
+  write(media_ / "enc/ders.tr.srt", testing::kTurkishIso88599Srt);
+  // ISO-8859-2, which the detector takes for Windows-1252.
+  write(media_ / "enc/polski.txt", std::string(testing::kPolishIso88592) + "\n");
   const auto report = run({.paths = {media_ / "enc"}});
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   auto d = db();

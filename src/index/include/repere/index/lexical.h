@@ -210,4 +210,9 @@ namespace repere::index {
 std::string highlight(std::string_view text, const std::string& language,
                       const std::vector<std::string>& query_words, std::size_t max_bytes = 240);
 
+// How many of `query_words` (distinct stems, compared as highlight() compares them) `text`
+// says: which line of a moment says the most of a query.
+std::size_t words_said(std::string_view text, const std::string& language,
+                       const std::vector<std::string>& query_words);
+
 }  // namespace repere::index
