@@ -29,6 +29,14 @@ std::string_view to_string(InteractionType v) {
   return "definition";
 }
 
+std::string_view to_string(Counting v) { return v == Counting::kBest ? "best" : "first"; }
+
+Result<Counting> parse_counting(std::string_view s) {
+  if (s == "first") return Counting::kFirst;
+  if (s == "best") return Counting::kBest;
+  return Status::invalid_argument("counting: \"" + std::string(s) + "\" is not first or best");
+}
+
 Result<Skipping> parse_skipping(std::string_view s) {
   for (const Skipping v : {Skipping::kAllowed, Skipping::kForwardBlocked, Skipping::kBlocked}) {
     if (s == to_string(v)) return v;
@@ -46,6 +54,34 @@ Result<InteractionType> parse_interaction_type(std::string_view s) {
   return Status::invalid_argument("type: \"" + std::string(s) +
                                   "\" is not one of definition, choice, true_false, blanks, "
                                   "open, chapter");
+}
+
+bool is_graded(InteractionType t) { return is_question(t) && t != InteractionType::kOpen; }
+
+double max_score(const Interaction& q) {
+  switch (q.type) {
+    case InteractionType::kChoice:
+      return static_cast<double>(std::count_if(q.choices.begin(), q.choices.end(),
+                                               [](const Choice& c) { return c.correct; }));
+    case InteractionType::kTrueFalse: return 1;
+    case InteractionType::kBlanks: return static_cast<double>(blanks_of(q.text).size());
+    default: return 0;
+  }
+}
+
+std::optional<std::size_t> counted_attempt(const std::vector<Attempt>& attempts, Counting rule) {
+  if (attempts.empty()) return std::nullopt;
+  if (rule == Counting::kFirst) return 0;
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < attempts.size(); ++i) {
+    if (attempts[i].score > attempts[best].score) best = i;
+  }
+  return best;
+}
+
+std::optional<int> attempts_left(const Settings& s, int used) {
+  if (s.attempts <= 0) return std::nullopt;
+  return std::max(0, s.attempts - used);
 }
 
 bool is_question(InteractionType t) {
@@ -119,6 +155,7 @@ std::string normalised_answer(std::string_view s) {
 const std::map<std::string, std::string>& english_messages() {
   static const std::map<std::string, std::string> kMessages = {
       {"title.missing", "the activity needs a title"},
+      {"attempts.out_of_range", "{0} attempts: from 1 to {1}, or 0 for unlimited"},
       {"title.too_long", "at most 200 bytes"},
       {"clip.before_zero", "the clip starts before 00:00"},
       {"clip.ends_before_start", "the clip ends ({0}) before it starts ({1})"},
@@ -221,6 +258,10 @@ std::optional<Problem> find_problem(const Activity& a,
     return Problem{"end_ms", "clip.ends_before_start", {clock(a.end_ms), clock(a.start_ms)}};
   if (content_duration_ms && *content_duration_ms > 0 && a.end_ms > *content_duration_ms + 999)
     return Problem{"end_ms", "clip.after_media", {clock(a.end_ms), clock(*content_duration_ms)}};
+  if (a.settings.attempts < 0 || a.settings.attempts > kMaxAttempts)
+    return Problem{"settings.attempts",
+                   "attempts.out_of_range",
+                   {std::to_string(a.settings.attempts), std::to_string(kMaxAttempts)}};
   if (a.interactions.size() > 500) return Problem{"interactions", "interactions.too_many", {}};
   for (std::size_t i = 0; i < a.interactions.size(); ++i) {
     if (auto p = interaction_problem(a, i)) return p;

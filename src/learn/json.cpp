@@ -1,5 +1,7 @@
 #include "repere/learn/json.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace repere::learn {
@@ -90,8 +92,12 @@ struct Reader {
     return Status::ok();
   }
   Status millis(const char* field, std::int64_t& out) const {
+    return whole(field, out, "a whole number of milliseconds");
+  }
+  Status whole(const char* field, std::int64_t& out,
+               const char* expected = "a whole number") const {
     if (!j.contains(field) || j[field].is_null()) return Status::ok();
-    if (!j[field].is_number_integer()) return wrong(field, "a whole number of milliseconds");
+    if (!j[field].is_number_integer()) return wrong(field, expected);
     out = j[field].get<std::int64_t>();
     return Status::ok();
   }
@@ -151,7 +157,9 @@ json to_json(const Activity& a, bool for_pupil) {
             {"settings",
              {{"skipping", to_string(a.settings.skipping)},
               {"must_answer", a.settings.must_answer},
-              {"captions_on", a.settings.captions_on}}},
+              {"captions_on", a.settings.captions_on},
+              {"attempts", a.settings.attempts},
+              {"counting", to_string(a.settings.counting)}}},
             {"interactions", json::array()}};
   if (!for_pupil) {
     j["created_at"] = a.created_at;
@@ -179,6 +187,12 @@ Result<Activity> activity_from_json(const json& j) {
     REPERE_ASSIGN_OR_RETURN(a.settings.skipping, parse_skipping(skipping));
     REPERE_RETURN_IF_ERROR(s.boolean("must_answer", a.settings.must_answer));
     REPERE_RETURN_IF_ERROR(s.boolean("captions_on", a.settings.captions_on));
+    std::int64_t attempts = 0;
+    REPERE_RETURN_IF_ERROR(s.whole("attempts", attempts));
+    a.settings.attempts = static_cast<int>(std::clamp<std::int64_t>(attempts, -1, 1000));
+    std::string counting = "first";
+    REPERE_RETURN_IF_ERROR(s.text("counting", counting));
+    REPERE_ASSIGN_OR_RETURN(a.settings.counting, parse_counting(counting));
   }
   if (j.contains("interactions") && !j["interactions"].is_null()) {
     if (!j["interactions"].is_array()) return r.wrong("interactions", "a list");
@@ -225,7 +239,8 @@ json to_json(const Grade& g) {
           {"score", g.score},
           {"max_score", g.max_score},
           {"feedback", g.feedback},
-          {"goto_ms", g.goto_ms ? json(*g.goto_ms) : json(nullptr)}};
+          {"goto_ms", g.goto_ms ? json(*g.goto_ms) : json(nullptr)},
+          {"attempts_left", g.attempts_left ? json(*g.attempts_left) : json(nullptr)}};
 }
 
 json to_json(const Results& r, const Activity& a) {
@@ -239,9 +254,12 @@ json to_json(const Results& r, const Activity& a) {
                          {"max_score", ans.max_score},
                          {"response", json::parse(ans.response_json, nullptr, false)},
                          {"elapsed_ms", ans.elapsed_ms},
-                         {"answered_at", ans.created_at}});
+                         {"answered_at", ans.created_at},
+                         {"attempt", ans.attempt},
+                         {"attempts", ans.attempts}});
     }
     pupils.push_back({{"id", p.pupil_id},
+                      {"number", p.number},
                       {"pseudonym", p.pseudonym},
                       {"score", p.score},
                       {"max_score", p.max_score},
@@ -255,14 +273,34 @@ json to_json(const Results& r, const Activity& a) {
       wrong.push_back({{"response", text}, {"count", count}});
     questions.push_back({{"interaction_id", q.interaction_id},
                          {"label", q.label},
+                         {"graded", q.graded},
                          {"answered", q.answered},
                          {"right", q.right},
                          {"success_rate", q.success_rate},
-                         {"common_wrong", wrong}});
+                         {"common_wrong", wrong},
+                         {"responses", q.responses}});
   }
   return {{"activity_id", a.id},
           {"class", {{"id", r.share.id}, {"code", r.share.code}, {"name", r.share.name}}},
           {"pupils", pupils},
+          {"questions", questions}};
+}
+
+json to_json(const PupilProgress& p) {
+  json questions = json::array();
+  for (const QuestionProgress& q : p.questions) {
+    questions.push_back(
+        {{"interaction_id", q.interaction_id},
+         {"graded", q.graded},
+         {"max_score", q.max_score},
+         {"attempts_used", q.attempts_used},
+         {"attempts_left", q.attempts_left ? json(*q.attempts_left) : json(nullptr)},
+         {"answered", q.counted.has_value()},
+         {"correct", q.counted && q.counted->correct ? json(*q.counted->correct) : json(nullptr)},
+         {"score", q.counted ? q.counted->score : 0.0}});
+  }
+  return {{"score", p.score},      {"max_score", p.max_score}, {"graded", p.graded},
+          {"right", p.right},      {"answered", p.answered},   {"can_retry", p.can_retry},
           {"questions", questions}};
 }
 

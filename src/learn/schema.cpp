@@ -98,13 +98,24 @@ CREATE TABLE activity_editor (
 CREATE INDEX activity_editor_by_user ON activity_editor(user_id);
 )sql";
 
+// Version 3: how many answers a pupil may give to each question (0: unlimited) and which one
+// counts (the first, or the best). Activities made before keep unlimited attempts, and their
+// first answers count: what their results showed (the latest) could be gamed by retrying.
+constexpr std::string_view kAttempts = R"sql(
+ALTER TABLE activity ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0
+  CHECK (attempts BETWEEN 0 AND 10);
+ALTER TABLE activity ADD COLUMN counting TEXT NOT NULL DEFAULT 'first'
+  CHECK (counting IN ('first', 'best'));
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
   static const catalog::ModuleSchema kSchema{
       "learn",
       {{1, "activities, classes, pupils and answers", kActivities},
-       {2, "owners and editors of activities", kOwners}}};
+       {2, "owners and editors of activities", kOwners},
+       {3, "attempts per question and which one counts", kAttempts}}};
   return kSchema;
 }
 

@@ -139,7 +139,7 @@ std::string label_of(const Interaction& q) {
 
 constexpr const char* kActivityColumns =
     "id, content_id, title, start_ms, end_ms, skipping, must_answer, captions_on, created_at, "
-    "updated_at";
+    "updated_at, attempts, counting";
 
 Result<Activity> activity_from(const catalog::Statement& row) {
   Activity a;
@@ -153,6 +153,8 @@ Result<Activity> activity_from(const catalog::Statement& row) {
   a.settings.captions_on = row.int64(7) != 0;
   a.created_at = row.text(8);
   a.updated_at = row.text(9);
+  a.settings.attempts = static_cast<int>(row.int64(10));
+  REPERE_ASSIGN_OR_RETURN(a.settings.counting, parse_counting(row.text(11)));
   return a;
 }
 
@@ -265,7 +267,8 @@ Result<Created> ActivityStore::create(const Activity& typed, std::optional<Id> o
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("INSERT INTO activity (content_id, title, start_ms, end_ms, "
                                       "skipping, must_answer, captions_on, edit_key_hash, "
-                                      "owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                                      "owner_id, attempts, counting) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
   stmt.bind(1, a.content_id)
       .bind(2, a.title)
       .bind(3, a.start_ms)
@@ -274,7 +277,9 @@ Result<Created> ActivityStore::create(const Activity& typed, std::optional<Id> o
       .bind(6, a.settings.must_answer ? 1 : 0)
       .bind(7, a.settings.captions_on ? 1 : 0)
       .bind(8, digest(out.edit_key))
-      .bind(9, owner);
+      .bind(9, owner)
+      .bind(10, static_cast<std::int64_t>(a.settings.attempts))
+      .bind(11, to_string(a.settings.counting));
   REPERE_RETURN_IF_ERROR(stmt.run());
   out.id = db_.last_insert_id();
   for (const Interaction& x : a.interactions) {
@@ -399,6 +404,7 @@ Status ActivityStore::update(const Activity& typed, const Editor& editor) {
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("UPDATE activity SET title = ?2, start_ms = ?3, end_ms = ?4, "
                                       "skipping = ?5, must_answer = ?6, captions_on = ?7, "
+                                      "attempts = ?8, counting = ?9, "
                                       "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
                                       "WHERE id = ?1"));
   stmt.bind(1, a.id)
@@ -407,7 +413,9 @@ Status ActivityStore::update(const Activity& typed, const Editor& editor) {
       .bind(4, a.end_ms)
       .bind(5, to_string(a.settings.skipping))
       .bind(6, a.settings.must_answer ? 1 : 0)
-      .bind(7, a.settings.captions_on ? 1 : 0);
+      .bind(7, a.settings.captions_on ? 1 : 0)
+      .bind(8, static_cast<std::int64_t>(a.settings.attempts))
+      .bind(9, to_string(a.settings.counting));
   REPERE_RETURN_IF_ERROR(stmt.run());
   std::set<Id> kept;
   for (const Interaction& x : a.interactions) {
@@ -534,7 +542,18 @@ Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const
   REPERE_ASSIGN_OR_RETURN(const Activity a, get(owner.int64(0)));
   const auto q = std::find_if(a.interactions.begin(), a.interactions.end(),
                               [&](const Interaction& x) { return x.id == interaction_id; });
-  REPERE_ASSIGN_OR_RETURN(const Grade g, grade(*q, r));
+  REPERE_ASSIGN_OR_RETURN(Grade g, grade(*q, r));
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(auto used_stmt, db_.prepare("SELECT count(*) FROM answer WHERE "
+                                                      "pupil_id = ?1 AND interaction_id = ?2"));
+  used_stmt.bind(1, pupil.id).bind(2, interaction_id);
+  REPERE_RETURN_IF_ERROR(used_stmt.step().status());
+  const int used = static_cast<int>(used_stmt.int64(0));
+  if (const auto left = attempts_left(a.settings, used); left && *left == 0) {
+    return Status::permission_denied("no attempt left at interaction " +
+                                     std::to_string(interaction_id) + ": " + std::to_string(used) +
+                                     " of " + std::to_string(a.settings.attempts) + " used");
+  }
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("INSERT INTO answer (pupil_id, interaction_id, response, "
                                       "correct, score, max_score, elapsed_ms) "
@@ -547,7 +566,99 @@ Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const
       .bind(6, g.max_score)
       .bind(7, std::max<std::int64_t>(0, elapsed_ms));
   REPERE_RETURN_IF_ERROR(stmt.run());
+  REPERE_RETURN_IF_ERROR(txn.commit());
+  g.attempts_left = attempts_left(a.settings, used + 1);
   return g;
+}
+
+namespace {
+
+// Every answer of a class's pupils (or of one pupil), by pupil and question, in the order given.
+struct ClassAnswers {
+  std::map<std::pair<Id, Id>, std::vector<AnswerRecord>> given;
+  std::map<Id, std::int64_t> time_ms;  // pupil -> from joining to the last answer
+};
+
+Result<ClassAnswers> answers_of(catalog::Database& db, Id class_id, std::optional<Id> pupil) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare("SELECT a.pupil_id, a.interaction_id, a.correct, a.score, a.max_score, "
+                 "a.response, a.elapsed_ms, a.created_at, "
+                 "CAST((julianday(a.created_at) - julianday(p.created_at)) * 86400000 AS "
+                 "INTEGER) FROM answer a JOIN pupil p ON p.id = a.pupil_id "
+                 "WHERE p.class_id = ?1 AND (?2 IS NULL OR p.id = ?2) ORDER BY a.id"));
+  stmt.bind(1, class_id).bind(2, pupil);
+  ClassAnswers out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    AnswerRecord r;
+    r.interaction_id = stmt.int64(1);
+    if (!stmt.is_null(2)) r.correct = stmt.int64(2) != 0;
+    r.score = stmt.real(3);
+    r.max_score = stmt.real(4);
+    r.response_json = stmt.text(5);
+    r.elapsed_ms = stmt.int64(6);
+    r.created_at = stmt.text(7);
+    std::int64_t& time = out.time_ms[stmt.int64(0)];
+    time = std::max(time, stmt.int64(8));
+    auto& list = out.given[{stmt.int64(0), r.interaction_id}];
+    r.attempt = static_cast<int>(list.size()) + 1;
+    list.push_back(std::move(r));
+  }
+  for (auto& [key, list] : out.given) {
+    for (AnswerRecord& r : list) r.attempts = static_cast<int>(list.size());
+  }
+  return out;
+}
+
+// The answer that counts among a pupil's answers to one question (Settings::counting); an
+// open question's latest, since it is read, not scored.
+const AnswerRecord* counted_of(const std::vector<AnswerRecord>& given, const Interaction& q,
+                               Counting rule) {
+  if (given.empty()) return nullptr;
+  if (!is_graded(q.type)) return &given.back();
+  std::vector<Attempt> attempts;
+  attempts.reserve(given.size());
+  for (const AnswerRecord& r : given) attempts.push_back({r.correct, r.score, r.max_score});
+  return &given[*counted_attempt(attempts, rule)];
+}
+
+}  // namespace
+
+Result<PupilProgress> ActivityStore::progress(const Pupil& pupil) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("SELECT activity_id FROM class_share WHERE id = ?1"));
+  stmt.bind(1, pupil.class_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("unknown pupil");
+  REPERE_ASSIGN_OR_RETURN(const Activity a, get(stmt.int64(0)));
+  REPERE_ASSIGN_OR_RETURN(const ClassAnswers given, answers_of(db_, pupil.class_id, pupil.id));
+  PupilProgress out;
+  for (const Interaction& q : a.interactions) {
+    if (!is_question(q.type)) continue;
+    QuestionProgress p;
+    p.interaction_id = q.id;
+    p.graded = is_graded(q.type);
+    p.max_score = max_score(q);
+    const auto it = given.given.find({pupil.id, q.id});
+    const std::vector<AnswerRecord> none;
+    const auto& list = it == given.given.end() ? none : it->second;
+    p.attempts_used = static_cast<int>(list.size());
+    p.attempts_left = attempts_left(a.settings, p.attempts_used);
+    if (const AnswerRecord* c = counted_of(list, q, a.settings.counting)) p.counted = *c;
+    if (p.counted) ++out.answered;
+    if (p.graded) {
+      ++out.graded;
+      out.max_score += p.max_score;
+      if (p.counted) out.score += p.counted->score;
+      if (p.counted && p.counted->correct.value_or(false)) ++out.right;
+      const bool perfect = p.counted && p.counted->correct.value_or(false);
+      if (!perfect && (!p.attempts_left || *p.attempts_left > 0)) out.can_retry = true;
+    }
+    out.questions.push_back(std::move(p));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,62 +676,51 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
   out.share = share_from(share_stmt);
   REPERE_ASSIGN_OR_RETURN(const Activity a, get(activity_id));
 
-  // Every pupil of the class, then each one's latest answer per question.
+  // Every pupil of the class, numbered in the order they joined, then each one's answers.
   REPERE_ASSIGN_OR_RETURN(auto pupils, db_.prepare("SELECT id, pseudonym FROM pupil "
                                                    "WHERE class_id = ?1 ORDER BY id"));
   pupils.bind(1, class_id);
-  std::map<Id, std::size_t> where;
   while (true) {
     REPERE_ASSIGN_OR_RETURN(const bool row, pupils.step());
     if (!row) break;
-    where[pupils.int64(0)] = out.pupils.size();
-    out.pupils.push_back({pupils.int64(0), pupils.text(1), 0, 0, 0, {}});
+    PupilResult p;
+    p.pupil_id = pupils.int64(0);
+    p.number = static_cast<int>(out.pupils.size()) + 1;
+    p.pseudonym = pupils.text(1);
+    out.pupils.push_back(std::move(p));
   }
-  REPERE_ASSIGN_OR_RETURN(
-      auto answers,
-      db_.prepare("SELECT a.pupil_id, a.interaction_id, a.correct, a.score, a.max_score, "
-                  "a.response, a.elapsed_ms, a.created_at, "
-                  "CAST((julianday(a.created_at) - julianday(p.created_at)) * 86400000 AS "
-                  "INTEGER) FROM answer a JOIN pupil p ON p.id = a.pupil_id "
-                  "WHERE p.class_id = ?1 ORDER BY a.id"));
-  answers.bind(1, class_id);
-  std::map<std::pair<Id, Id>, AnswerRecord> latest;
-  while (true) {
-    REPERE_ASSIGN_OR_RETURN(const bool row, answers.step());
-    if (!row) break;
-    AnswerRecord r;
-    r.interaction_id = answers.int64(1);
-    if (!answers.is_null(2)) r.correct = answers.int64(2) != 0;
-    r.score = answers.real(3);
-    r.max_score = answers.real(4);
-    r.response_json = answers.text(5);
-    r.elapsed_ms = answers.int64(6);
-    r.created_at = answers.text(7);
-    PupilResult& p = out.pupils[where.at(answers.int64(0))];
-    p.time_ms = std::max(p.time_ms, answers.int64(8));
-    latest[{answers.int64(0), r.interaction_id}] = std::move(r);
-  }
+  REPERE_ASSIGN_OR_RETURN(const ClassAnswers given, answers_of(db_, class_id, std::nullopt));
+  auto counted = [&](Id pupil, const Interaction& q) -> const AnswerRecord* {
+    const auto it = given.given.find({pupil, q.id});
+    return it == given.given.end() ? nullptr : counted_of(it->second, q, a.settings.counting);
+  };
   for (PupilResult& p : out.pupils) {
+    if (const auto t = given.time_ms.find(p.pupil_id); t != given.time_ms.end())
+      p.time_ms = t->second;
     for (const Interaction& q : a.interactions) {
-      const auto it = latest.find({p.pupil_id, q.id});
-      if (it == latest.end()) continue;
-      p.score += it->second.score;
-      p.max_score += it->second.max_score;
-      p.answers.push_back(it->second);
+      if (is_graded(q.type)) p.max_score += max_score(q);
+      const AnswerRecord* c = counted(p.pupil_id, q);
+      if (!c) continue;
+      p.score += c->score;
+      p.answers.push_back(*c);
     }
   }
   for (const Interaction& q : a.interactions) {
     if (!is_question(q.type)) continue;
-    QuestionResult r{q.id, label_of(q), 0, 0, 0, {}};
+    QuestionResult r;
+    r.interaction_id = q.id;
+    r.label = label_of(q);
+    r.graded = is_graded(q.type);
     std::map<std::string, int> wrong;
     for (const PupilResult& p : out.pupils) {
-      const auto it = latest.find({p.pupil_id, q.id});
-      if (it == latest.end()) continue;
+      const AnswerRecord* c = counted(p.pupil_id, q);
+      if (!c) continue;
       ++r.answered;
-      if (it->second.correct.value_or(false)) ++r.right;
-      if (it->second.correct == false) ++wrong[response_text(q, it->second.response_json)];
+      if (!r.graded) r.responses.push_back(response_text(q, c->response_json));
+      if (c->correct.value_or(false)) ++r.right;
+      if (c->correct == false) ++wrong[response_text(q, c->response_json)];
     }
-    r.success_rate = r.answered ? static_cast<double>(r.right) / r.answered : 0;
+    r.success_rate = r.graded && r.answered ? static_cast<double>(r.right) / r.answered : 0;
     std::vector<std::pair<std::string, int>> sorted(wrong.begin(), wrong.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& x, const auto& y) { return x.second > y.second; });
@@ -666,15 +766,18 @@ Result<std::string> ActivityStore::results_csv(Id activity_id, const Editor& edi
   // A BOM so that spreadsheet programs read UTF-8; ';' as French spreadsheets expect.
   std::string out =
       "\xEF\xBB\xBF"
-      "classe;pseudonyme;moment;type;question;réponse;juste;points;sur;répondu le\r\n";
+      "classe;numéro;pseudonyme;moment;type;question;réponse;juste;points;sur;essai compté;"
+      "essais;répondu le\r\n";
   for (const PupilResult& p : r.pupils) {
     for (const AnswerRecord& ans : p.answers) {
       const Interaction& q = *by_id.at(ans.interaction_id);
-      const std::string right = !ans.correct ? "" : (*ans.correct ? "oui" : "non");
-      out += csv_field(r.share.name) + ";" + csv_field(p.pseudonym) + ";" + clock(q.at_ms) + ";" +
-             std::string(to_string(q.type)) + ";" + csv_field(label_of(q)) + ";" +
-             csv_field(response_text(q, ans.response_json)) + ";" + right + ";" +
-             number(ans.score) + ";" + number(ans.max_score) + ";" + ans.created_at + "\r\n";
+      const std::string right = !ans.correct ? "non notée" : (*ans.correct ? "oui" : "non");
+      out += csv_field(r.share.name) + ";" + std::to_string(p.number) + ";" +
+             csv_field(p.pseudonym) + ";" + clock(q.at_ms) + ";" + std::string(to_string(q.type)) +
+             ";" + csv_field(label_of(q)) + ";" + csv_field(response_text(q, ans.response_json)) +
+             ";" + right + ";" + number(ans.score) + ";" + number(ans.max_score) + ";" +
+             std::to_string(ans.attempt) + ";" + std::to_string(ans.attempts) + ";" +
+             ans.created_at + "\r\n";
     }
   }
   return out;

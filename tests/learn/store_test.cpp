@@ -312,17 +312,23 @@ TEST_F(Store, ClassesKeepTheirOwnResultsAndAnswersSurviveReopening) {
   ASSERT_TRUE(a.is_ok()) << a.status().to_string();
   ASSERT_EQ(a->pupils.size(), 2u);
   EXPECT_EQ(a->pupils[0].pseudonym, "Léa");
-  EXPECT_EQ(a->pupils[0].answers.size(), 2u);  // the latest per question
-  EXPECT_EQ(a->pupils[0].score, 3);
+  // The counted answer per question: by default the first (a retry does not raise the score).
+  EXPECT_EQ(a->pupils[0].answers.size(), 2u);
+  EXPECT_EQ(a->pupils[0].number, 1);
+  EXPECT_EQ(a->pupils[0].answers[0].attempt, 1);
+  EXPECT_EQ(a->pupils[0].answers[0].attempts, 2);
+  EXPECT_EQ(a->pupils[0].score, 1);
   EXPECT_EQ(a->pupils[0].max_score, 3);
   EXPECT_EQ(a->pupils[1].pseudonym, "Tom");
+  EXPECT_EQ(a->pupils[1].number, 2);
   EXPECT_EQ(a->pupils[1].score, 0);
+  EXPECT_EQ(a->pupils[1].max_score, 3);  // out of every graded question, answered or not
   ASSERT_EQ(a->questions.size(), 2u);
   EXPECT_EQ(a->questions[0].answered, 2);
-  EXPECT_EQ(a->questions[0].right, 1);
-  EXPECT_DOUBLE_EQ(a->questions[0].success_rate, 0.5);
+  EXPECT_EQ(a->questions[0].right, 0);
+  EXPECT_DOUBLE_EQ(a->questions[0].success_rate, 0);
   ASSERT_EQ(a->questions[0].common_wrong.size(), 1u);
-  EXPECT_EQ(a->questions[0].common_wrong[0], (std::pair<std::string, int>{"Du sel", 1}));
+  EXPECT_EQ(a->questions[0].common_wrong[0], (std::pair<std::string, int>{"Du sel", 2}));
   EXPECT_EQ(a->questions[1].answered, 1);  // Zoé's answer is class B's
 
   auto b = store.results(activity, key, class_b);
@@ -339,14 +345,13 @@ TEST_F(Store, ClassesKeepTheirOwnResultsAndAnswersSurviveReopening) {
   auto csv = store.results_csv(activity, key, class_a);
   ASSERT_TRUE(csv.is_ok());
   EXPECT_EQ(csv->rfind("\xEF\xBB\xBF"
-                       "classe;pseudonyme;moment;",
+                       "classe;numéro;pseudonyme;moment;",
                        0),
             0u);
-  EXPECT_NE(csv->find("5e B;Léa;02:00;choice;Que fabrique la plante ?;Du glucose + De "
-                      "l'oxygène;oui;2;2;"),
+  EXPECT_NE(csv->find("5e B;1;Léa;02:00;choice;Que fabrique la plante ?;Du sel;non;0;2;1;2;"),
             std::string::npos)
       << *csv;
-  EXPECT_NE(csv->find("5e B;Tom;02:00;choice;Que fabrique la plante ?;Du sel;non;0;2;"),
+  EXPECT_NE(csv->find("5e B;2;Tom;02:00;choice;Que fabrique la plante ?;Du sel;non;0;2;1;1;"),
             std::string::npos);
   EXPECT_EQ(csv->find("Zoé"), std::string::npos);
 
@@ -433,6 +438,205 @@ TEST_F(Store, KeepsStatementsForTheKeyAndTheLrs) {
   unsent = store.unsent_statements(10);
   ASSERT_EQ(unsent->size(), 1u);
   EXPECT_EQ(unsent->front().statement, R"({"n":2})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attempts: how many a pupil may give, which one counts, and the score out of every graded
+// question (round 1: retries counted only the last answer, the score was out of the questions
+// answered, an open question showed « Réussite 0 % », two « Léa » could not be told apart).
+
+TEST(AttemptRules, TheFirstAttemptCountsUnderTheFirstRule) {
+  const std::vector<Attempt> tries = {{false, 0, 2}, {true, 2, 2}, {false, 1, 2}};
+  EXPECT_EQ(counted_attempt(tries, Counting::kFirst), 0u);
+  EXPECT_EQ(counted_attempt({}, Counting::kFirst), std::nullopt);
+}
+
+TEST(AttemptRules, TheBestAttemptCountsUnderTheBestRuleTheEarliestOfEqualBests) {
+  EXPECT_EQ(counted_attempt({{false, 0, 2}, {true, 2, 2}, {false, 1, 2}}, Counting::kBest), 1u);
+  EXPECT_EQ(counted_attempt({{false, 1, 2}, {false, 1, 2}}, Counting::kBest), 0u);
+  EXPECT_EQ(counted_attempt({{false, 0, 1}}, Counting::kBest), 0u);
+}
+
+TEST(AttemptRules, AttemptsLeftAreUnlimitedOrCountedDown) {
+  Settings s;
+  EXPECT_EQ(attempts_left(s, 7), std::nullopt);  // 0: unlimited
+  s.attempts = 2;
+  EXPECT_EQ(attempts_left(s, 0), 2);
+  EXPECT_EQ(attempts_left(s, 1), 1);
+  EXPECT_EQ(attempts_left(s, 2), 0);
+  EXPECT_EQ(attempts_left(s, 5), 0);
+  Activity a = sample(1);
+  a.settings.attempts = kMaxAttempts + 1;
+  const auto p = find_problem(a);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->field, "settings.attempts");
+  a.settings.attempts = -1;
+  EXPECT_TRUE(find_problem(a).has_value());
+}
+
+TEST(AttemptRules, EachQuestionIsWorthItsRightChoicesOrBlanksOpenQuestionsNothing) {
+  EXPECT_EQ(max_score(choice(0)), 2);
+  EXPECT_EQ(max_score(true_false(0)), 1);
+  Interaction b;
+  b.type = InteractionType::kBlanks;
+  b.text = "La *chlorophylle* capte la *lumière*.";
+  EXPECT_EQ(max_score(b), 2);
+  Interaction open;
+  open.type = InteractionType::kOpen;
+  EXPECT_EQ(max_score(open), 0);
+  EXPECT_FALSE(is_graded(InteractionType::kOpen));
+  EXPECT_EQ(max_score(definition(0)), 0);
+}
+
+// Three graded questions worth one point each, and an open one.
+Activity three_graded(catalog::Id content_id, int attempts, Counting counting) {
+  Activity a;
+  a.content_id = content_id;
+  a.title = "Trois questions";
+  a.start_ms = 60000;
+  a.end_ms = 300000;
+  a.settings.attempts = attempts;
+  a.settings.counting = counting;
+  Interaction tf1 = true_false(100000);
+  Interaction tf2 = true_false(150000);
+  tf2.question = "Les racines captent la lumière.";
+  Interaction blanks;
+  blanks.at_ms = 200000;
+  blanks.type = InteractionType::kBlanks;
+  blanks.text = "La *chlorophylle* est verte.";
+  Interaction open;
+  open.at_ms = 250000;
+  open.type = InteractionType::kOpen;
+  open.question = "Qu'as-tu retenu ?";
+  a.interactions = {tf1, tf2, blanks, open};
+  return a;
+}
+
+struct Played {
+  Id activity = 0;
+  std::string key;
+  Id class_id = 0;
+  std::vector<Id> q;
+};
+
+Played play(ActivityStore& store, const Activity& a) {
+  Played out;
+  auto made = store.create(a);
+  EXPECT_TRUE(made.is_ok()) << made.status().to_string();
+  out.activity = made->id;
+  out.key = made->edit_key;
+  const auto stored = store.get(made->id);
+  for (const Interaction& x : stored->interactions) out.q.push_back(x.id);
+  auto share = store.add_class(made->id, made->edit_key, "5e A");
+  out.class_id = share->id;
+  return out;
+}
+
+TEST_F(Store, AThirdAnswerIsRefusedWhenTwoAttemptsAreAllowed) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 2, Counting::kFirst));
+  auto share = store.classes(p.activity, p.key);
+  auto lea = store.join(share->front().code, "Léa");
+  ASSERT_TRUE(lea.is_ok());
+  const auto first = store.answer(*lea, p.q[0], {.answer = true}, 1000);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  EXPECT_EQ(first->attempts_left, 1);
+  const auto second = store.answer(*lea, p.q[0], {.answer = false}, 2000);
+  ASSERT_TRUE(second.is_ok());
+  EXPECT_EQ(second->attempts_left, 0);
+  const auto third = store.answer(*lea, p.q[0], {.answer = false}, 3000);
+  EXPECT_EQ(third.status().code(), StatusCode::kPermissionDenied) << third.status().to_string();
+  EXPECT_EQ(catalog::count_rows(*db_, "answer"), 2);  // nothing kept of the refused one
+  // Another question still has its own attempts.
+  EXPECT_EQ(store.answer(*lea, p.q[1], {.answer = false}, 4000)->attempts_left, 1);
+  const auto progress = store.progress(*lea);
+  ASSERT_TRUE(progress.is_ok());
+  EXPECT_EQ(progress->questions[0].attempts_left, 0);
+  EXPECT_EQ(progress->questions[1].attempts_left, 1);
+  EXPECT_EQ(progress->questions[2].attempts_left, 2);
+}
+
+TEST_F(Store, TheScoreIsOutOfEveryGradedQuestionAnsweredOrNot) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 0, Counting::kFirst));
+  auto lea = store.join(store.classes(p.activity, p.key)->front().code, "Léa");
+  ASSERT_TRUE(store.answer(*lea, p.q[0], {.answer = false}, 1000)->correct.value());
+  const auto progress = store.progress(*lea);
+  ASSERT_TRUE(progress.is_ok());
+  EXPECT_EQ(progress->score, 1);
+  EXPECT_EQ(progress->max_score, 3);  // one right answer of three graded questions: 1 / 3
+  EXPECT_EQ(progress->graded, 3);
+  EXPECT_EQ(progress->right, 1);
+  EXPECT_TRUE(progress->can_retry);  // unlimited attempts, two questions unanswered
+  ASSERT_EQ(progress->questions.size(), 4u);
+  EXPECT_FALSE(progress->questions[3].graded);
+  const auto results = store.results(p.activity, p.key, p.class_id);
+  ASSERT_TRUE(results.is_ok());
+  EXPECT_EQ(results->pupils[0].score, 1);
+  EXPECT_EQ(results->pupils[0].max_score, 3);
+}
+
+TEST_F(Store, RetriesDoNotRaiseTheScoreUnderTheFirstRuleAndDoUnderTheBest) {
+  for (const Counting rule : {Counting::kFirst, Counting::kBest}) {
+    ActivityStore store(*db_);
+    const Played p = play(store, three_graded(video_, 3, rule));
+    auto tom = store.join(store.classes(p.activity, p.key)->front().code, "Tom");
+    ASSERT_FALSE(store.answer(*tom, p.q[2], {.blanks = {"chlorophyle"}}, 1000)->correct.value());
+    ASSERT_TRUE(store.answer(*tom, p.q[2], {.blanks = {"chlorophylle"}}, 2000)->correct.value());
+    ASSERT_FALSE(store.answer(*tom, p.q[2], {.blanks = {"verte"}}, 3000)->correct.value());
+    const auto r = store.results(p.activity, p.key, p.class_id);
+    ASSERT_TRUE(r.is_ok());
+    ASSERT_EQ(r->pupils[0].answers.size(), 1u);
+    EXPECT_EQ(r->pupils[0].score, rule == Counting::kBest ? 1 : 0) << to_string(rule);
+    EXPECT_EQ(r->pupils[0].answers[0].attempt, rule == Counting::kBest ? 2 : 1);
+    EXPECT_EQ(r->pupils[0].answers[0].attempts, 3);
+    EXPECT_EQ(store.progress(*tom)->questions[2].attempts_left, 0);
+  }
+}
+
+TEST_F(Store, TwoPupilsOfTheSameNameAreToldApart) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 0, Counting::kFirst));
+  const std::string code = store.classes(p.activity, p.key)->front().code;
+  ASSERT_TRUE(store.join(code, "Léa").is_ok());
+  ASSERT_TRUE(store.join(code, "Léa").is_ok());
+  const auto r = store.results(p.activity, p.key, p.class_id);
+  ASSERT_EQ(r->pupils.size(), 2u);
+  EXPECT_EQ(r->pupils[0].number, 1);
+  EXPECT_EQ(r->pupils[1].number, 2);
+  const auto csv = store.results_csv(p.activity, p.key, p.class_id);
+  ASSERT_TRUE(csv.is_ok());
+}
+
+TEST_F(Store, OpenQuestionsAreListedNotScored) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 0, Counting::kFirst));
+  auto zoe = store.join(store.classes(p.activity, p.key)->front().code, "Zoé");
+  ASSERT_TRUE(store.answer(*zoe, p.q[3], {.text = "La lumière fait pousser"}, 1000).is_ok());
+  const auto r = store.results(p.activity, p.key, p.class_id);
+  ASSERT_TRUE(r.is_ok());
+  const QuestionResult& open = r->questions[3];
+  EXPECT_FALSE(open.graded);
+  EXPECT_EQ(open.answered, 1);
+  EXPECT_EQ(open.responses, std::vector<std::string>{"La lumière fait pousser"});
+  EXPECT_EQ(r->pupils[0].score, 0);
+  EXPECT_EQ(r->pupils[0].max_score, 3);  // the open question adds nothing to « sur »
+  const auto csv = store.results_csv(p.activity, p.key, p.class_id);
+  EXPECT_NE(csv->find("La lumière fait pousser;non notée;0;0;"), std::string::npos) << *csv;
+}
+
+TEST_F(Store, AttemptSettingsSurviveReopening) {
+  Id id = 0;
+  {
+    ActivityStore store(*db_);
+    id = play(store, three_graded(video_, 2, Counting::kBest)).activity;
+  }
+  db_.reset();
+  db_ = open_or_die(dir_.path() / "catalog.sqlite", with_learn());
+  const auto a = ActivityStore(*db_).get(id);
+  ASSERT_TRUE(a.is_ok());
+  EXPECT_EQ(a->settings.attempts, 2);
+  EXPECT_EQ(a->settings.counting, Counting::kBest);
 }
 
 }  // namespace

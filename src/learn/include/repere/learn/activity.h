@@ -19,11 +19,16 @@ namespace repere::learn {
 using Id = std::int64_t;
 
 enum class Skipping { kAllowed, kForwardBlocked, kBlocked };
+// Which of a pupil's attempts at a question counts: the first (the default: retries are for
+// learning, not for the score) or the best.
+enum class Counting { kFirst, kBest };
 enum class InteractionType { kDefinition, kChoice, kTrueFalse, kBlanks, kOpen, kChapter };
 
 // Stable names, as stored and in the API: "allowed", "forward_blocked", "blocked";
 // "definition", "choice", "true_false", "blanks", "open", "chapter".
 std::string_view to_string(Skipping v);
+std::string_view to_string(Counting v);  // "first", "best"
+Result<Counting> parse_counting(std::string_view s);
 std::string_view to_string(InteractionType v);
 Result<Skipping> parse_skipping(std::string_view s);
 Result<InteractionType> parse_interaction_type(std::string_view s);
@@ -59,7 +64,10 @@ struct Settings {
   Skipping skipping = Skipping::kAllowed;
   bool must_answer = false;  // questions must be answered to go on
   bool captions_on = true;   // captions shown from the start
+  int attempts = 0;          // answers allowed per question: 1 to kMaxAttempts, 0 = unlimited
+  Counting counting = Counting::kFirst;
 };
+constexpr int kMaxAttempts = 10;
 
 struct Activity {
   Id id = 0;  // assigned when stored
@@ -115,6 +123,7 @@ struct Grade {
   double max_score = 0;
   std::vector<std::string> feedback;    // to show, in order
   std::optional<std::int64_t> goto_ms;  // the wrong-answer jump, when wrong
+  std::optional<int> attempts_left;     // set by the store (none: unlimited or not stored)
 };
 
 // Grades a response. Errors: invalid_argument for a response that does not fit the question
@@ -122,6 +131,22 @@ struct Grade {
 // for an interaction that is not a question. Blanks compare without case and extra spaces,
 // accents kept (« photosynthese » is not « photosynthèse »).
 Result<Grade> grade(const Interaction& q, const Response& r);
+
+// What a question is worth, whether answered or not: its right choices, 1 for true/false, its
+// blanks; 0 for an open question (not graded) and for what is not a question.
+double max_score(const Interaction& q);
+bool is_graded(InteractionType t);  // choice, true_false, blanks
+
+// One answer a pupil gave, in the order given (the store keeps them all).
+struct Attempt {
+  std::optional<bool> correct;
+  double score = 0, max_score = 0;
+};
+// The index in `attempts` of the one that counts under `rule`: the first, or the best score
+// (the earliest of equal bests). None when there are none.
+std::optional<std::size_t> counted_attempt(const std::vector<Attempt>& attempts, Counting rule);
+// How many more answers a pupil may give after `used`; none when unlimited.
+std::optional<int> attempts_left(const Settings& s, int used);
 
 // "mm:ss" or "h:mm:ss", for messages and pages.
 std::string clock(std::int64_t ms);

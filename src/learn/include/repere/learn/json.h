@@ -27,6 +27,9 @@ Result<Activity> activity_from_json(const nlohmann::json& j);
 Result<Response> response_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Grade& g);
 nlohmann::json to_json(const Results& r, const Activity& a);
+// A pupil's end screen: score out of every graded question, and each question's counted
+// answer and attempts left. Never the right answers.
+nlohmann::json to_json(const PupilProgress& p);
 
 // A stored response (the JSON of response_from_json) as a teacher reads it: the choices'
 // texts joined by " + ", « vrai » / « faux », the words typed in the blanks, the text.

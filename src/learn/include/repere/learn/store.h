@@ -51,22 +51,47 @@ struct AnswerRecord {
   std::string response_json;
   std::int64_t elapsed_ms = 0;
   std::string created_at;
+  int attempt = 1;   // this answer was the pupil's n-th to the question
+  int attempts = 1;  // answers the pupil gave to the question in all
 };
 
 struct PupilResult {
   Id pupil_id = 0;
+  int number = 0;  // 1, 2, 3… in the order pupils joined the class: two « Léa » are told apart
   std::string pseudonym;
-  double score = 0, max_score = 0;    // over each question's latest answer
+  // The counted answers (Settings::counting) over every graded question of the activity,
+  // answered or not: 1 / 3 for one right answer of three graded questions.
+  double score = 0, max_score = 0;
   std::int64_t time_ms = 0;           // from joining to the last answer
-  std::vector<AnswerRecord> answers;  // latest per question, in the activity's order
+  std::vector<AnswerRecord> answers;  // the counted one per question, in the activity's order
 };
 
 struct QuestionResult {
   Id interaction_id = 0;
-  std::string label;  // the question, or the blanks text
+  std::string label;   // the question, or the blanks text
+  bool graded = true;  // false: an open question; its answers are listed, never scored
   int answered = 0, right = 0;
-  double success_rate = 0;                                // right / answered (open questions: 0)
+  double success_rate = 0;  // right / answered, on the counted answers (open questions: 0)
   std::vector<std::pair<std::string, int>> common_wrong;  // response text, count; at most 3
+  std::vector<std::string> responses;  // open questions: each pupil's latest text
+};
+
+// Where one pupil stands on one question, for the end screen.
+struct QuestionProgress {
+  Id interaction_id = 0;
+  bool graded = true;
+  double max_score = 0;
+  int attempts_used = 0;
+  std::optional<int> attempts_left;     // none: unlimited
+  std::optional<AnswerRecord> counted;  // none: not answered
+};
+
+// One pupil's score out of every graded question of the activity, and each question.
+struct PupilProgress {
+  double score = 0, max_score = 0;
+  int graded = 0, right = 0, answered = 0;
+  bool can_retry = false;                   // some question can still be answered again
+  std::vector<QuestionProgress> questions;  // the activity's questions, in its order
 };
 
 // An xAPI statement waiting for the LRS.
@@ -137,8 +162,14 @@ class ActivityStore {
   Result<Pupil> join(const std::string& code, const std::string& pseudonym);
   Result<Pupil> pupil_by_token(const std::string& token);
   // Grades and stores a pupil's response to one interaction of the class's activity.
+  // Errors: permission_denied when the pupil has used every attempt the activity allows at
+  // that question (the check and the insert are one transaction: two answers sent at once
+  // cannot both pass).
+  // The grade says how many attempts are left.
   Result<Grade> answer(const Pupil& pupil, Id interaction_id, const Response& r,
                        std::int64_t elapsed_ms);
+  // The pupil's own results: what the end screen shows.
+  Result<PupilProgress> progress(const Pupil& pupil);
 
   Result<Results> results(Id activity_id, const Editor& editor, Id class_id);
   // One line per pupil and question: classe;pseudonyme;question;réponse;juste;points;...
