@@ -1,5 +1,6 @@
 #include <sodium.h>
 
+#include <cctype>
 #include <cstdio>
 
 #include "repere/catalog/contents.h"
@@ -41,11 +42,15 @@ std::string sub_content_id(learn::Id activity, learn::Id interaction) {
   return out;
 }
 
-json behaviour() {
-  return {{"enableRetry", true}, {"enableSolutionsButton", true}, {"enableCheckButton", true}};
+// One attempt: no « Réessayer », and the solution shown after it; more: retries, and the
+// solution kept back until the pupil asks.
+json behaviour(const learn::Settings& s) {
+  return {{"enableRetry", s.attempts != 1},
+          {"enableSolutionsButton", true},
+          {"enableCheckButton", true}};
 }
 
-json multi_choice(const learn::Interaction& x) {
+json multi_choice(const learn::Interaction& x, const learn::Settings& s) {
   json answers = json::array();
   int right = 0;
   for (const auto& c : x.choices) {
@@ -59,7 +64,7 @@ json multi_choice(const learn::Interaction& x) {
             c.feedback.empty() ? "" : "<div>" + text::escape_html(c.feedback) + "</div>\n"},
            {"notChosenFeedback", ""}}}});
   }
-  json b = behaviour();
+  json b = behaviour(s);
   b["type"] = right > 1 ? "multi" : "single";
   b["singlePoint"] = false;
   b["randomAnswers"] = false;
@@ -77,8 +82,8 @@ json multi_choice(const learn::Interaction& x) {
             {"scoreBarLabel", "Tu as :num points sur :total"}}}};
 }
 
-json true_false(const learn::Interaction& x) {
-  json b = behaviour();
+json true_false(const learn::Interaction& x, const learn::Settings& s) {
+  json b = behaviour(s);
   if (!x.feedback_right.empty()) b["feedbackOnCorrect"] = x.feedback_right;
   if (!x.feedback_wrong.empty()) b["feedbackOnWrong"] = x.feedback_wrong;
   return {{"question", paragraph(x.question)},
@@ -95,8 +100,8 @@ json true_false(const learn::Interaction& x) {
             {"scoreBarLabel", "Tu as :num points sur :total"}}}};
 }
 
-json blanks(const learn::Interaction& x) {
-  json b = behaviour();
+json blanks(const learn::Interaction& x, const learn::Settings& s) {
+  json b = behaviour(s);
   b["caseSensitive"] = false;
   return {{"text", "<p>Complète le texte.</p>\n"},
           {"questions", json::array({paragraph(x.text)})},
@@ -112,7 +117,7 @@ json blanks(const learn::Interaction& x) {
 json free_text(const learn::Interaction& x) {
   return {{"question", paragraph(x.question)},
           {"placeholder", "Écris ta réponse ici"},
-          {"maxScore", 1},
+          {"maxScore", 0},  // an open question is read by the teacher, never scored
           {"isRequired", false},
           {"i10n",
            {{"requiredText", "obligatoire"},
@@ -123,7 +128,8 @@ json free_text(const learn::Interaction& x) {
 }
 
 // One interaction of the video; `offset` is the clip's start (times become the clip file's).
-json interaction_of(const learn::Activity& a, const learn::Interaction& x) {
+json interaction_of(const learn::Activity& a, const learn::Interaction& x,
+                    const std::string& licence) {
   const double at = static_cast<double>(x.at_ms - a.start_ms) / 1000.0;
   const double length = static_cast<double>(a.end_ms - a.start_ms) / 1000.0;
   std::string library, title;
@@ -136,15 +142,15 @@ json interaction_of(const learn::Activity& a, const learn::Interaction& x) {
       break;
     case learn::InteractionType::kChoice:
       library = "H5P.MultiChoice 1.14", title = "Multiple Choice";
-      params = multi_choice(x);
+      params = multi_choice(x, a.settings);
       break;
     case learn::InteractionType::kTrueFalse:
       library = "H5P.TrueFalse 1.6", title = "True/False Question";
-      params = true_false(x);
+      params = true_false(x, a.settings);
       break;
     case learn::InteractionType::kBlanks:
       library = "H5P.Blanks 1.12", title = "Fill in the Blanks";
-      params = blanks(x);
+      params = blanks(x, a.settings);
       break;
     case learn::InteractionType::kOpen:
       library = "H5P.FreeTextQuestion 1.0", title = "Free Text Question";
@@ -167,7 +173,7 @@ json interaction_of(const learn::Activity& a, const learn::Interaction& x) {
                {{"library", library},
                 {"params", params},
                 {"subContentId", sub_content_id(a.id, x.id)},
-                {"metadata", {{"contentType", title}, {"license", "U"}, {"title", title}}}}}};
+                {"metadata", {{"contentType", title}, {"license", licence}, {"title", title}}}}}};
   if (question && x.type != learn::InteractionType::kOpen) {
     json adaptivity = {{"correct", {{"allowOptOut", false}}},
                        {"requireCompletion", a.settings.must_answer}};
@@ -245,13 +251,42 @@ const std::vector<std::string>& libraries_used() {
   return kLibraries;
 }
 
-Package package_of(const learn::Activity& a, bool with_captions, const std::string& language) {
+std::pair<std::string, std::string> h5p_licence(const std::string& licence) {
+  std::string id = licence;
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (id == "CC0-1.0" || id == "CC0") return {"CC0 1.0", ""};
+  if (id == "PDM" || id == "CC-PDM-1.0") return {"CC PDM", ""};
+  if (id == "PD" || id == "PUBLIC-DOMAIN") return {"PD", ""};
+  if (id == "C" || id == "COPYRIGHT" || id == "ALL-RIGHTS-RESERVED") return {"C", ""};
+  if (id.rfind("CC-BY", 0) != 0) return {"U", ""};
+  // CC-BY[-NC][-SA|-ND]-VERSION
+  std::string version;
+  if (const auto dash = id.find_last_of('-');
+      dash != std::string::npos && dash + 1 < id.size() &&
+      std::isdigit(static_cast<unsigned char>(id[dash + 1]))) {
+    version = id.substr(dash + 1);
+    id = id.substr(0, dash);
+  }
+  static const char* kKnown[] = {"CC-BY",    "CC-BY-SA",    "CC-BY-ND",
+                                 "CC-BY-NC", "CC-BY-NC-SA", "CC-BY-NC-ND"};
+  for (const char* known : kKnown) {
+    if (id != known) continue;
+    std::string code = "CC " + id.substr(3);  // "CC BY-SA"
+    return {code, version};
+  }
+  return {"U", ""};
+}
+
+Package package_of(const learn::Activity& a, bool with_captions, const std::string& language,
+                   const Rights& rights) {
+  const auto [licence, licence_version] = h5p_licence(rights.licence);
   const std::string lang = language.empty() ? "fr" : language;
   json video = {
       {"startScreenOptions", {{"title", a.title}, {"hideStartTitle", false}}},
       {"files",
-       json::array(
-           {{{"path", kVideo}, {"mime", "video/mp4"}, {"copyright", {{"license", "U"}}}}})}};
+       json::array({{{"path", kVideo},
+                     {"mime", "video/mp4"},
+                     {"copyright", {{"license", licence}, {"version", licence_version}}}}})}};
   if (with_captions) {
     video["textTracks"] = {
         {"videoTrack", json::array({{{"label", "Français"},
@@ -267,7 +302,7 @@ Package package_of(const learn::Activity& a, bool with_captions, const std::stri
           {{"time", static_cast<double>(x.at_ms - a.start_ms) / 1000.0}, {"label", x.title}});
       continue;
     }
-    interactions.push_back(interaction_of(a, x));
+    interactions.push_back(interaction_of(a, x, licence));
   }
   Package p;
   p.content = {
@@ -292,8 +327,14 @@ Package package_of(const learn::Activity& a, bool with_captions, const std::stri
            {"language", lang},
            {"mainLibrary", "H5P.InteractiveVideo"},
            {"embedTypes", json::array({"iframe", "div"})},
-           {"license", "U"},
+           {"license", licence},
            {"preloadedDependencies", dependencies}};
+  if (!licence_version.empty()) p.h5p["licenseVersion"] = licence_version;
+  if (licence == "U" && !rights.licence.empty()) p.h5p["licenseExtras"] = rights.licence;
+  json authors = json::array();
+  for (const std::string& name : rights.authors)
+    authors.push_back({{"name", name}, {"role", "Author"}});
+  if (!authors.empty()) p.h5p["authors"] = authors;
   return p;
 }
 
@@ -316,7 +357,14 @@ Status export_activity(catalog::Database& db, const DataDir& dir, learn::Id acti
       if (vtt == "WEBVTT\n") vtt.clear();
     }
   }
-  const Package p = package_of(a, !vtt.empty(), c.language);
+  Rights rights{c.licence, {}};
+  if (const json names = json::parse(c.authors_json, nullptr, false); names.is_array()) {
+    for (const json& n : names) {
+      if (n.is_string() && !n.get<std::string>().empty())
+        rights.authors.push_back(n.get<std::string>());
+    }
+  }
+  const Package p = package_of(a, !vtt.empty(), c.language, rights);
   const fs::path partial = out.string() + ".partiel";
   const fs::path clip = out.string() + ".extrait.mp4";
   struct Cleanup {

@@ -124,6 +124,50 @@ TEST_F(H5pSemantics, OurPackageAndTheHubsOwnContentValidate) {
   EXPECT_EQ(p.h5p["preloadedDependencies"][0]["minorVersion"], 22);
 }
 
+// Round 1: « U » as every licence, the open question scored out of 1, retries always on.
+TEST_F(H5pSemantics, LicenceAuthorsAttemptsAndTheOpenQuestionReachThePackage) {
+  learn::Activity a = sample();
+  a.settings.attempts = 1;
+  const Package p = package_of(a, true, "fr", {"CC-BY-SA-4.0", {"Muséum de Lyon", "A. Martin"}});
+  const json semantics = read_json(kFixture / "InteractiveVideo-semantics.json");
+  const Status ok = check_semantics(semantics, p.content, libraries());
+  EXPECT_TRUE(ok.is_ok()) << ok.message();
+  EXPECT_EQ(p.h5p["license"], "CC BY-SA");
+  EXPECT_EQ(p.h5p["licenseVersion"], "4.0");
+  ASSERT_EQ(p.h5p["authors"].size(), 2u);
+  EXPECT_EQ(p.h5p["authors"][0]["name"], "Muséum de Lyon");
+  EXPECT_EQ(p.h5p["authors"][0]["role"], "Author");
+  const json& interactions = p.content["interactiveVideo"]["assets"]["interactions"];
+  bool open_seen = false;
+  for (const json& x : interactions) {
+    const std::string library = x["action"]["library"];
+    const json& params = x["action"]["params"];
+    if (library.rfind("H5P.FreeTextQuestion", 0) == 0) {
+      open_seen = true;
+      EXPECT_EQ(params["maxScore"], 0);
+    }
+    if (params.contains("behaviour")) {
+      EXPECT_EQ(params["behaviour"]["enableRetry"], false) << library;
+    }
+    EXPECT_EQ(x["action"]["metadata"]["license"], "CC BY-SA");
+  }
+  EXPECT_TRUE(open_seen);
+  a.settings.attempts = 3;
+  const Package retried = package_of(a, true, "fr");
+  EXPECT_EQ(retried.content["interactiveVideo"]["assets"]["interactions"][1]["action"]["params"]
+                           ["behaviour"]["enableRetry"],
+            true);
+
+  EXPECT_EQ(h5p_licence("CC0-1.0"), (std::pair<std::string, std::string>{"CC0 1.0", ""}));
+  EXPECT_EQ(h5p_licence("cc-by-nc-nd-3.0"),
+            (std::pair<std::string, std::string>{"CC BY-NC-ND", "3.0"}));
+  EXPECT_EQ(h5p_licence("CC-BY-4.0"), (std::pair<std::string, std::string>{"CC BY", "4.0"}));
+  EXPECT_EQ(h5p_licence("etalab-2.0").first, "U");
+  EXPECT_EQ(package_of(a, true, "fr", {"etalab-2.0", {}}).h5p["licenseExtras"], "etalab-2.0");
+  EXPECT_EQ(h5p_licence("").first, "U");
+  EXPECT_EQ(h5p_licence("CC-BY-XX-4.0").first, "U");
+}
+
 TEST_F(H5pSemantics, RefusesWhatH5pWouldNot) {
   const json semantics = read_json(kFixture / "InteractiveVideo-semantics.json");
   const json good = package_of(sample(), true, "fr").content;

@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
@@ -40,9 +41,21 @@ struct Package {
   nlohmann::json content;  // content/content.json
 };
 
+// Who made the content and under which licence (the catalog's SPDX-like id, "CC-BY-SA-4.0").
+struct Rights {
+  std::string licence;
+  std::vector<std::string> authors;
+};
+
+// H5P's licence code and version for a catalog licence: "CC-BY-SA-4.0" -> {"CC BY-SA", "4.0"},
+// "CC0-1.0" -> {"CC0 1.0", ""}; one H5P has no code for (the Licence Ouverte) or none -> "U".
+std::pair<std::string, std::string> h5p_licence(const std::string& licence);
+
 // The package of `a` for a clip file "videos/extrait.mp4" that starts at the clip's start;
-// `with_captions` adds "videos/sous-titres.vtt" as its text track.
-Package package_of(const learn::Activity& a, bool with_captions, const std::string& language);
+// `with_captions` adds "videos/sous-titres.vtt" as its text track. The teacher's attempt rule
+// becomes H5P's retry button (one attempt: no « Réessayer »); H5P has no count of attempts.
+Package package_of(const learn::Activity& a, bool with_captions, const std::string& language,
+                   const Rights& rights = {});
 
 struct ExportOptions {
   std::string ffmpeg = "ffmpeg";  // the program that cuts the clip (Debian package ffmpeg)
