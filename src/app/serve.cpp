@@ -1,11 +1,14 @@
 // repere serve: the web server over a data folder, until SIGINT or SIGTERM (requests in flight
 // finish first).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "commands.h"
@@ -34,6 +37,21 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
     one.erase(one.find_last_not_of(' ') + 1);
     if (!one.empty()) o.trusted_proxies.push_back(one);
     start = comma + 1;
+  }
+  // Origins that may frame pages: scheme, host (a leading "*." allowed) and port, nothing else,
+  // since each goes into a Content-Security-Policy header as it is.
+  static const std::regex kOrigin(
+      R"(https?://(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?)");
+  std::string origins = config.web_frame_ancestors;
+  std::replace(origins.begin(), origins.end(), ',', ' ');
+  std::istringstream words(origins);
+  for (std::string origin; words >> origin;) {
+    if (!origin.empty() && origin.back() == '/') origin.pop_back();
+    if (!std::regex_match(origin, kOrigin)) {
+      return Status::invalid_argument("web.frame_ancestors: '" + origin.substr(0, 100) +
+                                      "' is not an origin such as https://ent.example.fr");
+    }
+    o.frame_ancestors.push_back(origin);
   }
   char* end = nullptr;
   const long cap = std::strtol(config.web_max_connections_per_address.c_str(), &end, 10);

@@ -96,6 +96,11 @@ const std::vector<Setting>& table() {
         "Comma-separated addresses of reverse proxies (e.g. 127.0.0.1) whose X-Forwarded-For "
         "and X-Forwarded-Proto headers are believed; empty: nobody's."},
        &Config::web_trusted_proxies},
+      {{"web.frame_ancestors", "", "",
+        "Sites whose pages may frame Repère's pupil and reading pages (the player of a class, "
+        "contents, search), space-separated origins such as https://ent.example.fr "
+        "https://*.moodle.example.org; empty: no site may. Staff pages are never framed."},
+       &Config::web_frame_ancestors},
       {{"web.max_connections_per_address", "256", "",
         "Connections one client address may hold open at once (a school behind one address "
         "needs many)."},

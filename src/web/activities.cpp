@@ -249,6 +249,18 @@ void api_answer(Context& ctx, const http::Request& req, http::Response& res) {
   });
 }
 
+void api_progress(Context& ctx, const http::Request& req, http::Response& res) {
+  with_class_store(ctx, req, res, [&](learn::ActivityStore& store) -> Status {
+    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare c, store.class_by_code(req.matches[1].str()));
+    REPERE_ASSIGN_OR_RETURN(const learn::Pupil p, store.pupil_by_token(pupil_token(req)));
+    if (p.class_id != c.id) return Status::not_found("unknown pupil in this class");
+    REPERE_ASSIGN_OR_RETURN(const learn::PupilProgress progress, store.progress(p));
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, learn::to_json(progress));
+    return Status::ok();
+  });
+}
+
 // The xAPI statements of an activity (every class), as one JSON array.
 void api_statements(Context& ctx, const http::Request& req, http::Response& res) {
   with_store(ctx, res, [&](learn::ActivityStore& store) -> Status {

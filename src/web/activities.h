@@ -23,6 +23,9 @@ void api_results_csv(Context& ctx, const http::Request& req, http::Response& res
 void api_class(Context& ctx, const http::Request& req, http::Response& res);
 void api_join(Context& ctx, const http::Request& req, http::Response& res);
 void api_answer(Context& ctx, const http::Request& req, http::Response& res);
+// GET /api/v1/classes/CODE/progress (X-Pupil-Token): the pupil's score out of every graded
+// question and each question's attempts left; never the right answers.
+void api_progress(Context& ctx, const http::Request& req, http::Response& res);
 void api_export_h5p(Context& ctx, const http::Request& req, http::Response& res);
 void api_statements(Context& ctx, const http::Request& req, http::Response& res);
 

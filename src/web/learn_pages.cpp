@@ -73,6 +73,7 @@ const std::map<std::string, std::string>& french_messages() {
   static const std::map<std::string, std::string> kMessages = {
       {"title.missing", "la vidéo interactive a besoin d'un titre"},
       {"title.too_long", "200 caractères au plus"},
+      {"attempts.out_of_range", "{0} essais : de 1 à {1}, ou illimités"},
       {"clip.before_zero", "l'extrait commence avant 00:00"},
       {"clip.ends_before_start", "l'extrait finit ({0}) avant de commencer ({1})"},
       {"clip.after_media", "l'extrait finit ({0}) après la fin de la vidéo ({1})"},
@@ -107,6 +108,8 @@ PageError french_problem(const learn::Problem& problem) {
     out.field = "debut", label = "Début de l'extrait";
   } else if (field == "end_ms") {
     out.field = "fin", label = "Fin de l'extrait";
+  } else if (field == "settings.attempts") {
+    out.field = "essais", label = "Essais par question";
   } else if (field.rfind("interactions[", 0) == 0) {
     const int n = std::atoi(field.c_str() + 13);
     const std::size_t dot = field.find("].");
@@ -246,6 +249,8 @@ std::optional<learn::Problem> activity_from_form(const http::Request& req, learn
   if (auto s = learn::parse_skipping(skipping); s.is_ok()) a.settings.skipping = *s;
   a.settings.must_answer = req.has_param("obligatoire");
   a.settings.captions_on = req.has_param("soustitres");
+  if (req.has_param("essais")) a.settings.attempts = std::atoi(param(req, "essais").c_str());
+  if (auto c = learn::parse_counting(param(req, "compte")); c.is_ok()) a.settings.counting = *c;
   const int count = std::clamp(std::atoi(param(req, "nombre").c_str()), 0, 500);
   a.interactions.clear();
   for (int n = 0; n < count; ++n) {
@@ -378,6 +383,7 @@ void render_editor(Context& ctx, const http::Request& req, http::Response& res,
            base_url(ctx) + "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key);
   page.set("created", state.created);
   page.set("saved", state.saved);
+  page.set("has_fresh", state.fresh.has_value());
   if (state.error) {
     data e;
     e.set("message", state.error->message);
@@ -400,6 +406,20 @@ void render_editor(Context& ctx, const http::Request& req, http::Response& res,
   page.set("skip_blocked", skipping == "blocked");
   page.set("must_answer", a.settings.must_answer);
   page.set("captions_on", a.settings.captions_on);
+  list attempt_options;
+  std::vector<int> offered = {1, 2, 3, 5, 0};
+  if (std::find(offered.begin(), offered.end(), a.settings.attempts) == offered.end())
+    offered.insert(offered.end() - 1, a.settings.attempts);  // one set through the API
+  for (const int n : offered) {
+    data o;
+    o.set("value", std::to_string(n));
+    o.set("label", n == 0 ? std::string("illimités") : std::to_string(n));
+    o.set("selected", a.settings.attempts == n);
+    attempt_options.push_back(o);
+  }
+  page.set("attempt_options", attempt_options);
+  page.set("count_first", a.settings.counting == learn::Counting::kFirst);
+  page.set("count_best", a.settings.counting == learn::Counting::kBest);
   list interactions;
   for (std::size_t n = 0; n < a.interactions.size(); ++n) {
     interactions.push_back(interaction_data(a.interactions[n], n, state.fresh == n));
@@ -443,6 +463,19 @@ void render_editor(Context& ctx, const http::Request& req, http::Response& res,
 
 // ---------------------------------------------------------------------------------------------
 // The player (pupils and preview)
+
+// "La *chlorophylle* capte la *lumière*." as « La … capte la …. »: the answers hidden.
+std::string blanks_label(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = text.find('*', at);
+    const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
+    if (close == std::string::npos) return out + text.substr(at);
+    out += text.substr(at, open - at) + "…";
+    at = close + 1;
+  }
+}
 
 // "La *chlorophylle* capte la *lumière*." as text and blanks, without the answers.
 list blank_parts(const std::string& text, const std::string& id) {
@@ -500,7 +533,63 @@ struct PlayerSetup {
   std::string class_name, pseudonym;
   bool preview = false;
   std::optional<Shown> shown;
+  std::optional<learn::PupilProgress> progress;  // a pupil's answers so far (not in preview)
+  std::string summary_url;                       // where the end screen reads them
 };
+
+std::string score_text(double v) {
+  char out[32];
+  std::snprintf(out, sizeof out, v == static_cast<int>(v) ? "%.0f" : "%.1f", v);
+  return out;
+}
+
+// « 1 essai restant », « Plus d'essai », or nothing when attempts are unlimited.
+std::string attempts_note(const learn::QuestionProgress& q) {
+  if (!q.attempts_left) return "";
+  if (*q.attempts_left == 0) {
+    return q.attempts_used == 1 ? "Tu as répondu : cette question ne se refait pas."
+                                : "Tu as utilisé tes " + std::to_string(q.attempts_used) +
+                                      " essais pour cette question.";
+  }
+  return *q.attempts_left == 1 ? "1 essai restant."
+                               : std::to_string(*q.attempts_left) + " essais restants.";
+}
+
+// The pupil's summary: the score out of every graded question, and where each one stands.
+data summary_data(const learn::Activity& a, const learn::PupilProgress& p) {
+  data d;
+  d.set("score", score_text(p.score) + " / " + score_text(p.max_score));
+  d.set("has_graded", p.graded > 0);
+  d.set("perfect", p.graded > 0 && p.right == p.graded);
+  d.set("can_retry", p.can_retry);
+  d.set("answered", p.answered > 0);
+  list rows;
+  for (const auto& q : p.questions) {
+    const auto x =
+        std::find_if(a.interactions.begin(), a.interactions.end(),
+                     [&](const learn::Interaction& i) { return i.id == q.interaction_id; });
+    if (x == a.interactions.end()) continue;
+    data r;
+    r.set("at", learn::clock(x->at_ms));
+    r.set("label", x->type == InteractionType::kBlanks ? blanks_label(x->text) : x->question);
+    std::string verdict = "pas encore répondu";
+    if (!q.graded && q.counted) verdict = "réponse enregistrée (non notée)";
+    if (!q.graded && !q.counted) verdict = "pas encore répondu (non notée)";
+    if (q.graded && q.counted) {
+      verdict = q.counted->correct.value_or(false) ? "juste"
+                                                   : "à revoir (" + score_text(q.counted->score) +
+                                                         " / " + score_text(q.max_score) + ")";
+      if (q.attempts_used > 1)  // which answer the score keeps, when there were several
+        verdict += ", essai " + std::to_string(q.counted->attempt) + " compté";
+    }
+    r.set("verdict", verdict);
+    r.set("right", q.graded && q.counted && q.counted->correct.value_or(false));
+    r.set("note", attempts_note(q));
+    rows.push_back(r);
+  }
+  d.set("questions", rows);
+  return d;
+}
 
 void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) {
   const learn::Activity& a = *setup.activity;
@@ -529,6 +618,12 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
   if (a.settings.skipping == learn::Skipping::kForwardBlocked)
     rules += " Tu peux revenir en arrière, pas sauter en avant.";
   if (a.settings.must_answer) rules += " Il faut répondre aux questions pour continuer.";
+  if (a.settings.attempts == 1) rules += " Tu as un seul essai par question.";
+  if (a.settings.attempts > 1) {
+    rules += " Tu as " + std::to_string(a.settings.attempts) + " essais par question ; " +
+             (a.settings.counting == learn::Counting::kBest ? "le meilleur" : "le premier") +
+             " compte.";
+  }
   page.set("rules", rules);
   list cards;
   for (const auto& x : a.interactions) {
@@ -580,6 +675,15 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
         break;
     }
     d.set("is_form", learn::is_question(x.type));
+    if (setup.progress) {
+      for (const auto& q : setup.progress->questions) {
+        if (q.interaction_id != x.id) continue;
+        d.set("attempts_note", attempts_note(q));
+        d.set("closed", q.attempts_left && *q.attempts_left == 0);
+        if (q.attempts_left) d.set("left", std::to_string(*q.attempts_left));
+        d.set("answered_before", q.counted.has_value());
+      }
+    }
     if (setup.shown && setup.shown->interaction_id == x.id) {
       d.set("feedback", feedback_data(setup.shown->grade));
     }
@@ -587,6 +691,8 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
   }
   page.set("cards", cards);
   page.set("has_cards", !a.interactions.empty());
+  if (setup.progress) page.set("summary", summary_data(a, *setup.progress));
+  page.set("summary_url", setup.summary_url);
   res.set_header("Cache-Control", "no-store");
   send_page(res, render("lecteur", page, a.title, "", "activite.js"));
 }
@@ -735,6 +841,16 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   }
   const std::string action = param(req, "action");
   if (action == "ajouter") {  // a blank interaction at the time asked, filled before saving
+    // What the form holds is saved first: only the blank interaction waits for « Enregistrer ».
+    if (!learn::find_problem(a, duration_of(**db, a.content_id))) {
+      if (const Status saved = store.update(a, editor_of(req)); !saved.is_ok()) {
+        state.error = french_error(saved);
+        return render_editor(ctx, req, res, key, state, 400);
+      }
+      // Re-read, so that the interactions just stored keep their ids in the form.
+      if (auto reread = store.get_for_edit(a.id, editor_of(req)); reread.is_ok()) a = *reread;
+      state.saved = true;
+    }
     learn::Interaction x;
     auto type = learn::parse_interaction_type(param(req, "ajout_type"));
     x.type = type.is_ok() ? *type : InteractionType::kDefinition;
@@ -757,6 +873,17 @@ void page_editor_post(Context& ctx, const http::Request& req, http::Response& re
   if (const Status saved = store.update(a, editor_of(req)); !saved.is_ok()) {
     state.error = french_error(saved);
     return render_editor(ctx, req, res, key, state, 400);
+  }
+  if (action == "classe") {  // a share code, made once the activity's changes are saved
+    std::string name = param(req, "nom");
+    if (name.find_first_not_of(' ') == std::string::npos) name = "Classe";
+    if (const auto made = store.add_class(a.id, editor_of(req), name.substr(0, 60));
+        !made.is_ok()) {
+      state.error = french_error(made.status());
+      return render_editor(ctx, req, res, key, state, 400);
+    }
+    return redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key +
+                             "&enregistre=1#classes");
   }
   redirect(res, "/activites/" + std::to_string(a.id) + "/modifier?cle=" + key + "&enregistre=1");
 }
@@ -813,16 +940,12 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
     sel.set("code", shown_code(r->share.code));
     sel.set("pupil_count", r->pupils.size() == 1 ? std::string("1 élève")
                                                  : std::to_string(r->pupils.size()) + " élèves");
-    auto number = [](double v) {
-      char out[32];
-      std::snprintf(out, sizeof out, v == static_cast<int>(v) ? "%.0f" : "%.1f", v);
-      return std::string(out);
-    };
     list pupils;
     for (const auto& p : r->pupils) {
       data d;
       d.set("pseudonym", p.pseudonym);
-      d.set("score", number(p.score) + " / " + number(p.max_score));
+      d.set("number", std::to_string(p.number));
+      d.set("score", score_text(p.score) + " / " + score_text(p.max_score));
       d.set("answered", std::to_string(p.answers.size()));
       d.set("time", learn::clock(p.time_ms));
       list answers;
@@ -834,7 +957,11 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
         data line;
         line.set("question", q->type == InteractionType::kBlanks ? q->text : q->question);
         line.set("response", learn::response_text(*q, ans.response_json));
-        line.set("verdict", !ans.correct ? "non notée" : *ans.correct ? "juste" : "fausse");
+        std::string verdict = !ans.correct ? "non notée" : *ans.correct ? "juste" : "fausse";
+        if (ans.attempts > 1)
+          verdict +=
+              ", essai " + std::to_string(ans.attempt) + " sur " + std::to_string(ans.attempts);
+        line.set("verdict", verdict);
         answers.push_back(line);
       }
       d.set("answers", answers);
@@ -842,9 +969,18 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
     }
     sel.set("pupils", pupils);
     sel.set("has_pupils", !r->pupils.empty());
-    list questions;
+    list questions, open_questions;
     for (const auto& q : r->questions) {
       data d;
+      if (!q.graded) {
+        d.set("label", q.label);
+        list responses;
+        for (const auto& text : q.responses) responses.push_back(data(text));
+        d.set("responses", responses);
+        d.set("has_responses", !q.responses.empty());
+        open_questions.push_back(d);
+        continue;
+      }
       d.set("label", q.label);
       d.set("answered", std::to_string(q.answered));
       d.set("rate",
@@ -858,6 +994,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
       questions.push_back(d);
     }
     sel.set("questions", questions);
+    sel.set("open_questions", open_questions);
     page.set("selected", sel);
   }
   res.set_header("Cache-Control", "no-store");
@@ -1003,8 +1140,8 @@ void unknown_class(Context& ctx, const http::Request& req, http::Response& res) 
              "Aucune classe n'a ce code. Vérifie-le auprès de ton professeur.");
 }
 
-void render_class(Context& ctx, http::Response& res, const ClassView& v,
-                  std::optional<Shown> shown = {}) {
+void render_class(Context& ctx, learn::ActivityStore& store, http::Response& res,
+                  const ClassView& v, std::optional<Shown> shown = {}) {
   if (!v.pupil) {
     data page;
     page.set("title", v.activity.title);
@@ -1018,7 +1155,10 @@ void render_class(Context& ctx, http::Response& res, const ClassView& v,
                     .events_url = "/classe/" + v.share.code + "/evenement",
                     .class_name = v.share.name,
                     .pseudonym = v.pupil->pseudonym,
-                    .shown = shown};
+                    .shown = shown,
+                    .progress = std::nullopt,
+                    .summary_url = "/classe/" + v.share.code + "/bilan"};
+  if (auto p = store.progress(*v.pupil); p.is_ok()) setup.progress = std::move(*p);
   render_player(ctx, res, setup);
 }
 
@@ -1031,7 +1171,7 @@ void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   learn::ActivityStore store(**db);
   const auto v = class_view(**db, store, req);
   if (!v.is_ok()) return unknown_class(ctx, req, res);
-  render_class(ctx, res, *v);
+  render_class(ctx, store, res, *v);
 }
 
 void page_join(Context& ctx, const http::Request& req, http::Response& res) {
@@ -1080,6 +1220,11 @@ void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
   const auto g = store.answer(*v->pupil, interaction, r, elapsed);
   if (!g.is_ok()) {
     if (wants_json(req)) return problem(res, g.status());
+    if (g.status().code() == StatusCode::kPermissionDenied) {
+      return error_page(res, 403, "Plus d'essai",
+                        "Tu as utilisé tous tes essais pour cette question : ta réponse "
+                        "enregistrée compte. Reviens à la vidéo pour continuer.");
+    }
     return error_page(res, 400, "Réponse incomplète",
                       "Choisis ou écris une réponse, puis valide. Reviens à la page précédente.");
   }
@@ -1093,7 +1238,26 @@ void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
         v->activity.id, v->pupil->id, learn::answered_statement(who, *q, r, *g, elapsed).dump()));
   }
   if (wants_json(req)) return send_json(res, learn::to_json(*g));
-  render_class(ctx, res, *v, Shown{interaction, *g});
+  render_class(ctx, store, res, *v, Shown{interaction, *g});
+}
+
+void page_summary(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, false)) return;
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const auto v = class_view(**db, store, req);
+  if (!v.is_ok()) return unknown_class(ctx, req, res);
+  if (!v->pupil) {
+    if (wants_json(req))
+      return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
+    return redirect(res, "/classe/" + v->share.code);
+  }
+  const auto p = store.progress(*v->pupil);
+  if (!p.is_ok()) return problem(res, p.status());
+  res.set_header("Cache-Control", "no-store");
+  if (wants_json(req)) return send_json(res, learn::to_json(*p));
+  redirect(res, "/classe/" + v->share.code + "#bilan");
 }
 
 void page_event(Context& ctx, const http::Request& req, http::Response& res) {

@@ -298,6 +298,7 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12}))", api_class},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/pupils)", api_join, Method::kPost},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/answers)", api_answer, Method::kPost},
+      {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/progress)", api_progress},
       {R"(/api/v1/activities/(\d{1,18})/xapi)", api_statements},
       {R"(/api/v1/activities/(\d{1,18})/export\.h5p)", api_export_h5p},
       // Their pages (learn_pages.cpp).
@@ -317,19 +318,36 @@ const std::vector<Route>& routes() {
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_join, Method::kPost},
       {R"(/classe/([A-Za-z0-9]{6,12})/reponse)", page_answer, Method::kPost},
       {R"(/classe/([A-Za-z0-9]{6,12})/evenement)", page_event, Method::kPost},
+      {R"(/classe/([A-Za-z0-9]{6,12})/bilan)", page_summary},
   };
   return kRoutes;
 }
 
-void security_headers(http::Response& res) {
+// Pages a pupil or a reader opens, which an ENT or a Moodle may show in a frame when the
+// configuration lists it; staff pages (sign-in, management, the editor) never are framed.
+bool framable(const std::string& path) {
+  return path == "/" || path.rfind("/classe", 0) == 0 || path.rfind("/contenus/", 0) == 0 ||
+         path.rfind("/recherche", 0) == 0;
+}
+
+void security_headers(http::Response& res, const std::vector<std::string>& ancestors = {},
+                      bool may_frame = false) {
   if (res.has_header("Content-Security-Policy")) return;
+  std::string frames = "'none'";
+  if (may_frame && !ancestors.empty()) {
+    frames = "'self'";
+    for (const std::string& a : ancestors) frames += " " + a;
+  }
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                 "frame-ancestors 'none'");
+                 "frame-ancestors " +
+                     frames);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "same-origin");
-  res.set_header("X-Frame-Options", "DENY");
+  // X-Frame-Options cannot name several sites: browsers that know frame-ancestors ignore it,
+  // and it is left out where framing is allowed.
+  if (frames == "'none'") res.set_header("X-Frame-Options", "DENY");
 }
 
 const char* method_name(Method m) {
@@ -415,7 +433,7 @@ void refuse_forgery(const http::Request& req, http::Response& res) {
 
 void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   const auto t0 = std::chrono::steady_clock::now();
-  security_headers(res);
+  security_headers(res, impl.options.frame_ancestors, framable(req.path));
   const Viewer viewer = identify(impl.ctx, req);
   req.viewer = &viewer;
   if (changes_state(req) && !carries_csrf_token(req, viewer)) {

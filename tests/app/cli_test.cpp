@@ -167,6 +167,21 @@ TEST(Cli, ABrokenConfigFileIsReportedWithItsLine) {
   EXPECT_NE(r.err.find("log.level"), std::string::npos) << r.err;
 }
 
+TEST(Cli, ServeRefusesAFrameAncestorThatIsNotAnOrigin) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  // A path, a quote or a CSP keyword would change the header's meaning: refused before serving.
+  for (const char* bad : {"https://ent.example.fr/accueil", "ent.example.fr", "'unsafe-inline'",
+                          "https://ent.example.fr;script-src"}) {
+    const CliRun r = repere({"serve", "--data", lib, "--port", "0", "--set",
+                             std::string("web.frame_ancestors=https://ok.example.fr ") + bad},
+                            tmp);
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_NE(r.err.find("web.frame_ancestors"), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, UsageErrorsExitWithTwo) {
   TempDir tmp;
   EXPECT_EQ(repere({}, tmp).exit_code, 2);

@@ -1,8 +1,12 @@
 // Interactive videos in a real browser (Debian's Chromium, playwright-core, axe-core):
-// 1. with the mouse, a teacher creates an activity from a search moment, adds a definition
-//    pause, a multiple-choice and a true/false question, makes a class code; a pupil joins
-//    with a pseudonym, plays: each card pauses the video and takes the focus; one wrong
-//    answer, one right; the teacher's results page shows both;
+// 1. with the mouse, a teacher creates an activity from a search moment, sets two attempts per
+//    question, adds a definition pause, a multiple-choice question that sends a wrong answer
+//    back a little, a true/false and a fill-in-the-blanks question (each change saved: the
+//    page reloaded shows it), makes a class code; a pupil joins with a pseudonym, plays in
+//    fullscreen: each card pauses the video, is drawn over it and takes the focus; the wrong
+//    answer sends the video back and the question is asked again; a third answer is refused
+//    by the server; the blanks are left unanswered; the end screen says « 1 / 3 »; the
+//    teacher's results page shows the same;
 // 2. the same journey with the keyboard only (Tab, Enter, Space, arrows, typing).
 // axe-core audits the creation, editor, pseudonym, player and results pages.
 // Usage: node activities.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR
@@ -34,6 +38,7 @@ try {
       return v.paused && a && a.classList.contains('etape') && a.classList.contains('vue');
     }, null, { timeout: 20000 });
     return page.evaluate(() => ({
+      over: !!document.activeElement.closest('#carte-active'),
       id: document.activeElement.id,
       title: document.activeElement.querySelector('h3').textContent,
       time: document.getElementById('lecteur').currentTime,
@@ -93,7 +98,13 @@ try {
         await Promise.all([page.waitForNavigation(), page.locator('button[value=enregistrer]').last().click()]);
       }
       check(await page.locator('.succes').count() === 1, `${name}: the ${type} is saved`);
+      t.forget();  // the page's weight is one load's
+      await page.reload();
+      const kept = await page.locator('fieldset.interaction').count();
+      added += 1;
+      check(kept === added, `${name}: reloaded, the editor still shows the ${type} (${kept} interactions)`);
     }
+    let added = 0;
     async function typeIn(id, text) {
       if (keys) {
         await tabToId(page, id);
@@ -110,6 +121,7 @@ try {
         await page.check(`#${id}`);
       }
     }
+    if (!keys) await page.selectOption('#essais', '2');
     await add('definition', start + 1.5, 'Définition', async () => {
       await typeIn('i0_term', 'chlorophylle');
       await typeIn('i0_definition', 'Pigment vert qui capte la lumière.');
@@ -120,13 +132,20 @@ try {
       await tick('i1_c0_correct');
       await typeIn('i1_c1_text', 'Le sel');
       await typeIn('i1_c1_feedback', 'Non : la chlorophylle capte la lumière.');
+      await typeIn('i1_goto', clock(start + 2.2));
     });
     await add('true_false', start + 4.5, 'Vrai ou faux', async () => {
       await typeIn('i2_question', 'La plante fabrique du glucose.');
       await tick('i2_vrai');
     });
+    if (!keys) {
+      await add('blanks', start + 5.5, 'Texte à trous', async () => {
+        await typeIn('i3_text', 'La *chlorophylle* est verte.');
+      });
+    }
     const count = await page.locator('fieldset.interaction').count();
-    check(count === 3, `${name}: the editor lists the three interactions (${count})`);
+    check(count === (keys ? 3 : 4), `${name}: the editor lists the interactions (${count})`);
+    if (!keys) check(await page.locator('#essais').inputValue() === '2', `${name}: two attempts per question are kept`);
     if (!keys) await t.audit('editeur');
     t.forget();
     if (keys) {
@@ -174,13 +193,15 @@ try {
     await page.waitForFunction(() => document.getElementById('lecteur').readyState >= 1, null, { timeout: 15000 });
     check(await page.locator('.etape.vue').count() === 0, `${name}: the cards wait for their time`);
     if (!keys) await p.audit('lecteur');
+    check(await page.locator('#position').count() === 1, `${name}: the player has its own scrubber`);
+    const span = await page.evaluate(() => Number(document.getElementById('position').max));
+    const clip = await page.evaluate(() => { const v = document.getElementById('lecteur'); return Number(v.dataset.end) - Number(v.dataset.start); });
+    check(Math.abs(span - clip) < 0.2, `${name}: ... that spans the clip only (${span} s for a ${clip.toFixed(1)} s clip)`);
     if (keys) {
-      // The video element takes the focus; its controls answer the keyboard (Space plays).
-      await tabToId(page, 'lecteur');
-      await page.keyboard.press('Space');
+      await tabToButton(page, 'Lecture');
+      await page.keyboard.press('Enter');
     } else {
-      await page.click('#lecteur');
-      await page.evaluate(() => document.getElementById('lecteur').play());
+      await page.click('button.lecture');
     }
     const seen = [];
     const continueVideo = async () => {
@@ -200,6 +221,14 @@ try {
     await page.waitForFunction(() => document.getElementById('annonce').textContent.length > 0, null, { timeout: 2000 }).catch(() => {});
     const announced = await page.locator('#annonce').textContent();
     check(/pause/i.test(announced), `${name}: the pause is announced (« ${announced} »)`);
+    check(card.over, `${name}: the card is drawn over the video`);
+    if (!keys) {
+      await page.click('text=Plein écran');
+      await page.waitForFunction(() => document.fullscreenElement && document.fullscreenElement.id === 'scene', null, { timeout: 5000 })
+        .catch(() => {});
+      const full = await page.evaluate(() => document.fullscreenElement ? document.fullscreenElement.id : '');
+      check(full === 'scene', `${name}: fullscreen holds the video with its cards (${full || 'none'})`);
+    }
     await continueVideo();
     // 2. The multiple choice: the wrong answer.
     card = await pausedOnCard(page);
@@ -216,6 +245,37 @@ try {
     await page.waitForFunction((id) => document.querySelector(`#${id} .retour`).textContent.length > 0, card.id);
     const wrong = await page.locator(`#${card.id} .retour`).textContent();
     check(/Pas tout à fait/.test(wrong) && /capte la lumière/.test(wrong), `${name}: the wrong answer gets its feedback (« ${wrong.trim()} »)`);
+    if (!keys) {
+      const inFull = await page.evaluate((id) => !!document.fullscreenElement && document.fullscreenElement.contains(document.getElementById(id)), card.id);
+      check(inFull, `${name}: in fullscreen, the question card is over the video`);
+      await page.screenshot({ path: `${shotDir}/lecteur-plein-ecran.png` });
+    }
+    await continueVideo();
+    // « Revenir à »: the video goes back, and the same question is asked again.
+    const again = await pausedOnCard(page);
+    const cleared = await page.locator(`#${card.id} .retour`).textContent();
+    check(again.id === card.id && cleared.trim() === '', `${name}: after « revenir à », the question is asked again, its answer cleared (${again.title})`);
+    if (keys) {
+      await page.keyboard.press('Tab');  // the first choice, « La lumière »
+      await page.keyboard.press('Space');
+      await tabToButton(page, 'Valider');
+      await page.keyboard.press('Enter');
+    } else {
+      await page.locator(`#${card.id} label:has-text("La lumière")`).click();
+      await page.locator(`#${card.id} button[type=submit]`).click();
+    }
+    await page.waitForFunction((id) => /Juste/.test(document.querySelector(`#${id} .retour`).textContent), card.id, { timeout: 5000 });
+    check(true, `${name}: the second attempt is right`);
+    if (!keys) {
+      const refused = await page.evaluate(async (id) => {
+        const form = document.querySelector(`#${id} form`);
+        const r = await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), headers: { Accept: 'application/json' } });
+        return r.status;
+      }, card.id);
+      check(refused === 403, `${name}: a third answer is refused by the server (HTTP ${refused})`);
+      const disabled = await page.locator(`#${card.id} button[type=submit]`).isDisabled();
+      check(disabled, `${name}: ... and the card says no attempt is left`);
+    }
     await continueVideo();
     // 3. True or false: the right answer.
     card = await pausedOnCard(page);
@@ -232,8 +292,32 @@ try {
     await page.waitForFunction((id) => document.querySelector(`#${id} .retour`).textContent.length > 0, card.id);
     const right = await page.locator(`#${card.id} .retour`).textContent();
     check(/Juste/.test(right), `${name}: the right answer is told so`);
-    if (!keys) await page.screenshot({ path: `${shotDir}/lecteur-reponses.png`, fullPage: true });
     await continueVideo();
+    if (!keys) {  // the blanks: left unanswered
+      card = await pausedOnCard(page);
+      check(/trous/i.test(card.title), `${name}: the blanks card comes last`);
+      await continueVideo();
+    }
+    // To the end of the clip by the scrubber, then the end screen over the video: the score out
+    // of every graded question.
+    if (keys) {
+      await tabToId(page, 'position');
+      await page.keyboard.press('End');
+    } else {
+      const max = await page.evaluate(() => Number(document.getElementById('position').max));
+      await page.locator('#position').fill(String(max - 0.5));
+    }
+    await page.waitForSelector('#carte-active .fin', { timeout: 60000 });
+    const end = await page.locator('#carte-active .fin').textContent();
+    const expected = keys ? '1 / 2' : '1 / 3';
+    check(end.includes(`Score : ${expected}`), `${name}: the end screen shows « ${expected} » (« ${end.replace(/\s+/g, ' ').trim().slice(0, 160)} »)`);
+    check(!/bravo/i.test(end), `${name}: ... and no « Bravo » for a wrong answer`);
+    if (!keys) {
+      await page.screenshot({ path: `${shotDir}/lecteur-fin.png` });
+      await page.evaluate(() => document.fullscreenElement && document.exitFullscreen());
+      await p.audit('lecteur-fin');
+      await page.screenshot({ path: `${shotDir}/lecteur-reponses.png`, fullPage: true });
+    }
     await context.close();
   }
 
@@ -243,7 +327,7 @@ try {
     const r = await auditedPage(context, base, shotDir);
     await r.open(editUrl.replace('/modifier', '/resultats'));
     for (const [pseudonym, score] of expected) {
-      const row = await r.page.locator(`table.tableau tr:has(th:text-is("${pseudonym}"))`).first().textContent().catch(() => '');
+      const row = await r.page.locator(`table.tableau tr:has(th:has-text("${pseudonym}"))`).first().textContent().catch(() => '');
       check(row.includes(score), `${name}: the results show ${pseudonym} at ${score} (${row.replace(/\s+/g, ' ').trim()})`);
     }
     const rates = await r.page.locator('table.tableau').nth(1).textContent();
@@ -260,7 +344,7 @@ try {
 
   const mouse = await teacher(false, 'souris');
   await pupil(false, 'souris', mouse.code, 'Léa');
-  await results(mouse.editUrl, 'souris', [['Léa', '1 / 2']]);
+  await results(mouse.editUrl, 'souris', [['Léa', '1 / 3']]);
   const kb = await teacher(true, 'clavier');
   await pupil(true, 'clavier', kb.code, 'Max');
   await results(kb.editUrl, 'clavier', [['Max', '1 / 2']]);

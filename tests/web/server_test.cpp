@@ -441,7 +441,7 @@ TEST_F(WebServer, ActivitiesApiKeepsKeysAndClassesApart) {
   EXPECT_EQ(r["questions"][0]["common_wrong"][0]["response"], "Le sel");
   auto csv = c.Get(results + ".csv?key=" + key);
   ASSERT_EQ(csv->status, 200);
-  EXPECT_NE(csv->body.find("5e A;Léa;"), std::string::npos);
+  EXPECT_NE(csv->body.find("5e A;1;Léa;"), std::string::npos);
   EXPECT_EQ(csv->body.find("Zoé"), std::string::npos);
 
   EXPECT_EQ(c.Delete("/api/v1/activities/" + id, teacher)->status, 204);
@@ -592,7 +592,10 @@ TEST_F(WebServer, ActivityPagesWorkWithoutJavaScript) {
   EXPECT_EQ(c.Get("/activites/" + id + "/resultats")->status, 404);
   auto results = c.Get("/activites/" + id + "/resultats?cle=" + key);
   ASSERT_EQ(results->status, 200);
-  EXPECT_NE(results->body.find("<th scope=\"row\">Léa</th><td>1 / 1</td>"), std::string::npos)
+  // Léa's first answer (wrong) counts, not her retry.
+  EXPECT_NE(results->body.find(
+                "<th scope=\"row\">Léa <span class=\"meta\">n° 1</span></th><td>0 / 1</td>"),
+            std::string::npos)
       << results->body.substr(0, 4000);
   EXPECT_NE(results->body.find("1 élève"), std::string::npos);  // the preview kept nothing
   EXPECT_EQ(c.Get("/api/v1/activities/" + id + "/xapi")->status, 404);
@@ -688,4 +691,206 @@ TEST_F(WebServer, SendsStatementsToTheLrsAndRetries) {
 }
 
 }  // namespace
+// Attempts are the server's rule, not the page's: a third answer with two allowed is refused
+// whatever sends it; the end summary counts every graded question; the pupil's page and
+// summary never carry a right answer (round 1: retries were unlimited and the last counted).
+TEST_F(WebServer, AttemptsAreEnforcedByTheServerAndTheSummaryCountsEveryGradedQuestion) {
+  auto c = client();
+  const json activity = {
+      {"content_id", video_},
+      {"title", "Trois questions"},
+      {"start_ms", 0},
+      {"end_ms", 80000},
+      {"settings", {{"attempts", 2}, {"counting", "first"}}},
+      {"interactions",
+       {{{"type", "choice"},
+         {"at_ms", 20000},
+         {"question", "Que capte la chlorophylle ?"},
+         {"choices",
+          {{{"text", "La lumière"}, {"correct", true}, {"feedback", "Oui, l'énergie lumineuse."}},
+           {{"text", "Le sel"}, {"feedback", "Non, pas le sel."}}}}},
+        {{"type", "true_false"},
+         {"at_ms", 40000},
+         {"question", "Le glucose est un sucre."},
+         {"answer_true", true},
+         {"feedback_right", "Exact : un sucre simple."}},
+        {{"type", "blanks"}, {"at_ms", 50000}, {"text", "La *photosynthèse* fait du glucose."}},
+        {{"type", "open"}, {"at_ms", 60000}, {"question", "Qu'as-tu retenu ?"}}}}};
+  auto made = c.Post("/api/v1/activities", activity.dump(), "application/json");
+  ASSERT_EQ(made->status, 201) << made->body;
+  const json created = json::parse(made->body);
+  EXPECT_EQ(created["settings"]["attempts"], 2);
+  EXPECT_EQ(created["settings"]["counting"], "first");
+  const std::string id = std::to_string(created["id"].get<std::int64_t>());
+  const std::string key = created["edit_key"];
+  const auto choice = std::to_string(created["interactions"][0]["id"].get<std::int64_t>());
+  const auto tf = std::to_string(created["interactions"][1]["id"].get<std::int64_t>());
+  auto bad = activity;
+  bad["settings"]["attempts"] = 11;
+  EXPECT_EQ(c.Post("/api/v1/activities", bad.dump(), "application/json")->status, 400);
+  bad["settings"]["attempts"] = 2;
+  bad["settings"]["counting"] = "last";
+  EXPECT_EQ(c.Post("/api/v1/activities", bad.dump(), "application/json")->status, 400);
+
+  auto share = c.Post("/api/v1/activities/" + id + "/classes", {{"X-Edit-Key", key}},
+                      R"({"name":"5e A"})", "application/json");
+  ASSERT_EQ(share->status, 201);
+  const std::string code = json::parse(share->body)["code"];
+  auto joined = c.Post("/classe/" + code, httplib::Params{{"pseudonyme", "Léa"}});
+  ASSERT_EQ(joined->status, 303);
+  const std::string set_cookie = joined->get_header_value("Set-Cookie");
+  const httplib::Headers pupil = {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))}};
+  httplib::Headers pupil_json = pupil;
+  pupil_json.emplace("Accept", "application/json");
+
+  // The page a pupil gets has no right answer in it: no choice marked right, no feedback, no
+  // blank's word, no true/false answer.
+  auto page = c.Get("/classe/" + code, pupil);
+  ASSERT_EQ(page->status, 200);
+  for (const char* secret : {"photosynthèse", "Oui, l'énergie", "Non, pas le sel",
+                             "Exact :", "correct", "answer_true", "data-correct"}) {
+    EXPECT_EQ(page->body.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_NE(page->body.find("Tu as 2 essais par question ; le premier compte."), std::string::npos);
+  EXPECT_NE(page->body.find("data-essais=\"2\""), std::string::npos);
+
+  auto send = [&](const httplib::Headers& h, const std::string& q, const char* answer) {
+    return c.Post("/classe/" + code + "/reponse", h,
+                  httplib::Params{{"interaction", q}, {"reponse", answer}});
+  };
+  auto first = send(pupil_json, tf, "vrai");
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(json::parse(first->body)["attempts_left"], 1);
+  auto second = send(pupil_json, tf, "faux");
+  ASSERT_EQ(second->status, 200);
+  EXPECT_EQ(json::parse(second->body)["attempts_left"], 0);
+  EXPECT_EQ(send(pupil_json, tf, "vrai")->status, 403);  // the third, by the script's way
+  auto by_form = send(pupil, tf, "vrai");                // and by the form's
+  EXPECT_EQ(by_form->status, 403);
+  EXPECT_NE(by_form->body.find("Tu as utilisé tous tes essais"), std::string::npos);
+  auto api =
+      c.Post("/api/v1/classes/" + code + "/answers", {{"X-Pupil-Token", "x"}},
+             json{{"interaction_id", std::stoll(tf)}, {"response", {{"answer", true}}}}.dump(),
+             "application/json");
+  EXPECT_EQ(api->status, 404);  // and the API's needs the pupil's token
+
+  // One right answer of three graded questions: 1 / 3, the open question not counted.
+  auto summary = c.Get("/classe/" + code + "/bilan", pupil_json);
+  ASSERT_EQ(summary->status, 200) << summary->body;
+  const json s = json::parse(summary->body);
+  EXPECT_EQ(s["score"], 1.0);
+  EXPECT_EQ(s["max_score"], 3.0);
+  EXPECT_EQ(s["graded"], 3);
+  EXPECT_EQ(s["right"], 1);
+  EXPECT_TRUE(s["can_retry"].get<bool>());
+  EXPECT_EQ(c.Get("/classe/" + code + "/bilan", {{"Accept", "application/json"}})->status, 403);
+  auto again = c.Get("/classe/" + code, pupil);
+  EXPECT_NE(again->body.find("Score : <strong>1 / 3</strong>"), std::string::npos);
+  EXPECT_EQ(again->body.find("bravo"), std::string::npos);
+  EXPECT_NE(again->body.find("La … fait du glucose. : <strong>pas encore répondu"),
+            std::string::npos);
+  EXPECT_NE(again->body.find("Tu as utilisé tes 2 essais pour cette question."), std::string::npos);
+  EXPECT_EQ(again->body.find("photosynthèse"), std::string::npos);
+
+  // The wrong choice, then the teacher's results: the first answer counts.
+  ASSERT_EQ(c.Post("/classe/" + code + "/reponse", pupil_json,
+                   httplib::Params{{"interaction", choice}, {"choix", "1"}})
+                ->status,
+            200);
+  auto results = c.Get("/activites/" + id + "/resultats?cle=" + key);
+  ASSERT_EQ(results->status, 200);
+  EXPECT_NE(results->body.find("<td>1 / 3</td>"), std::string::npos);
+  EXPECT_NE(results->body.find("question ouverte, non notée"), std::string::npos);
+  EXPECT_NE(results->body.find("juste, essai 1 sur 2"), std::string::npos);
+}
+
+// Round 1: « Ajouter » did not save what the form held, and « Créer un code de partage » threw
+// away an unsaved chapter. Both now save the form first.
+TEST_F(WebServer, AddingAnInteractionOrAClassNeverLosesTheFormsChanges) {
+  auto c = client();
+  const json activity = {
+      {"content_id", video_}, {"title", "Avant"}, {"start_ms", 0}, {"end_ms", 80000}};
+  auto made = c.Post("/api/v1/activities", activity.dump(), "application/json");
+  ASSERT_EQ(made->status, 201) << made->body;
+  const json created = json::parse(made->body);
+  const std::string id = std::to_string(created["id"].get<std::int64_t>());
+  const std::string key = created["edit_key"];
+  const std::string editor = "/activites/" + id + "/modifier";
+  httplib::Params form = {{"cle", key},
+                          {"nombre", "0"},
+                          {"titre", "Après"},
+                          {"debut", "0"},
+                          {"fin", "80000"},
+                          {"avance", "allowed"},
+                          {"essais", "2"},
+                          {"compte", "best"},
+                          {"action", "ajouter"},
+                          {"ajout_type", "chapter"},
+                          {"ajout_instant", "0:30"}};
+  auto added = c.Post(editor, form);
+  ASSERT_EQ(added->status, 200) << added->body.substr(0, 2000);
+  EXPECT_NE(added->body.find("La nouvelle interaction n'est pas encore enregistrée"),
+            std::string::npos)
+      << added->body.substr(0, 3000);
+  auto reread = c.Get(editor + "?cle=" + key);
+  EXPECT_NE(reread->body.find("value=\"Après\""), std::string::npos);  // saved by « Ajouter »
+  EXPECT_NE(reread->body.find("<option value=\"2\" selected>"), std::string::npos);
+  EXPECT_NE(reread->body.find("id=\"compte-meilleur\" name=\"compte\" value=\"best\" checked"),
+            std::string::npos);
+
+  // The chapter, never saved, and a class made from the same form: both kept.
+  httplib::Params with_chapter = {{"cle", key},       {"nombre", "1"},
+                                  {"titre", "Après"}, {"debut", "0"},
+                                  {"fin", "80000"},   {"avance", "allowed"},
+                                  {"i0_id", "0"},     {"i0_type", "chapter"},
+                                  {"i0_at", "0:30"},  {"i0_title", "Introduction"},
+                                  {"nom", "5e C"},    {"action", "classe"}};
+  auto with_class = c.Post(editor, with_chapter);
+  ASSERT_EQ(with_class->status, 303) << with_class->body.substr(0, 2000);
+  auto after = c.Get(editor + "?cle=" + key);
+  EXPECT_NE(after->body.find("value=\"Introduction\""), std::string::npos);
+  EXPECT_NE(after->body.find("<strong>5e C</strong>"), std::string::npos);
+}
+
+// Round 1: every page said frame-ancestors 'none', so no ENT or Moodle could show a class's
+// player. Listed origins may frame the pupil and reading pages; staff pages stay unframable.
+TEST_F(WebServer, ListedSitesMayFrameThePupilsPagesNeverTheStaffs) {
+  const DataDir data{dir_->path()};
+  auto made = Server::create(
+      data, {.port = 0,
+             .threads = 2,
+             .frame_ancestors = {"https://ent.example.fr", "https://*.moodle.example.org"}});
+  ASSERT_TRUE(made.is_ok()) << made.status().to_string();
+  std::unique_ptr<Server> framed = std::move(*made);
+  ASSERT_TRUE(framed->bind().is_ok());
+  std::thread serving([&] { (void)framed->serve(); });
+  httplib::Client c("127.0.0.1", framed->port());
+  const std::vector<std::string> pupils_pages = {
+      "/", "/recherche?q=chlorophylle", "/contenus/" + std::to_string(video_), "/classe/ABCDEF"};
+  for (const std::string& path : pupils_pages) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_NE(
+        r->get_header_value("Content-Security-Policy")
+            .find("frame-ancestors 'self' https://ent.example.fr https://*.moodle.example.org"),
+        std::string::npos)
+        << path;
+    EXPECT_FALSE(r->has_header("X-Frame-Options")) << path;
+  }
+  for (const char* path : {"/connexion", "/gestion", "/activites/1/modifier", "/api/v1/health"}) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_NE(r->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"),
+              std::string::npos)
+        << path;
+    EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY") << path;
+  }
+  framed->stop();
+  serving.join();
+  // And the suite's server, with none listed, lets no page be framed.
+  auto none = client().Get("/classe/ABCDEF");
+  EXPECT_NE(none->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+}
+
 }  // namespace repere::web

@@ -1,8 +1,12 @@
 // Repère: interactive videos. The pages work without this script (every card is a form below
-// the video). With it, the teacher's editor takes times from the video, and the pupil's
-// player pauses at each card, moves the focus there and announces it, checks answers without
-// leaving the page, applies the wrong-answer jump, blocks skipping when the teacher asked,
-// and reports played / paused / seeked / completed for xAPI.
+// the video, « Ton bilan » below them). With it, the teacher's editor takes times from the
+// video, and the pupil's player has its own controls (a scrubber over the clip only, with the
+// cards' markers; speed; captions; fullscreen of the video with its cards), pauses at each
+// card and draws it over the video, moves the focus there and announces it, checks answers
+// without leaving the page, shows the attempts left, applies the wrong-answer jump and then
+// asks the question again, blocks skipping when the teacher asked, shows the end screen (the
+// score out of every graded question, a retry when attempts are left), and reports played /
+// paused / seeked / completed for xAPI.
 (function () {
   'use strict';
   var v = document.getElementById('lecteur');
@@ -35,7 +39,7 @@
     Array.prototype.forEach.call(document.querySelectorAll('[data-instant]'), function (input) {
       var label = document.querySelector('label[for="' + input.id + '"]');
       var name = label ? label.textContent : '';
-      var take = button('Instant de la vidéo', function () { input.value = clock(v.currentTime, true); input.focus(); });
+      var take = button('Instant de la vidéo', function () { input.value = clock(v.currentTime, true); mark(); input.focus(); });
       take.setAttribute('aria-label', 'Prendre l\u2019instant de la vidéo pour : ' + name);
       var go = button('Voir', function () {
         var p = input.value.replace(',', '.').split(':'), s = 0;
@@ -48,12 +52,36 @@
       input.insertAdjacentElement('afterend', take);
       input.insertAdjacentText('afterend', ' ');
     });
+    // Nothing is lost silently: a change not yet saved is said next to « Enregistrer », and
+    // leaving the page with one asks first.
+    var form = document.getElementById('editeur');
+    var notice = document.getElementById('non-enregistre');
+    var dirty = !!document.querySelector('fieldset.interaction.nouvelle');
+    function mark() {
+      dirty = true;
+      if (notice) notice.textContent = 'Modifications non enregistrées.';
+    }
+    if (dirty && notice) notice.textContent = 'La nouvelle interaction n’est pas encore enregistrée.';
+    if (form) {
+      form.addEventListener('input', mark);
+      form.addEventListener('change', mark);
+      form.addEventListener('submit', function () { dirty = false; });
+    }
+    window.addEventListener('beforeunload', function (e) {
+      if (!dirty) return;
+      e.preventDefault();
+      e.returnValue = '';
+    });
     return;
   }
 
-  // ---- The player.
+  // ---- The player: its own controls (the scrubber spans the clip only, with the cards'
+  // markers), the card drawn over the video (inside fullscreen too), the end screen.
   var list = document.getElementById('etapes');
   var live = document.getElementById('annonce');
+  var layer = document.getElementById('carte-active');
+  var scene = document.getElementById('scene');
+  var summary = document.getElementById('bilan');
   var mode = v.getAttribute('data-avance');
   var must = v.getAttribute('data-obligatoire') === '1';
   var eventsUrl = v.getAttribute('data-evenements');
@@ -62,9 +90,11 @@
   var last = start, furthest = start, internal = false, active = null, completed = false;
   var cards = list ? Array.prototype.map.call(list.querySelectorAll('.etape'), function (li) {
     return { li: li, at: parseFloat(li.getAttribute('data-at')), pause: li.getAttribute('data-pause') === '1',
-      question: li.getAttribute('data-question') === '1', done: false, answered: false, back: null };
+      question: li.getAttribute('data-question') === '1', done: false,
+      answered: li.getAttribute('data-repondu') === '1', back: null, home: null };
   }) : [];
   if (list) list.classList.add('js');
+  if (summary && summary.getAttribute('data-repondu') !== '1') summary.hidden = true;
 
   function say(text) {
     live.textContent = '';
@@ -80,6 +110,35 @@
   function jump(t) { internal = true; v.currentTime = t; last = t; }
   function heading(c) { var h = c.li.querySelector('h3'); return h ? h.textContent : ''; }
   function waiting(c) { return must && c.question && !c.answered; }
+  function attemptsLeft(c) { return c.li.getAttribute('data-essais'); }  // null: unlimited
+
+  // A card goes over the video while it is active, and back to its place in the list after.
+  function show(c) {
+    if (!layer || c.home) return;
+    c.home = document.createComment('etape');
+    c.li.parentNode.insertBefore(c.home, c.li);
+    layer.textContent = '';
+    layer.appendChild(c.li);
+    layer.hidden = false;
+  }
+  function putBack(c) {
+    if (!c.home) return;
+    c.home.parentNode.insertBefore(c.li, c.home);
+    c.home.parentNode.removeChild(c.home);
+    c.home = null;
+    if (layer) layer.hidden = true;
+  }
+  // A question asked again (after « revenir à », or a new try): its answer and feedback go.
+  function askAgain(c) {
+    c.done = false;
+    c.li.classList.remove('vue');
+    if (!c.question || attemptsLeft(c) === '0') return;
+    c.answered = false;
+    var form = c.li.querySelector('form[data-reponse]');
+    if (form) form.reset();
+    var out = c.li.querySelector('.retour');
+    if (out) out.textContent = '';
+  }
 
   function resume(c) {
     if (waiting(c)) {
@@ -91,12 +150,15 @@
     active = null;
     var b = c.li.querySelector('[data-continuer]');
     if (b) b.parentNode.removeChild(b);
+    putBack(c);
     if (c.back !== null) {
-      say('Retour à ' + clock(c.back) + ' pour revoir le passage.');
-      jump(c.back);
+      var back = c.back;
       c.back = null;
+      cards.forEach(function (k) { if (k.at >= back - 0.05 && k.at <= c.at + 0.05) askAgain(k); });
+      say('Retour à ' + clock(back) + ' pour revoir le passage ; la question sera posée à nouveau.');
+      jump(back);
     }
-    v.focus();
+    focusPlayer();
     var p = v.play();
     if (p && p.catch) p.catch(function () {});
   }
@@ -111,8 +173,139 @@
       b.setAttribute('data-continuer', '');
       c.li.appendChild(b);
     }
+    show(c);
     c.li.focus();
     say('Vidéo en pause. ' + heading(c));
+  }
+
+  // ---- Controls.
+  var bar = null, playButton = null, range = null, time = null;
+  function focusPlayer() { if (playButton) playButton.focus(); else v.focus(); }
+  function fullscreen() {
+    if (document.fullscreenElement) { document.exitFullscreen().catch(function () {}); return; }
+    if (scene.requestFullscreen) scene.requestFullscreen().catch(function () {});
+  }
+  function refresh() {
+    if (!bar) return;
+    var t = Math.min(Math.max(v.currentTime - start, 0), end - start);
+    range.value = t.toFixed(1);
+    var text = clock(t) + ' / ' + clock(end - start);
+    range.setAttribute('aria-valuetext', text);
+    time.textContent = text;
+    playButton.textContent = v.paused ? 'Lecture' : 'Pause';
+  }
+  function controls() {
+    if (!scene) return;
+    v.controls = false;
+    bar = document.createElement('div');
+    bar.className = 'commandes';
+    bar.setAttribute('role', 'group');
+    bar.setAttribute('aria-label', 'Commandes de la vidéo');
+    playButton = button('Lecture', function () {
+      if (v.paused) { var p = v.play(); if (p && p.catch) p.catch(function () {}); } else v.pause();
+    });
+    playButton.className = 'lecture';
+    var track = document.createElement('div');
+    track.className = 'piste';
+    range = document.createElement('input');
+    range.type = 'range';
+    range.min = '0';
+    range.max = (end - start).toFixed(1);
+    range.step = '0.1';
+    range.value = '0';
+    range.id = 'position';
+    range.setAttribute('aria-label', 'Position dans l\u2019extrait');
+    range.addEventListener('input', function () { v.currentTime = start + parseFloat(range.value); });
+    track.appendChild(range);
+    cards.forEach(function (c) {  // the cards' markers on the scrubber
+      var m = document.createElement('span');
+      m.className = 'repere' + (c.question ? ' question' : '');
+      m.style.left = (100 * (c.at - start) / Math.max(end - start, 0.1)).toFixed(2) + '%';
+      m.title = heading(c);
+      m.setAttribute('aria-hidden', 'true');
+      track.appendChild(m);
+    });
+    time = document.createElement('span');
+    time.className = 'temps';
+    var speed = document.createElement('select');
+    speed.setAttribute('aria-label', 'Vitesse de lecture');
+    [0.75, 1, 1.25, 1.5].forEach(function (r) {
+      var o = document.createElement('option');
+      o.value = String(r);
+      o.textContent = '\u00d7' + String(r).replace('.', ',');
+      if (r === 1) o.selected = true;
+      speed.appendChild(o);
+    });
+    speed.addEventListener('change', function () { v.playbackRate = parseFloat(speed.value); });
+    bar.appendChild(playButton);
+    bar.appendChild(track);
+    bar.appendChild(time);
+    bar.appendChild(speed);
+    if (v.textTracks && v.textTracks.length) {
+      var cc = button('Sous-titres', function () {
+        var on = cc.getAttribute('aria-pressed') !== 'true';
+        for (var i = 0; i < v.textTracks.length; i++) v.textTracks[i].mode = on && i === 0 ? 'showing' : 'hidden';
+        cc.setAttribute('aria-pressed', on ? 'true' : 'false');
+      });
+      var shown = false;
+      for (var i = 0; i < v.textTracks.length; i++) shown = shown || v.textTracks[i].mode === 'showing';
+      var def = v.querySelector('track[default]');
+      cc.setAttribute('aria-pressed', shown || def ? 'true' : 'false');
+      bar.appendChild(cc);
+    }
+    if (scene.requestFullscreen) {
+      var full = button('Plein écran', fullscreen);
+      document.addEventListener('fullscreenchange', function () {
+        full.textContent = document.fullscreenElement ? 'Quitter le plein écran' : 'Plein écran';
+      });
+      bar.appendChild(full);
+    }
+    scene.appendChild(bar);
+    v.addEventListener('click', function () { playButton.click(); });
+    v.addEventListener('dblclick', function (e) { e.preventDefault(); fullscreen(); });
+    ['play', 'pause', 'timeupdate', 'loadedmetadata', 'seeked'].forEach(function (e) { v.addEventListener(e, refresh); });
+    refresh();
+  }
+
+  // ---- The end screen: the page's « Ton bilan », read again, over the video.
+  function endScreen() {
+    var url = summary && summary.getAttribute('data-bilan');
+    if (!url) { say('Fin de l\u2019extrait.'); return; }
+    fetch(location.pathname, { credentials: 'same-origin' })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('bilan');
+        if (!fresh) return;
+        summary.innerHTML = fresh.innerHTML;
+        summary.hidden = false;
+        var score = summary.querySelector('.score');
+        say('Fin de l\u2019extrait.' + (score ? ' ' + score.textContent : ''));
+        if (!layer) { summary.focus(); return; }
+        var screen = document.createElement('div');
+        screen.className = 'fin';
+        screen.setAttribute('tabindex', '-1');
+        screen.setAttribute('aria-labelledby', 'fin-titre');
+        screen.innerHTML = fresh.innerHTML.replace('id="bilan-titre"', 'id="fin-titre"');
+        var retry = screen.querySelector('.reessai');
+        if (retry) {
+          retry.textContent = '';
+          retry.appendChild(button('Recommencer l\u2019extrait', function () {
+            layer.hidden = true;
+            completed = false;
+            cards.forEach(askAgain);
+            jump(start);
+            focusPlayer();
+            var p = v.play();
+            if (p && p.catch) p.catch(function () {});
+          }));
+        }
+        screen.appendChild(button('Fermer', function () { layer.hidden = true; focusPlayer(); }));
+        layer.textContent = '';
+        layer.appendChild(screen);
+        layer.hidden = false;
+        screen.focus();
+      })
+      .catch(function () { say('Fin de l\u2019extrait.'); });
   }
 
   v.addEventListener('timeupdate', function () {
@@ -129,8 +322,8 @@
       completed = true;
       furthest = end;
       v.pause();
-      say('Fin de l\u2019extrait. Bravo !');
       send('completed');
+      endScreen();
     }
   });
   v.addEventListener('seeking', function () {
@@ -155,12 +348,27 @@
       return;
     }
     if (active) resume(active);
+    if (layer && !active) layer.hidden = true;
     if (completed && v.currentTime < end - 0.5) completed = false;
     send('played');
   });
   v.addEventListener('pause', function () { if (!completed) send('paused'); });
 
-  // Answers are checked by the server; the card shows the feedback.
+  // Answers are checked by the server; the card shows the feedback and the attempts left.
+  function noteAttempts(c, left) {
+    var submit = c.li.querySelector('button[type=submit]');
+    var note = c.li.querySelector('.essais');
+    if (!note && submit) {
+      note = document.createElement('span');
+      note.className = 'meta essais';
+      submit.insertAdjacentElement('afterend', note);
+      submit.insertAdjacentText('afterend', ' ');
+    }
+    if (left === null || left === undefined) { if (note) note.textContent = ''; return; }
+    c.li.setAttribute('data-essais', String(left));
+    if (note) note.textContent = left === 0 ? 'Plus d\u2019essai pour cette question.' : left === 1 ? '1 essai restant.' : left + ' essais restants.';
+    if (submit) submit.disabled = left === 0;
+  }
   cards.forEach(function (c) {
     var form = c.li.querySelector('form[data-reponse]');
     if (!form) return;
@@ -171,9 +379,15 @@
       body.set('duree', String(Date.now() - opened));
       body.set('session', session);
       fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
-        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j }; }); })
         .then(function (x) {
           out.textContent = '';
+          if (x.status === 403) {
+            c.answered = true;
+            noteAttempts(c, 0);
+            out.textContent = 'Tu as utilisé tous tes essais : ta réponse enregistrée compte.';
+            return;
+          }
           if (!x.ok) { out.textContent = 'Choisis ou écris une réponse, puis valide.'; return; }
           c.answered = true;
           var p = document.createElement('p');
@@ -183,10 +397,12 @@
           p.appendChild(strong);
           out.appendChild(p);
           (x.j.feedback || []).forEach(function (f) { var q = document.createElement('p'); q.textContent = f; out.appendChild(q); });
+          noteAttempts(c, x.j.attempts_left);
           if (x.j.goto_ms !== null && x.j.goto_ms !== undefined) {
             c.back = x.j.goto_ms / 1000;
             var g = document.createElement('p');
-            g.textContent = 'En continuant, tu reverras le passage à partir de ' + clock(c.back) + '.';
+            g.textContent = 'En continuant, tu reverras le passage à partir de ' + clock(c.back) +
+              (x.j.attempts_left === 0 ? '.' : ', puis la question te sera posée à nouveau.');
             out.appendChild(g);
           } else {
             c.back = null;
@@ -195,4 +411,5 @@
         .catch(function () { out.textContent = 'La réponse n\u2019est pas partie : vérifie la connexion et valide à nouveau.'; });
     });
   });
+  controls();
 })();

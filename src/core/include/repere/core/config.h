@@ -43,6 +43,7 @@ struct Config {
   std::string xapi_lrs_password;                                       // xapi.lrs_password
   std::string web_public_url;                                          // web.public_url
   std::string web_trusted_proxies;                                     // web.trusted_proxies
+  std::string web_frame_ancestors;                                     // web.frame_ancestors
   std::string web_max_connections_per_address = "256";  // web.max_connections_per_address
   std::string ingest_default_state = "draft";           // ingest.default_state
   std::string auth_session_idle_minutes = "120";        // auth.session_idle_minutes

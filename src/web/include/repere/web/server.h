@@ -31,6 +31,10 @@ struct ServerOptions {
   // Reverse proxies (their addresses, "127.0.0.1") whose X-Forwarded-For and
   // X-Forwarded-Proto are believed; nobody else's are.
   std::vector<std::string> trusted_proxies;
+  // Origins ("https://ent.example.fr", "https://*.example.org") that may frame the pupil and
+  // reading pages (web.frame_ancestors); staff pages (sign-in, management, the editor) never
+  // are. Empty: no page may be framed.
+  std::vector<std::string> frame_ancestors;
   // The address people reach Repère at, "https://mediatheque.example.fr": links to copy and
   // xAPI identifiers are made from it, never from the request's Host header. Empty:
   // "http://localhost:PORT".
