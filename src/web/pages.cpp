@@ -10,6 +10,7 @@
 #include "answers.h"
 #include "context.h"
 #include "curation_pages.h"
+#include "document_pages.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
@@ -224,11 +225,11 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
         where = clock_time(*m.start_ms) + (m.end_ms ? " – " + clock_time(*m.end_ms) : "");
         where_label = "À " + spoken_time(*m.start_ms);
       } else if (m.page) {
-        link = "?" + q + "#page-" + std::to_string(*m.page);
+        link = "?page=" + std::to_string(*m.page) + "&" + q + "#page-" + std::to_string(*m.page);
         where = "p. " + std::to_string(*m.page);
         where_label = "Page " + std::to_string(*m.page);
-      } else {
-        link = "?" + q;
+      } else {  // a web page or a note: the paragraphs of the passage, highlighted
+        link = "?passage=" + std::to_string(m.passage_id) + "&" + q + "#passage";
         where = "Passage";
         where_label = "Passage";
       }
@@ -270,6 +271,25 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
             render("results", page, "Résultats pour « " + request->query + " »", request->query));
 }
 
+namespace {
+
+// The cues [first, last) that a passage of an untimed text was made of: from the one where its
+// text starts (or that holds its first words, when a long cue was split) for as many bytes as
+// the passage has. {0, 0} when none does.
+std::pair<std::size_t, std::size_t> lines_of(const std::vector<catalog::Cue>& cues,
+                                             const std::string& passage) {
+  const std::string start = passage.substr(0, std::min<std::size_t>(passage.size(), 40));
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    if (start.empty() || cues[i].text.find(start) == std::string::npos) continue;
+    std::size_t covered = 0, j = i;
+    while (j < cues.size() && covered < passage.size()) covered += cues[j++].text.size() + 1;
+    return {i, j};
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
 void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
@@ -302,7 +322,9 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   media.set("id", std::to_string(id));
   media.set("fragment", start_s > 0 ? "#t=" + std::to_string(start_s) : "");
   media.set("start", std::to_string(start_s));
-  media.set("pages", c->page_count ? std::to_string(*c->page_count) : "?");
+  media.set("pages", !c->page_count        ? std::string("PDF")
+                     : *c->page_count == 1 ? std::string("PDF, 1 page")
+                                           : "PDF, " + std::to_string(*c->page_count) + " pages");
   media.set("title", c->title);
   const catalog::Track* transcript = nullptr;
   for (const auto& t : *tracks) {
@@ -337,11 +359,28 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
       page.set("reviewed", "Texte produit par une machine, relu et corrigé par la médiathèque.");
     }
     page.set("timed", timed);
+    // A document or a picture: its pages as images with their text as paragraphs.
+    if (cues.is_ok() && (kind == "document" || kind == "image")) {
+      const int asked = std::atoi(req.get_param_value("page").c_str());
+      page.set("pages_view", document_view(ctx, *c, *cues, words, query, asked));
+      if (automatic)
+        page.set("ocr_note", "Texte reconnu automatiquement : il peut contenir des erreurs.");
+      page.set("has_transcript", false);
+      page.set("page_text", cues.is_ok() && !cues->empty());
+    }
     list lines;
-    if (cues.is_ok()) {
+    if (cues.is_ok() && kind != "document" && kind != "image") {
       bool marked = false;
       std::set<int> pages_seen;
-      for (const auto& cue : *cues) {
+      // An untimed text's passage asked for (?passage=ID): the lines it is made of.
+      std::pair<std::size_t, std::size_t> said{0, 0};
+      if (!timed && req.has_param("passage")) {
+        const auto passage = catalog::PassageRepository(**db).get(
+            std::strtoll(req.get_param_value("passage").c_str(), nullptr, 10));
+        if (passage.is_ok() && passage->content_id == id) said = lines_of(*cues, passage->text);
+      }
+      for (std::size_t k = 0; k < cues->size(); ++k) {
+        const auto& cue = (*cues)[k];
         data line;
         const std::string lang = c->language.empty() ? "fr" : c->language;
         line.set("text", index::highlight(cue.text, lang, words, 100000));
@@ -361,6 +400,10 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
           line.set("link", "#page-" + std::to_string(*cue.page));
           if (pages_seen.insert(*cue.page).second)
             line.set("anchor", "page-" + std::to_string(*cue.page));
+        }
+        if (k >= said.first && k < said.second) {
+          line.set("current", true);
+          if (k == said.first) line.set("anchor", "passage");
         }
         lines.push_back(line);
       }

@@ -24,6 +24,7 @@
 #include "contents_api.h"
 #include "context.h"
 #include "curation_pages.h"
+#include "document_pages.h"
 #include "http.h"
 #include "http_server.h"
 #include "learn_pages.h"
@@ -279,6 +280,7 @@ const std::vector<Route>& routes() {
       {"/gestion/depot", page_upload},
       {"/gestion/depot", page_upload_post, Method::kPost},
       {R"(/contenus/(\d{1,18})/texte)", page_text},
+      {R"(/contenus/(\d{1,18})/pages/(\d{1,6})\.webp)", page_image},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
       {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
       {"/gestion/journal.csv", page_audit_csv},

@@ -35,6 +35,7 @@ constexpr const char* kPassword = "un mot de passe assez long";
 struct Library {
   testing::TempDir dir;
   std::int64_t published = 0, draft = 0, retired = 0;
+  std::int64_t published_pdf = 0, draft_pdf = 0;
   std::int64_t draft_track = 0;
   std::int64_t activity = 0, retired_activity = 0;
   std::string key, retired_key, code, retired_code;
@@ -75,6 +76,18 @@ struct Library {
     return id;
   }
 
+  std::int64_t add_document(catalog::Database& db, const std::string& title,
+                            catalog::EditorialStatus status) {
+    catalog::Content c;
+    c.kind = catalog::ContentKind::kDocument;
+    c.title = title;
+    c.language = "fr";
+    c.status = status;
+    c.media_path = (fs::path(REPERE_FIXTURES_DIR) / "document.pdf").string();
+    c.page_count = 2;
+    return *catalog::ContentRepository(db).insert(c);
+  }
+
   Library() {
     auto db = open();
     using S = catalog::EditorialStatus;
@@ -84,6 +97,8 @@ struct Library {
                       &draft_track);
     retired =
         add_video(*db, "Ancien cours retiré", S::kRetired, "Le basalte refroidit vite en surface.");
+    published_pdf = add_document(*db, "Fiche publiée", S::kPublished);
+    draft_pdf = add_document(*db, "Fiche en brouillon", S::kDraft);
     learn::ActivityStore store(*db);
     learn::Activity a;
     a.content_id = published;
@@ -233,6 +248,17 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
       {"GET", "/contenus/" + p, {200, 200, 200, 200, 200}},
       {"GET", "/contenus/" + d, {404, 404, 404, 200, 200}, "", "", "Brouillon"},
       {"GET", "/contenus/" + r, {404, 404, 404, 200, 200}},
+      // A document's pages as images: as its content page.
+      {"GET",
+       "/contenus/" + std::to_string(l.published_pdf) + "/pages/1.webp",
+       {200, 200, 200, 200, 200}},
+      {"GET",
+       "/contenus/" + std::to_string(l.draft_pdf) + "/pages/1.webp",
+       {404, 404, 404, 200, 200}},
+      {"GET",
+       "/contenus/" + std::to_string(l.published_pdf) + "/pages/3.webp",
+       {404, 404, 404, 404, 404}},
+      {"GET", "/contenus/" + p + "/pages/1.webp", {404, 404, 404, 404, 404}},  // a video has none
       // Search: drafts are not found by the public, found (and labelled) by curators.
       {"GET",
        "/api/v1/search?q=z%C3%A9olithe&ratio=0",
@@ -258,7 +284,7 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "",
        "La photosynth",
        "Brouillon des roches"},
-      {"GET", "/api/v1/health", {200, 200, 200, 200, 200}, "", "\"contents\":1", "\"contents\":3"},
+      {"GET", "/api/v1/health", {200, 200, 200, 200, 200}, "", "\"contents\":2", "\"contents\":5"},
       {"GET", "/", {200, 200, 200, 200, 200}},
       // Pupils' side of an activity whose content was retired, and its H5P export.
       {"GET", "/classe/" + l.code, {200, 200, 200, 200, 200}},

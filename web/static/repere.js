@@ -1,6 +1,17 @@
 // Repère: the player's interactive transcript. The page works without it: every line is a
 // link that reloads the page at its time. With it, a click (or Enter) seeks the player, the
-// line being said is highlighted, and a box filters the lines.
+// line being said is highlighted, and a box filters the lines. A document's page shown ten at
+// a time: a link to #page-N beyond them asks the server for the ten that hold it.
+(function () {
+  'use strict';
+  var wanted = /^#page-(\d+)$/.exec(location.hash);
+  if (wanted && document.querySelector('.page-doc') && !document.getElementById('page-' + wanted[1])) {
+    var params = new URLSearchParams(location.search);
+    params.set('page', wanted[1]);
+    location.replace('?' + params.toString() + location.hash);
+    return;
+  }
+})();
 (function () {
   'use strict';
   var player = document.getElementById('lecteur');
