@@ -42,10 +42,9 @@ double difference(const std::vector<std::uint8_t>& a, const std::vector<std::uin
   return static_cast<double>(changed) / static_cast<double>(a.size());
 }
 
-class Sampler {
+// A video file's best video stream with its decoder open.
+class VideoInput {
  public:
-  Sampler(const FrameSampling& s, const FrameSink& sink) : s_(s), sink_(sink) {}
-
   Status open(const std::filesystem::path& path) {
     av_log_set_level(AV_LOG_FATAL);
     const std::string name = path.string();
@@ -75,6 +74,29 @@ class Sampler {
     return Status::ok();
   }
 
+ protected:
+  // A frame's time from the stream's start; `unknown` when it has none.
+  std::int64_t frame_ms(const AVFrame& f, std::int64_t unknown) const {
+    const std::int64_t ts =
+        f.best_effort_timestamp != AV_NOPTS_VALUE ? f.best_effort_timestamp : f.pts;
+    if (ts == AV_NOPTS_VALUE) return unknown;
+    const AVStream* st = format_->streams[stream_];
+    std::int64_t ms = av_rescale_q(ts, st->time_base, AVRational{1, 1000});
+    if (st->start_time != AV_NOPTS_VALUE) {
+      ms -= av_rescale_q(st->start_time, st->time_base, AVRational{1, 1000});
+    }
+    return std::max<std::int64_t>(ms, 0);
+  }
+
+  std::unique_ptr<AVFormatContext, FormatCloser> format_;
+  std::unique_ptr<AVCodecContext, CodecFreer> codec_;
+  int stream_ = -1;
+};
+
+class Sampler : public VideoInput {
+ public:
+  Sampler(const FrameSampling& s, const FrameSink& sink) : s_(s), sink_(sink) {}
+
   Status run() {
     std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
     std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
@@ -100,15 +122,7 @@ class Sampler {
   }
 
   std::int64_t time_ms(const AVFrame& f) const {
-    const std::int64_t ts =
-        f.best_effort_timestamp != AV_NOPTS_VALUE ? f.best_effort_timestamp : f.pts;
-    if (ts == AV_NOPTS_VALUE) return last_checked_ms_ + s_.check_every_ms;
-    std::int64_t ms = av_rescale_q(ts, format_->streams[stream_]->time_base, AVRational{1, 1000});
-    const AVStream* st = format_->streams[stream_];
-    if (st->start_time != AV_NOPTS_VALUE) {
-      ms -= av_rescale_q(st->start_time, st->time_base, AVRational{1, 1000});
-    }
-    return std::max<std::int64_t>(ms, 0);
+    return frame_ms(f, last_checked_ms_ + s_.check_every_ms);
   }
 
   // Decides whether this frame is kept; converts only frames that are checked.
@@ -150,9 +164,6 @@ class Sampler {
 
   const FrameSampling& s_;
   const FrameSink& sink_;
-  std::unique_ptr<AVFormatContext, FormatCloser> format_;
-  std::unique_ptr<AVCodecContext, CodecFreer> codec_;
-  int stream_ = -1;
   bool checked_any_ = false;
   bool kept_any_ = false;
   std::int64_t last_checked_ms_ = 0;
@@ -160,7 +171,62 @@ class Sampler {
   std::vector<std::uint8_t> last_thumb_;
 };
 
+// One picture of a video at a time, in colour: seek, decode up to it, scale.
+class Still : public VideoInput {
+ public:
+  Result<ColourFrame> take(const std::filesystem::path& path, std::int64_t at_ms, int width) {
+    REPERE_RETURN_IF_ERROR(open(path));
+    const AVStream* st = format_->streams[stream_];
+    std::int64_t target = av_rescale_q(at_ms, AVRational{1, 1000}, st->time_base);
+    if (st->start_time != AV_NOPTS_VALUE) target += st->start_time;
+    if (av_seek_frame(format_.get(), stream_, target, AVSEEK_FLAG_BACKWARD) >= 0)
+      avcodec_flush_buffers(codec_.get());
+    std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+    std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+    std::unique_ptr<AVFrame, FrameFreer> last(av_frame_alloc());
+    bool have = false, done = false;
+    auto drain = [&] {
+      while (!done && avcodec_receive_frame(codec_.get(), frame.get()) >= 0) {
+        av_frame_unref(last.get());
+        av_frame_move_ref(last.get(), frame.get());
+        have = true;
+        if (time_ms(*last) >= at_ms) done = true;
+      }
+    };
+    while (!done && av_read_frame(format_.get(), packet.get()) >= 0) {
+      if (packet->stream_index == stream_ && avcodec_send_packet(codec_.get(), packet.get()) >= 0)
+        drain();
+      av_packet_unref(packet.get());
+    }
+    if (!done && avcodec_send_packet(codec_.get(), nullptr) >= 0) drain();
+    if (!have)
+      return Status::invalid_argument(path.string() + ": no picture at " + std::to_string(at_ms) +
+                                      " ms");
+    ColourFrame out;
+    out.time_ms = time_ms(*last);
+    out.width = std::min(width, last->width);
+    out.height = std::max(1, static_cast<int>(std::lround(static_cast<double>(last->height) *
+                                                          out.width / last->width)));
+    out.rgb.resize(static_cast<std::size_t>(out.width) * out.height * 3);
+    std::unique_ptr<SwsContext, SwsFreer> sws(sws_getContext(
+        last->width, last->height, static_cast<AVPixelFormat>(last->format), out.width, out.height,
+        AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
+    if (!sws) return Status::internal("cannot scale a picture of " + path.string());
+    std::uint8_t* dst[4] = {out.rgb.data(), nullptr, nullptr, nullptr};
+    int dst_stride[4] = {out.width * 3, 0, 0, 0};
+    sws_scale(sws.get(), last->data, last->linesize, 0, last->height, dst, dst_stride);
+    return out;
+  }
+
+ private:
+  std::int64_t time_ms(const AVFrame& f) const { return frame_ms(f, 0); }
+};
+
 }  // namespace
+
+Result<ColourFrame> frame_at(const std::filesystem::path& path, std::int64_t at_ms, int width) {
+  return Still().take(path, std::max<std::int64_t>(at_ms, 0), std::max(width, 16));
+}
 
 Status sample_frames(const std::filesystem::path& path, const FrameSampling& sampling,
                      const FrameSink& sink) {

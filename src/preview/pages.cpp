@@ -1,5 +1,7 @@
 #include "repere/preview/pages.h"
 
+#include "repere/media/frames.h"
+
 #include <leptonica/allheaders.h>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-image.h>
@@ -23,6 +25,7 @@ constexpr double kMaxPixels = 100e6;  // a bigger picture is refused rather than
 // Past this size a lossless page is encoded again lossy, and the smaller one kept.
 constexpr std::size_t kLosslessEnough = 100 * 1024;
 constexpr int kLossyQuality = 75;
+constexpr int kThumbQuality = 60;  // a 192-pixel frame of a slide or a lecturer: 3 to 8 KB
 
 struct PixFree {
   void operator()(PIX* p) const { pixDestroy(&p); }
@@ -48,6 +51,19 @@ Result<PageSize> image_size(const fs::path& file) {
   return PageSize{static_cast<double>(w), static_cast<double>(h)};
 }
 
+// RGB bytes (rows `stride` bytes apart) as a 32-bit Leptonica picture.
+Result<Pix> pix_of_rgb(const std::uint8_t* rgb, int width, int height, std::size_t stride) {
+  Pix pix(pixCreate(width, height, 32));
+  if (!pix) return Status::internal("out of memory for a picture");
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* row = rgb + static_cast<std::size_t>(y) * stride;
+    l_uint32* line = pixGetData(pix.get()) + y * pixGetWpl(pix.get());
+    for (int x = 0; x < width; ++x)
+      composeRGBPixel(row[3 * x], row[3 * x + 1], row[3 * x + 2], line + x);
+  }
+  return pix;
+}
+
 // A poppler page as a 32-bit Leptonica picture `width` pixels wide.
 Result<Pix> render_pdf(const fs::path& file, int page, int width) {
   REPERE_ASSIGN_OR_RETURN(const auto doc, open_pdf(file));
@@ -71,18 +87,8 @@ Result<Pix> render_pdf(const fs::path& file, int page, int width) {
     return Status::invalid_argument(file.string() + ": page " + std::to_string(page) +
                                     " cannot be rendered");
   }
-  Pix pix(pixCreate(img.width(), img.height(), 32));
-  if (!pix) return Status::internal("out of memory for a page image");
-  const char* rows = img.const_data();
-  for (int y = 0; y < img.height(); ++y) {
-    const auto* row = reinterpret_cast<const unsigned char*>(rows + y * img.bytes_per_row());
-    l_uint32* line = pixGetData(pix.get()) + y * pixGetWpl(pix.get());
-    for (int x = 0; x < img.width(); ++x) {
-      const unsigned char* rgb = row + 3 * x;
-      composeRGBPixel(rgb[0], rgb[1], rgb[2], line + x);
-    }
-  }
-  return pix;
+  return pix_of_rgb(reinterpret_cast<const std::uint8_t*>(img.const_data()), img.width(),
+                    img.height(), static_cast<std::size_t>(img.bytes_per_row()));
 }
 
 // A picture scaled to `width` pixels (never enlarged), as 32 bits.
@@ -114,6 +120,29 @@ Result<std::string> encode_webp(PIX* pix) {
   }
   if (best.empty()) return Status::internal("WebP encoding failed");
   return best;
+}
+
+// Writes `bytes` as `target` through a temporary name, so that no reader sees half a file.
+Status keep(const fs::path& target, const std::string& bytes) {
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  static std::atomic<unsigned> counter{0};
+  const fs::path partial = target.string() + "." + std::to_string(::getpid()) + "." +
+                           std::to_string(counter++) + ".partiel";
+  {
+    std::ofstream out(partial, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      fs::remove(partial, ec);
+      return Status::io_error("cannot write " + partial.string() + ": is the disk full?");
+    }
+  }
+  fs::rename(partial, target, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    return Status::io_error("cannot keep " + target.string() + ": " + ec.message());
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -164,23 +193,27 @@ Result<fs::path> page_image(const fs::path& file, Source source, int page, int w
       source == Source::kPdf ? render_pdf(file, page, width) : scale_image(file, width);
   REPERE_RETURN_IF_ERROR(pix.status());
   REPERE_ASSIGN_OR_RETURN(const std::string webp, encode_webp(pix->get()));
-  fs::create_directories(cache, ec);
-  static std::atomic<unsigned> counter{0};
-  const fs::path partial = target.string() + "." + std::to_string(::getpid()) + "." +
-                           std::to_string(counter++) + ".partiel";
-  {
-    std::ofstream out(partial, std::ios::binary);
-    out.write(webp.data(), static_cast<std::streamsize>(webp.size()));
-    if (!out) {
-      fs::remove(partial, ec);
-      return Status::io_error("cannot write " + partial.string() + ": is the disk full?");
-    }
-  }
-  fs::rename(partial, target, ec);
-  if (ec) {
-    fs::remove(partial, ec);
-    return Status::io_error("cannot keep " + target.string() + ": " + ec.message());
-  }
+  REPERE_RETURN_IF_ERROR(keep(target, webp));
+  return target;
+}
+
+Result<fs::path> moment_image(const fs::path& video, std::int64_t at_ms, const fs::path& cache,
+                              const std::string& key) {
+  const std::int64_t second = std::max<std::int64_t>(at_ms, 0) / 1000;
+  const fs::path target = cache / (key + "-t" + std::to_string(second) + ".webp");
+  std::error_code ec;
+  if (fs::is_regular_file(target, ec) && fs::file_size(target, ec) > 0) return target;
+  REPERE_ASSIGN_OR_RETURN(const media::ColourFrame frame,
+                          media::frame_at(video, second * 1000, kThumbWidth));
+  REPERE_ASSIGN_OR_RETURN(const Pix pix, pix_of_rgb(frame.rgb.data(), frame.width, frame.height,
+                                                    static_cast<std::size_t>(frame.width) * 3));
+  l_uint8* data = nullptr;
+  std::size_t size = 0;
+  if (pixWriteMemWebP(&data, &size, pix.get(), kThumbQuality, 0) != 0 || !data)
+    return Status::internal("WebP encoding failed for a thumbnail of " + video.string());
+  const std::string webp(reinterpret_cast<const char*>(data), size);
+  std::free(data);
+  REPERE_RETURN_IF_ERROR(keep(target, webp));
   return target;
 }
 

@@ -101,6 +101,22 @@ TEST(PageSizes, GivesEachPdfPageItsShape) {
   EXPECT_NEAR((*sizes)[0].height / (*sizes)[0].width, 842.0 / 595.0, 0.01);
 }
 
+TEST(MomentImage, IsAFewKilobytesMadeOncePerSecond) {
+  testing::TempDir cache;
+  const fs::path video = kFixtures / "slides.mp4";
+  const auto a = moment_image(video, 13400, cache.path(), "v");
+  ASSERT_TRUE(a.is_ok()) << a.status().to_string();
+  const WebpInfo info = read_webp(*a);
+  EXPECT_TRUE(info.webp);
+  EXPECT_EQ(info.width, kThumbWidth);
+  EXPECT_LT(fs::file_size(*a), 12u * 1024);
+  const auto b = moment_image(video, 13900, cache.path(), "v");  // the same second
+  ASSERT_TRUE(b.is_ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(moment_image(kFixtures / "fr-speech.wav", 0, cache.path(), "s").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(PageImage, RefusesWhatItCannotShowNamingTheFile) {
   testing::TempDir cache;
   const fs::path pdf = kFixtures / "long.pdf";

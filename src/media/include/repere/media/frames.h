@@ -35,4 +35,16 @@ using FrameSink = std::function<bool(const GreyFrame&)>;
 Status sample_frames(const std::filesystem::path& path, const FrameSampling& sampling,
                      const FrameSink& sink);
 
+struct ColourFrame {
+  std::int64_t time_ms = 0;
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;  // width * height * 3, row by row
+};
+
+// The picture shown at `at_ms` (the first frame at or after it; the last one when the video
+// ends before), scaled to `width` pixels (never enlarged), for a moment's thumbnail. Seeks to
+// the keyframe before and decodes from there. Errors: as sample_frames.
+Result<ColourFrame> frame_at(const std::filesystem::path& path, std::int64_t at_ms, int width);
+
 }  // namespace repere::media

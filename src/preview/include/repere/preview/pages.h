@@ -39,6 +39,15 @@ Result<std::filesystem::path> page_image(const std::filesystem::path& file, Sour
                                          int width, const std::filesystem::path& cache,
                                          const std::string& key);
 
+// The picture of a video at `at_ms` (rounded down to the second, so that the moments of a
+// lecture share a few hundred thumbnails), kThumbWidth pixels wide, as lossy WebP of a few KB;
+// cached as page_image. Errors: not_found (no file), invalid_argument (no video stream or no
+// picture there, naming the file), io_error (the cache cannot be written).
+inline constexpr int kThumbWidth = 192;
+Result<std::filesystem::path> moment_image(const std::filesystem::path& video, std::int64_t at_ms,
+                                           const std::filesystem::path& cache,
+                                           const std::string& key);
+
 // A key for `file` that changes when it is replaced: its size and modification time.
 std::string file_key(const std::filesystem::path& file);
 
