@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <vector>
@@ -57,11 +58,19 @@ Read read_frame(OcrEngine& ocr, const media::GreyFrame& frame, double min_confid
   }
   double total = 0;
   int kept = 0;
+  const OcrWord* previous = nullptr;
   for (std::size_t i = 0; i < words->size(); ++i) {
     const OcrWord& w = (*words)[i];
     if (!is_word[i] && (word_count < 2 || w.confidence < kSureConfidence)) continue;
-    if (!r.text.empty()) r.text += ' ';
+    // A new paragraph, or a line set in another size (the title's end), starts a line of the
+    // text: the first, the slide's title, names the chapter on the content page. A title
+    // wrapped over two lines of its size stays one.
+    const bool below = previous != nullptr && w.y > previous->y + previous->h / 2;
+    const bool resized = previous != nullptr && std::abs(w.h - previous->h) > 0.25 * previous->h;
+    const bool new_line = previous != nullptr && (w.starts_paragraph || (below && resized));
+    if (!r.text.empty()) r.text += new_line ? '\n' : ' ';
     r.text += w.text;
+    previous = &w;
     total += w.confidence;
     ++kept;
     for (const std::string& t : text::search_terms(w.text)) r.terms.insert(t);

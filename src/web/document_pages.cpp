@@ -49,6 +49,14 @@ std::string number(double v) {
   return out.str();
 }
 
+void send_webp(http::Response& res, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Private: a page of a draft is a curator's, never a shared cache's.
+  res.set_header("Cache-Control", "private, max-age=86400");
+  res.set_content(std::move(bytes), "image/webp");
+}
+
 }  // namespace
 
 void page_image(Context& ctx, const http::Request& req, http::Response& res) {
@@ -69,11 +77,65 @@ void page_image(Context& ctx, const http::Request& req, http::Response& res) {
     return problem(res, status, status == 404 ? "Not Found" : "Internal Server Error",
                    made.status().message());
   }
-  std::ifstream in(*made, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Private: a page of a draft is a curator's, never a shared cache's.
-  res.set_header("Cache-Control", "private, max-age=86400");
-  res.set_content(std::move(bytes), "image/webp");
+  send_webp(res, *made);
+}
+
+void moment_image(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto c = content_for(**db, viewer_of(req), path_id(req));
+  if (!c.is_ok()) return problem(res, c.status());
+  if (c->kind != catalog::ContentKind::kVideo)
+    return problem(res, 404, "Not Found", "content " + std::to_string(c->id) + " is no video");
+  const std::int64_t at_ms = path_id(req, 2) * 1000;
+  if (c->duration_ms && at_ms > *c->duration_ms)
+    return problem(res, 404, "Not Found", "the video ends before that moment");
+  const fs::path file = media_path(ctx.dir, c->media_path);
+  const auto made = preview::moment_image(file, at_ms, ctx.dir.root / "cache" / "images",
+                                          std::to_string(c->id) + "-" + preview::file_key(file));
+  if (!made.is_ok()) {
+    const bool missing = made.status().code() == StatusCode::kInvalidArgument ||
+                         made.status().code() == StatusCode::kNotFound;
+    return problem(res, missing ? 404 : 500, missing ? "Not Found" : "Internal Server Error",
+                   "no picture at that moment");
+  }
+  send_webp(res, *made);
+}
+
+std::string moment_image_url(std::int64_t content_id, std::int64_t at_ms) {
+  return "/contenus/" + std::to_string(content_id) + "/images/" +
+         std::to_string(std::max<std::int64_t>(at_ms, 0) / 1000) + ".webp";
+}
+
+std::string moment_image_alt(std::int64_t at_ms, const std::string& said_html) {
+  // The snippet's text without its marks and entities, its first ten words.
+  std::string plain;
+  bool tag = false;
+  for (std::size_t i = 0; i < said_html.size(); ++i) {
+    const char ch = said_html[i];
+    if (ch == '<') tag = true;
+    if (!tag && ch == '&') {
+      const std::size_t end = said_html.find(';', i);
+      const std::string entity = end == std::string::npos ? "" : said_html.substr(i, end - i + 1);
+      const char* as = entity == "&amp;"    ? "&"
+                       : entity == "&lt;"   ? "<"
+                       : entity == "&gt;"   ? ">"
+                       : entity == "&quot;" ? "\""
+                       : entity == "&#39;"  ? "'"
+                                            : nullptr;
+      if (as) {
+        plain += as;
+        i = end;
+        continue;
+      }
+    }
+    if (!tag) plain += ch;
+    if (ch == '>') tag = false;
+  }
+  std::istringstream words(plain);
+  std::string out, w;
+  for (int n = 0; n < 10 && words >> w; ++n) out += (out.empty() ? "" : " ") + w;
+  return "Image de la vidéo à " + clock_time(at_ms) + (out.empty() ? "" : " : « " + out + "… »");
 }
 
 std::vector<std::string> page_paragraphs(const std::vector<const catalog::Cue*>& cues) {

@@ -4,6 +4,7 @@
 // previous / next links and #page-N anchors. Internal to src/web.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct Context;
 // GET /contenus/ID/pages/N.webp?l=800: page N of a document (or the picture, N = 1), WebP,
 // to whoever may see the content. Errors: 404 (no such content or page, or not visible).
 void page_image(Context& ctx, const http::Request& req, http::Response& res);
+// GET /contenus/ID/images/S.webp: the video's picture at second S, a thumbnail of a few KB for
+// the moments of the results and the chapters of the content page. Errors: as page_image.
+void moment_image(Context& ctx, const http::Request& req, http::Response& res);
+// The address of that thumbnail, and its text alternative from what is said there.
+std::string moment_image_url(std::int64_t content_id, std::int64_t at_ms);
+std::string moment_image_alt(std::int64_t at_ms, const std::string& said_html);
 
 // The paragraphs of one page from its cues (words or lines with their boxes, in reading
 // order): a new line where a word stands below the last one, a new paragraph where the gap

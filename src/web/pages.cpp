@@ -3,6 +3,7 @@
 #include "http.h"
 
 #include <kainjow/mustache.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -46,6 +47,11 @@ std::string render(const std::string& name, data& page, const std::string& title
   layout.set("body", body.render(page));
   mustache frame(template_text("layout"));
   return frame.render(layout);
+}
+
+std::string render_bare(const std::string& name, data& page) {
+  mustache body(template_text(name));
+  return body.render(page);
 }
 
 void send_page(http::Response& res, const std::string& html, int status) {
@@ -238,6 +244,11 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
         d.set("create", "/activites/nouvelle?contenu=" + std::to_string(h.content_id) +
                             "&t=" + std::to_string(m.at_ms.value_or(*m.start_ms) / 1000));
       }
+      if (m.start_ms && h.kind == "video") {
+        const std::int64_t at = m.at_ms.value_or(*m.start_ms);
+        d.set("thumb", moment_image_url(h.content_id, at));
+        d.set("thumb_alt", moment_image_alt(at, m.snippet));
+      }
       d.set("link", link);
       d.set("where", where);
       d.set("where_label", where_label);
@@ -272,6 +283,35 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 namespace {
+
+constexpr std::size_t kMaxChapters = 40;
+
+// A video's chapters: each slide change of its slides' text (the OCR of its frames), titled by
+// the slide's top line; a slide captured again with the same title is the same chapter.
+list chapters_of(std::int64_t content_id, const std::vector<catalog::Cue>& slides) {
+  std::map<std::int64_t, const catalog::Cue*> top;  // each start's topmost line
+  for (const auto& cue : slides) {
+    if (!cue.start_ms || cue.text.find_first_not_of(" \n") == std::string::npos) continue;
+    const catalog::Cue*& t = top[*cue.start_ms];
+    if (!t || cue.box_y.value_or(0) < t->box_y.value_or(0)) t = &cue;
+  }
+  list out;
+  std::string last;
+  for (const auto& [start, cue] : top) {
+    std::string title = cue->text.substr(0, cue->text.find('\n'));
+    if (title.size() > 60) title = title.substr(0, title.rfind(' ', 60)) + "…";
+    if (title == last) continue;
+    last = title;
+    data d;
+    d.set("s", std::to_string(start / 1000));
+    d.set("at", clock_time(start));
+    d.set("title", title);
+    d.set("thumb", moment_image_url(content_id, start));
+    out.push_back(d);
+    if (out.size() >= kMaxChapters) break;
+  }
+  return out;
+}
 
 // The cues [first, last) that a passage of an untimed text was made of: from the one where its
 // text starts (or that holds its first words, when a long cue was split) for as many bytes as
@@ -333,6 +373,21 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   list captions = caption_list(*tracks, id, /*default_on=*/true);
   media.set("tracks", captions);
   if (kind == "video") page.set("video", media);
+  if (kind == "video" || kind == "audio") {  // sharing at a moment, and the embed code
+    const std::string at = start_s > 0 ? "?t=" + std::to_string(start_s) : "";
+    page.set("share_url", base_url(ctx) + "/contenus/" + std::to_string(id) + at);
+    page.set("embed_url", base_url(ctx) + "/contenus/" + std::to_string(id) + "/integrer" + at);
+  }
+  if (kind == "video") {
+    for (const auto& t : *tracks) {
+      if (t.kind != catalog::TrackKind::kOcrFrames) continue;
+      if (const auto slides = catalog::CueRepository(**db).list_for_track(t.id); slides.is_ok()) {
+        list chapters = chapters_of(id, *slides);
+        page.set("has_chapters", chapters.size() > 1);
+        page.set("chapters", chapters);
+      }
+    }
+  }
   if ((kind == "video" || kind == "audio") && c->duration_ms) {
     page.set("create",
              "/activites/nouvelle?contenu=" + std::to_string(id) + "&t=" + std::to_string(start_s));
@@ -422,6 +477,32 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
     if (req.has_param("fait")) page.set("done", req.get_param_value("fait").substr(0, 300));
   }
   send_page(res, render("content", page, c->title, ""));
+}
+
+void page_embed(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const std::int64_t id = path_id(req);
+  const auto c = content_for(**db, viewer_of(req), id);
+  if (!c.is_ok() ||
+      (c->kind != catalog::ContentKind::kVideo && c->kind != catalog::ContentKind::kAudio)) {
+    return error_page(res, 404, "Contenu introuvable",
+                      "Aucune vidéo ni aucun son ne porte le numéro " + std::to_string(id) + ".");
+  }
+  const auto tracks = catalog::TrackRepository(**db).list_for_content(id);
+  const std::int64_t start_s =
+      std::max(0LL, std::strtoll(req.get_param_value("t").c_str(), nullptr, 10));
+  data media;
+  media.set("id", std::to_string(id));
+  media.set("fragment", start_s > 0 ? "#t=" + std::to_string(start_s) : "");
+  media.set("start", std::to_string(start_s));
+  media.set("tracks", tracks.is_ok() ? caption_list(*tracks, id, true) : list{});
+  data page;
+  page.set("title", c->title);
+  page.set(c->kind == catalog::ContentKind::kVideo ? "video" : "audio", media);
+  page.set("page_url", "/contenus/" + std::to_string(id) +
+                           (start_s > 0 ? "?t=" + std::to_string(start_s) : ""));
+  send_page(res, render_bare("integre", page));
 }
 
 void page_not_found(const http::Request& req, http::Response& res) {

@@ -23,6 +23,8 @@ using kainjow::mustache::list;
 // names a second script of web/static for the page ("activite.js").
 std::string render(const std::string& name, data& page, const std::string& title,
                    const std::string& query = "", const std::string& script = "");
+// The template `name` alone, a whole HTML document (the embedded player).
+std::string render_bare(const std::string& name, data& page);
 // 200 (or `status`), no-cache, text/html.
 void send_page(http::Response& res, const std::string& html, int status = 200);
 // The error page: a title and what to do.

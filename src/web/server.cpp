@@ -281,6 +281,8 @@ const std::vector<Route>& routes() {
       {"/gestion/depot", page_upload_post, Method::kPost},
       {R"(/contenus/(\d{1,18})/texte)", page_text},
       {R"(/contenus/(\d{1,18})/pages/(\d{1,6})\.webp)", page_image},
+      {R"(/contenus/(\d{1,18})/images/(\d{1,6})\.webp)", moment_image},
+      {R"(/contenus/(\d{1,18})/integrer)", page_embed},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
       {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
       {"/gestion/journal.csv", page_audit_csv},

@@ -259,6 +259,26 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "/contenus/" + std::to_string(l.published_pdf) + "/pages/3.webp",
        {404, 404, 404, 404, 404}},
       {"GET", "/contenus/" + p + "/pages/1.webp", {404, 404, 404, 404, 404}},  // a video has none
+      // A video's moment thumbnails and its player alone (for ENTs): as its content page.
+      {"GET", "/contenus/" + p + "/images/1.webp", {200, 200, 200, 200, 200}},
+      {"GET", "/contenus/" + d + "/images/1.webp", {404, 404, 404, 200, 200}},
+      {"GET", "/contenus/" + p + "/images/99.webp", {404, 404, 404, 404, 404}},  // past its end
+      {"GET",
+       "/contenus/" + std::to_string(l.published_pdf) + "/images/1.webp",
+       {404, 404, 404, 404, 404}},
+      {"GET",
+       "/contenus/" + p + "/integrer?t=2",
+       {200, 200, 200, 200, 200},
+       "",
+       "<video",
+       "<video"},
+      {"GET", "/contenus/" + d + "/integrer", {404, 404, 404, 200, 200}},
+      {"GET",
+       "/recherche?q=chlorophylle",
+       {200, 200, 200, 200, 200},
+       "",
+       "class=\"vignette\" src=\"/contenus/" + p + "/images/1.webp\"",
+       "class=\"vignette\" src=\"/contenus/" + p + "/images/1.webp\""},
       // Search: drafts are not found by the public, found (and labelled) by curators.
       {"GET",
        "/api/v1/search?q=z%C3%A9olithe&ratio=0",

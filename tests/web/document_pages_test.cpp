@@ -49,6 +49,7 @@ class DocumentPages : public ::testing::Test {
     fs::create_directories(media / "brouillon");
     fs::copy_file(kFixtures / "long.pdf", media / "cours.pdf");
     fs::copy_file(kFixtures / "scan.png", media / "affiche.png");
+    fs::copy_file(kFixtures / "slides.mp4", media / "diaporama.mp4");
     fs::copy_file(kFixtures / "document.pdf", media / "brouillon/fiche.pdf");
     {
       std::ofstream note(media / "notes.md");
@@ -61,12 +62,12 @@ class DocumentPages : public ::testing::Test {
     }
     Quiet quiet;
     std::atomic<bool> stop{false};
-    auto published =
-        ingest::ingest(dir,
-                       {.paths = {media / "cours.pdf", media / "affiche.png", media / "notes.md"},
-                        .workers = 2,
-                        .state = catalog::EditorialStatus::kPublished},
-                       quiet, stop);
+    auto published = ingest::ingest(dir,
+                                    {.paths = {media / "cours.pdf", media / "affiche.png",
+                                               media / "notes.md", media / "diaporama.mp4"},
+                                     .workers = 2,
+                                     .state = catalog::EditorialStatus::kPublished},
+                                    quiet, stop);
     ASSERT_TRUE(published.is_ok() && published->failed == 0);
     auto draft = ingest::ingest(dir, {.paths = {media / "brouillon"}, .workers = 2}, quiet, stop);
     ASSERT_TRUE(draft.is_ok() && draft->failed == 0);
@@ -77,6 +78,7 @@ class DocumentPages : public ::testing::Test {
       if (c.media_path.find("cours.pdf") != std::string::npos) course_ = c.id;
       if (c.media_path.find("affiche.png") != std::string::npos) poster_ = c.id;
       if (c.media_path.find("fiche.pdf") != std::string::npos) draft_ = c.id;
+      if (c.media_path.find("diaporama.mp4") != std::string::npos) slides_ = c.id;
     }
     auto server = Server::create(dir, {.port = 0, .threads = 2});
     ASSERT_TRUE(server.is_ok()) << server.status().to_string();
@@ -99,7 +101,7 @@ class DocumentPages : public ::testing::Test {
   static testing::TempDir* tmp_;
   static Server* server_;
   static std::thread* thread_;
-  static std::int64_t course_, poster_, draft_;
+  static std::int64_t course_, poster_, draft_, slides_;
 };
 testing::TempDir* DocumentPages::tmp_ = nullptr;
 Server* DocumentPages::server_ = nullptr;
@@ -107,6 +109,7 @@ std::thread* DocumentPages::thread_ = nullptr;
 std::int64_t DocumentPages::course_ = 0;
 std::int64_t DocumentPages::poster_ = 0;
 std::int64_t DocumentPages::draft_ = 0;
+std::int64_t DocumentPages::slides_ = 0;
 
 TEST_F(DocumentPages, APageShowsAsAnImageWithTheSearchedWordBoxedAndItsTextAsParagraphs) {
   ASSERT_NE(course_, 0);
@@ -207,6 +210,34 @@ TEST_F(DocumentPages, ANotesPassageLinkLandsOnItsParagraphHighlighted) {
   const std::string line = page->body.substr(at, page->body.find("</li>", at) - at);
   EXPECT_NE(line.find("class=\"courante\""), std::string::npos) << line;
   EXPECT_NE(page->body.find("<mark>basalte</mark>", at), std::string::npos);
+}
+
+// Round 1 had no chapters, no thumbnails, no way to share a moment or embed the player.
+TEST_F(DocumentPages, AVideoHasChaptersFromItsSlidesToShareAndToEmbed) {
+  ASSERT_NE(slides_, 0);
+  auto c = client();
+  const std::string id = std::to_string(slides_);
+  auto page = c.Get("/contenus/" + id + "?t=6");
+  ASSERT_EQ(page->status, 200);
+  const std::string& html = page->body;
+  ASSERT_NE(html.find("<h2 id=\"titre-chapitres\">Chapitres</h2>"), std::string::npos)
+      << html.substr(0, 6000);
+  // Each slide's title line (slides.txt: 0 s, 6 s, 13 s), with its picture.
+  for (const char* title : {"La photosynthèse", "Le rôle de la chlorophylle", "Le bilan chimique"})
+    EXPECT_NE(html.find("<span>" + std::string(title) + "</span>"), std::string::npos) << title;
+  EXPECT_NE(html.find("<img src=\"/contenus/" + id + "/images/0.webp\""), std::string::npos);
+  auto thumb = c.Get("/contenus/" + id + "/images/13.webp");
+  ASSERT_EQ(thumb->status, 200);
+  EXPECT_EQ(thumb->get_header_value("Content-Type"), "image/webp");
+  EXPECT_LT(thumb->body.size(), 12u * 1024);
+  // The link to this moment and the embed code, for a teacher to copy.
+  EXPECT_NE(html.find("/contenus/" + id + "?t=6\" size=\"50\" data-partage"), std::string::npos);
+  EXPECT_NE(html.find("&lt;iframe src=\""), std::string::npos);
+  EXPECT_NE(html.find("/contenus/" + id + "/integrer?t=6"), std::string::npos);
+  auto embed = c.Get("/contenus/" + id + "/integrer?t=6");
+  ASSERT_EQ(embed->status, 200);
+  EXPECT_NE(embed->body.find("src=\"/api/v1/media/" + id + "#t=6\""), std::string::npos);
+  EXPECT_EQ(embed->body.find("class=\"bandeau\""), std::string::npos);  // the player alone
 }
 
 TEST(PageParagraphs, LinesJoinIntoParagraphsAtGapsHeadingsAndBullets) {

@@ -67,3 +67,70 @@
     });
   }
 })();
+// The content page's player: a speed choice, « Partager à cet instant » (the link follows the
+// player: ?t= the second shown), and chapters that seek instead of reloading.
+(function () {
+  'use strict';
+  var player = document.getElementById('lecteur');
+  if (!player || document.body.classList.contains('integre') || player.hasAttribute('data-eleve') ||
+      player.hasAttribute('data-editeur')) return;
+  var share = document.querySelector('[data-partage]');
+  var embed = document.querySelector('[data-integration]');
+  var said = document.getElementById('lien-instant');
+  var tools = document.createElement('p');
+  tools.className = 'outils-lecteur';
+  var label = document.createElement('label');
+  label.textContent = 'Vitesse ';
+  var speed = document.createElement('select');
+  [0.75, 1, 1.25, 1.5, 2].forEach(function (r) {
+    var o = document.createElement('option');
+    o.value = String(r);
+    o.textContent = '\u00d7' + String(r).replace('.', ',');
+    if (r === 1) o.selected = true;
+    speed.appendChild(o);
+  });
+  speed.addEventListener('change', function () { player.playbackRate = parseFloat(speed.value); });
+  label.appendChild(speed);
+  tools.appendChild(label);
+  function clock(s) {
+    s = Math.floor(s);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h ? h + ':' + (m < 10 ? '0' : '') : '') + m + ':' + (r < 10 ? '0' : '') + r;
+  }
+  function at(url, s) {
+    var base = url.split('?')[0];
+    return s > 0 ? base + '?t=' + s : base;
+  }
+  if (share) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondaire';
+    button.textContent = 'Partager à cet instant';
+    var done = document.createElement('span');
+    done.setAttribute('role', 'status');
+    button.addEventListener('click', function () {
+      var s = Math.floor(player.currentTime);
+      share.value = at(share.value, s);
+      if (embed) embed.value = embed.value.replace(/src="([^"?]*)(\?t=\d+)?"/, function (_, u) { return 'src="' + at(u, s) + '"'; });
+      if (said) said.textContent = ' à ' + clock(s);
+      var details = share.closest('details');
+      if (details) details.open = true;
+      var copied = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(share.value) : Promise.reject();
+      copied.then(function () { done.textContent = ' Lien à ' + clock(s) + ' copié.'; },
+        function () { share.focus(); share.select(); done.textContent = ' Lien à ' + clock(s) + ' prêt à copier.'; });
+    });
+    tools.appendChild(document.createTextNode(' '));
+    tools.appendChild(button);
+    tools.appendChild(done);
+  }
+  player.insertAdjacentElement('afterend', tools);
+  Array.prototype.forEach.call(document.querySelectorAll('.chapitres a[data-instant]'), function (a) {
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      player.currentTime = parseFloat(a.getAttribute('data-instant'));
+      var p = player.play();
+      if (p && p.catch) p.catch(function () {});
+      player.focus();
+    });
+  });
+})();
