@@ -91,6 +91,55 @@ bool is_question(InteractionType t) {
 
 std::string clock(std::int64_t ms) { return text::clock_time(ms); }
 
+bool ends_sentence(std::string_view text) {
+  while (!text.empty() && std::string_view(" \n\t").find(text.back()) != std::string_view::npos)
+    text.remove_suffix(1);
+  for (const std::string_view closing : {std::string_view("\u00bb"), std::string_view(")"),
+                                         std::string_view("\""), std::string_view("\u00a0")}) {
+    if (text.size() > closing.size() && text.substr(text.size() - closing.size()) == closing) {
+      text.remove_suffix(closing.size());
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    }
+  }
+  if (text.empty()) return false;
+  const char c = text.back();
+  return c == '.' || c == '!' || c == '?' ||
+         (text.size() >= 3 && text.substr(text.size() - 3) == "\u2026");
+}
+
+std::pair<std::int64_t, std::int64_t> sentence_clip(const std::vector<TimedLine>& lines,
+                                                    std::int64_t from_ms, std::int64_t until_ms,
+                                                    std::int64_t duration_ms) {
+  constexpr std::int64_t kReach = 30000;
+  if (lines.empty()) return {0, std::max<std::int64_t>(0, std::min(duration_ms, until_ms))};
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].start_ms <= from_ms) first = i;
+  }
+  // Back to the line after a sentence's end: the sentence that holds `from_ms` starts there.
+  std::size_t k = first;
+  while (k > 0 && !ends_sentence(lines[k - 1].text) &&
+         lines[first].start_ms - lines[k - 1].start_ms <= kReach)
+    --k;
+  const bool found_start = k == 0 || ends_sentence(lines[k - 1].text);
+  const std::int64_t start = found_start ? lines[k].start_ms : lines[first].start_ms;
+  // Forward to the first sentence's end at or after `until_ms`; else the last line before it.
+  std::optional<std::int64_t> at_sentence, before;
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    const TimedLine& l = lines[i];
+    if (l.end_ms <= start) continue;
+    if (l.end_ms > until_ms + kReach) break;
+    if (l.end_ms <= until_ms) before = l.end_ms;
+    if (l.end_ms >= until_ms && ends_sentence(l.text)) {
+      at_sentence = l.end_ms;
+      break;
+    }
+  }
+  std::int64_t end = at_sentence.value_or(before.value_or(0));
+  if (end <= start) end = std::max(until_ms, start + 1000);
+  return {std::max<std::int64_t>(0, start), std::min(end, duration_ms)};
+}
+
 std::string clock_tenths(std::int64_t ms) {
   ms = std::max<std::int64_t>(0, ms);
   const std::int64_t tenths = (ms % 1000) / 100;

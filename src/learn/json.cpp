@@ -264,6 +264,7 @@ json to_json(const Results& r, const Activity& a) {
                       {"score", p.score},
                       {"max_score", p.max_score},
                       {"time_ms", p.time_ms},
+                      {"watched", p.watched},
                       {"answers", answers}});
   }
   json questions = json::array();

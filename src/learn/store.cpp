@@ -661,6 +661,15 @@ Result<PupilProgress> ActivityStore::progress(const Pupil& pupil) {
   return out;
 }
 
+Result<Created> ActivityStore::duplicate(Id id, const Editor& editor, std::optional<Id> owner) {
+  REPERE_ASSIGN_OR_RETURN(Activity copy, get_for_edit(id, editor));
+  copy.id = 0;
+  const std::string suffix = " (copie)";
+  if (copy.title.size() + suffix.size() <= 200) copy.title += suffix;
+  for (Interaction& x : copy.interactions) x.id = 0;
+  return create(copy, owner);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Results
 
@@ -694,9 +703,24 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
     const auto it = given.given.find({pupil, q.id});
     return it == given.given.end() ? nullptr : counted_of(it->second, q, a.settings.counting);
   };
+  // How far each pupil's player got in the clip: the furthest progress of their statements.
+  REPERE_ASSIGN_OR_RETURN(
+      auto watched,
+      db_.prepare("SELECT x.pupil_id, max(CAST(json_extract(x.statement, "
+                  "'$.result.extensions.\"https://w3id.org/xapi/video/extensions/progress\"') "
+                  "AS REAL)) FROM xapi_statement x JOIN pupil p ON p.id = x.pupil_id "
+                  "WHERE p.class_id = ?1 GROUP BY x.pupil_id"));
+  watched.bind(1, class_id);
+  std::map<Id, double> furthest;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, watched.step());
+    if (!row) break;
+    if (!watched.is_null(1)) furthest[watched.int64(0)] = std::clamp(watched.real(1), 0.0, 1.0);
+  }
   for (PupilResult& p : out.pupils) {
     if (const auto t = given.time_ms.find(p.pupil_id); t != given.time_ms.end())
       p.time_ms = t->second;
+    if (const auto w = furthest.find(p.pupil_id); w != furthest.end()) p.watched = w->second;
     for (const Interaction& q : a.interactions) {
       if (is_graded(q.type)) p.max_score += max_score(q);
       const AnswerRecord* c = counted(p.pupil_id, q);
@@ -767,7 +791,7 @@ Result<std::string> ActivityStore::results_csv(Id activity_id, const Editor& edi
   std::string out =
       "\xEF\xBB\xBF"
       "classe;numéro;pseudonyme;moment;type;question;réponse;juste;points;sur;essai compté;"
-      "essais;répondu le\r\n";
+      "essais;vu (%);répondu le\r\n";
   for (const PupilResult& p : r.pupils) {
     for (const AnswerRecord& ans : p.answers) {
       const Interaction& q = *by_id.at(ans.interaction_id);
@@ -777,7 +801,8 @@ Result<std::string> ActivityStore::results_csv(Id activity_id, const Editor& edi
              ";" + csv_field(label_of(q)) + ";" + csv_field(response_text(q, ans.response_json)) +
              ";" + right + ";" + number(ans.score) + ";" + number(ans.max_score) + ";" +
              std::to_string(ans.attempt) + ";" + std::to_string(ans.attempts) + ";" +
-             ans.created_at + "\r\n";
+             std::to_string(static_cast<int>(p.watched * 100 + 0.5)) + ";" + ans.created_at +
+             "\r\n";
     }
   }
   return out;

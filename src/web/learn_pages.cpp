@@ -140,10 +140,7 @@ PageError french_error(const Status& s) {
 // ---------------------------------------------------------------------------------------------
 // The transcript lines among which a clip's first and last lines are chosen
 
-struct Line {
-  std::int64_t start_ms = 0, end_ms = 0;
-  std::string text;
-};
+using Line = learn::TimedLine;
 
 std::vector<Line> spoken_lines(catalog::Database& db, const catalog::Content& c) {
   std::vector<Line> out;
@@ -758,16 +755,13 @@ void page_new_activity(Context& ctx, const http::Request& req, http::Response& r
   }
   const std::int64_t t =
       std::max<std::int64_t>(0, std::strtoll(param(req, "t").c_str(), nullptr, 10)) * 1000;
+  // The moment found (?fin= its end, from the results), else about three minutes.
+  const std::int64_t until =
+      req.has_param("fin")
+          ? std::max<std::int64_t>(t, std::strtoll(param(req, "fin").c_str(), nullptr, 10) * 1000)
+          : t + 3 * 60 * 1000;
   const auto lines = spoken_lines(**db, *c);
-  // The line said at t, and about three minutes after it.
-  std::int64_t start = 0, end = *c->duration_ms;
-  for (const Line& l : lines) {
-    if (l.start_ms <= t) start = l.start_ms;
-  }
-  for (const Line& l : lines) {
-    if (l.end_ms > start && l.end_ms <= start + 3 * 60 * 1000) end = l.end_ms;
-  }
-  if (end <= start) end = std::min(*c->duration_ms, start + 3 * 60 * 1000);
+  const auto [start, end] = learn::sentence_clip(lines, t, until, *c->duration_ms);
   data page;
   page.set("content_id", std::to_string(c->id));
   page.set("content_title", c->title);
@@ -947,6 +941,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
       d.set("number", std::to_string(p.number));
       d.set("score", score_text(p.score) + " / " + score_text(p.max_score));
       d.set("answered", std::to_string(p.answers.size()));
+      d.set("watched", std::to_string(static_cast<int>(p.watched * 100 + 0.5)) + " %");
       d.set("time", learn::clock(p.time_ms));
       list answers;
       for (const auto& ans : p.answers) {
@@ -1066,6 +1061,22 @@ void page_share(Context& ctx, const http::Request& req, http::Response& res) {
   }
   redirect(res, "/activites/" + std::to_string(id) + "/modifier?partage=" + url_encode(message) +
                     "#collegue");
+}
+
+void page_duplicate(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const Viewer& viewer = viewer_of(req);
+  const std::optional<learn::Id> owner =
+      viewer.session ? std::optional<learn::Id>(viewer.session->user.id) : std::nullopt;
+  const auto copy = learn::ActivityStore(**db).duplicate(path_id(req), editor_of(req), owner);
+  if (!copy.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Seul le lien de modification complet (ou son propriétaire) permet de "
+                      "dupliquer l'activité.");
+  }
+  redirect(res, "/activites/" + std::to_string(copy->id) + "/modifier?cle=" + copy->edit_key +
+                    "&nouvelle=1");
 }
 
 void page_preview(Context& ctx, const http::Request& req, http::Response& res) {

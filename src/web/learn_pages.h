@@ -41,6 +41,9 @@ void page_class(Context& ctx, const http::Request& req, http::Response& res);
 void page_join(Context& ctx, const http::Request& req, http::Response& res);
 void page_answer(Context& ctx, const http::Request& req, http::Response& res);
 void page_event(Context& ctx, const http::Request& req, http::Response& res);
+// POST /activites/ID/dupliquer (the edit key, or its owner's session): a copy without classes
+// nor answers, then its editor with its own key.
+void page_duplicate(Context& ctx, const http::Request& req, http::Response& res);
 // GET /classe/CODE/bilan: the pupil's score out of every graded question (JSON for the
 // player's end screen; the page's « Ton bilan » otherwise).
 void page_summary(Context& ctx, const http::Request& req, http::Response& res);

@@ -241,8 +241,10 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
       }
       if (first_moment.empty()) first_moment = link;
       if (m.start_ms && (h.kind == "video" || h.kind == "audio")) {
+        // The clip starts where the moment starts (not at its landing line) and ends with it.
         d.set("create", "/activites/nouvelle?contenu=" + std::to_string(h.content_id) +
-                            "&t=" + std::to_string(m.at_ms.value_or(*m.start_ms) / 1000));
+                            "&t=" + std::to_string(*m.start_ms / 1000) +
+                            (m.end_ms ? "&fin=" + std::to_string((*m.end_ms + 999) / 1000) : ""));
       }
       if (m.start_ms && h.kind == "video") {
         const std::int64_t at = m.at_ms.value_or(*m.start_ms);

@@ -311,6 +311,7 @@ const std::vector<Route>& routes() {
       {"/activites", page_create_activity, Method::kPost},
       {R"(/activites/(\d{1,18})/rattacher)", page_claim, Method::kPost},
       {R"(/activites/(\d{1,18})/partager)", page_share, Method::kPost},
+      {R"(/activites/(\d{1,18})/dupliquer)", page_duplicate, Method::kPost},
       {R"(/activites/(\d{1,18})/modifier)", page_editor},
       {R"(/activites/(\d{1,18})/modifier)", page_editor_post, Method::kPost},
       {R"(/activites/(\d{1,18})/classes)", page_add_class, Method::kPost},

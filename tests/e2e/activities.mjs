@@ -145,6 +145,34 @@ try {
     }
     const count = await page.locator('fieldset.interaction').count();
     check(count === (keys ? 3 : 4), `${name}: the editor lists the interactions (${count})`);
+    // The timeline: the definition's marker moved by a drag, or by three presses of →.
+    const before = await page.locator('#i0_at').inputValue();
+    const pin = page.locator('.frise-repere').first();
+    check(await page.locator('.frise-repere').count() === count, `${name}: the timeline has one marker per interaction`);
+    if (keys) {
+      await tabTo(page, () => document.activeElement && document.activeElement.classList.contains('frise-repere'));
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    } else {
+      await pin.scrollIntoViewIfNeeded();
+      const box = await pin.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 3, box.y + box.height / 2, { steps: 3 });
+      await page.mouse.up();
+    }
+    const moved = await page.locator('#i0_at').inputValue();
+    const secs = (c) => { const [m, s] = c.split(':'); return Number(m) * 60 + Number(s); };
+    check(moved !== before && secs(moved) > secs(before) && secs(moved) < start + 3,
+      `${name}: the marker moves the definition (${before} -> ${moved})`);
+    if (keys) {
+      await tabToButton(page, 'Enregistrer');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await Promise.all([page.waitForNavigation(), page.locator('button[value=enregistrer]').last().click()]);
+    }
+    t.forget();
+    await page.reload();
+    check(await page.locator('#i0_at').inputValue() === moved, `${name}: reloaded, the moved time is kept (${moved})`);
     if (!keys) check(await page.locator('#essais').inputValue() === '2', `${name}: two attempts per question are kept`);
     if (!keys) await t.audit('editeur');
     t.forget();
@@ -158,6 +186,15 @@ try {
       await Promise.all([page.waitForNavigation(), page.click('text=Créer un code de partage')]);
     }
     const code = (await page.locator('.classes .code').first().textContent()).trim();
+    if (!keys) {  // a copy for another class year: the same interactions, no classes
+      t.forget();
+      await Promise.all([page.waitForNavigation(), page.click('text=Dupliquer cette activité')]);
+      const copyTitle = await page.locator('#titre').inputValue();
+      const copied = await page.locator('fieldset.interaction').count();
+      const classes = await page.locator('.classes .code').count();
+      check(/\(copie\)$/.test(copyTitle) && copied === count && classes === 0,
+        `${name}: « Dupliquer » makes « ${copyTitle} » with its ${copied} interactions and no class`);
+    }
     // 9 characters in three groups, typed by the pupil as shown (dashes and all).
     check(/^[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}$/.test(code), `${name}: the class gets a share code (${code})`);
     await context.close();
@@ -329,6 +366,8 @@ try {
     for (const [pseudonym, score] of expected) {
       const row = await r.page.locator(`table.tableau tr:has(th:has-text("${pseudonym}"))`).first().textContent().catch(() => '');
       check(row.includes(score), `${name}: the results show ${pseudonym} at ${score} (${row.replace(/\s+/g, ' ').trim()})`);
+      const watched = await r.page.locator(`table.tableau tr:has(th:has-text("${pseudonym}")) td`).nth(2).textContent().catch(() => '');
+      check(watched.trim() === '100 %', `${name}: ... who watched the clip to its end (${watched.trim()})`);
     }
     const rates = await r.page.locator('table.tableau').nth(1).textContent();
     check(/Le sel/.test(rates), `${name}: the question table shows the common wrong answer`);
@@ -342,9 +381,47 @@ try {
     await context.close();
   }
 
+  // ---- On a 375x812 phone: the editor, the player with a card over the video, the results.
+  async function phone(editUrl, code) {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    const p = await auditedPage(context, base, shotDir);
+    const page = p.page;
+    const fits = async (what) => {
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 0, `téléphone: ${what} fits 375 px (${over} px over)`);
+    };
+    await p.open(editUrl);
+    await fits('the editor');
+    const right = await page.evaluate(() => Math.max(...[...document.querySelectorAll('[id$=_correct]')].map((e) => e.getBoundingClientRect().right)));
+    check(right <= 375, `téléphone: the « Bonne réponse » boxes are on screen (right edge ${right.toFixed(0)} px)`);
+    await p.audit('editeur-telephone');
+    await p.open(`${base}/classe/${code.replace(/-/g, '')}`);
+    p.forget();
+    await page.fill('#pseudonyme', 'Zoé');
+    await Promise.all([page.waitForNavigation(), page.click('text=Commencer')]);
+    await page.waitForFunction(() => document.getElementById('lecteur').readyState >= 1, null, { timeout: 15000 });
+    await fits('the player');
+    const header = await page.evaluate(() => document.querySelector('.bandeau').getBoundingClientRect().height);
+    check(header <= 100, `téléphone: the header is compact (${header.toFixed(0)} px)`);
+    await page.click('button.lecture');
+    await pausedOnCard(page);
+    const card = await page.evaluate(() => {
+      const c = document.activeElement.getBoundingClientRect(), v = document.getElementById('lecteur').getBoundingClientRect();
+      return { over: !!document.activeElement.closest('#carte-active'), top: c.top, vtop: v.top, vbottom: v.bottom };
+    });
+    check(card.over && card.top >= card.vtop - 1, `téléphone: the card is over the video, which stays on screen (video at ${card.vtop.toFixed(0)} px)`);
+    await page.screenshot({ path: `${shotDir}/lecteur-telephone.png` });
+    await p.audit('lecteur-telephone');
+    await p.open(editUrl.replace('/modifier', '/resultats'));
+    await fits('the results');
+    await p.audit('resultats-telephone');
+    await context.close();
+  }
+
   const mouse = await teacher(false, 'souris');
   await pupil(false, 'souris', mouse.code, 'Léa');
   await results(mouse.editUrl, 'souris', [['Léa', '1 / 3']]);
+  await phone(mouse.editUrl, mouse.code);
   const kb = await teacher(true, 'clavier');
   await pupil(true, 'clavier', kb.code, 'Max');
   await results(kb.editUrl, 'clavier', [['Max', '1 / 2']]);

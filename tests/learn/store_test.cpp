@@ -639,5 +639,78 @@ TEST_F(Store, AttemptSettingsSurviveReopening) {
   EXPECT_EQ(a->settings.counting, Counting::kBest);
 }
 
+// Round 1: the default clip ran from the moment to the end of the video, and ended
+// mid-sentence. It is the moment, from its sentence's start to a sentence's end.
+TEST(SentenceClip, ARoundMomentStartsAndEndsWithItsSentences) {
+  const std::vector<TimedLine> lines = {
+      {0, 2000, "Bonjour à tous."},
+      {2000, 5000, "Aujourd'hui nous parlons"},
+      {5000, 8000, "de la photosynthèse."},
+      {8000, 11000, "La chlorophylle capte la lumière,"},
+      {11000, 14000, "puis la plante fabrique du glucose."},
+      {14000, 17000, "Passons aux racines."},
+  };
+  // A moment found from 5.5 s to 12 s: its sentence starts at 2 s, the next ends at 14 s.
+  EXPECT_EQ(sentence_clip(lines, 5500, 12000, 20000),
+            (std::pair<std::int64_t, std::int64_t>{2000, 14000}));
+  // A moment that starts and ends on sentences stays as it is.
+  EXPECT_EQ(sentence_clip(lines, 8000, 14000, 20000),
+            (std::pair<std::int64_t, std::int64_t>{8000, 14000}));
+  // Never past the media's end.
+  EXPECT_EQ(sentence_clip(lines, 14000, 16000, 16500).second, 16500);
+  EXPECT_TRUE(ends_sentence("« Qu'est-ce que c'est ? »"));
+  EXPECT_TRUE(ends_sentence("on verra plus loin (page 3)."));
+  EXPECT_TRUE(ends_sentence("Et ensuite…"));
+  EXPECT_FALSE(ends_sentence("La chlorophylle capte la lumière,"));
+}
+
+TEST(SentenceClip, NoSentenceWithinReachKeepsTheLines) {
+  std::vector<TimedLine> lines;
+  for (int i = 0; i < 40; ++i) lines.push_back({i * 2000, i * 2000 + 2000, "sans point"});
+  const auto [start, end] = sentence_clip(lines, 41000, 50000, 80000);
+  EXPECT_EQ(start, 40000);  // the line at the moment: no sentence starts within 30 s before
+  EXPECT_EQ(end, 50000);    // the last line ending by the moment's end
+}
+
+TEST_F(Store, ADuplicateHasTheInteractionsButNoClassNorAnswer) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 2, Counting::kBest));
+  auto lea = store.join(store.classes(p.activity, p.key)->front().code, "Léa");
+  ASSERT_TRUE(store.answer(*lea, p.q[0], {.answer = false}, 1000).is_ok());
+  EXPECT_EQ(store.duplicate(p.activity, "wrong-key", std::nullopt).status().code(),
+            StatusCode::kNotFound);
+  const auto copy = store.duplicate(p.activity, p.key, std::nullopt);
+  ASSERT_TRUE(copy.is_ok()) << copy.status().to_string();
+  EXPECT_NE(copy->id, p.activity);
+  EXPECT_NE(copy->edit_key, p.key);
+  const auto a = store.get(copy->id);
+  ASSERT_TRUE(a.is_ok());
+  EXPECT_EQ(a->title, "Trois questions (copie)");
+  EXPECT_EQ(a->interactions.size(), 4u);
+  EXPECT_EQ(a->settings.attempts, 2);
+  EXPECT_EQ(a->settings.counting, Counting::kBest);
+  EXPECT_NE(a->interactions[0].id, p.q[0]);  // its own interactions, sharing no answers
+  EXPECT_TRUE(store.classes(copy->id, copy->edit_key)->empty());
+  EXPECT_EQ(store.classes(p.activity, p.key)->size(), 1u);  // the original keeps its class
+}
+
+TEST_F(Store, ResultsSayHowFarEachPupilWatched) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 0, Counting::kFirst));
+  const std::string code = store.classes(p.activity, p.key)->front().code;
+  auto lea = store.join(code, "Léa");
+  auto tom = store.join(code, "Tom");
+  const std::string ext = "https://w3id.org/xapi/video/extensions/progress";
+  for (const double progress : {0.2, 0.65, 0.4}) {
+    nlohmann::json s = {{"result", {{"extensions", {{ext, progress}}}}}};
+    ASSERT_TRUE(store.record_statement(p.activity, lea->id, s.dump()).is_ok());
+  }
+  const auto r = store.results(p.activity, p.key, p.class_id);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_DOUBLE_EQ(r->pupils[0].watched, 0.65);  // the furthest, not the last
+  EXPECT_DOUBLE_EQ(r->pupils[1].watched, 0);     // Tom never played
+  (void)tom;
+}
+
 }  // namespace
 }  // namespace repere::learn

@@ -15,10 +15,10 @@
   var end = parseFloat(v.getAttribute('data-end')) || 0;
 
   function clock(s, tenths) {
-    s = Math.max(0, s);
-    var m = Math.floor(s / 60), r = s - m * 60;
-    var sec = Math.floor(r), out = (m < 10 ? '0' : '') + m + ':' + (sec < 10 ? '0' : '') + sec;
-    var d = Math.floor((r - sec) * 10);
+    // In whole tenths: in floating point 2.4 - 2 is 0.3999…, which would read 02.3.
+    var t = tenths ? Math.round(Math.max(0, s) * 10) : Math.floor(Math.max(0, s)) * 10;
+    var all = Math.floor(t / 10), m = Math.floor(all / 60), sec = all % 60, d = t % 10;
+    var out = (m < 10 ? '0' : '') + m + ':' + (sec < 10 ? '0' : '') + sec;
     return tenths && d ? out + '.' + d : out;
   }
   function button(text, onclick) {
@@ -52,6 +52,96 @@
       input.insertAdjacentElement('afterend', take);
       input.insertAdjacentText('afterend', ' ');
     });
+    // Copy buttons for the edit link and each class's link.
+    Array.prototype.forEach.call(document.querySelectorAll('[data-copier]'), function (el) {
+      var text = el.getAttribute('data-copier') || el.value;
+      var said = document.createElement('span');
+      said.setAttribute('role', 'status');
+      var copy = button('Copier le lien', function () {
+        var done = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(text) : Promise.reject();
+        done.then(function () { said.textContent = ' Copié.'; }, function () {
+          if (el.select) { el.focus(); el.select(); }
+          said.textContent = ' Sélectionné : Ctrl+C pour copier.';
+        });
+      });
+      el.insertAdjacentElement('afterend', said);
+      el.insertAdjacentElement('afterend', copy);
+      el.insertAdjacentText('afterend', ' ');
+    });
+
+    // The interactions as markers on a timeline of the clip: dragged with the mouse or a
+    // finger, or moved with the arrows (a tenth of a second; a second with Shift); each one
+    // writes its time in its field, which saving keeps.
+    var startField = document.getElementById('debut'), endField = document.getElementById('fin');
+    var clipStart = startField ? parseInt(startField.value, 10) / 1000 : start;
+    var clipEnd = endField ? parseInt(endField.value, 10) / 1000 : end;
+    var fields = Array.prototype.filter.call(document.querySelectorAll('input[id$="_at"]'), function (i) { return /^i\d+_at$/.test(i.id); });
+    if (fields.length && clipEnd > clipStart) {
+      var line = document.createElement('div');
+      line.className = 'frise-editeur';
+      var heading = document.createElement('p');
+      heading.id = 'frise-titre';
+      heading.className = 'aide';
+      heading.textContent = 'Frise de l\u2019extrait : faites glisser un repère, ou choisissez-le et utilisez les flèches (Maj : une seconde).';
+      var track = document.createElement('div');
+      track.className = 'frise-piste';
+      function secondsOf(input) {
+        var p = input.value.replace(',', '.').split(':'), t = 0;
+        for (var i = 0; i < p.length; i++) t = t * 60 + (parseFloat(p[i]) || 0);
+        return t;
+      }
+      fields.forEach(function (input) {
+        var n = input.id.match(/^i(\d+)_at$/)[1];
+        var legend = document.querySelector('#i' + n + ' legend');
+        var name = legend ? legend.textContent.split(' à ')[0] : 'Interaction ' + (parseInt(n, 10) + 1);
+        var pin = document.createElement('button');
+        pin.type = 'button';
+        pin.className = 'frise-repere';
+        pin.setAttribute('role', 'slider');
+        pin.setAttribute('aria-valuemin', clipStart.toFixed(1));
+        pin.setAttribute('aria-valuemax', clipEnd.toFixed(1));
+        pin.setAttribute('aria-label', name);
+        pin.setAttribute('aria-describedby', 'frise-titre');
+        pin.textContent = String(parseInt(n, 10) + 1);
+        function place(t, write) {
+          t = Math.min(Math.max(t, clipStart), clipEnd);
+          pin.style.left = (100 * (t - clipStart) / (clipEnd - clipStart)).toFixed(2) + '%';
+          pin.setAttribute('aria-valuenow', t.toFixed(1));
+          pin.setAttribute('aria-valuetext', clock(t, true));
+          if (write) { input.value = clock(t, true); mark(); }
+        }
+        place(secondsOf(input), false);
+        input.addEventListener('input', function () { place(secondsOf(input), false); });
+        pin.addEventListener('keydown', function (e) {
+          var step = e.shiftKey ? 1 : 0.1, t = secondsOf(input);
+          if (e.key === 'ArrowRight' || e.key === 'ArrowUp') t += step;
+          else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') t -= step;
+          else if (e.key === 'Home') t = clipStart;
+          else if (e.key === 'End') t = clipEnd;
+          else return;
+          e.preventDefault();
+          place(Math.round(t * 10) / 10, true);
+        });
+        pin.addEventListener('pointerdown', function (e) {
+          pin.setPointerCapture(e.pointerId);
+          pin.focus();
+          e.preventDefault();
+        });
+        pin.addEventListener('pointermove', function (e) {
+          if (!pin.hasPointerCapture(e.pointerId)) return;
+          var box = track.getBoundingClientRect();
+          var t = clipStart + (clipEnd - clipStart) * (e.clientX - box.left) / box.width;
+          place(Math.round(t * 10) / 10, true);
+        });
+        pin.addEventListener('click', function () { v.currentTime = secondsOf(input); });
+        track.appendChild(pin);
+      });
+      line.appendChild(heading);
+      line.appendChild(track);
+      var at = document.getElementById('instant');
+      (at || v).insertAdjacentElement('afterend', line);
+    }
+
     // Nothing is lost silently: a change not yet saved is said next to « Enregistrer », and
     // leaving the page with one asks first.
     var form = document.getElementById('editeur');
@@ -118,7 +208,10 @@
     c.home = document.createComment('etape');
     c.li.parentNode.insertBefore(c.home, c.li);
     layer.textContent = '';
-    layer.appendChild(c.li);
+    var holder = document.createElement('ol');  // a card is an item of the list of steps
+    holder.setAttribute('aria-label', 'Étape en cours');
+    holder.appendChild(c.li);
+    layer.appendChild(holder);
     layer.hidden = false;
   }
   function putBack(c) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "repere/core/result.h"
@@ -147,6 +148,21 @@ struct Attempt {
 std::optional<std::size_t> counted_attempt(const std::vector<Attempt>& attempts, Counting rule);
 // How many more answers a pupil may give after `used`; none when unlimited.
 std::optional<int> attempts_left(const Settings& s, int used);
+
+// A line of a transcript (a cue), for cutting clips.
+struct TimedLine {
+  std::int64_t start_ms = 0, end_ms = 0;
+  std::string text;
+};
+// Whether `text` ends a sentence: . ! ? or … last (before a closing » or parenthesis).
+bool ends_sentence(std::string_view text);
+// A clip of `lines` (in time order) from the start of the sentence that holds `from_ms` to the
+// end of the first sentence that ends at or after `until_ms`: the default clip of a moment
+// found, which neither starts nor ends mid-sentence. Each edge moves at most 30 s to meet a
+// sentence's; where none is that close, it stays on the line. Within [0, duration_ms].
+std::pair<std::int64_t, std::int64_t> sentence_clip(const std::vector<TimedLine>& lines,
+                                                    std::int64_t from_ms, std::int64_t until_ms,
+                                                    std::int64_t duration_ms);
 
 // "mm:ss" or "h:mm:ss", for messages and pages.
 std::string clock(std::int64_t ms);

@@ -62,7 +62,8 @@ struct PupilResult {
   // The counted answers (Settings::counting) over every graded question of the activity,
   // answered or not: 1 / 3 for one right answer of three graded questions.
   double score = 0, max_score = 0;
-  std::int64_t time_ms = 0;           // from joining to the last answer
+  std::int64_t time_ms = 0;  // from joining to the last answer
+  double watched = 0;        // the furthest share of the clip the player reached, 0 to 1 (xAPI)
   std::vector<AnswerRecord> answers;  // the counted one per question, in the activity's order
 };
 
@@ -154,6 +155,10 @@ class ActivityStore {
   // their answers; those left out are deleted with theirs.
   Status update(const Activity& a, const Editor& editor);
   Status remove(Id id, const Editor& editor);
+  // A copy of an activity (its clip, settings and interactions; no classes, no answers) under
+  // « title (copie) », with a new edit key, owned by `owner` when given. Errors: not_found
+  // (not the editor).
+  Result<Created> duplicate(Id id, const Editor& editor, std::optional<Id> owner);
 
   Result<ClassShare> add_class(Id activity_id, const Editor& editor, const std::string& name);
   Result<std::vector<ClassShare>> classes(Id activity_id, const Editor& editor);
