@@ -114,6 +114,19 @@ try {
   }
   await open(`${base}/contenus/999999`);
   await audit('introuvable');
+
+  // 5. The same pages on a 375x812 phone: nothing wider than the screen, a compact header.
+  const phone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
+  for (const [name, url] of [['accueil-telephone', '/'],
+    ['resultats-telephone', '/recherche?q=comment%20les%20plantes%20fabriquent%20leur%20mati%C3%A8re'],
+    ['contenu-telephone', href], ['documents-telephone', '/recherche?q=atomes&kind=document']]) {
+    await phone.open(`${base}${url.startsWith('/') ? url : '/' + url}`);
+    const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 0, `${name}: fits 375 px (${over} px over)`);
+    const header = await phone.page.evaluate(() => document.querySelector('.bandeau').getBoundingClientRect().height);
+    check(header <= 100, `${name}: a compact header (${header.toFixed(0)} px)`);
+    await phone.audit(name);
+  }
 } catch (e) {
   check(false, `${e.stack || e}`);
 } finally {
