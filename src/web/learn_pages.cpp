@@ -1212,18 +1212,38 @@ void page_join(Context& ctx, const http::Request& req, http::Response& res) {
   redirect(res, "/classe/" + share->code);
 }
 
+namespace {
+
+// The class and the pupil of a pupil's request. When there is none, the request is answered
+// (an unknown code; a problem, or the lobby, for one who has not joined) and this is empty.
+std::optional<ClassView> pupil_view(Context& ctx, catalog::Database& db,
+                                    learn::ActivityStore& store, const http::Request& req,
+                                    http::Response& res) {
+  auto v = class_view(db, store, req);
+  if (!v.is_ok()) {
+    unknown_class(ctx, req, res);
+    return std::nullopt;
+  }
+  if (!v->pupil) {
+    if (wants_json(req)) {
+      problem(res, 403, "Forbidden", "join the class with a pseudonym first");
+    } else {
+      redirect(res, "/classe/" + v->share.code);
+    }
+    return std::nullopt;
+  }
+  return std::move(*v);
+}
+
+}  // namespace
+
 void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
-  const auto v = class_view(**db, store, req);
-  if (!v.is_ok()) return unknown_class(ctx, req, res);
-  if (!v->pupil) {
-    if (wants_json(req))
-      return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
-    return redirect(res, "/classe/" + v->share.code);
-  }
+  const auto v = pupil_view(ctx, **db, store, req, res);
+  if (!v) return;
   const auto interaction = std::strtoll(param(req, "interaction").c_str(), nullptr, 10);
   const learn::Response r = response_from_form(req);
   const std::int64_t elapsed =
@@ -1257,13 +1277,8 @@ void page_summary(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);
-  const auto v = class_view(**db, store, req);
-  if (!v.is_ok()) return unknown_class(ctx, req, res);
-  if (!v->pupil) {
-    if (wants_json(req))
-      return problem(res, 403, "Forbidden", "join the class with a pseudonym first");
-    return redirect(res, "/classe/" + v->share.code);
-  }
+  const auto v = pupil_view(ctx, **db, store, req, res);
+  if (!v) return;
   const auto p = store.progress(*v->pupil);
   if (!p.is_ok()) return problem(res, p.status());
   res.set_header("Cache-Control", "no-store");

@@ -10,6 +10,7 @@
 #include "repere/index/library.h"
 #include "repere/ingest/pipeline.h"
 #include "repere/search/search.h"
+#include "support/quiet_sink.h"
 #include "support/temp_dir.h"
 
 namespace repere::search {
@@ -18,11 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kFixtures = REPERE_FIXTURES_DIR;
 
-class Quiet : public ingest::ProgressSink {
- public:
-  void progress(int, int) override {}
-  void note(std::string_view) override {}
-};
+using Quiet = testing::QuietSink;
 
 class IngestedLibrary : public ::testing::Test {
  protected:

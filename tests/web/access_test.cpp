@@ -21,6 +21,7 @@
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 #include "repere/web/server.h"
+#include "support/running_server.h"
 #include "support/temp_dir.h"
 
 namespace repere::web {
@@ -124,30 +125,7 @@ struct Library {
   }
 };
 
-// A server on a free port of a library, stopped at the end.
-class Running {
- public:
-  explicit Running(const fs::path& data, ServerOptions options = {.port = 0, .threads = 4}) {
-    auto made = Server::create(DataDir{data}, options);
-    EXPECT_TRUE(made.is_ok()) << made.status().to_string();
-    server_ = std::move(*made);
-    EXPECT_TRUE(server_->bind().is_ok());
-    thread_ = std::thread([this] { (void)server_->serve(); });
-  }
-  ~Running() {
-    server_->stop();
-    thread_.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", server_->port());
-    c.set_read_timeout(20, 0);
-    return c;
-  }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-};
+using Running = testing::RunningServer;
 
 std::string form(std::initializer_list<std::pair<std::string, std::string>> fields) {
   std::string out;

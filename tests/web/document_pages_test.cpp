@@ -16,6 +16,8 @@
 #include "repere/catalog/database.h"
 #include "repere/ingest/pipeline.h"
 #include "repere/web/server.h"
+#include "support/quiet_sink.h"
+#include "support/running_server.h"
 #include "support/temp_dir.h"
 
 namespace repere::web {
@@ -24,11 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kFixtures = REPERE_FIXTURES_DIR;
 
-class Quiet : public ingest::ProgressSink {
- public:
-  void progress(int, int) override {}
-  void note(std::string_view) override {}
-};
+using Quiet = testing::QuietSink;
 
 int count(const std::string& haystack, const std::string& needle) {
   int n = 0;
@@ -80,32 +78,19 @@ class DocumentPages : public ::testing::Test {
       if (c.media_path.find("fiche.pdf") != std::string::npos) draft_ = c.id;
       if (c.media_path.find("diaporama.mp4") != std::string::npos) slides_ = c.id;
     }
-    auto server = Server::create(dir, {.port = 0, .threads = 2});
-    ASSERT_TRUE(server.is_ok()) << server.status().to_string();
-    server_ = server->release();
-    ASSERT_TRUE(server_->bind().is_ok());
-    thread_ = new std::thread([] { (void)server_->serve(); });
+    server_ = new testing::RunningServer(dir.root, {.port = 0, .threads = 2});
   }
   static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
     delete server_;
     delete tmp_;
   }
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", server_->port());
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() { return server_->client(); }
   static testing::TempDir* tmp_;
-  static Server* server_;
-  static std::thread* thread_;
+  static testing::RunningServer* server_;
   static std::int64_t course_, poster_, draft_, slides_;
 };
 testing::TempDir* DocumentPages::tmp_ = nullptr;
-Server* DocumentPages::server_ = nullptr;
-std::thread* DocumentPages::thread_ = nullptr;
+testing::RunningServer* DocumentPages::server_ = nullptr;
 std::int64_t DocumentPages::course_ = 0;
 std::int64_t DocumentPages::poster_ = 0;
 std::int64_t DocumentPages::draft_ = 0;
