@@ -15,6 +15,7 @@
 #include "repere/core/files.h"
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
+#include "repere/taxonomy/schema.h"
 
 namespace repere::app {
 namespace {
@@ -142,7 +143,7 @@ Status publish_command(const PublishOptions& o, std::ostream& out) {
 Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
   catalog::OpenOptions options{.create_if_missing = false};
-  options.modules = {&learn::schema(), &auth::schema()};
+  options.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema()};
   return catalog::Database::open(dir.catalog(), options);
 }
 

@@ -24,6 +24,7 @@ struct Parsed {
   ExportH5pOptions h5p;
   UserCommandOptions user;
   PublishOptions publish;
+  TaxonomyCommandOptions taxonomy;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -165,6 +166,16 @@ int run_cli(int argc, char** argv, Io io) {
   for (CLI::App* sub : {user_add, user_list, user_disable, user_enable, user_reset})
     add_common(*sub, p);
 
+  CLI::App* tax = app.add_subcommand("taxonomy", "The programme as data: SKOS vocabularies");
+  tax->require_subcommand(1);
+  CLI::App* tax_import =
+      tax->add_subcommand("import", "Import SKOS vocabularies (RDF/XML), e.g. ScoLOMFR's 15.rdf");
+  tax_import->add_option("FILE", p.taxonomy.files, "RDF/XML files")->required();
+  add_common(*tax_import, p);
+  CLI::App* tax_tree = tax->add_subcommand("tree", "Show a concept and the concepts under it");
+  tax_tree->add_option("URI", p.taxonomy.uri, "The concept's URI")->required();
+  tax_tree->add_option("--depth", p.taxonomy.depth, "Levels shown under it (default 2)");
+  add_common(*tax_tree, p);
   CLI::App* publish = app.add_subcommand(
       "publish", "Publish contents: teachers and pupils see only published contents");
   CLI::App* retire =
@@ -230,6 +241,11 @@ int run_cli(int argc, char** argv, Io io) {
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);
+  }
+  if (tax->parsed()) {
+    p.taxonomy.common = *common;
+    p.taxonomy.action = tax_tree->parsed() ? "tree" : "import";
+    return run_taxonomy(p.taxonomy, io);
   }
   if (user->parsed()) {
     p.user.common = *common;

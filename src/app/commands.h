@@ -130,6 +130,18 @@ Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir);
 
 int run_init(const InitOptions& options, Io io);
 int run_user(const UserCommandOptions& options, Io io);
+
+// `repere taxonomy import FILE.rdf...`: SKOS vocabularies into the catalog (each file in one
+// transaction; a malformed one is refused with its line, the others go on); `repere taxonomy
+// tree URI`: a concept and what lies under it, as an indented list.
+struct TaxonomyCommandOptions {
+  CommonOptions common;
+  std::string action;  // "import" or "tree"
+  std::vector<std::string> files;
+  std::string uri;
+  int depth = 2;
+};
+int run_taxonomy(const TaxonomyCommandOptions& options, Io io);
 int run_publish(const PublishOptions& options, Io io);
 int run_eval(const EvalCommandOptions& options, Io io);
 int run_reindex(const ReindexOptions& options, Io io);

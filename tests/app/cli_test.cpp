@@ -182,6 +182,36 @@ TEST(Cli, ServeRefusesAFrameAncestorThatIsNotAnOrigin) {
   }
 }
 
+TEST(Cli, TaxonomyImportKeepsTheGoodFilesAndNamesTheBadOnesLine) {
+  TempDir tmp;
+  const std::string lib = (tmp / "lib").string();
+  ASSERT_EQ(repere({"init", lib}, tmp).exit_code, 0);
+  std::ofstream(tmp / "programme.rdf")
+      << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n"
+         "         xmlns:skos=\"http://www.w3.org/2004/02/skos/core#\">\n"
+         "<skos:Concept rdf:about=\"http://ex.org/svt\"><skos:prefLabel xml:lang=\"fr\">SVT"
+         "</skos:prefLabel><skos:narrower rdf:resource=\"http://ex.org/corps\"/></skos:Concept>\n"
+         "<skos:Concept rdf:about=\"http://ex.org/corps\"><skos:prefLabel xml:lang=\"fr\">le corps "
+         "humain et la santé</skos:prefLabel></skos:Concept>\n"
+         "</rdf:RDF>\n";
+  std::ofstream(tmp / "casse.rdf") << "<?xml version=\"1.0\"?>\n<rdf:RDF\n  oops>\n";
+  const CliRun r = repere({"taxonomy", "import", "--data", lib, (tmp / "casse.rdf").string(),
+                           (tmp / "programme.rdf").string()},
+                          tmp);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("casse.rdf:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("programme.rdf: 2 concepts (2 new, 0 updated), 1 broader links"),
+            std::string::npos)
+      << r.out;
+  const CliRun tree = repere({"taxonomy", "tree", "--data", lib, "http://ex.org/svt"}, tmp);
+  EXPECT_EQ(tree.exit_code, 0) << tree.err;
+  EXPECT_NE(tree.out.find("  le corps humain et la santé  <http://ex.org/corps>"),
+            std::string::npos)
+      << tree.out;
+  EXPECT_EQ(repere({"taxonomy", "tree", "--data", lib, "http://ex.org/rien"}, tmp).exit_code, 1);
+}
+
 TEST(Cli, UsageErrorsExitWithTwo) {
   TempDir tmp;
   EXPECT_EQ(repere({}, tmp).exit_code, 2);

@@ -1,0 +1,68 @@
+// repere taxonomy: SKOS vocabularies (the programme trees, the levels) into the catalog.
+#include <ostream>
+
+#include "commands.h"
+#include "repere/catalog/database.h"
+#include "repere/taxonomy/skos.h"
+#include "repere/taxonomy/store.h"
+
+namespace repere::app {
+namespace {
+
+Status print_tree(taxonomy::ConceptStore& store, const std::string& uri, int depth, int indent,
+                  std::ostream& out) {
+  REPERE_ASSIGN_OR_RETURN(const auto children, store.narrower(uri));
+  for (const auto& c : children) {
+    REPERE_ASSIGN_OR_RETURN(const int under, store.descendant_count(c.uri));
+    out << std::string(static_cast<std::size_t>(indent) * 2, ' ') << c.pref_label << "  <" << c.uri
+        << ">" << (under > 0 ? "  (" + std::to_string(under) + " sous-concepts)" : "") << "\n";
+    if (depth > 1) REPERE_RETURN_IF_ERROR(print_tree(store, c.uri, depth - 1, indent + 1, out));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+int run_taxonomy(const TaxonomyCommandOptions& options, Io io) {
+  auto db = open_library(DataDir{options.common.data_dir});
+  if (!db.is_ok()) {
+    io.err << "repere taxonomy: " << db.status().message() << "\n";
+    return kExitFailure;
+  }
+  taxonomy::ConceptStore store(**db);
+  if (options.action == "tree") {
+    const auto root = store.get(options.uri);
+    if (!root.is_ok() || !*root) {
+      io.err << "repere taxonomy tree: no concept " << options.uri
+             << " (import its vocabulary first: repere taxonomy import FILE.rdf)\n";
+      return kExitFailure;
+    }
+    io.out << (*root)->pref_label << "  <" << (*root)->uri << ">\n";
+    const Status s = print_tree(store, options.uri, options.depth, 1, io.out);
+    if (!s.is_ok()) {
+      io.err << "repere taxonomy tree: " << s.message() << "\n";
+      return kExitFailure;
+    }
+    return kExitOk;
+  }
+  int failures = 0;
+  for (const std::string& file : options.files) {
+    const auto v = taxonomy::read_skos(file);
+    if (!v.is_ok()) {
+      io.err << "repere taxonomy import: " << v.status().message() << "\n";
+      ++failures;
+      continue;
+    }
+    const auto report = store.import(*v, std::filesystem::path(file).filename().string());
+    if (!report.is_ok()) {
+      io.err << "repere taxonomy import: " << file << ": " << report.status().message() << "\n";
+      ++failures;
+      continue;
+    }
+    io.out << file << ": " << v->concepts.size() << " concepts (" << report->added << " new, "
+           << report->updated << " updated), " << report->links << " broader links\n";
+  }
+  return failures == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace repere::app

@@ -1,0 +1,45 @@
+#include "repere/taxonomy/schema.h"
+
+#include <string_view>
+
+namespace repere::taxonomy {
+namespace {
+
+// Version 1: SKOS concepts. A concept is known by its URI (the vocabularies' own identifiers,
+// which OAI-PMH records and other libraries share); its labels are kept by kind (pref, alt,
+// hidden, or a publisher's « exact equivalent »), its broader links by URI, so that a link to a
+// concept of another file, imported later or never, is kept as it is.
+constexpr std::string_view kConcepts = R"sql(
+CREATE TABLE concept (
+  id          INTEGER PRIMARY KEY,
+  uri         TEXT NOT NULL UNIQUE CHECK (length(uri) > 0),
+  scheme      TEXT NOT NULL DEFAULT '',
+  pref_label  TEXT NOT NULL DEFAULT '',
+  note        TEXT NOT NULL DEFAULT '',
+  status      TEXT NOT NULL DEFAULT '',
+  source      TEXT NOT NULL DEFAULT '',
+  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX concept_by_scheme ON concept(scheme);
+CREATE TABLE concept_label (
+  concept_id INTEGER NOT NULL REFERENCES concept(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL CHECK (kind IN ('alt', 'hidden', 'exact')),
+  label      TEXT NOT NULL CHECK (length(label) > 0),
+  PRIMARY KEY (concept_id, kind, label)
+);
+CREATE TABLE concept_broader (
+  concept_uri TEXT NOT NULL,
+  broader_uri TEXT NOT NULL,
+  PRIMARY KEY (concept_uri, broader_uri)
+);
+CREATE INDEX concept_narrower ON concept_broader(broader_uri);
+)sql";
+
+}  // namespace
+
+const catalog::ModuleSchema& schema() {
+  static const catalog::ModuleSchema kSchema{"taxonomy", {{1, "SKOS concepts", kConcepts}}};
+  return kSchema;
+}
+
+}  // namespace repere::taxonomy
