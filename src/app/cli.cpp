@@ -176,6 +176,9 @@ int run_cli(int argc, char** argv, Io io) {
   tax_tree->add_option("URI", p.taxonomy.uri, "The concept's URI")->required();
   tax_tree->add_option("--depth", p.taxonomy.depth, "Levels shown under it (default 2)");
   add_common(*tax_tree, p);
+  CLI::App* tax_map = tax->add_subcommand(
+      "map", "Give contents the concepts their subject and level name (« SVT », « 5e »)");
+  add_common(*tax_map, p);
   CLI::App* publish = app.add_subcommand(
       "publish", "Publish contents: teachers and pupils see only published contents");
   CLI::App* retire =
@@ -244,7 +247,7 @@ int run_cli(int argc, char** argv, Io io) {
   }
   if (tax->parsed()) {
     p.taxonomy.common = *common;
-    p.taxonomy.action = tax_tree->parsed() ? "tree" : "import";
+    p.taxonomy.action = tax_tree->parsed() ? "tree" : tax_map->parsed() ? "map" : "import";
     return run_taxonomy(p.taxonomy, io);
   }
   if (user->parsed()) {

@@ -133,10 +133,11 @@ int run_user(const UserCommandOptions& options, Io io);
 
 // `repere taxonomy import FILE.rdf...`: SKOS vocabularies into the catalog (each file in one
 // transaction; a malformed one is refused with its line, the others go on); `repere taxonomy
-// tree URI`: a concept and what lies under it, as an indented list.
+// tree URI`: a concept and what lies under it, as an indented list; `repere taxonomy map`: the
+// contents' free-text subject and level given as concepts.
 struct TaxonomyCommandOptions {
   CommonOptions common;
-  std::string action;  // "import" or "tree"
+  std::string action;  // "import", "tree" or "map"
   std::vector<std::string> files;
   std::string uri;
   int depth = 2;

@@ -45,6 +45,21 @@ int run_taxonomy(const TaxonomyCommandOptions& options, Io io) {
     }
     return kExitOk;
   }
+  if (options.action == "map") {
+    const auto report = store.map_free_text();
+    if (!report.is_ok()) {
+      io.err << "repere taxonomy map: " << report.status().message() << "\n";
+      return kExitFailure;
+    }
+    io.out << report->contents << " contents with a subject or a level: " << report->disciplines
+           << " disciplines and " << report->levels << " levels given as concepts\n";
+    if (!report->unmatched.empty()) {
+      io.out << "Kept as text (no concept of that name):";
+      for (const std::string& t : report->unmatched) io.out << " « " << t << " »";
+      io.out << "\n";
+    }
+    return kExitOk;
+  }
   int failures = 0;
   for (const std::string& file : options.files) {
     const auto v = taxonomy::read_skos(file);

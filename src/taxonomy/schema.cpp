@@ -35,10 +35,31 @@ CREATE TABLE concept_broader (
 CREATE INDEX concept_narrower ON concept_broader(broader_uri);
 )sql";
 
+// Version 2: concepts given to contents, for a purpose (the discipline, the level, a part of a
+// programme), with where they come from — a person's free text mapped to the vocabulary, a
+// person, or a machine's suggestion (with its score and the words that support it) — and
+// whether a person confirmed or rejected it (a rejected suggestion is never made again).
+constexpr std::string_view kContentConcepts = R"sql(
+CREATE TABLE content_concept (
+  content_id  INTEGER NOT NULL REFERENCES content(id) ON DELETE CASCADE,
+  concept_uri TEXT NOT NULL,
+  purpose     TEXT NOT NULL CHECK (purpose IN ('discipline', 'level', 'programme')),
+  origin      TEXT NOT NULL CHECK (origin IN ('mapped', 'person', 'machine')),
+  state       TEXT NOT NULL CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+  score       REAL,
+  evidence    TEXT NOT NULL DEFAULT '',
+  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (content_id, concept_uri, purpose)
+);
+CREATE INDEX content_concept_by_concept ON content_concept(concept_uri, state);
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
-  static const catalog::ModuleSchema kSchema{"taxonomy", {{1, "SKOS concepts", kConcepts}}};
+  static const catalog::ModuleSchema kSchema{
+      "taxonomy",
+      {{1, "SKOS concepts", kConcepts}, {2, "concepts given to contents", kContentConcepts}}};
   return kSchema;
 }
 

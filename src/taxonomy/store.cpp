@@ -1,7 +1,10 @@
 #include "repere/taxonomy/store.h"
 
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/core/text.h"
 
@@ -181,6 +184,155 @@ Result<int> ConceptStore::count() {
   REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT count(*) FROM concept"));
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   return row ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+namespace {
+
+constexpr const char* kLevels = "http://data.education.fr/voc/scolomfr/scolomfr-voc-022";
+constexpr const char* kDomains = "http://data.education.fr/voc/scolomfr/scolomfr-voc-015";
+
+// The cycle of a French school level (2015 programmes), 0 when it is none of them.
+int cycle_of(const std::string& level) {
+  const std::string l = text::fold(level);
+  if (l == "cp" || l == "ce1" || l == "ce2") return 2;
+  if (l == "cm1" || l == "cm2" || l == "6e" || l == "6eme" || l == "sixieme") return 3;
+  if (l == "5e" || l == "4e" || l == "3e" || l == "5eme" || l == "4eme" || l == "3eme" ||
+      l == "cinquieme" || l == "quatrieme" || l == "troisieme")
+    return 4;
+  return 0;
+}
+
+// A discipline as the programmes name it: the usual short names spelt out.
+std::string discipline_name(const std::string& subject) {
+  static const std::map<std::string, std::string> kShort = {
+      {"svt", "sciences de la vie et de la Terre"}, {"pc", "physique-chimie"},
+      {"physique chimie", "physique-chimie"},       {"maths", "mathématiques"},
+      {"eps", "éducation physique et sportive"},    {"hg", "histoire et géographie"}};
+  const auto found = kShort.find(text::fold(subject));
+  return found == kShort.end() ? subject : found->second;
+}
+
+}  // namespace
+
+Result<MapReport> ConceptStore::map_free_text() {
+  MapReport report;
+  REPERE_ASSIGN_OR_RETURN(
+      auto keep,
+      db_.prepare("INSERT INTO content_concept (content_id, concept_uri, purpose, origin, state, "
+                  "evidence) VALUES (?1, ?2, ?3, 'mapped', 'confirmed', ?4) ON CONFLICT DO "
+                  "UPDATE SET evidence = excluded.evidence WHERE state <> 'rejected'"));
+  std::set<std::string> unmatched;
+  std::map<std::string, std::optional<std::string>> seen;  // label|scheme -> uri
+  auto find = [&](const std::string& label,
+                  const std::string& scheme) -> Result<std::optional<std::string>> {
+    const std::string key = label + "|" + scheme;
+    if (const auto it = seen.find(key); it != seen.end()) return it->second;
+    REPERE_ASSIGN_OR_RETURN(const auto c, by_label(label, scheme));
+    std::optional<std::string> uri;
+    if (c && c->scheme == scheme) uri = c->uri;
+    seen[key] = uri;
+    return uri;
+  };
+  for (int offset = 0;; offset += 500) {
+    REPERE_ASSIGN_OR_RETURN(const auto page,
+                            catalog::ContentRepository(db_).list({.limit = 500, .offset = offset}));
+    if (page.empty()) break;
+    REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+    for (const auto& c : page) {
+      const auto meta = nlohmann::json::parse(c.metadata_json, nullptr, false);
+      if (!meta.is_object()) continue;
+      const std::string subject = meta.value("subject", "");
+      const std::string level = meta.value("level", "");
+      if (subject.empty() && level.empty()) continue;
+      ++report.contents;
+      if (!level.empty()) {
+        REPERE_ASSIGN_OR_RETURN(const auto uri, find(level, kLevels));
+        if (uri) {
+          keep.reset();
+          REPERE_RETURN_IF_ERROR(
+              keep.bind(1, c.id).bind(2, *uri).bind(3, "level").bind(4, level).run());
+          ++report.levels;
+        } else {
+          unmatched.insert(level);
+        }
+      }
+      if (!subject.empty()) {
+        const int cycle = cycle_of(level);
+        std::optional<std::string> uri;
+        if (cycle > 0) {
+          REPERE_ASSIGN_OR_RETURN(
+              uri,
+              find(discipline_name(subject) + " (cycle " + std::to_string(cycle) + ")", kDomains));
+        }
+        if (uri) {
+          keep.reset();
+          REPERE_RETURN_IF_ERROR(keep.bind(1, c.id)
+                                     .bind(2, *uri)
+                                     .bind(3, "discipline")
+                                     .bind(4, subject + (level.empty() ? "" : " " + level))
+                                     .run());
+          ++report.disciplines;
+        } else {
+          unmatched.insert(subject + (level.empty() ? "" : " " + level));
+        }
+      }
+    }
+    REPERE_RETURN_IF_ERROR(txn.commit());
+    if (page.size() < 500) break;
+  }
+  report.unmatched.assign(unmatched.begin(), unmatched.end());
+  return report;
+}
+
+Result<std::vector<ContentConcept>> ConceptStore::of_content(std::int64_t content_id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT cc.content_id, cc.concept_uri, coalesce(c.pref_label, cc.concept_uri), "
+                  "cc.purpose, cc.origin, cc.state FROM content_concept cc LEFT JOIN concept c ON "
+                  "c.uri = cc.concept_uri WHERE cc.content_id = ?1 AND cc.state <> 'rejected' "
+                  "ORDER BY cc.purpose, 3"));
+  stmt.bind(1, content_id);
+  std::vector<ContentConcept> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back(
+        {stmt.int64(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.text(4), stmt.text(5)});
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> ConceptStore::contents_under(const std::string& uri) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("WITH RECURSIVE under(u) AS (SELECT ?1 UNION SELECT b.concept_uri FROM "
+                  "concept_broader b JOIN under ON b.broader_uri = under.u) SELECT DISTINCT "
+                  "cc.content_id FROM content_concept cc JOIN under ON cc.concept_uri = under.u "
+                  "WHERE cc.state = 'confirmed' ORDER BY cc.content_id"));
+  stmt.bind(1, uri);
+  std::vector<std::int64_t> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.int64(0));
+  }
+  return out;
+}
+
+Result<std::optional<std::int64_t>> ConceptStore::id_of(const std::string& uri) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT id FROM concept WHERE uri = ?1"));
+  stmt.bind(1, uri);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(stmt.int64(0));
+}
+
+Result<std::optional<std::string>> ConceptStore::uri_of(std::int64_t id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT uri FROM concept WHERE id = ?1"));
+  stmt.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.text(0));
 }
 
 }  // namespace repere::taxonomy

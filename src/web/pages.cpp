@@ -12,6 +12,7 @@
 #include "context.h"
 #include "curation_pages.h"
 #include "document_pages.h"
+#include "programme_pages.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
@@ -355,6 +356,10 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   page.set("kind_label", kind_label(kind));
   if (c->duration_ms) page.set("duration", clock_time(*c->duration_ms));
   if (!c->description.empty()) page.set("description", c->description);
+  // Its place in the programme (the concepts its subject and level were given, and others).
+  list concepts = content_concepts(**db, id);
+  page.set("has_concepts", !concepts.empty());
+  page.set("concepts", concepts);
   const auto metadata = nlohmann::json::parse(c->metadata_json, nullptr, false);
   for (const char* field : {"subject", "level"}) {
     if (metadata.is_object() && metadata.contains(field) && metadata[field].is_string())

@@ -29,6 +29,7 @@
 #include "http_server.h"
 #include "learn_pages.h"
 #include "pages.h"
+#include "programme_pages.h"
 #include "render.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
@@ -40,6 +41,7 @@
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
+#include "repere/taxonomy/schema.h"
 #include "review_pages.h"
 #include "upload_pages.h"
 
@@ -283,6 +285,8 @@ const std::vector<Route>& routes() {
       {R"(/contenus/(\d{1,18})/pages/(\d{1,6})\.webp)", page_image},
       {R"(/contenus/(\d{1,18})/images/(\d{1,6})\.webp)", moment_image},
       {R"(/contenus/(\d{1,18})/integrer)", page_embed},
+      {"/programme", page_programmes},
+      {R"(/programme/(\d{1,18}))", page_concept},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
       {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
       {"/gestion/journal.csv", page_audit_csv},
@@ -484,7 +488,7 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     catalog::OpenOptions open{.create_if_missing = false};
-    open.modules = {&learn::schema(), &auth::schema()};
+    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema()};
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }

@@ -115,11 +115,28 @@ try {
   await open(`${base}/contenus/999999`);
   await audit('introuvable');
 
-  // 5. The same pages on a 375x812 phone: nothing wider than the screen, a compact header.
+  // 5. The programme: from the home page to SVT cycle 4, its parts, a content.
+  await open(`${base}/`);
+  forget();
+  await Promise.all([page.waitForNavigation(), page.click('text=Parcourir le programme')]);
+  await audit('programme');
+  const svt = page.locator('a:has-text("Sciences de la vie et de la Terre (cycle 4)")');
+  check(await svt.count() === 1, 'the programme lists SVT cycle 4');
+  forget();
+  await Promise.all([page.waitForNavigation(), svt.click()]);
+  const parts = await page.locator('#sous-notions ~ ul li, section[aria-labelledby=sous-notions] li').count();
+  check(parts === 4, `SVT cycle 4 shows its three parts and its skills (${parts})`);
+  const held = await page.locator('section[aria-labelledby=contenus-notion] li').count();
+  check(held >= 5, `SVT cycle 4 lists its contents (${held})`);
+  await audit('notion');
+  const conceptUrl = page.url();
+
+  // 6. The same pages on a 375x812 phone: nothing wider than the screen, a compact header.
   const phone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
   for (const [name, url] of [['accueil-telephone', '/'],
     ['resultats-telephone', '/recherche?q=comment%20les%20plantes%20fabriquent%20leur%20mati%C3%A8re'],
-    ['contenu-telephone', href], ['documents-telephone', '/recherche?q=atomes&kind=document']]) {
+    ['contenu-telephone', href], ['documents-telephone', '/recherche?q=atomes&kind=document'],
+    ['notion-telephone', new URL(conceptUrl).pathname]]) {
     await phone.open(`${base}${url.startsWith('/') ? url : '/' + url}`);
     const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(over <= 0, `${name}: fits 375 px (${over} px over)`);

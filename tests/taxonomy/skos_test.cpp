@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "../catalog/test_catalog.h"
+#include "repere/catalog/contents.h"
 #include "repere/taxonomy/schema.h"
 #include "repere/taxonomy/skos.h"
 #include "repere/taxonomy/store.h"
@@ -105,6 +107,51 @@ TEST_F(Vocabularies, ImportingAgainUpdatesAndDuplicatesNothing) {
   EXPECT_EQ(again->updated, before);
   EXPECT_EQ(*store.count(), before);
   EXPECT_EQ(catalog::count_rows(*db_, "concept_broader"), again->links);
+}
+
+catalog::Id add_content(catalog::Database& db, const std::string& subject,
+                        const std::string& level) {
+  catalog::Content c = catalog::sample_content(subject + " " + level);
+  c.metadata_json = nlohmann::json{{"subject", subject}, {"level", level}}.dump();
+  c.media_path = "/media/" + subject + level + ".mp4";
+  return *catalog::ContentRepository(db).insert(c);
+}
+
+TEST_F(Vocabularies, FreeTextSubjectsAndLevelsBecomeConceptsWhereTheyMatchAndStayTextElsewhere) {
+  ConceptStore store(*db_);
+  ASSERT_TRUE(store.import(*domains_, "15.rdf").is_ok());
+  ASSERT_TRUE(store.import(*levels_, "22.rdf").is_ok());
+  const auto svt5 = add_content(*db_, "SVT", "5e");
+  const auto maths6 = add_content(*db_, "Mathématiques", "6e");
+  const auto svt6 = add_content(*db_, "SVT", "6e");  // cycle 3 has « sciences et technologie »
+  const auto odd = add_content(*db_, "Astrologie", "5e");
+  const auto report = store.map_free_text();
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->contents, 4);
+  EXPECT_EQ(report->levels, 4);
+  EXPECT_EQ(report->disciplines, 2);
+  EXPECT_EQ(report->unmatched, (std::vector<std::string>{"Astrologie 5e", "SVT 6e"}));
+  auto uris = [&](catalog::Id id) {
+    std::vector<std::string> out;
+    const auto given = store.of_content(id);
+    for (const auto& g : *given)
+      out.push_back(g.purpose + " " + g.uri.substr(g.uri.rfind('-') + 1));
+    return out;
+  };
+  EXPECT_EQ(uris(svt5), (std::vector<std::string>{"discipline 1511", "level 020"}));
+  EXPECT_EQ(uris(maths6), (std::vector<std::string>{"discipline 934", "level 018"}));
+  EXPECT_EQ(uris(svt6), (std::vector<std::string>{"level 018"}));
+  EXPECT_EQ(uris(odd), (std::vector<std::string>{"level 020"}));
+  EXPECT_EQ(*store.contents_under(kConcept + "015-num-1511"), (std::vector<std::int64_t>{svt5}));
+  // Mapping again changes nothing, and a tag a curator rejected stays rejected.
+  ASSERT_TRUE(db_->exec("UPDATE content_concept SET state = 'rejected' WHERE content_id = " +
+                        std::to_string(svt5) + " AND purpose = 'discipline'")
+                  .is_ok());
+  const int rows = static_cast<int>(catalog::count_rows(*db_, "content_concept"));
+  ASSERT_TRUE(store.map_free_text().is_ok());
+  EXPECT_EQ(catalog::count_rows(*db_, "content_concept"), rows);
+  EXPECT_EQ(uris(svt5), (std::vector<std::string>{"level 020"}));
+  EXPECT_TRUE(store.contents_under(kConcept + "015-num-1511")->empty());
 }
 
 TEST(ReadSkos, AMalformedFileIsRefusedWithItsLine) {

@@ -284,6 +284,8 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "Brouillon des roches"},
       {"GET", "/api/v1/health", {200, 200, 200, 200, 200}, "", "\"contents\":2", "\"contents\":5"},
       {"GET", "/", {200, 200, 200, 200, 200}},
+      {"GET", "/programme", {200, 200, 200, 200, 200}},
+      {"GET", "/programme/424242", {404, 404, 404, 404, 404}},
       // Pupils' side of an activity whose content was retired, and its H5P export.
       {"GET", "/classe/" + l.code, {200, 200, 200, 200, 200}},
       {"GET", "/classe/" + l.retired_code, {404, 404, 404, 200, 200}},

@@ -1,0 +1,35 @@
+// The programme pages (programme_pages.cpp): the disciplines the library's contents are given,
+// and a page per concept — where it sits in its programme, its sub-concepts with how many
+// contents each holds, and the contents given it or a concept under it (what the viewer may
+// see only). Internal to src/web.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "render.h"
+
+namespace repere::web::http {
+struct Request;
+struct Response;
+}  // namespace repere::web::http
+
+namespace repere::catalog {
+class Database;
+}
+
+namespace repere::web {
+
+struct Context;
+struct Viewer;
+
+// GET /programme: the disciplines and levels contents are given, each with its count.
+void page_programmes(Context& ctx, const http::Request& req, http::Response& res);
+// GET /programme/ID: one concept.
+void page_concept(Context& ctx, const http::Request& req, http::Response& res);
+// The concepts of a content as the content page lists them ({{#concepts}}: purpose, label,
+// link), with the path of a programme's part.
+list content_concepts(catalog::Database& db, std::int64_t content_id);
+
+}  // namespace repere::web
