@@ -7,7 +7,8 @@
 //    answer sends the video back and the question is asked again; a third answer is refused
 //    by the server; the blanks are left unanswered; the end screen says « 1 / 3 »; the
 //    teacher's results page shows the same;
-// 2. the same journey with the keyboard only (Tab, Enter, Space, arrows, typing).
+// 2. the same journey with the keyboard only (Tab, Enter, Space, arrows, typing), the pupil's
+//    part on a 1100x900 screen and again on a 375x812 phone.
 // axe-core audits the creation, editor, pseudonym, player and results pages.
 // Usage: node activities.mjs REPERE_BINARY DATA_DIR SCREENSHOT_DIR
 import { auditedPage, check, launch, startServer, tabTo, tabToButton, tabToId, tally } from './lib.mjs';
@@ -202,8 +203,8 @@ try {
   }
 
   // ---- A pupil joins and plays: one wrong answer, one right.
-  async function pupil(keys, name, code, pseudonym) {
-    const context = await browser.newContext(viewport);
+  async function pupil(keys, name, code, pseudonym, size = viewport) {
+    const context = await browser.newContext(size);
     const p = await auditedPage(context, base, shotDir);
     const page = p.page;
     await p.open(`${base}/`);
@@ -424,6 +425,8 @@ try {
   await phone(mouse.editUrl, mouse.code);
   const kb = await teacher(true, 'clavier');
   await pupil(true, 'clavier', kb.code, 'Max');
+  // The keyboard-only journey again on a phone.
+  await pupil(true, 'clavier-telephone', kb.code, 'Noé', { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
   await results(kb.editUrl, 'clavier', [['Max', '1 / 2']]);
 } catch (e) {
   check(false, `${e.stack || e}`);

@@ -74,7 +74,7 @@ try {
     check(Math.abs(top12) < 5, `${name}: #page-12 lands on page 12 (top at ${top12.toFixed(0)} px)`);
 
     // By keyboard: from page 3, « Page suivante » to page 4.
-    if (name === 'bureau') {
+    {
       await page.goto(`${base}/contenus/${id}?q=stomates#page-3`);
       await tabTo(page, () => document.activeElement && document.activeElement.textContent === 'Page suivante' &&
         document.activeElement.closest('#page-3') !== null);
