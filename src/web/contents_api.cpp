@@ -2,6 +2,8 @@
 // health. Routes are in server.cpp.
 #include "contents_api.h"
 
+#include "programme_pages.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -133,6 +135,8 @@ void api_search(Context& ctx, const http::Request& req, http::Response& res) {
   if (!request.is_ok()) return problem(res, request.status());
   if (!req.has_param("q"))
     return problem(res, Status::invalid_argument("parameter 'q' (the query) is missing"));
+  if (const Status narrowed = narrow_to_concept(ctx, req, *request); !narrowed.is_ok())
+    return problem(res, narrowed);
   limit_search(viewer_of(req), *request);
   auto searcher = ctx.searcher();
   if (!searcher.is_ok()) return problem(res, searcher.status());
@@ -164,10 +168,10 @@ void api_contents(Context& ctx, const http::Request& req, http::Response& res) {
   }
   auto db = ctx.catalog();
   if (!db.is_ok()) return problem(res, db.status());
-  const auto list = catalog::ContentRepository(**db).list(q);
-  if (!list.is_ok()) return problem(res, list.status());
+  const auto listed = catalog::ContentRepository(**db).list(q);
+  if (!listed.is_ok()) return problem(res, listed.status());
   json items = json::array();
-  for (const auto& c : *list) {
+  for (const auto& c : *listed) {
     items.push_back({{"id", c.id},
                      {"title", c.title},
                      {"kind", std::string(catalog::to_string(c.kind))},

@@ -196,6 +196,9 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
     res.set_header("Location", "/");
     return;
   }
+  std::string within;  // the concept the search is narrowed to, if any
+  if (const Status narrowed = narrow_to_concept(ctx, req, *request, &within); !narrowed.is_ok())
+    return error_page(res, narrowed, "Recherche impossible");
   limit_search(viewer_of(req), *request);
   auto searcher = ctx.searcher();
   if (!searcher.is_ok()) return error_page(res, searcher.status(), "Recherche indisponible");
@@ -203,6 +206,11 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   if (!found.is_ok()) return error_page(res, found.status(), "Recherche impossible");
   data page;
   page.set("query", request->query);
+  if (!within.empty()) {  // narrowed to a concept: said, with the way out
+    page.set("within", within);
+    page.set("within_link", "/programme/" + req.get_param_value("notion"));
+    page.set("everywhere", "/recherche?q=" + url_encode(request->query));
+  }
   if (!found->suggestion.empty()) {
     page.set("suggestion", found->suggestion);
     page.set("suggestion_url", url_encode(found->suggestion));

@@ -1,11 +1,13 @@
 #include "programme_pages.h"
 
+#include <algorithm>
 #include <map>
 
 #include "access.h"
 #include "context.h"
 #include "http.h"
 #include "repere/catalog/contents.h"
+#include "repere/search/search.h"
 #include "repere/taxonomy/store.h"
 
 namespace repere::web {
@@ -43,6 +45,34 @@ std::string link_of(taxonomy::ConceptStore& store, const std::string& uri) {
 }
 
 }  // namespace
+
+Status narrow_to_concept(Context& ctx, const http::Request& req, search::SearchRequest& request,
+                         std::string* label) {
+  if (!req.has_param("notion")) return Status::ok();
+  const std::string v = req.get_param_value("notion");
+  char* end = nullptr;
+  const long long id = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || id <= 0)
+    return Status::invalid_argument("parameter 'notion' must be a concept id (of /programme/ID)");
+  REPERE_ASSIGN_OR_RETURN(auto db, ctx.catalog());
+  taxonomy::ConceptStore store(*db);
+  REPERE_ASSIGN_OR_RETURN(const auto uri, store.uri_of(id));
+  if (!uri) return Status::invalid_argument("parameter 'notion': no concept " + v);
+  REPERE_ASSIGN_OR_RETURN(const auto under, store.contents_under(*uri));
+  std::vector<std::int64_t> kept;
+  for (const std::int64_t c : under) {
+    const auto& asked = request.filters.contents;
+    if (asked.empty() || std::find(asked.begin(), asked.end(), c) != asked.end()) kept.push_back(c);
+  }
+  // A concept that holds no content finds nothing (no content has the id 0), not everything.
+  if (kept.empty()) kept.push_back(0);
+  request.filters.contents = std::move(kept);
+  if (label) {
+    REPERE_ASSIGN_OR_RETURN(const auto c, store.get(*uri));
+    *label = c ? capitalised(short_label(c->pref_label)) : *uri;
+  }
+  return Status::ok();
+}
 
 list content_concepts(catalog::Database& db, std::int64_t content_id) {
   taxonomy::ConceptStore store(db);
@@ -169,6 +199,7 @@ void page_concept(Context& ctx, const http::Request& req, http::Response& res) {
   page.set("contents", contents);
   page.set("has_contents", !contents.empty());
   page.set("uri", c.uri);
+  page.set("id", std::to_string(path_id(req)));
   send_page(res, render("notion", page, capitalised(short_label(c.pref_label))));
 }
 

@@ -18,6 +18,12 @@ struct Response;
 namespace repere::catalog {
 class Database;
 }
+namespace repere::search {
+struct SearchRequest;
+}
+namespace repere {
+class Status;
+}
 
 namespace repere::web {
 
@@ -28,6 +34,12 @@ struct Viewer;
 void page_programmes(Context& ctx, const http::Request& req, http::Response& res);
 // GET /programme/ID: one concept.
 void page_concept(Context& ctx, const http::Request& req, http::Response& res);
+// A search narrowed to a concept (?notion=ID, the id of /programme/ID): to the contents given
+// it or a concept under it — none when none are. Sets `label` to the concept's name for the
+// page. Errors: invalid_argument naming the parameter for an unknown or malformed id.
+Status narrow_to_concept(Context& ctx, const http::Request& req, search::SearchRequest& request,
+                         std::string* label = nullptr);
+
 // The concepts of a content as the content page lists them ({{#concepts}}: purpose, label,
 // link), with the path of a programme's part.
 list content_concepts(catalog::Database& db, std::int64_t content_id);
