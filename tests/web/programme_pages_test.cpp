@@ -69,7 +69,8 @@ TEST(ProgrammePages, ConceptsListWhatTheyHoldAndDraftsStayHidden) {
       R"re(<a href="(/programme/\d+)">Sciences de la vie et de la Terre \(cycle 4\)</a> <span class="meta">· 1 contenu</span>)re");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(index->body, m, svt_link)) << index->body.substr(0, 4000);
-  EXPECT_NE(index->body.find(">5e</a> <span class=\"meta\">· 2 contenus</span>"), std::string::npos);
+  EXPECT_NE(index->body.find(">5e</a> <span class=\"meta\">· 2 contenus</span>"),
+            std::string::npos);
   auto svt = c.Get(m[1].str());
   ASSERT_EQ(svt->status, 200);
   EXPECT_NE(svt->body.find("<h1>Sciences de la vie et de la Terre</h1>"), std::string::npos);
