@@ -30,15 +30,15 @@ Result<ImportReport> ConceptStore::import(const Vocabulary& v, const std::string
   ImportReport report;
   REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
   REPERE_ASSIGN_OR_RETURN(auto existing, db_.prepare("SELECT id FROM concept WHERE uri = ?1"));
+  // One statement adds a concept or brings it up to the file's values, and gives its id.
   REPERE_ASSIGN_OR_RETURN(
-      auto insert,
-      db_.prepare("INSERT INTO concept (uri, scheme, pref_label, note, status, source) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  REPERE_ASSIGN_OR_RETURN(
-      auto update,
-      db_.prepare("UPDATE concept SET scheme = ?2, pref_label = ?3, note = ?4, status = ?5, "
-                  "source = ?6, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-                  "WHERE id = ?1"));
+      auto upsert,
+      db_.prepare(
+          "INSERT INTO concept (uri, scheme, pref_label, note, status, source) VALUES "
+          "(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (uri) DO UPDATE SET scheme = excluded.scheme, "
+          "pref_label = excluded.pref_label, note = excluded.note, status = excluded.status, "
+          "source = excluded.source, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+          "RETURNING id"));
   REPERE_ASSIGN_OR_RETURN(auto drop_labels,
                           db_.prepare("DELETE FROM concept_label WHERE concept_id = ?1"));
   REPERE_ASSIGN_OR_RETURN(auto add_label,
@@ -52,31 +52,20 @@ Result<ImportReport> ConceptStore::import(const Vocabulary& v, const std::string
   for (const auto& [uri, c] : v.concepts) {
     existing.reset();
     existing.bind(1, uri);
-    REPERE_ASSIGN_OR_RETURN(const bool found, existing.step());
-    std::int64_t id = 0;
-    if (found) {
-      id = existing.int64(0);
-      update.reset();
-      REPERE_RETURN_IF_ERROR(update.bind(1, id)
-                                 .bind(2, c.scheme)
-                                 .bind(3, c.pref_label)
-                                 .bind(4, c.note)
-                                 .bind(5, c.status)
-                                 .bind(6, source)
-                                 .run());
-      ++report.updated;
-    } else {
-      insert.reset();
-      REPERE_RETURN_IF_ERROR(insert.bind(1, uri)
-                                 .bind(2, c.scheme)
-                                 .bind(3, c.pref_label)
-                                 .bind(4, c.note)
-                                 .bind(5, c.status)
-                                 .bind(6, source)
-                                 .run());
-      id = db_.last_insert_id();
-      ++report.added;
-    }
+    REPERE_ASSIGN_OR_RETURN(const bool known, existing.step());
+    ++(known ? report.updated : report.added);
+    upsert.reset();
+    upsert.bind(1, uri)
+        .bind(2, c.scheme)
+        .bind(3, c.pref_label)
+        .bind(4, c.note)
+        .bind(5, c.status)
+        .bind(6, source);
+    REPERE_ASSIGN_OR_RETURN(const bool row, upsert.step());
+    if (!row) return Status::internal("the concept " + uri + " was not stored");
+    const std::int64_t id = upsert.int64(0);
+    upsert.reset();  // a statement with a row pending would hold the transaction open
+    existing.reset();
     drop_labels.reset();
     REPERE_RETURN_IF_ERROR(drop_labels.bind(1, id).run());
     const std::pair<const char*, const std::vector<std::string>*> kinds[] = {
@@ -284,14 +273,13 @@ Result<MapReport> ConceptStore::map_free_text() {
   return report;
 }
 
-Result<std::vector<ContentConcept>> ConceptStore::of_content(std::int64_t content_id) {
-  REPERE_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT cc.content_id, cc.concept_uri, coalesce(c.pref_label, cc.concept_uri), "
-                  "cc.purpose, cc.origin, cc.state FROM content_concept cc LEFT JOIN concept c ON "
-                  "c.uri = cc.concept_uri WHERE cc.content_id = ?1 AND cc.state <> 'rejected' "
-                  "ORDER BY cc.purpose, 3"));
-  stmt.bind(1, content_id);
+namespace {
+
+constexpr const char* kGiven =
+    "SELECT cc.content_id, cc.concept_uri, coalesce(c.pref_label, cc.concept_uri), cc.purpose, "
+    "cc.origin, cc.state FROM content_concept cc LEFT JOIN concept c ON c.uri = cc.concept_uri ";
+
+Result<std::vector<ContentConcept>> read_given(catalog::Statement& stmt) {
   std::vector<ContentConcept> out;
   while (true) {
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
@@ -300,6 +288,23 @@ Result<std::vector<ContentConcept>> ConceptStore::of_content(std::int64_t conten
         {stmt.int64(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.text(4), stmt.text(5)});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ContentConcept>> ConceptStore::all_confirmed() {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string(kGiven) + "WHERE cc.state = 'confirmed' ORDER BY 4, 3"));
+  return read_given(stmt);
+}
+
+Result<std::vector<ContentConcept>> ConceptStore::of_content(std::int64_t content_id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare(std::string(kGiven) + "WHERE cc.content_id = ?1 AND cc.state <> 'rejected' "
+                                        "ORDER BY cc.purpose, 3"));
+  stmt.bind(1, content_id);
+  return read_given(stmt);
 }
 
 Result<std::vector<std::int64_t>> ConceptStore::contents_under(const std::string& uri) {

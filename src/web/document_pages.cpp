@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "access.h"
@@ -197,12 +198,15 @@ data document_view(Context& ctx, const catalog::Content& c, const std::vector<ca
   int count = sizes.is_ok() ? static_cast<int>(sizes->size()) : 0;
   if (!by_page.empty()) count = std::max(count, by_page.rbegin()->first);
   count = std::max(count, static_cast<int>(c.page_count.value_or(0)));
-  // Which boxes say a word of the query, page by page.
+  // Which cues say a word of the query (judged once each), and how many per page.
+  std::set<const catalog::Cue*> saying;
   std::map<int, int> found;
   if (!words.empty()) {
     for (const auto& [n, on_page] : by_page) {
       for (const catalog::Cue* cue : on_page) {
-        if (index::words_said(cue->text, lang, words) > 0) ++found[n];
+        if (index::words_said(cue->text, lang, words) == 0) continue;
+        saying.insert(cue);
+        ++found[n];
       }
     }
   }
@@ -235,8 +239,7 @@ data document_view(Context& ctx, const catalog::Content& c, const std::vector<ca
     list boxes, paragraphs;
     if (it != by_page.end()) {
       for (const catalog::Cue* cue : it->second) {
-        if (!has_box(*cue) || words.empty() || index::words_said(cue->text, lang, words) == 0)
-          continue;
+        if (!has_box(*cue) || !saying.count(cue)) continue;
         data b;
         b.set("x", number(*cue->box_x));
         b.set("y", number(*cue->box_y));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "access.h"
 #include "context.h"
@@ -100,14 +101,15 @@ void page_programmes(Context& ctx, const http::Request& req, http::Response& res
   // Each concept given to a content, by purpose, with the contents the viewer may see.
   std::map<std::string, std::map<std::string, int>> by_purpose;  // purpose -> uri -> count
   const auto all = catalog::ContentRepository(**db).list({.limit = 100000});
-  if (!all.is_ok()) return error_page(res, all.status(), "Médiathèque indisponible");
+  const auto given = store.all_confirmed();
+  if (!all.is_ok() || !given.is_ok())
+    return error_page(res, all.is_ok() ? given.status() : all.status(), "Médiathèque indisponible");
+  std::set<std::int64_t> seen;
   for (const auto& c : *all) {
-    if (!may_see(viewer, c)) continue;
-    const auto given = store.of_content(c.id);
-    if (!given.is_ok()) continue;
-    for (const auto& g : *given) {
-      if (g.state == "confirmed") ++by_purpose[g.purpose][g.uri];
-    }
+    if (may_see(viewer, c)) seen.insert(c.id);
+  }
+  for (const auto& g : *given) {
+    if (seen.count(g.content_id)) ++by_purpose[g.purpose][g.uri];
   }
   data page;
   list groups;

@@ -320,16 +320,8 @@
     });
     time = document.createElement('span');
     time.className = 'temps';
-    var speed = document.createElement('select');
+    var speed = window.repere.speedChoice(v);
     speed.setAttribute('aria-label', 'Vitesse de lecture');
-    [0.75, 1, 1.25, 1.5].forEach(function (r) {
-      var o = document.createElement('option');
-      o.value = String(r);
-      o.textContent = '\u00d7' + String(r).replace('.', ',');
-      if (r === 1) o.selected = true;
-      speed.appendChild(o);
-    });
-    speed.addEventListener('change', function () { v.playbackRate = parseFloat(speed.value); });
     bar.appendChild(playButton);
     bar.appendChild(track);
     bar.appendChild(time);

@@ -2,6 +2,22 @@
 // link that reloads the page at its time. With it, a click (or Enter) seeks the player, the
 // line being said is highlighted, and a box filters the lines. A document's page shown ten at
 // a time: a link to #page-N beyond them asks the server for the ten that hold it.
+// What the pages' scripts share (activite.js too, loaded after this one).
+window.repere = {
+  // A choice of playback speeds for `player` (×0,75 to ×2), as a select element.
+  speedChoice: function (player) {
+    var speed = document.createElement('select');
+    [0.75, 1, 1.25, 1.5, 2].forEach(function (r) {
+      var o = document.createElement('option');
+      o.value = String(r);
+      o.textContent = '\u00d7' + String(r).replace('.', ',');
+      if (r === 1) o.selected = true;
+      speed.appendChild(o);
+    });
+    speed.addEventListener('change', function () { player.playbackRate = parseFloat(speed.value); });
+    return speed;
+  }
+};
 (function () {
   'use strict';
   var wanted = /^#page-(\d+)$/.exec(location.hash);
@@ -81,16 +97,7 @@
   tools.className = 'outils-lecteur';
   var label = document.createElement('label');
   label.textContent = 'Vitesse ';
-  var speed = document.createElement('select');
-  [0.75, 1, 1.25, 1.5, 2].forEach(function (r) {
-    var o = document.createElement('option');
-    o.value = String(r);
-    o.textContent = '\u00d7' + String(r).replace('.', ',');
-    if (r === 1) o.selected = true;
-    speed.appendChild(o);
-  });
-  speed.addEventListener('change', function () { player.playbackRate = parseFloat(speed.value); });
-  label.appendChild(speed);
+  label.appendChild(window.repere.speedChoice(player));
   tools.appendChild(label);
   function clock(s) {
     s = Math.floor(s);

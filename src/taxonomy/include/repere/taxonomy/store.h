@@ -70,6 +70,8 @@ class ConceptStore {
   Result<MapReport> map_free_text();
   // The concepts given to a content, by purpose then label (rejected ones left out).
   Result<std::vector<ContentConcept>> of_content(std::int64_t content_id);
+  // Every confirmed concept of every content, in one read (the programme's index page).
+  Result<std::vector<ContentConcept>> all_confirmed();
   // The contents given `uri` or a concept under it (confirmed), in id order.
   Result<std::vector<std::int64_t>> contents_under(const std::string& uri);
   // The concept's row id (the browse pages' /programme/ID) and back.
