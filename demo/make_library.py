@@ -14,6 +14,8 @@ An item is a text file, `demo/items/SLUG.txt`:
     description: ...
     subject: SVT | Physique-chimie | Mathématiques
     level: 6e | 5e | 4e | 3e
+    programme: scolomfr-voc-015-num-N      (the part of the programme it belongs to: the gold
+                                            that measures the machine's suggestions)
     subtitles: embedded | sidecar          (video only; audio always has a sidecar)
 
     ## A slide or a section title
@@ -45,6 +47,7 @@ VOICE_RATE = "150"  # words per minute: slow enough for pupils
 LEAD, GAP, TAIL = 0.8, 0.35, 1.0  # seconds of silence around and between sentences
 COLLECTIONS = {"SVT": "Sciences de la vie et de la Terre", "Physique-chimie": "Physique-chimie",
                "Mathématiques": "Mathématiques"}
+PROGRAMME = "http://data.education.fr/voc/scolomfr/concept/"
 EXTENSIONS = {"video": ".mp4", "audio": ".m4a", "pdf": ".pdf", "scanned-pdf": ".pdf",
               "scan": ".png", "html": ".html", "markdown": ".md"}
 
@@ -68,13 +71,16 @@ def parse_item(path):
         if not sep:
             raise ItemError(f"{path}:{number}: expected 'key: value' in the header")
         meta[key.strip()] = value.strip()
-    for key in ("type", "title", "description", "subject", "level"):
+    for key in ("type", "title", "description", "subject", "level", "programme"):
         if not meta.get(key):
             raise ItemError(f"{path}: the header has no '{key}'")
     if meta["type"] not in EXTENSIONS:
         raise ItemError(f"{path}: unknown type '{meta['type']}'")
     if meta["subject"] not in COLLECTIONS:
         raise ItemError(f"{path}: unknown subject '{meta['subject']}'")
+    if not re.fullmatch(r"scolomfr-voc-015-num-[0-9]+", meta["programme"]):
+        raise ItemError(f"{path}: programme '{meta['programme']}' is not a ScoLOMFR voc-015 "
+                        "concept (scolomfr-voc-015-num-N)")
     sections = []
     paragraph = []
 
@@ -386,13 +392,13 @@ def write_manifest(items, out_dir):
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";", lineterminator="\r\n")
         w.writerow(["fichier", "titre", "description", "langue", "licence", "auteurs",
-                    "collection", "matière", "niveau", "identifiant"])
+                    "collection", "matière", "niveau", "programme", "identifiant"])
         for item in items:
             meta = item["meta"]
             w.writerow([item["slug"] + EXTENSIONS[meta["type"]], meta["title"],
                         meta["description"], "fr", "CC-BY-SA-4.0", "Équipe Repère",
                         COLLECTIONS[meta["subject"]], meta["subject"], meta["level"],
-                        "repere-demo:" + item["slug"]])
+                        PROGRAMME + meta["programme"], "repere-demo:" + item["slug"]])
 
 
 def fingerprint(paths):

@@ -179,6 +179,13 @@ int run_cli(int argc, char** argv, Io io) {
   CLI::App* tax_map = tax->add_subcommand(
       "map", "Give contents the concepts their subject and level name (« SVT », « 5e »)");
   add_common(*tax_map, p);
+  CLI::App* tax_suggest = tax->add_subcommand(
+      "suggest", "Suggest programme concepts for contents and passages (machine suggestions)");
+  tax_suggest->add_option("--content", p.taxonomy.contents, "Only these contents (repeatable)");
+  add_common(*tax_suggest, p);
+  CLI::App* tax_eval = tax->add_subcommand(
+      "eval", "Measure the suggestions against the confirmed programme concepts");
+  add_common(*tax_eval, p);
   CLI::App* publish = app.add_subcommand(
       "publish", "Publish contents: teachers and pupils see only published contents");
   CLI::App* retire =
@@ -247,7 +254,11 @@ int run_cli(int argc, char** argv, Io io) {
   }
   if (tax->parsed()) {
     p.taxonomy.common = *common;
-    p.taxonomy.action = tax_tree->parsed() ? "tree" : tax_map->parsed() ? "map" : "import";
+    p.taxonomy.action = tax_tree->parsed()      ? "tree"
+                        : tax_map->parsed()     ? "map"
+                        : tax_suggest->parsed() ? "suggest"
+                        : tax_eval->parsed()    ? "eval"
+                                                : "import";
     return run_taxonomy(p.taxonomy, io);
   }
   if (user->parsed()) {

@@ -137,10 +137,11 @@ int run_user(const UserCommandOptions& options, Io io);
 // contents' free-text subject and level given as concepts.
 struct TaxonomyCommandOptions {
   CommonOptions common;
-  std::string action;  // "import", "tree" or "map"
+  std::string action;  // "import", "tree", "map", "suggest" or "eval"
   std::vector<std::string> files;
   std::string uri;
   int depth = 2;
+  std::vector<std::int64_t> contents;  // suggest: only these (all when empty)
 };
 int run_taxonomy(const TaxonomyCommandOptions& options, Io io);
 int run_publish(const PublishOptions& options, Io io);

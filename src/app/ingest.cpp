@@ -12,6 +12,7 @@
 #include "repere/core/config.h"
 #include "repere/index/dictionary.h"
 #include "repere/ingest/pipeline.h"
+#include "repere/taxonomy/suggest.h"
 
 namespace repere::app {
 namespace {
@@ -85,6 +86,26 @@ ingest::IngestOptions ingest_settings(const Config& config) {
   return o;
 }
 
+namespace {
+
+// The contents take their place in the imported programme (none imported: nothing to do).
+void suggest_programme(const DataDir& dir, Io io) {
+  auto db = open_library(dir);
+  if (!db.is_ok()) return;
+  const auto t = taxonomy::refresh_library(**db);
+  if (!t.is_ok()) {
+    io.err << "repere ingest: programme suggestions failed: " << t.status().message()
+           << " (run `repere taxonomy suggest` again)\n";
+    return;
+  }
+  if (t->contents > 0) {
+    io.out << "Programme: " << t->suggestions << " concepts suggested for " << t->contents
+           << " contents, for curators to confirm\n";
+  }
+}
+
+}  // namespace
+
 int run_ingest(const IngestCommandOptions& options, Io io) {
   const DataDir dir{options.common.data_dir};
   const auto config = load_config(
@@ -119,6 +140,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
          << " unchanged, " << r.skipped << " skipped\n"
          << "Contents processed: " << r.processed << ", failures: " << r.failed << "\n";
   if (r.indexed > 0) io.out << "Search index: " << r.indexed << " contents (re)indexed\n";
+  if (r.processed > 0) suggest_programme(dir, io);
   if (r.added > 0 && ingest_options.state != catalog::EditorialStatus::kPublished) {
     io.out << "New contents are " << catalog::to_string(ingest_options.state)
            << "s: teachers and pupils see them once published (`repere publish --data "

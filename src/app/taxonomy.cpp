@@ -1,10 +1,12 @@
 // repere taxonomy: SKOS vocabularies (the programme trees, the levels) into the catalog.
+#include <cstdio>
 #include <ostream>
 
 #include "commands.h"
 #include "repere/catalog/database.h"
 #include "repere/taxonomy/skos.h"
 #include "repere/taxonomy/store.h"
+#include "repere/taxonomy/suggest.h"
 
 namespace repere::app {
 namespace {
@@ -19,6 +21,59 @@ Status print_tree(taxonomy::ConceptStore& store, const std::string& uri, int dep
     if (depth > 1) REPERE_RETURN_IF_ERROR(print_tree(store, c.uri, depth - 1, indent + 1, out));
   }
   return Status::ok();
+}
+
+int suggest(catalog::Database& db, const TaxonomyCommandOptions& options, Io io) {
+  const auto suggester = taxonomy::Suggester::load(db);
+  if (!suggester.is_ok()) {
+    io.err << "repere taxonomy suggest: " << suggester.status().message() << "\n";
+    return kExitFailure;
+  }
+  if ((*suggester)->size() == 0) {
+    io.err << "repere taxonomy suggest: no programme imported (repere taxonomy import "
+              "15.rdf first)\n";
+    return kExitFailure;
+  }
+  const auto report = taxonomy::suggest_library(db, **suggester, options.contents);
+  if (!report.is_ok()) {
+    io.err << "repere taxonomy suggest: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  io.out << report->contents << " contents read: " << report->suggestions
+         << " programme concepts suggested for contents, " << report->passages
+         << " passages given one (machine suggestions, for curators to confirm)\n";
+  return kExitOk;
+}
+
+int evaluate(catalog::Database& db, Io io) {
+  const auto suggester = taxonomy::Suggester::load(db);
+  if (!suggester.is_ok()) {
+    io.err << "repere taxonomy eval: " << suggester.status().message() << "\n";
+    return kExitFailure;
+  }
+  const auto q = taxonomy::evaluate_suggestions(db, **suggester);
+  if (!q.is_ok()) {
+    io.err << "repere taxonomy eval: " << q.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (q->contents == 0) {
+    io.err << "repere taxonomy eval: no content has a confirmed programme concept to compare "
+              "with (confirm some, or give a « programme » column in the catalogue)\n";
+    return kExitFailure;
+  }
+  taxonomy::ConceptStore store(db);
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "contents %d  precision@1 %.3f  recall@3 %.3f  no suggestion %.3f\n", q->contents,
+                q->precision_at_1, q->recall_at_3, q->no_suggestion);
+  io.out << line;
+  for (const auto& m : q->misses) {
+    const auto expected = store.get(m.expected);
+    io.out << "  miss: " << m.title << "\n    expected "
+           << (expected.is_ok() && *expected ? (*expected)->pref_label : m.expected)
+           << "\n    first    " << (m.suggested.empty() ? "(none)" : m.suggested) << "\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -45,6 +100,8 @@ int run_taxonomy(const TaxonomyCommandOptions& options, Io io) {
     }
     return kExitOk;
   }
+  if (options.action == "suggest") return suggest(**db, options, io);
+  if (options.action == "eval") return evaluate(**db, io);
   if (options.action == "map") {
     const auto report = store.map_free_text();
     if (!report.is_ok()) {
@@ -52,7 +109,8 @@ int run_taxonomy(const TaxonomyCommandOptions& options, Io io) {
       return kExitFailure;
     }
     io.out << report->contents << " contents with a subject or a level: " << report->disciplines
-           << " disciplines and " << report->levels << " levels given as concepts\n";
+           << " disciplines, " << report->levels << " levels and " << report->programme
+           << " programme parts given as concepts\n";
     if (!report->unmatched.empty()) {
       io.out << "Kept as text (no concept of that name):";
       for (const std::string& t : report->unmatched) io.out << " « " << t << " »";

@@ -316,6 +316,19 @@ bool is_stopword(const std::string& folded_word, const std::string& language) {
   return stopper(language)(folded_word);
 }
 
+std::vector<StemmedWord> stemmed_words(std::string_view text, const std::string& language) {
+  const std::string lang = language.empty() ? "fr" : language;
+  const Xapian::Stem stem = stemmer_for(lang);
+  const Xapian::SimpleStopper& stop = stopper(lang);
+  std::vector<StemmedWord> out;
+  for (std::string& w : text::search_terms(text)) {
+    if (stop(w)) continue;
+    std::string s = stem(w);
+    out.push_back({std::move(s), std::move(w)});
+  }
+  return out;
+}
+
 std::string prepare_for_xapian(std::string_view raw) {
   std::string s = text::fold(text::sanitize_utf8(raw));
   for (char& c : s) {

@@ -54,12 +54,28 @@ CREATE TABLE content_concept (
 CREATE INDEX content_concept_by_concept ON content_concept(concept_uri, state);
 )sql";
 
+// Version 3: the concept a machine suggests for each passage (the moments of a programme part,
+// the related moments), made again with the content's suggestions; a passage cut again takes
+// its suggestions with it.
+constexpr std::string_view kPassageConcepts = R"sql(
+CREATE TABLE passage_concept (
+  passage_id  INTEGER NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
+  concept_uri TEXT NOT NULL,
+  score       REAL NOT NULL,
+  evidence    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (passage_id, concept_uri)
+);
+CREATE INDEX passage_concept_by_concept ON passage_concept(concept_uri, score);
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
   static const catalog::ModuleSchema kSchema{
       "taxonomy",
-      {{1, "SKOS concepts", kConcepts}, {2, "concepts given to contents", kContentConcepts}}};
+      {{1, "SKOS concepts", kConcepts},
+       {2, "concepts given to contents", kContentConcepts},
+       {3, "concepts suggested for passages", kPassageConcepts}}};
   return kSchema;
 }
 

@@ -191,14 +191,40 @@ int cycle_of(const std::string& level) {
   return 0;
 }
 
-// A discipline as the programmes name it: the usual short names spelt out.
-std::string discipline_name(const std::string& subject) {
+// A discipline as the programmes of `cycle` name it: the usual short names spelt out; in cycle
+// 3 (CM1 to 6e) SVT, physique-chimie and technologie are taught as one, « sciences et
+// technologie ».
+std::string discipline_name(const std::string& subject, int cycle) {
+  const std::string folded = text::fold(subject);
+  if (cycle == 3 &&
+      (folded == "svt" || folded == "sciences de la vie et de la terre" || folded == "pc" ||
+       folded == "physique-chimie" || folded == "physique chimie" || folded == "technologie"))
+    return "sciences et technologie";
   static const std::map<std::string, std::string> kShort = {
       {"svt", "sciences de la vie et de la Terre"}, {"pc", "physique-chimie"},
       {"physique chimie", "physique-chimie"},       {"maths", "mathématiques"},
       {"eps", "éducation physique et sportive"},    {"hg", "histoire et géographie"}};
-  const auto found = kShort.find(text::fold(subject));
+  const auto found = kShort.find(folded);
   return found == kShort.end() ? subject : found->second;
+}
+
+// The programme parts a catalogue's « programme » column names: URIs or labels, separated by
+// « ; » or « | ».
+std::vector<std::string> programme_values(const nlohmann::json& meta) {
+  std::vector<std::string> out;
+  const auto it = meta.find("programme");
+  if (it == meta.end() || !it->is_string()) return out;
+  const std::string all = it->get<std::string>();
+  std::size_t start = 0;
+  while (start <= all.size()) {
+    const std::size_t end = std::min(all.find_first_of(";|", start), all.size());
+    std::string v = all.substr(start, end - start);
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t") + 1);
+    if (!v.empty()) out.push_back(std::move(v));
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -232,7 +258,7 @@ Result<MapReport> ConceptStore::map_free_text() {
       if (!meta.is_object()) continue;
       const std::string subject = meta.value("subject", "");
       const std::string level = meta.value("level", "");
-      if (subject.empty() && level.empty()) continue;
+      if (subject.empty() && level.empty() && !meta.contains("programme")) continue;
       ++report.contents;
       if (!level.empty()) {
         REPERE_ASSIGN_OR_RETURN(const auto uri, find(level, kLevels));
@@ -250,8 +276,8 @@ Result<MapReport> ConceptStore::map_free_text() {
         std::optional<std::string> uri;
         if (cycle > 0) {
           REPERE_ASSIGN_OR_RETURN(
-              uri,
-              find(discipline_name(subject) + " (cycle " + std::to_string(cycle) + ")", kDomains));
+              uri, find(discipline_name(subject, cycle) + " (cycle " + std::to_string(cycle) + ")",
+                        kDomains));
         }
         if (uri) {
           keep.reset();
@@ -265,6 +291,23 @@ Result<MapReport> ConceptStore::map_free_text() {
           unmatched.insert(subject + (level.empty() ? "" : " " + level));
         }
       }
+      for (const std::string& part : programme_values(meta)) {
+        std::optional<std::string> uri;
+        if (part.rfind("http://", 0) == 0 || part.rfind("https://", 0) == 0) {
+          REPERE_ASSIGN_OR_RETURN(const auto known, get(part));
+          if (known) uri = part;
+        } else {
+          REPERE_ASSIGN_OR_RETURN(uri, find(part, kDomains));
+        }
+        if (!uri) {
+          unmatched.insert(part);
+          continue;
+        }
+        keep.reset();
+        REPERE_RETURN_IF_ERROR(
+            keep.bind(1, c.id).bind(2, *uri).bind(3, "programme").bind(4, part).run());
+        ++report.programme;
+      }
     }
     REPERE_RETURN_IF_ERROR(txn.commit());
     if (page.size() < 500) break;
@@ -277,15 +320,19 @@ namespace {
 
 constexpr const char* kGiven =
     "SELECT cc.content_id, cc.concept_uri, coalesce(c.pref_label, cc.concept_uri), cc.purpose, "
-    "cc.origin, cc.state FROM content_concept cc LEFT JOIN concept c ON c.uri = cc.concept_uri ";
+    "cc.origin, cc.state, cc.score, cc.evidence FROM content_concept cc LEFT JOIN concept c ON "
+    "c.uri = cc.concept_uri ";
 
 Result<std::vector<ContentConcept>> read_given(catalog::Statement& stmt) {
   std::vector<ContentConcept> out;
   while (true) {
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) break;
-    out.push_back(
-        {stmt.int64(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.text(4), stmt.text(5)});
+    ContentConcept c{stmt.int64(0), stmt.text(1), stmt.text(2),
+                     stmt.text(3),  stmt.text(4), stmt.text(5)};
+    if (!stmt.is_null(6)) c.score = stmt.real(6);
+    c.evidence = stmt.text(7);
+    out.push_back(std::move(c));
   }
   return out;
 }
@@ -301,10 +348,40 @@ Result<std::vector<ContentConcept>> ConceptStore::all_confirmed() {
 Result<std::vector<ContentConcept>> ConceptStore::of_content(std::int64_t content_id) {
   REPERE_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare(std::string(kGiven) + "WHERE cc.content_id = ?1 AND cc.state <> 'rejected' "
-                                        "ORDER BY cc.purpose, 3"));
+      db_.prepare(std::string(kGiven) +
+                  "WHERE cc.content_id = ?1 AND cc.state <> 'rejected' ORDER BY cc.purpose, "
+                  "cc.state = 'suggested', coalesce(-cc.score, 0), 3"));
   stmt.bind(1, content_id);
   return read_given(stmt);
+}
+
+Status ConceptStore::decide(std::int64_t content_id, const std::string& uri, Decision decision) {
+  REPERE_ASSIGN_OR_RETURN(const auto concept_, get(uri));
+  if (!concept_) return Status::not_found("no concept " + uri + " (import its vocabulary first)");
+  const char* state = decision == Decision::kConfirm ? "confirmed" : "rejected";
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("INSERT INTO content_concept (content_id, concept_uri, purpose, origin, state) "
+                  "VALUES (?1, ?2, 'programme', 'person', ?3) ON CONFLICT DO UPDATE SET state = "
+                  "excluded.state, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"));
+  return stmt.bind(1, content_id).bind(2, uri).bind(3, state).run();
+}
+
+Result<std::vector<PendingSuggestions>> ConceptStore::pending(int limit) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT cc.content_id, c.title, count(*), max(cc.score) FROM content_concept "
+                  "cc JOIN content c ON c.id = cc.content_id WHERE cc.state = 'suggested' AND "
+                  "c.status <> 'retired' GROUP BY cc.content_id ORDER BY count(*) DESC, "
+                  "max(cc.score) DESC, cc.content_id LIMIT ?1"));
+  stmt.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<PendingSuggestions> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back({stmt.int64(0), stmt.text(1), static_cast<int>(stmt.int64(2)), stmt.real(3)});
+  }
+  return out;
 }
 
 Result<std::vector<std::int64_t>> ConceptStore::contents_under(const std::string& uri) {
@@ -320,6 +397,34 @@ Result<std::vector<std::int64_t>> ConceptStore::contents_under(const std::string
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) break;
     out.push_back(stmt.int64(0));
+  }
+  return out;
+}
+
+Result<std::vector<ConceptMoment>> ConceptStore::moments_under(const std::string& uri, int limit) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("WITH RECURSIVE under(u) AS (SELECT ?1 UNION SELECT b.concept_uri FROM "
+                  "concept_broader b JOIN under ON b.broader_uri = under.u) SELECT pc.passage_id, "
+                  "p.content_id, p.start_ms, p.page, p.text, pc.concept_uri, pc.score FROM "
+                  "passage_concept pc JOIN under ON pc.concept_uri = under.u JOIN passage p ON "
+                  "p.id = pc.passage_id WHERE NOT EXISTS (SELECT 1 FROM content_concept cc "
+                  "WHERE cc.content_id = p.content_id AND cc.concept_uri = pc.concept_uri AND "
+                  "cc.state = 'rejected') ORDER BY pc.score DESC, pc.passage_id LIMIT ?2"));
+  stmt.bind(1, uri).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<ConceptMoment> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    ConceptMoment m;
+    m.passage_id = stmt.int64(0);
+    m.content_id = stmt.int64(1);
+    m.start_ms = stmt.optional_int64(2);
+    if (const auto page = stmt.optional_int64(3)) m.page = static_cast<int>(*page);
+    m.text = stmt.text(4);
+    m.uri = stmt.text(5);
+    m.score = stmt.real(6);
+    out.push_back(std::move(m));
   }
   return out;
 }

@@ -489,6 +489,7 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
     page.set("published", c->status == catalog::EditorialStatus::kPublished);
     page.set("here", "/contenus/" + std::to_string(c->id));
     page.set("review_link", "/contenus/" + std::to_string(c->id) + "/texte");
+    page.set("programme", programme_review(**db, c->id));
     if (req.has_param("fait")) page.set("done", req.get_param_value("fait").substr(0, 300));
   }
   send_page(res, render("content", page, c->title, ""));

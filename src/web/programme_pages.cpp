@@ -1,12 +1,14 @@
 #include "programme_pages.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
 #include "access.h"
 #include "context.h"
 #include "http.h"
+#include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
 #include "repere/search/search.h"
 #include "repere/taxonomy/store.h"
@@ -93,6 +95,103 @@ list content_concepts(catalog::Database& db, std::int64_t content_id) {
   return out;
 }
 
+namespace {
+
+// « 0,42 »: a score as French writes it.
+std::string french_score(double score) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", score);
+  std::string out = buf;
+  std::replace(out.begin(), out.end(), '.', ',');
+  return out;
+}
+
+}  // namespace
+
+data programme_review(catalog::Database& db, std::int64_t content_id) {
+  taxonomy::ConceptStore store(db);
+  data out;
+  list confirmed, suggested;
+  const auto given = store.of_content(content_id);
+  if (given.is_ok()) {
+    for (const auto& g : *given) {
+      if (g.purpose != "programme") continue;
+      data d;
+      d.set("uri", g.uri);
+      d.set("label", capitalised(short_label(g.pref_label)));
+      d.set("link", link_of(store, g.uri));
+      if (g.suggested()) {
+        d.set("score", g.score ? french_score(*g.score) : std::string("?"));
+        d.set("words", g.evidence);
+        suggested.push_back(d);
+      } else {
+        d.set("by", g.origin == "machine"  ? std::string("suggestion automatique confirmée")
+                    : g.origin == "mapped" ? std::string("d'après la fiche du catalogue")
+                                           : std::string("ajoutée par une personne"));
+        confirmed.push_back(d);
+      }
+    }
+  }
+  out.set("content_id", std::to_string(content_id));
+  out.set("has_confirmed", !confirmed.empty());
+  out.set("confirmed", confirmed);
+  out.set("has_suggested", !suggested.empty());
+  out.set("suggested", suggested);
+  return out;
+}
+
+void page_decide_concept(Context& ctx, const http::Request& req, http::Response& res) {
+  if (!require_role(req, res, auth::Role::kCurator, false)) return;
+  const std::int64_t id = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
+  const std::string decision = req.get_param_value("decision");
+  const std::string uri = req.get_param_value("notion");
+  if (decision != "confirmer" && decision != "rejeter")
+    return error_page(res, 400, "Décision inconnue",
+                      "Le champ « decision » vaut « confirmer » ou « rejeter ».");
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const Viewer& viewer = viewer_of(req);
+  if (const auto c = content_for(**db, viewer, id); !c.is_ok()) {
+    return error_page(res, 404, "Contenu introuvable",
+                      "Aucun contenu ne porte le numéro " + std::to_string(id) + ".");
+  }
+  taxonomy::ConceptStore store(**db);
+  const auto concept_ = store.get(uri);
+  if (!concept_.is_ok()) return error_page(res, concept_.status(), "Médiathèque indisponible");
+  if (!*concept_)
+    return error_page(res, 400, "Notion inconnue",
+                      "Aucune notion importée ne porte l'adresse « " + uri.substr(0, 200) + " ».");
+  const bool confirm = decision == "confirmer";
+  const Status s =
+      store.decide(id, uri, confirm ? taxonomy::Decision::kConfirm : taxonomy::Decision::kReject);
+  if (!s.is_ok()) return error_page(res, s, "Décision impossible");
+  (void)auth::AuditLog(**db).record(viewer.actor(), confirm ? "concept.confirm" : "concept.reject",
+                                    "content:" + std::to_string(id), uri);
+  const std::string label = capitalised(short_label((*concept_)->pref_label));
+  const std::string message = confirm ? "« " + label + " » est confirmée pour ce contenu."
+                                      : "« " + label +
+                                            " » est rejetée : elle ne sera plus "
+                                            "proposée pour ce contenu.";
+  res.status = 303;
+  res.set_header("Location",
+                 "/contenus/" + std::to_string(id) + "?fait=" + url_encode(message) + "#programme");
+}
+
+list pending_suggestions(catalog::Database& db) {
+  list out;
+  const auto pending = taxonomy::ConceptStore(db).pending();
+  if (!pending.is_ok()) return out;
+  for (const auto& p : *pending) {
+    data d;
+    d.set("content_id", std::to_string(p.content_id));
+    d.set("title", p.title);
+    d.set("suggestions", std::to_string(p.suggestions));
+    d.set("best", french_score(p.best));
+    out.push_back(d);
+  }
+  return out;
+}
+
 void page_programmes(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
@@ -139,6 +238,67 @@ void page_programmes(Context& ctx, const http::Request& req, http::Response& res
   page.set("has_groups", !groups.empty());
   send_page(res, render("programmes", page, "Le programme"));
 }
+
+namespace {
+
+constexpr std::size_t kMomentsShown = 8;
+constexpr int kMomentsPerContent = 2;
+constexpr std::size_t kExcerptBytes = 180;
+
+// The start of `text` up to the last space before `max_bytes` (never inside a character),
+// with « … » when something was cut.
+std::string excerpt_of(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = text.rfind(' ', max_bytes);
+  if (cut == std::string::npos || cut < max_bytes / 2) {
+    cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  }
+  return text.substr(0, cut) + " …";
+}
+
+// The best moments a machine found on the concept, in contents the viewer may see (two per
+// content at most), each linked where it is said: the time of a video, the page of a document.
+list concept_moments(catalog::Database& db, taxonomy::ConceptStore& store, const Viewer& viewer,
+                     const std::string& uri) {
+  list out;
+  const auto found = store.moments_under(uri);
+  if (!found.is_ok()) return out;
+  std::map<std::int64_t, std::optional<catalog::Content>> seen;
+  std::map<std::int64_t, int> per_content;
+  std::set<std::string> shown;
+  for (const auto& m : *found) {
+    if (out.size() >= kMomentsShown) break;
+    auto [it, added] = seen.emplace(m.content_id, std::nullopt);
+    if (added) {
+      if (auto c = content_for(db, viewer, m.content_id); c.is_ok()) it->second = std::move(*c);
+    }
+    if (!it->second) continue;
+    // The subtitles and the slides of the same second are one moment.
+    const std::string key = std::to_string(m.content_id) + ":" +
+                            (m.start_ms ? std::to_string(*m.start_ms / 1000) : "p") +
+                            (m.page ? std::to_string(*m.page) : "");
+    if (!shown.insert(key).second || per_content[m.content_id]++ >= kMomentsPerContent) continue;
+    const std::string base = "/contenus/" + std::to_string(m.content_id);
+    data d;
+    d.set("title", it->second->title);
+    if (m.start_ms) {
+      d.set("link", base + "?t=" + std::to_string(*m.start_ms / 1000));
+      d.set("where", "à " + clock_time(*m.start_ms));
+    } else if (m.page) {
+      d.set("link", base + "?page=" + std::to_string(*m.page) + "#page-" + std::to_string(*m.page));
+      d.set("where", "page " + std::to_string(*m.page));
+    } else {
+      d.set("link", base + "?passage=" + std::to_string(m.passage_id) + "#passage");
+      d.set("where", "passage");
+    }
+    d.set("excerpt", excerpt_of(m.text, kExcerptBytes));
+    out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace
 
 void page_concept(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
@@ -200,6 +360,9 @@ void page_concept(Context& ctx, const http::Request& req, http::Response& res) {
                                          : std::to_string(contents.size()) + " contenus");
   page.set("contents", contents);
   page.set("has_contents", !contents.empty());
+  list moments = concept_moments(**db, store, viewer, c.uri);
+  page.set("has_moments", !moments.empty());
+  page.set("moments", moments);
   page.set("uri", c.uri);
   page.set("id", std::to_string(path_id(req)));
   send_page(res, render("notion", page, capitalised(short_label(c.pref_label))));

@@ -44,4 +44,13 @@ Status narrow_to_concept(Context& ctx, const http::Request& req, search::SearchR
 // link), with the path of a programme's part.
 list content_concepts(catalog::Database& db, std::int64_t content_id);
 
+// The curator's part of a content page ({{#programme}}): its confirmed programme parts, each
+// with « Retirer », and the machine's suggestions, labelled, with their score and supporting
+// words, each with « Confirmer » and « Rejeter ».
+data programme_review(catalog::Database& db, std::int64_t content_id);
+// POST /contenus/ID/notions (curators): notion=URI, decision=confirmer|rejeter; audited.
+void page_decide_concept(Context& ctx, const http::Request& req, http::Response& res);
+// The review queue's part ({{#suggestions}}): contents with suggestions nobody decided on.
+list pending_suggestions(catalog::Database& db);
+
 }  // namespace repere::web

@@ -10,6 +10,7 @@
 #include "context.h"
 #include "curation_pages.h"
 #include "http.h"
+#include "programme_pages.h"
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -449,6 +450,12 @@ void page_review_queue(Context& ctx, const http::Request& req, http::Response& r
   page.set("has_items", !rows.empty());
   page.set("items", rows);
   page.set("count", std::to_string(rows.size()) + (rows.size() > 1 ? " pistes" : " piste"));
+  // The programme concepts a machine suggested, for curators to confirm or reject.
+  list suggestions = pending_suggestions(**db);
+  page.set("has_suggestions", !suggestions.empty());
+  page.set("suggestions_count", std::to_string(suggestions.size()) +
+                                    (suggestions.size() > 1 ? " contenus" : " contenu"));
+  page.set("suggestions", suggestions);
   send_page(res, render("relecture", page, "File de relecture"));
   res.set_header("Cache-Control", "no-store");
 }

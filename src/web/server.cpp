@@ -289,6 +289,7 @@ const std::vector<Route>& routes() {
       {R"(/programme/(\d{1,18}))", page_concept},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
       {R"(/contenus/(\d{1,18})/fiche)", page_edit_record, Method::kPost},
+      {R"(/contenus/(\d{1,18})/notions)", page_decide_concept, Method::kPost},
       {"/gestion/journal.csv", page_audit_csv},
       {"/api/v1/me", api_me},
       {R"(/api/v1/contents/(\d{1,18})/status)", api_set_status, Method::kPost},

@@ -13,6 +13,7 @@
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/ingest/pipeline.h"
+#include "repere/taxonomy/suggest.h"
 
 namespace repere::web {
 namespace fs = std::filesystem;
@@ -197,11 +198,18 @@ void page_upload_post(Context& ctx, const http::Request& req, http::Response& re
     });
     shared->searchers.clear();  // the index was updated in place
     if (auto db = shared->catalog_for_writing(); db.is_ok()) {
-      (void)auth::AuditLog(**db).record(actor, "upload", "upload:" + std::to_string(id),
-                                        report.is_ok()
-                                            ? std::to_string(report->added) + " ajoutés, " +
-                                                  std::to_string(report->failed) + " échecs"
-                                            : report.status().message());
+      // New contents take their place in the programme: mapped, then suggested for curators.
+      std::string programme;
+      if (report.is_ok() && report->processed > 0) {
+        if (const auto t = taxonomy::refresh_library(**db); !t.is_ok())
+          programme = " ; suggestions du programme en échec : " + t.status().message();
+      }
+      (void)auth::AuditLog(**db).record(
+          actor, "upload", "upload:" + std::to_string(id),
+          (report.is_ok() ? std::to_string(report->added) + " ajoutés, " +
+                                std::to_string(report->failed) + " échecs"
+                          : report.status().message()) +
+              programme);
     }
   }));
   res.status = 303;

@@ -10,8 +10,10 @@
 //    « Gestion » and publishes it.
 // 4. The teacher's search now finds it, and the moment lands on the line's second.
 // 5. An admin reads in the audit log who published it; signing out ends a session.
-// axe-core audits the login, upload, management, content (curator), correction, review queue,
-// audit log and « Mes activités » pages.
+// 3b. From the review queue, the curator opens a content with programme suggestions (labelled
+//    as a machine's) and confirms one, by keyboard or by mouse.
+// axe-core audits the login, upload, management, content (curator, with and without
+// suggestions), correction, review queue, audit log and « Mes activités » pages.
 // Usage: node curation.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR FIXTURES_DIR
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -169,10 +171,29 @@ try {
     check(hidden.total === 0, `${how}: the corrected draft is still hidden from the public`);
     const vttNow = await (await curator.page.request.get(`${base}${vttPath}`)).text();
     check(vttNow.includes(right) && !vttNow.includes(wrong), `${how}: the captions say the corrected word`);
-    if (audits) {
-      await curator.open(`${base}/gestion/relecture`);
-      await curator.audit('relecture');
+    // The programme parts a machine suggested: from the review queue to a content, confirmed.
+    await curator.open(`${base}/gestion/relecture`);
+    if (audits) await curator.audit('relecture');
+    const waiting = curator.page.locator('section#notions-a-confirmer a, h2#notions ~ table a').first();
+    check(await waiting.count() === 1, `${how}: the review queue lists contents with suggestions`);
+    curator.forget();
+    await Promise.all([curator.page.waitForNavigation(), waiting.click()]);
+    const suggestion = curator.page.locator('#programme form:has(button[value=confirmer])').first();
+    const uri = await suggestion.locator('input[name=notion]').getAttribute('value');
+    check(await curator.page.locator('#programme h3', { hasText: 'Suggestions automatiques' }).count() === 1,
+      `${how}: the suggestions are labelled as a machine's`);
+    if (audits) await curator.audit('contenu-suggestions');
+    curator.forget();
+    if (curatorKeys) {
+      await tabToButton(curator.page, 'Confirmer');
+      await Promise.all([curator.page.waitForNavigation(), curator.page.keyboard.press('Enter')]);
+    } else {
+      await Promise.all([curator.page.waitForNavigation(), suggestion.locator('button[value=confirmer]').click()]);
     }
+    const said = await curator.page.locator('.etat-contenu [role=status]').first().textContent();
+    check(/est confirmée/.test(said), `${how}: « ${said.trim()} »`);
+    check(await curator.page.locator(`#programme ul.notions:first-of-type input[value="${uri}"]`).count() === 1,
+      `${how}: the confirmed part is listed with « Retirer »`);
     // Publishes it from « Gestion ».
     await curator.open(`${base}/gestion?etat=draft`);
     if (curatorKeys) {

@@ -321,6 +321,20 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        {401, 401, 403, 200, 200},
        R"({"status":"draft"})"},
       {"POST", "/gestion/etat", {303, 303, 403, 303, 303}, form({{"id", d}, {"etat", "draft"}})},
+      // Programme concepts of a content: curators decide (an unknown concept: refused, 400).
+      {"GET", "/contenus/" + p, {200, 200, 200, 200, 200}, "", "", "Place dans le programme"},
+      {"POST",
+       "/contenus/" + d + "/notions",
+       {303, 303, 403, 400, 400},
+       form({{"notion", "http://example.org/aucune"}, {"decision", "confirmer"}})},
+      {"POST",
+       "/contenus/" + d + "/notions",
+       {303, 303, 403, 400, 400},
+       form({{"notion", "http://example.org/aucune"}, {"decision", "effacer"}})},
+      {"POST",
+       "/contenus/424242/notions",
+       {303, 303, 403, 404, 404},
+       form({{"notion", "http://example.org/aucune"}, {"decision", "rejeter"}})},
   };
   for (const Row& row : rows) {
     for (std::size_t who = 0; who < 5; ++who) {

@@ -201,6 +201,15 @@ std::string prepare_for_xapian(std::string_view text);
 // « pourquoi » in French; « the », « why » in English; French for the other languages).
 bool is_stopword(const std::string& folded_word, const std::string& language = "fr");
 
+// A word of a text as the index compares it: its stem and the folded word it came from.
+struct StemmedWord {
+  std::string stem;  // « digestion », « digestif » -> « digest »
+  std::string word;  // folded, as written: « digestion »
+};
+// The words of `text` in order, folded, function words of `language` left out, stemmed by its
+// stemmer (French when empty; unstemmed for a language Xapian cannot stem). Pure, thread-safe.
+std::vector<StemmedWord> stemmed_words(std::string_view text, const std::string& language = "fr");
+
 }  // namespace repere::index
 
 namespace repere::index {
