@@ -13,6 +13,7 @@
 
 #include "repere/catalog/database.h"
 #include "repere/catalog/summary.h"
+#include "repere/core/data_dir.h"
 #include "support/temp_dir.h"
 
 namespace repere {
@@ -114,6 +115,81 @@ TEST(IngestCli, KilledHalfWayThenResumedIngestsEachItemOnce) {
   EXPECT_EQ(scalar(catalog, "SELECT count(*) FROM passage"),
             scalar(clean / "catalog.sqlite", "SELECT count(*) FROM passage"));
   EXPECT_GT(scalar(catalog, "SELECT count(*) FROM passage"), 30 * 100);
+}
+
+// A curator's decisions on programme concepts are people's work: a re-ingest of the changed file
+// and a reindex keep them, and the machine's suggestions made again never bring a rejected one
+// back.
+TEST(IngestCli, ConfirmedAndRejectedConceptsSurviveReingestAndReindex) {
+  const fs::path vocabularies = fs::path(REPERE_SHARED_DIR) / "standards/scolomfr/skos-3.2.0";
+  TempDir tmp;
+  const fs::path data = tmp.path() / "data", lib = tmp.path() / "lib";
+  fs::create_directories(lib);
+  auto write_note = [&](const std::string& extra) {
+    std::ofstream(lib / "digestion.md")
+        << "# La digestion\n\nLa digestion transforme les aliments en nutriments : la bouche, "
+           "l'estomac, l'intestin grêle et le système digestif. "
+        << extra << "\n";
+  };
+  write_note("");
+  std::ofstream(lib / "catalogue.csv") << "fichier;titre;matière;niveau\n"
+                                          "digestion.md;La digestion;SVT;5e\n";
+  auto run = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> all{REPERE_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    return wait_exit(spawn(all, tmp.path() / "log.txt"));
+  };
+  const std::string d = data.string();
+  ASSERT_EQ(run({"init", d}), 0);
+  ASSERT_EQ(run({"taxonomy", "import", "--data", d, (vocabularies / "15.rdf").string(),
+                 (vocabularies / "22.rdf").string()}),
+            0);
+  ASSERT_EQ(run({"ingest", "--data", d, (lib / "catalogue.csv").string()}), 0);
+  const fs::path catalog = DataDir{data}.catalog();
+  // Ingest mapped the subject and suggested programme parts.
+  ASSERT_GE(scalar(catalog, "SELECT count(*) FROM content_concept WHERE state = 'suggested'"), 2);
+  std::string confirmed, rejected;
+  {
+    auto db = catalog::Database::open(catalog, {});
+    ASSERT_TRUE(db.is_ok());
+    auto stmt = (*db)->prepare(
+        "SELECT concept_uri FROM content_concept WHERE state = 'suggested' ORDER BY score DESC");
+    ASSERT_TRUE(*stmt->step());
+    confirmed = stmt->text(0);
+    ASSERT_TRUE(*stmt->step());
+    rejected = stmt->text(0);
+    stmt->reset();
+    ASSERT_TRUE((*db)
+                    ->exec("UPDATE content_concept SET state = 'confirmed', origin = 'person' "
+                           "WHERE concept_uri = '" +
+                           confirmed + "'")
+                    .is_ok());
+    ASSERT_TRUE((*db)
+                    ->exec("UPDATE content_concept SET state = 'rejected', origin = 'person' "
+                           "WHERE concept_uri = '" +
+                           rejected + "'")
+                    .is_ok());
+  }
+  write_note("Le gros intestin absorbe l'eau.");  // the file changes: it is read again
+  ASSERT_EQ(run({"ingest", "--data", d, (lib / "catalogue.csv").string()}), 0);
+  ASSERT_EQ(run({"reindex", "--data", d}), 0);
+  ASSERT_EQ(run({"taxonomy", "suggest", "--data", d}), 0);
+  // The same content, read again.
+  EXPECT_EQ(scalar(catalog, "SELECT count(*) FROM content"), 1);
+  EXPECT_EQ(scalar(catalog, "SELECT count(*) FROM passage WHERE text LIKE '%gros intestin%'"), 1);
+  auto state = [&](const std::string& uri) {
+    return scalar(catalog,
+                  "SELECT CASE state WHEN 'confirmed' THEN 1 WHEN 'rejected' THEN 2 "
+                  "ELSE 3 END FROM content_concept WHERE concept_uri = '" +
+                      uri + "'");
+  };
+  EXPECT_EQ(state(confirmed), 1);
+  EXPECT_EQ(state(rejected), 2);
+  EXPECT_EQ(scalar(catalog,
+                   "SELECT count(*) FROM passage_concept pc JOIN passage p ON p.id = "
+                   "pc.passage_id WHERE pc.concept_uri = '" +
+                       rejected + "'"),
+            0);
 }
 
 }  // namespace
