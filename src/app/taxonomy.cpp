@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "repere/catalog/database.h"
+#include "repere/taxonomy/related.h"
 #include "repere/taxonomy/skos.h"
 #include "repere/taxonomy/store.h"
 #include "repere/taxonomy/suggest.h"
@@ -62,11 +63,20 @@ int evaluate(catalog::Database& db, Io io) {
     return kExitFailure;
   }
   taxonomy::ConceptStore store(db);
-  char line[160];
+  char line[200];
   std::snprintf(line, sizeof line,
                 "contents %d  precision@1 %.3f  recall@3 %.3f  no suggestion %.3f\n", q->contents,
                 q->precision_at_1, q->recall_at_3, q->no_suggestion);
   io.out << line;
+  const auto related = taxonomy::evaluate_related(db);
+  if (related.is_ok()) {
+    std::snprintf(line, sizeof line,
+                  "related moments %d for %d contents  same programme part %.3f  same branch "
+                  "%.3f  contents without any %.3f\n",
+                  related->moments, related->contents, related->same_part, related->same_branch,
+                  related->without_any);
+    io.out << line;
+  }
   for (const auto& m : q->misses) {
     const auto expected = store.get(m.expected);
     io.out << "  miss: " << m.title << "\n    expected "

@@ -31,6 +31,16 @@ std::string without_qualifier(const std::string& label) {
   return open == std::string::npos || open == 0 ? label : label.substr(0, open);
 }
 
+// Words the search keeps (a query may need them) that say nothing of a subject in a programme's
+// labels: quantifiers, negation, degree (« sur tous supports », « n'est pas », « plus simple »).
+bool says_no_subject(const std::string& folded) {
+  static const std::set<std::string> kWords = {
+      "tous",   "toutes",   "tout",      "toute",     "chaque", "aucun",   "aucune", "autre",
+      "autres", "meme",     "memes",     "tres",      "plus",   "moins",   "peu",    "bien",
+      "pas",    "certains", "certaines", "plusieurs", "simple", "simples", "etc"};
+  return kWords.count(folded) > 0;
+}
+
 bool is_skills(const std::string& label) {
   return text::fold(label).rfind("competences travaillees", 0) == 0;
 }
@@ -72,7 +82,8 @@ struct Suggester::Impl {
     for (const text::Token& t : text::tokenize(s)) {
       if (t.kind != text::TokenKind::kWord) continue;
       const auto stemmed = index::stemmed_words(t.text, "fr");
-      if (stemmed.empty() || stemmed[0].stem.size() < kMinStem) continue;
+      if (stemmed.empty() || stemmed[0].stem.size() < kMinStem || says_no_subject(stemmed[0].word))
+        continue;
       out.emplace_back(term(stemmed[0].stem, text::lower(t.text)), text::lower(t.text));
     }
     return out;
@@ -241,6 +252,7 @@ std::vector<Suggestion> Suggester::suggest(std::string_view text, const std::str
   // The text's stems that some concept says, log-weighted by how often.
   std::unordered_map<int, int> tf;
   for (const index::StemmedWord& w : index::stemmed_words(text, language)) {
+    if (says_no_subject(w.word)) continue;
     const auto it = impl_->term_ids.find(w.stem);
     if (it != impl_->term_ids.end()) ++tf[it->second];
   }

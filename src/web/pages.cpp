@@ -480,6 +480,30 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
     }
     page.set("lines", lines);
   }
+  // « Dans la médiathèque, on en parle aussi »: about the moment or the page asked, else the
+  // whole content.
+  std::optional<std::int64_t> about;
+  if (req.has_param("passage")) {
+    const long long p = std::strtoll(req.get_param_value("passage").c_str(), nullptr, 10);
+    if (p > 0) about = p;
+  } else if (start_s > 0 || req.has_param("page")) {
+    const int asked_page =
+        static_cast<int>(std::strtol(req.get_param_value("page").c_str(), nullptr, 10));
+    if (const auto ps = catalog::PassageRepository(**db).list_for_content(id); ps.is_ok()) {
+      for (const auto& p : *ps) {
+        const bool at_time = start_s > 0 && p.start_ms && p.end_ms &&
+                             *p.start_ms <= start_s * 1000 && start_s * 1000 < *p.end_ms;
+        const bool on_page = asked_page > 0 && p.page && *p.page == asked_page;
+        if (at_time || on_page) {
+          about = p.id;
+          break;
+        }
+      }
+    }
+  }
+  list related = related_list(**db, id, about);
+  page.set("has_related", !related.empty());
+  page.set("related", related);
   if (viewer.sees_unpublished()) {  // the curator's part: the status and how to change it
     page.set("curator", true);
     page.set("status", std::string(catalog::to_string(c->status)));

@@ -11,6 +11,7 @@
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
 #include "repere/search/search.h"
+#include "repere/taxonomy/related.h"
 #include "repere/taxonomy/store.h"
 
 namespace repere::web {
@@ -257,6 +258,27 @@ std::string excerpt_of(const std::string& text, std::size_t max_bytes) {
   return text.substr(0, cut) + " …";
 }
 
+// A moment as the pages list it: a link where it is said (the time of a video, the page of a
+// document, the passage of a note), where that is in words, and its start.
+data moment_item(std::int64_t content_id, std::int64_t passage_id,
+                 const std::optional<std::int64_t>& start_ms, const std::optional<int>& page,
+                 const std::string& text) {
+  const std::string base = "/contenus/" + std::to_string(content_id);
+  data d;
+  if (start_ms) {
+    d.set("link", base + "?t=" + std::to_string(*start_ms / 1000));
+    d.set("where", "à " + clock_time(*start_ms));
+  } else if (page) {
+    d.set("link", base + "?page=" + std::to_string(*page) + "#page-" + std::to_string(*page));
+    d.set("where", "page " + std::to_string(*page));
+  } else {
+    d.set("link", base + "?passage=" + std::to_string(passage_id) + "#passage");
+    d.set("where", "passage");
+  }
+  d.set("excerpt", excerpt_of(text, kExcerptBytes));
+  return d;
+}
+
 // The best moments a machine found on the concept, in contents the viewer may see (two per
 // content at most), each linked where it is said: the time of a video, the page of a document.
 list concept_moments(catalog::Database& db, taxonomy::ConceptStore& store, const Viewer& viewer,
@@ -279,26 +301,27 @@ list concept_moments(catalog::Database& db, taxonomy::ConceptStore& store, const
                             (m.start_ms ? std::to_string(*m.start_ms / 1000) : "p") +
                             (m.page ? std::to_string(*m.page) : "");
     if (!shown.insert(key).second || per_content[m.content_id]++ >= kMomentsPerContent) continue;
-    const std::string base = "/contenus/" + std::to_string(m.content_id);
-    data d;
+    data d = moment_item(m.content_id, m.passage_id, m.start_ms, m.page, m.text);
     d.set("title", it->second->title);
-    if (m.start_ms) {
-      d.set("link", base + "?t=" + std::to_string(*m.start_ms / 1000));
-      d.set("where", "à " + clock_time(*m.start_ms));
-    } else if (m.page) {
-      d.set("link", base + "?page=" + std::to_string(*m.page) + "#page-" + std::to_string(*m.page));
-      d.set("where", "page " + std::to_string(*m.page));
-    } else {
-      d.set("link", base + "?passage=" + std::to_string(m.passage_id) + "#passage");
-      d.set("where", "passage");
-    }
-    d.set("excerpt", excerpt_of(m.text, kExcerptBytes));
     out.push_back(d);
   }
   return out;
 }
 
 }  // namespace
+
+list related_list(catalog::Database& db, std::int64_t content_id,
+                  std::optional<std::int64_t> passage_id) {
+  list out;
+  const auto related = taxonomy::related_moments(db, content_id, {.passage_id = passage_id});
+  if (!related.is_ok()) return out;
+  for (const auto& m : *related) {
+    data d = moment_item(m.content_id, m.passage_id, m.start_ms, m.page, m.text);
+    d.set("title", m.title);
+    out.push_back(d);
+  }
+  return out;
+}
 
 void page_concept(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,11 @@ list content_concepts(catalog::Database& db, std::int64_t content_id);
 data programme_review(catalog::Database& db, std::int64_t content_id);
 // POST /contenus/ID/notions (curators): notion=URI, decision=confirmer|rejeter; audited.
 void page_decide_concept(Context& ctx, const http::Request& req, http::Response& res);
+// « Dans la médiathèque, on en parle aussi » ({{#related}}: link, where, title, excerpt): up to
+// five moments of other published contents on the same part of the programme, saying similar
+// things — about the passage when one is given.
+list related_list(catalog::Database& db, std::int64_t content_id,
+                  std::optional<std::int64_t> passage_id = std::nullopt);
 // The review queue's part ({{#suggestions}}): contents with suggestions nobody decided on.
 list pending_suggestions(catalog::Database& db);
 

@@ -192,6 +192,19 @@ TEST_F(DemoLibrary, ProgrammeSuggestionsAreMeasuredAgainstTheItemsGold) {
   // Floors under the figures measured when the method was chosen (0.812 and 0.969).
   EXPECT_GE(p1, 0.75) << out;
   EXPECT_GE(r3, 0.9) << out;
+  // Related moments, chosen from the machine's placements only: most in the same part of the
+  // programme (0.957 measured), and each a sub-part's sibling at worst.
+  double same_part = 0, same_branch = 0;
+  const std::size_t rel = out.find("same programme part ");
+  ASSERT_NE(rel, std::string::npos) << out;
+  ASSERT_EQ(std::sscanf(out.c_str() + rel, "same programme part %lf same branch %lf", &same_part,
+                        &same_branch),
+            2)
+      << out;
+  RecordProperty("related_same_part", std::to_string(same_part));
+  RecordProperty("related_same_branch", std::to_string(same_branch));
+  EXPECT_GE(same_branch, 0.85) << out;
+  EXPECT_GE(same_part, 0.3) << out;
 }
 
 }  // namespace

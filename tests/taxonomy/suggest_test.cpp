@@ -10,6 +10,7 @@
 #include "../catalog/test_catalog.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/taxonomy/related.h"
 #include "repere/taxonomy/schema.h"
 #include "repere/taxonomy/skos.h"
 #include "repere/taxonomy/store.h"
@@ -239,6 +240,59 @@ TEST_F(Suggestions, QualityIsMeasuredAgainstConfirmedTagsFromTheTextAlone) {
   EXPECT_DOUBLE_EQ(q->precision_at_1, 0.5);
   ASSERT_EQ(q->misses.size(), 1u);
   EXPECT_EQ(q->misses[0].title, "Volcans");
+}
+
+// « On en parle aussi »: another published content on the same part, saying similar things;
+// never the content itself, never a draft, nothing when nothing is close.
+TEST(RelatedMoments, OtherPublishedContentsOnTheSamePartAndNothingElse) {
+  testing::TempDir dir;
+  catalog::OpenOptions o;
+  o.modules = {&schema()};
+  auto db = catalog::open_or_die(dir.path() / "catalog.sqlite", o);
+  ConceptStore store(*db);
+  for (const char* file : {"15.rdf", "22.rdf"})
+    ASSERT_TRUE(store.import(*read_skos(kVocabularies / file), file).is_ok());
+  auto add = [&](const std::string& title, catalog::EditorialStatus status,
+                 const std::vector<std::string>& texts) {
+    catalog::Content c = catalog::sample_content(title);
+    c.title = title;
+    c.language = "fr";
+    c.status = status;
+    c.media_path = "/media/" + title;
+    c.metadata_json = nlohmann::json{{"subject", "SVT"}, {"level", "5e"}}.dump();
+    const auto id = *catalog::ContentRepository(*db).insert(c);
+    std::vector<catalog::Passage> ps;
+    for (const std::string& t : texts) ps.push_back({.page = 1, .language = "fr", .text = t});
+    EXPECT_TRUE(catalog::PassageRepository(*db).replace_for_content(id, ps).is_ok());
+    return id;
+  };
+  using S = catalog::EditorialStatus;
+  const auto source = add("La digestion", S::kPublished, {kDigestionText});
+  const auto other = add("Le repas", S::kPublished,
+                         {"Après le repas, l'estomac et l'intestin digèrent les aliments : la "
+                          "digestion donne des nutriments. Le système digestif travaille."});
+  const auto draft = add("Brouillon", S::kDraft,
+                         {"La digestion des aliments dans l'estomac et l'intestin : le système "
+                          "digestif et les nutriments."});
+  const auto volcano = add("Les volcans", S::kPublished,
+                           {"Les volcans et les séismes : le magma, les plaques, les éruptions."});
+  ASSERT_TRUE(refresh_library(*db).is_ok());
+  const auto related = related_moments(*db, source);
+  ASSERT_TRUE(related.is_ok()) << related.status().to_string();
+  ASSERT_FALSE(related->empty());
+  EXPECT_EQ((*related)[0].content_id, other);
+  EXPECT_EQ((*related)[0].title, "Le repas");
+  EXPECT_GE((*related)[0].similarity, kMinSimilarity);
+  for (const RelatedMoment& m : *related) {
+    EXPECT_NE(m.content_id, source);
+    EXPECT_NE(m.content_id, draft);
+    EXPECT_NE(m.content_id, volcano);
+  }
+  // The volcano speaks of another part, alone in it: nothing rather than noise.
+  EXPECT_TRUE(related_moments(*db, volcano)->empty());
+  const auto quality = evaluate_related(*db);
+  ASSERT_TRUE(quality.is_ok());
+  EXPECT_EQ(quality->contents, 0);  // no content has a confirmed part here
 }
 
 }  // namespace
