@@ -13,6 +13,7 @@
 #include "repere/auth/workflow.h"
 #include "repere/catalog/migrations.h"
 #include "repere/core/files.h"
+#include "repere/courses/schema.h"
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/taxonomy/schema.h"
@@ -143,7 +144,7 @@ Status publish_command(const PublishOptions& o, std::ostream& out) {
 Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
   catalog::OpenOptions options{.create_if_missing = false};
-  options.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema()};
+  options.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema()};
   return catalog::Database::open(dir.catalog(), options);
 }
 

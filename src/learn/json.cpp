@@ -148,6 +148,20 @@ Result<Interaction> interaction_from(const json& j, std::size_t i) {
 
 }  // namespace
 
+json interaction_to_json(const Interaction& x, bool for_pupil) {
+  return interaction_json(x, for_pupil);
+}
+
+Result<Interaction> interaction_from_json(const json& j) {
+  auto x = interaction_from(j, 0);
+  if (!x.is_ok()) {
+    std::string m = x.status().message();
+    if (m.rfind("interactions[0].", 0) == 0) m = m.substr(16);
+    return Status::invalid_argument(m);
+  }
+  return x;
+}
+
 json to_json(const Activity& a, bool for_pupil) {
   json j = {{"id", a.id},
             {"content_id", a.content_id},

@@ -38,6 +38,7 @@
 #include "repere/core/endpoint.h"
 #include "repere/core/files.h"
 #include "repere/core/text.h"
+#include "repere/courses/schema.h"
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
@@ -489,7 +490,7 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     catalog::OpenOptions open{.create_if_missing = false};
-    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema()};
+    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema()};
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }

@@ -23,6 +23,9 @@ nlohmann::json to_json(const Activity& a, bool for_pupil = false);
 // Reads an activity; errors are invalid_argument naming the field ("interactions[1].at_ms:
 // a number of milliseconds is expected"). Unknown fields are ignored.
 Result<Activity> activity_from_json(const nlohmann::json& j);
+// One interaction, as in "interactions" (a course's quiz block keeps one so).
+nlohmann::json interaction_to_json(const Interaction& x, bool for_pupil = false);
+Result<Interaction> interaction_from_json(const nlohmann::json& j);
 // {"chosen": [0, 2]} | {"answer": true} | {"blanks": ["…"]} | {"text": "…"}.
 Result<Response> response_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Grade& g);

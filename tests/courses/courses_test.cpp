@@ -1,0 +1,210 @@
+// Courses in a real catalog: made, filled with each kind of block, reordered across chapters,
+// copied from a model, and what they refuse; the limited Markdown of their texts, escaped.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../catalog/test_catalog.h"
+#include "repere/auth/schema.h"
+#include "repere/catalog/contents.h"
+#include "repere/courses/markdown.h"
+#include "repere/courses/schema.h"
+#include "repere/courses/store.h"
+#include "repere/learn/schema.h"
+
+namespace repere::courses {
+namespace {
+
+class Courses : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog::OpenOptions o;
+    o.modules = {&learn::schema(), &auth::schema(), &schema()};
+    db_ = catalog::open_or_die(dir_.path() / "catalog.sqlite", o);
+    ASSERT_TRUE(db_);
+    catalog::Content c = catalog::sample_content("La digestion");
+    c.media_path = "/media/digestion.mp4";
+    video_ = *catalog::ContentRepository(*db_).insert(c);
+  }
+  Block moment(std::int64_t start, std::int64_t end) {
+    Block b;
+    b.kind = BlockKind::kMoment;
+    b.content_id = video_;
+    b.start_ms = start;
+    b.end_ms = end;
+    return b;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<catalog::Database> db_;
+  catalog::Id video_ = 0;
+};
+
+Block text(const std::string& body, BlockKind kind = BlockKind::kText) {
+  Block b;
+  b.kind = kind;
+  b.body = body;
+  return b;
+}
+
+const char* kQuestion =
+    R"({"type":"choice","question":"Où commence la digestion ?","choices":[{"text":"Dans la bouche","correct":true},{"text":"Dans le cœur","correct":false}]})";
+
+TEST_F(Courses, ACourseHoldsChaptersOfEveryKindOfBlockInOrder) {
+  CourseStore store(*db_);
+  const auto id = store.create("  La digestion, 5e  ", std::nullopt);
+  ASSERT_TRUE(id.is_ok()) << id.status().to_string();
+  const auto first = store.add_chapter(*id, "Le trajet des aliments");
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  const auto one = *first;
+  const auto two = *store.add_chapter(*id, "Les nutriments");
+  ASSERT_TRUE(store.add_block(one, text("Les **aliments** sont *découpés*.")).is_ok());
+  ASSERT_TRUE(store.add_block(one, moment(12000, 45000)).is_ok());
+  Block page;
+  page.kind = BlockKind::kPage;
+  page.content_id = video_;
+  page.page = 2;
+  ASSERT_TRUE(store.add_block(two, page).is_ok());
+  ASSERT_TRUE(store
+                  .add_block(two, text("La digestion transforme les aliments en nutriments.",
+                                       BlockKind::kKeyIdea))
+                  .is_ok());
+  ASSERT_TRUE(store.add_block(two, text(kQuestion, BlockKind::kQuiz)).is_ok());
+  ASSERT_TRUE(
+      store
+          .update(*id, {"La digestion, 5e",
+                        "http://data.education.fr/voc/scolomfr/concept/scolomfr-voc-022-num-020",
+                        {"http://data.education.fr/voc/scolomfr/concept/"
+                         "scolomfr-voc-015-num-1530"},
+                        CourseState::kPublished,
+                        true})
+          .is_ok());
+  const auto c = store.get(*id);
+  ASSERT_TRUE(c.is_ok());
+  EXPECT_EQ(c->title, "La digestion, 5e");  // trimmed
+  EXPECT_EQ(c->state, CourseState::kPublished);
+  EXPECT_TRUE(c->model);
+  ASSERT_EQ(c->chapters.size(), 2u);
+  EXPECT_EQ(c->chapters[0].title, "Le trajet des aliments");
+  ASSERT_EQ(c->chapters[0].blocks.size(), 2u);
+  EXPECT_EQ(c->chapters[0].blocks[1].kind, BlockKind::kMoment);
+  EXPECT_EQ(*c->chapters[0].blocks[1].start_ms, 12000);
+  ASSERT_EQ(c->chapters[1].blocks.size(), 3u);
+  EXPECT_EQ(c->chapters[1].blocks[2].kind, BlockKind::kQuiz);
+  EXPECT_EQ(c->block_count(), 5);
+  EXPECT_EQ(store.models()->size(), 1u);
+  EXPECT_EQ(store
+                .published_with({"urn:other",
+                                 "http://data.education.fr/voc/scolomfr/concept/"
+                                 "scolomfr-voc-015-num-1530"})
+                ->size(),
+            1u);
+  EXPECT_TRUE(store.published_with({"urn:other"})->empty());
+}
+
+TEST_F(Courses, BlocksMoveByOnePlaceAndAcrossChapters) {
+  CourseStore store(*db_);
+  const auto id = *store.create("Ordre", std::nullopt);
+  const auto one = *store.add_chapter(id, "Un");
+  const auto two = *store.add_chapter(id, "Deux");
+  const auto a = *store.add_block(one, text("A"));
+  const auto b = *store.add_block(one, text("B"));
+  const auto c = *store.add_block(two, text("C"));
+  auto order = [&] {
+    std::string out;
+    const auto course = store.get(id);
+    for (const auto& ch : course->chapters) {
+      out += ch.title + ":";
+      for (const auto& bl : ch.blocks) out += bl.body;
+      out += " ";
+    }
+    return out;
+  };
+  EXPECT_EQ(order(), "Un:AB Deux:C ");
+  ASSERT_TRUE(store.move_block(b, -1).is_ok());
+  EXPECT_EQ(order(), "Un:BA Deux:C ");
+  ASSERT_TRUE(store.move_block(a, +1).is_ok());  // past the end: first of the next chapter
+  EXPECT_EQ(order(), "Un:B Deux:AC ");
+  ASSERT_TRUE(store.move_block(c, +1).is_ok());  // the very end: stays
+  EXPECT_EQ(order(), "Un:B Deux:AC ");
+  ASSERT_TRUE(store.move_block(a, -1).is_ok());  // back: last of the previous chapter
+  EXPECT_EQ(order(), "Un:BA Deux:C ");
+  ASSERT_TRUE(store.move_chapter(two, -1).is_ok());
+  EXPECT_EQ(order(), "Deux:C Un:BA ");
+  ASSERT_TRUE(store.remove_block(b).is_ok());
+  ASSERT_TRUE(store.remove_chapter(one).is_ok());
+  EXPECT_EQ(order(), "Deux:C ");
+  EXPECT_EQ(store.move_block(424242, 1).code(), StatusCode::kNotFound);
+}
+
+TEST_F(Courses, BadBlocksAreRefusedWithAMessageForTheTeacher) {
+  CourseStore store(*db_);
+  const auto id = *store.create("Refus", std::nullopt);
+  const auto ch = *store.add_chapter(id, "Un");
+  auto refused = [&](const Block& b, const std::string& says) {
+    const auto r = store.add_block(ch, b);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().message();
+  };
+  refused(text("   "), "vide");
+  refused(text(std::string(kMaxText + 1, 'a')), "dépasse");
+  refused(moment(5000, 5000), "finir après");
+  refused(moment(0, kMaxClipMs + 1), "une heure");
+  Block page;
+  page.kind = BlockKind::kPage;
+  page.content_id = video_;
+  refused(page, "numéro");
+  refused(text("{", BlockKind::kQuiz), "lisible");
+  refused(text(R"({"type":"definition","term":"ADN","definition":"…"})", BlockKind::kQuiz),
+          "question");
+  refused(text(R"({"type":"choice","question":"?","choices":[]})", BlockKind::kQuiz), "question");
+  EXPECT_FALSE(store.create("", std::nullopt).is_ok());
+  EXPECT_FALSE(store.add_chapter(id, std::string(kMaxTitle + 1, 'x')).is_ok());
+  EXPECT_EQ(store.add_chapter(424242, "x").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.get(id)->block_count(), 0);  // nothing refused was kept
+}
+
+TEST_F(Courses, ACopyOfAModelIsADraftThatRemembersIt) {
+  CourseStore store(*db_);
+  const auto model = *store.create("Le cœur", std::nullopt);
+  const auto ch = *store.add_chapter(model, "La circulation");
+  ASSERT_TRUE(store.add_block(ch, moment(0, 30000)).is_ok());
+  ASSERT_TRUE(
+      store.update(model, {"Le cœur", "", {"urn:a"}, CourseState::kPublished, true}).is_ok());
+  const auto copy = store.duplicate(model, std::nullopt);
+  ASSERT_TRUE(copy.is_ok()) << copy.status().to_string();
+  const auto c = *store.get(*copy);
+  EXPECT_EQ(c.title, "Le cœur (copie)");
+  EXPECT_EQ(c.state, CourseState::kDraft);
+  EXPECT_FALSE(c.model);
+  EXPECT_EQ(c.model_id, model);
+  EXPECT_EQ(c.concepts, (std::vector<std::string>{"urn:a"}));
+  ASSERT_EQ(c.chapters.size(), 1u);
+  ASSERT_EQ(c.chapters[0].blocks.size(), 1u);
+  // Changing the copy leaves the model as it was.
+  ASSERT_TRUE(store.remove_block(c.chapters[0].blocks[0].id).is_ok());
+  EXPECT_EQ(store.get(model)->block_count(), 1);
+  // Removing the model keeps the copy (it forgets where it came from).
+  ASSERT_TRUE(store.remove(model).is_ok());
+  EXPECT_FALSE(store.get(*copy)->model_id.has_value());
+}
+
+TEST(Markdown, OnlyItsFewMarksBecomeHtmlAndEverythingElseIsEscaped) {
+  EXPECT_EQ(markdown_to_html("Les **aliments** sont *découpés*."),
+            "<p>Les <strong>aliments</strong> sont <em>découpés</em>.</p>\n");
+  EXPECT_EQ(markdown_to_html("Trois étapes :\n- la bouche\n- l'estomac\n\nFin."),
+            "<p>Trois étapes :</p>\n<ul><li>la bouche</li><li>l&#39;estomac</li></ul>\n"
+            "<p>Fin.</p>\n");
+  EXPECT_EQ(markdown_to_html("<script>alert(1)</script>"),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+  EXPECT_EQ(markdown_to_html("[la vidéo](/contenus/3?t=12)"),
+            "<p><a href=\"/contenus/3?t=12\">la vidéo</a></p>\n");
+  EXPECT_EQ(markdown_to_html("[x](javascript:alert(1))"), "<p>[x](javascript:alert(1))</p>\n");
+  EXPECT_EQ(markdown_to_html("[x](//evil.example)"), "<p>[x](//evil.example)</p>\n");
+  EXPECT_EQ(markdown_to_html("[x](\"onmouseover=\"a)"), "<p>[x](&quot;onmouseover=&quot;a)</p>\n");
+  EXPECT_EQ(markdown_to_html("2 * 3 = 6"), "<p>2 * 3 = 6</p>\n");
+  EXPECT_EQ(markdown_to_html(""), "");
+}
+
+}  // namespace
+}  // namespace repere::courses
