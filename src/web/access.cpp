@@ -30,10 +30,11 @@ std::string account_links(const Viewer& viewer) {
            "</a></nav>";
   }
   const auth::User& u = viewer.session->user;
-  std::string out = "<nav class=\"compte\" aria-label=\"Mon compte\"><span class=\"qui\">" +
-                    text::escape_html(u.display_name()) + " <span class=\"role\">(" +
-                    std::string(auth::role_label(u.role)) +
-                    ")</span></span> <a href=\"/activites\">Mes activités</a>";
+  std::string out =
+      "<nav class=\"compte\" aria-label=\"Mon compte\"><span class=\"qui\">" +
+      text::escape_html(u.display_name()) + " <span class=\"role\">(" +
+      std::string(auth::role_label(u.role)) +
+      ")</span></span> <a href=\"/activites\">Mes activités</a> <a href=\"/cours\">Mes cours</a>";
   if (viewer.can(auth::Role::kCurator))
     out += " <a href=\"/gestion\">Gestion</a> <a href=\"/gestion/relecture\">Relecture</a>";
   if (viewer.can(auth::Role::kAdmin)) out += " <a href=\"/gestion/journal\">Journal</a>";

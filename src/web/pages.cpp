@@ -255,6 +255,15 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
                             "&t=" + std::to_string(*m.start_ms / 1000) +
                             (m.end_ms ? "&fin=" + std::to_string((*m.end_ms + 999) / 1000) : ""));
       }
+      // « Ajouter au cours » (teachers): the moment's clip, or the page.
+      if (viewer_of(req).can(auth::Role::kTeacher) && (m.start_ms || m.page)) {
+        d.set("add",
+              "/cours/ajouter?contenu=" + std::to_string(h.content_id) +
+                  (m.start_ms
+                       ? "&t=" + std::to_string(*m.start_ms / 1000) +
+                             (m.end_ms ? "&fin=" + std::to_string((*m.end_ms + 999) / 1000) : "")
+                       : "&page=" + std::to_string(*m.page)));
+      }
       if (m.start_ms && h.kind == "video") {
         const std::int64_t at = m.at_ms.value_or(*m.start_ms);
         d.set("thumb", moment_image_url(h.content_id, at));

@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "context.h"
+#include "course_pages.h"
 #include "http.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -383,6 +384,10 @@ void page_concept(Context& ctx, const http::Request& req, http::Response& res) {
                                          : std::to_string(contents.size()) + " contenus");
   page.set("contents", contents);
   page.set("has_contents", !contents.empty());
+  list aligned = courses_of_concept(**db, c.uri);
+  page.set("courses", aligned);
+  page.set("has_courses", !aligned.empty());
+  page.set("teacher", viewer.can(auth::Role::kTeacher));
   list moments = concept_moments(**db, store, viewer, c.uri);
   page.set("has_moments", !moments.empty());
   page.set("moments", moments);

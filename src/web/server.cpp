@@ -23,6 +23,7 @@
 #include "answers.h"
 #include "contents_api.h"
 #include "context.h"
+#include "course_pages.h"
 #include "curation_pages.h"
 #include "document_pages.h"
 #include "http.h"
@@ -324,6 +325,16 @@ const std::vector<Route>& routes() {
       {R"(/activites/(\d{1,18})/resultats)", page_results_of},
       {R"(/activites/(\d{1,18})/apercu)", page_preview},
       {R"(/activites/(\d{1,18})/apercu)", page_preview, Method::kPost},
+      // Courses (course_pages.cpp).
+      {"/cours", page_courses},
+      {"/cours", page_create_course, Method::kPost},
+      {"/cours/ajouter", page_add_to_course},
+      {"/cours/ajouter", page_add_to_course_post, Method::kPost},
+      {R"(/cours/(\d{1,18}))", page_course},
+      {R"(/cours/(\d{1,18})/quiz)", page_course_quiz, Method::kPost},
+      {R"(/cours/(\d{1,18})/modifier)", page_course_editor},
+      {R"(/cours/(\d{1,18})/modifier)", page_course_editor_post, Method::kPost},
+      {R"(/cours/(\d{1,18})/dupliquer)", page_duplicate_course, Method::kPost},
       {"/classe", page_class_code},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_class},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_join, Method::kPost},

@@ -321,6 +321,14 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        {401, 401, 403, 200, 200},
        R"({"status":"draft"})"},
       {"POST", "/gestion/etat", {303, 303, 403, 303, 303}, form({{"id", d}, {"etat", "draft"}})},
+      // Courses: teachers and up make and list theirs; an unknown course is 404 for everyone.
+      {"GET", "/cours", {303, 303, 200, 200, 200}},
+      {"GET", "/cours/424242", {404, 404, 404, 404, 404}},
+      {"GET", "/cours/424242/modifier", {303, 303, 404, 404, 404}},
+      {"POST", "/cours/424242/dupliquer", {303, 303, 404, 404, 404}, form({{"x", "1"}})},
+      {"GET", "/cours/ajouter?contenu=" + p + "&t=0", {303, 303, 200, 200, 200}},
+      {"GET", "/cours/ajouter?contenu=" + d + "&t=0", {303, 303, 404, 200, 200}},
+      {"POST", "/cours", {303, 303, 400, 400, 400}, form({{"titre", ""}})},
       // Programme concepts of a content: curators decide (an unknown concept: refused, 400).
       {"GET", "/contenus/" + p, {200, 200, 200, 200, 200}, "", "", "Place dans le programme"},
       {"POST",

@@ -1,0 +1,49 @@
+// The course pages (course_pages.cpp), in French, server-rendered, working without JavaScript:
+//
+//   GET  /cours                        the teacher's courses, the models (« cours types »), a new
+//   one POST /cours                        make one (title; a concept with notion=ID); 303 to its
+//   editor GET  /cours/ID                     the course as a pupil reads it (drafts: its owner,
+//   curators) POST /cours/ID/quiz                answer a quiz block: checked, shown, not kept GET
+//   /cours/ID/modifier            the editor (its owner) POST /cours/ID/modifier
+//   action=champs|chapitre|renommer|supprimer-chapitre|
+//                                      deplacer-chapitre|bloc|supprimer-bloc|deplacer-bloc|
+//                                      notion|retirer-notion
+//   POST /cours/ID/dupliquer           a teacher's own draft copy of a course she may see
+//   GET  /cours/ajouter?contenu=ID&t=S&fin=E | &page=N   « Ajouter au cours »: choose the course
+//   POST /cours/ajouter                add the moment or the page to the course's last chapter
+// Internal to src/web.
+#pragma once
+
+#include <string>
+
+#include "render.h"
+
+namespace repere::web::http {
+struct Request;
+struct Response;
+}  // namespace repere::web::http
+
+namespace repere::catalog {
+class Database;
+}
+
+namespace repere::web {
+
+struct Context;
+struct Viewer;
+
+void page_courses(Context& ctx, const http::Request& req, http::Response& res);
+void page_create_course(Context& ctx, const http::Request& req, http::Response& res);
+void page_course(Context& ctx, const http::Request& req, http::Response& res);
+void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res);
+void page_course_editor(Context& ctx, const http::Request& req, http::Response& res);
+void page_course_editor_post(Context& ctx, const http::Request& req, http::Response& res);
+void page_duplicate_course(Context& ctx, const http::Request& req, http::Response& res);
+void page_add_to_course(Context& ctx, const http::Request& req, http::Response& res);
+void page_add_to_course_post(Context& ctx, const http::Request& req, http::Response& res);
+
+// The published courses aligned with a concept or one under it ({{#courses}}: link, title), for
+// the concept's page.
+list courses_of_concept(catalog::Database& db, const std::string& uri);
+
+}  // namespace repere::web

@@ -1,0 +1,204 @@
+// Courses in a real browser (Debian's Chromium, playwright-core, axe-core), on a copy of the
+// demo library:
+// 1. with the mouse, a curator opens « Alimentation et digestion » in the programme, makes a
+//    course on it, adds a text, a moment found by search (« Ajouter au cours »), a key idea and
+//    a question, publishes it and marks it « cours type »;
+// 2. with the keyboard only, a teacher browses SVT › Le corps humain et la santé › Alimentation
+//    et digestion, opens the model course, duplicates it, replaces its moment by another found
+//    by search (added, moved up, the old one removed), and reads her copy as a pupil would,
+//    answering its question; the model is unchanged;
+// 3. the course as a pupil reads it, on a 375x812 phone: nothing wider than the screen.
+// axe-core audits the concept, « Mes cours », editor, « Ajouter au cours » and course pages.
+// Usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditedPage, check, launch, startServer, tabTo, tabToButton, tabToId, tally } from './lib.mjs';
+
+const [repere, demoData, shotDir] = process.argv.slice(2);
+if (!repere || !demoData || !shotDir) {
+  console.error('usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+
+function run(args, input) {
+  const r = spawnSync(repere, args, { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`repere ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'repere-courses-'));
+const data = join(work, 'data');
+cpSync(demoData, data, { recursive: true });
+rmSync(join(data, 'ingest.lock'), { force: true });
+const password = 'un mot de passe de test';
+for (const [login, role] of [['lea', 'teacher'], ['camille', 'curator']]) {
+  run(['user', 'add', login, '--role', role, '--password-stdin', '--data', data], `${password}\n`);
+}
+
+const { base, server } = await startServer(repere, data);
+let browser;
+try {
+  browser = await launch();
+  const viewport = { viewport: { width: 1100, height: 900 } };
+
+  async function signIn(t, login, keys) {
+    await t.open(`${base}/connexion`);
+    if (keys) {
+      await tabToId(t.page, 'identifiant');
+      await t.page.keyboard.type(login);
+      await t.page.keyboard.press('Tab');
+      await t.page.keyboard.type(password);
+      await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
+    } else {
+      await t.page.fill('#identifiant', login);
+      await t.page.fill('#mot-de-passe', password);
+      await Promise.all([t.page.waitForNavigation(), t.page.click('form.formulaire button[type=submit]')]);
+    }
+    check(await t.page.locator('.compte .qui').count() === 1, `${login} is signed in`);
+  }
+  // Follows a link or presses a button by its text: Tab then Enter, or a click.
+  async function go(t, keys, text, kind = 'link') {
+    t.forget();
+    if (keys) {
+      await tabToButton(t.page, text);
+      await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
+    } else {
+      const target = kind === 'link' ? t.page.getByRole('link', { name: text, exact: true })
+        : t.page.getByRole('button', { name: text, exact: true });
+      await Promise.all([t.page.waitForNavigation(), target.first().click()]);
+    }
+  }
+  async function info(t) {
+    const el = t.page.locator('.info[role=status]');
+    return (await el.count()) ? (await el.first().textContent()).trim() : '';
+  }
+  async function blocks(t) {
+    return t.page.locator('ol.blocs li').evaluateAll((ls) => ls.map((l) => l.querySelector('strong').textContent + ' ' + l.textContent));
+  }
+
+  // ---- 1. The curator makes the model course, with the mouse.
+  const curator = await auditedPage(await browser.newContext(viewport), base, shotDir);
+  await signIn(curator, 'camille', false);
+  await curator.open(`${base}/programme`);
+  await go(curator, false, 'Sciences de la vie et de la Terre (cycle 4)');
+  await go(curator, false, 'Le corps humain et la santé');
+  await go(curator, false, 'Alimentation et digestion');
+  const conceptUrl = curator.page.url();
+  await curator.audit('notion-cours');
+  await go(curator, false, 'Créer un cours sur cette notion', 'button');
+  check(/Cours créé/.test(await info(curator)), `curator: « ${await info(curator)} »`);
+  const editorUrl = curator.page.url().split('?')[0];
+  const courseId = editorUrl.match(/\/cours\/(\d+)\//)[1];
+  async function addBlock(t, fields) {
+    const chapter = t.page.locator('section.chapitre-editeur').first();
+    await chapter.locator('details.ajout-bloc summary').click();
+    for (const [name, value] of Object.entries(fields)) {
+      const el = chapter.locator(`[name=${name}]`);
+      if (name === 'type') await el.selectOption(value); else await el.fill(value);
+    }
+    t.forget();
+    await Promise.all([t.page.waitForNavigation(), chapter.locator('button', { hasText: 'Ajouter le bloc' }).click()]);
+    return info(t);
+  }
+  check(/Bloc ajouté/.test(await addBlock(curator, { type: 'text', texte: 'La **digestion** transforme les aliments en *nutriments*.' })),
+    'curator: a text block is added');
+  // A moment from search.
+  await curator.open(`${base}/recherche?q=${encodeURIComponent('le trajet des aliments dans le tube digestif')}`);
+  const add = curator.page.locator('.carte', { hasText: 'La digestion' }).first().locator('a', { hasText: 'Ajouter au cours' }).first();
+  check(await add.count() === 1, 'curator: a moment offers « Ajouter au cours »');
+  curator.forget();
+  await Promise.all([curator.page.waitForNavigation(), add.click()]);
+  await curator.audit('cours-ajouter');
+  await curator.page.selectOption('#cours', courseId);
+  await go(curator, false, 'Ajouter', 'button');
+  check(/ajouté au cours/.test(await info(curator)), `curator: « ${await info(curator)} »`);
+  check(/Idée|Bloc/.test(await addBlock(curator, { type: 'key_idea', texte: 'La digestion transforme les aliments en nutriments qui passent dans le sang.' })), 'curator: a key idea is added');
+  check(/Bloc ajouté/.test(await addBlock(curator, { type: 'quiz', question: 'Où commence la digestion ?', choix: '*Dans la bouche\nDans le cœur\nDans les poumons' })), 'curator: a question is added');
+  const made = await blocks(curator);
+  check(made.length === 4 && made[1].startsWith('Moment'), `curator: four blocks, the moment second (${made.length})`);
+  await curator.page.check('#etat-publie');
+  await curator.page.check('#type');
+  await go(curator, false, 'Enregistrer', 'button');
+  check(/publié/.test(await info(curator)), `curator: « ${await info(curator)} »`);
+  await curator.audit('cours-editeur');
+
+  // ---- 2. The teacher, keyboard only: the programme, the model, her copy.
+  const teacher = await auditedPage(await browser.newContext(viewport), base, shotDir);
+  await signIn(teacher, 'lea', true);
+  await teacher.open(`${base}/programme`);
+  await go(teacher, true, 'Sciences de la vie et de la Terre (cycle 4)');
+  await go(teacher, true, 'Le corps humain et la santé');
+  await go(teacher, true, 'Alimentation et digestion');
+  check(teacher.page.url() === conceptUrl, 'teacher: the concept page, by keyboard');
+  const listed = teacher.page.locator('section[aria-labelledby=cours-notion] li', { hasText: 'cours type' });
+  check(await listed.count() === 1, 'teacher: the concept lists the model course');
+  await go(teacher, true, 'Alimentation et digestion');
+  check(/\/cours\/\d+$/.test(teacher.page.url()), `teacher: the model course opens (${teacher.page.url()})`);
+  await teacher.audit('cours');
+  await go(teacher, true, 'Dupliquer ce cours pour ma classe');
+  check(/Votre copie/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
+  const copyEditor = teacher.page.url().split('?')[0];
+  check(!copyEditor.includes(`/cours/${courseId}/`), 'teacher: the copy is another course');
+  // Another moment, found by search, added, moved up twice (before the old one), the old removed.
+  await teacher.open(`${base}/recherche?q=${encodeURIComponent('le cœur pompe le sang dans les artères')}`);
+  teacher.forget();
+  await tabTo(teacher.page, () => document.activeElement && document.activeElement.textContent.trim() === 'Ajouter au cours');
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  check(await teacher.page.locator('#cours option').first().textContent() !== 'Un nouveau cours…', 'teacher: her copy is offered first');
+  await go(teacher, true, 'Ajouter');
+  check(/ajouté au cours/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
+  let order = await blocks(teacher);
+  check(order.length === 5 && order[4].startsWith('Moment'), `teacher: the new moment is last (${order.length})`);
+  const newest = await teacher.page.locator('ol.blocs li').last().getAttribute('id');
+  for (let i = 0; i < 3; i++) {
+    teacher.forget();
+    await tabTo(teacher.page, (id) => {
+      const a = document.activeElement;
+      return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Monter' && a.closest('li') && a.closest('li').id === id;
+    }, newest);
+    await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  }
+  order = await blocks(teacher);
+  check(order[1].startsWith('Moment') && order[2].startsWith('Moment'), 'teacher: the new moment moved up by keyboard, next to the old one');
+  const oldId = await teacher.page.locator('ol.blocs li').nth(2).getAttribute('id');
+  teacher.forget();
+  await tabTo(teacher.page, (id) => {
+    const a = document.activeElement;
+    return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Supprimer' && a.closest('li') && a.closest('li').id === id;
+  }, oldId);
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  order = await blocks(teacher);
+  check(order.length === 4 && order.filter((b) => b.startsWith('Moment')).length === 1, 'teacher: the old moment is replaced');
+  await teacher.open(`${base}/cours`);
+  await teacher.audit('mes-cours');
+  check(await teacher.page.locator('a', { hasText: '(copie)' }).count() === 1, 'teacher: « Mes cours » lists her copy');
+  // Her copy as a pupil reads it: the question answered by keyboard.
+  await teacher.open(copyEditor.replace('/modifier', ''));
+  check(await teacher.page.locator('.bloc-moment video').count() === 1, 'teacher: the copy plays its moment');
+  check(await teacher.page.locator('.idee-cle').count() === 1, 'teacher: the key idea is shown');
+  await tabTo(teacher.page, () => document.activeElement && document.activeElement.type === 'radio');
+  await teacher.page.keyboard.press('Space');
+  await go(teacher, true, 'Vérifier');
+  const verdict = await teacher.page.locator('.verdict').textContent();
+  check(/Juste/.test(verdict), `teacher: the question answered by keyboard (« ${verdict.trim()} »)`);
+  // The model is as the curator left it.
+  await curator.open(`${base}/cours/${courseId}/modifier`);
+  check((await blocks(curator)).length === 4, 'the model still has its four blocks');
+
+  // ---- 3. A pupil's phone.
+  const phone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
+  await phone.open(`${base}/cours/${courseId}`);
+  const over = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(over <= 0, `cours-telephone: fits 375 px (${over} px over)`);
+  await phone.audit('cours-telephone');
+} catch (e) {
+  check(false, `${e.stack || e}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${tally.passed} passed, ${tally.failures} failed`);
+process.exit(tally.failures === 0 ? 0 : 1);
