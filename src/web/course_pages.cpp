@@ -223,7 +223,8 @@ data block_view(catalog::Database& db, const Viewer& viewer, const Block& b,
 }
 
 void send_course(catalog::Database& db, const http::Request& req, http::Response& res,
-                 const Course& c, const std::optional<QuizAnswer>& answer) {
+                 const Course& c, const std::optional<QuizAnswer>& answer,
+                 const std::string& view = "cours") {
   const Viewer& viewer = viewer_of(req);
   data page;
   page.set("title", c.title);
@@ -262,8 +263,20 @@ void send_course(catalog::Database& db, const http::Request& req, http::Response
   }
   page.set("concepts", aligned);
   page.set("has_concepts", !aligned.empty());
+  // The key ideas, gathered for the printed page's « À retenir ».
+  list key_ideas;
+  for (const auto& ch : c.chapters) {
+    for (const Block& b : ch.blocks) {
+      if (b.kind != BlockKind::kKeyIdea) continue;
+      data d;
+      d.set("text", b.body);
+      key_ideas.push_back(d);
+    }
+  }
+  page.set("key_ideas", key_ideas);
+  page.set("has_key_ideas", !key_ideas.empty());
   if (req.has_param("fait")) page.set("done", req.get_param_value("fait").substr(0, 300));
-  send_page(res, render("cours", page, c.title));
+  send_page(res, render(view, page, view == "cours" ? c.title : c.title + " (à imprimer)"));
   res.set_header("Cache-Control", "no-store");
 }
 
@@ -366,6 +379,14 @@ void page_course(Context& ctx, const http::Request& req, http::Response& res) {
   const auto c = course_for(**db, viewer_of(req), path_id(req));
   if (!c.is_ok()) return not_found_page(res);
   send_course(**db, req, res, *c, std::nullopt);
+}
+
+void page_course_print(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto c = course_for(**db, viewer_of(req), path_id(req));
+  if (!c.is_ok()) return not_found_page(res);
+  send_course(**db, req, res, *c, std::nullopt, "cours_imprimer");
 }
 
 void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res) {

@@ -36,6 +36,9 @@ void page_courses(Context& ctx, const http::Request& req, http::Response& res);
 void page_create_course(Context& ctx, const http::Request& req, http::Response& res);
 void page_course(Context& ctx, const http::Request& req, http::Response& res);
 void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res);
+// GET /cours/ID/imprimer: the course on paper — « À retenir » (its key ideas), then each
+// chapter's texts, transcript extracts, pages' text and questions with room to answer.
+void page_course_print(Context& ctx, const http::Request& req, http::Response& res);
 void page_course_editor(Context& ctx, const http::Request& req, http::Response& res);
 void page_course_editor_post(Context& ctx, const http::Request& req, http::Response& res);
 void page_duplicate_course(Context& ctx, const http::Request& req, http::Response& res);

@@ -8,7 +8,8 @@
 //    by search (added, moved up, the old one removed), and reads her copy as a pupil would,
 //    answering its question; the model is unchanged;
 // 3. the course as a pupil reads it, on a 375x812 phone: nothing wider than the screen.
-// axe-core audits the concept, « Mes cours », editor, « Ajouter au cours » and course pages.
+// axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course and printed
+// course pages.
 // Usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -183,6 +184,14 @@ try {
   await go(teacher, true, 'Vérifier');
   const verdict = await teacher.page.locator('.verdict').textContent();
   check(/Juste/.test(verdict), `teacher: the question answered by keyboard (« ${verdict.trim()} »)`);
+  // On paper: the key ideas first, the extracts, the question with boxes to tick.
+  await teacher.open(copyEditor.replace('/modifier', '/imprimer'));
+  check(/nutriments qui passent dans le sang/.test(await teacher.page.locator('.a-retenir').textContent()),
+    'teacher: the printed course gathers its key ideas');
+  check(await teacher.page.locator('.question-papier', { hasText: '☐ Dans la bouche' }).count() === 1,
+    'teacher: the printed question has boxes to tick');
+  check(await teacher.page.locator('blockquote.extrait-moment').count() >= 1, 'teacher: the moment is printed as its lines');
+  await teacher.audit('cours-imprimer');
   // The model is as the curator left it.
   await curator.open(`${base}/cours/${courseId}/modifier`);
   check((await blocks(curator)).length === 4, 'the model still has its four blocks');

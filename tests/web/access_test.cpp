@@ -324,6 +324,7 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
       // Courses: teachers and up make and list theirs; an unknown course is 404 for everyone.
       {"GET", "/cours", {303, 303, 200, 200, 200}},
       {"GET", "/cours/424242", {404, 404, 404, 404, 404}},
+      {"GET", "/cours/424242/imprimer", {404, 404, 404, 404, 404}},
       {"GET", "/cours/424242/modifier", {303, 303, 404, 404, 404}},
       {"POST", "/cours/424242/dupliquer", {303, 303, 404, 404, 404}, form({{"x", "1"}})},
       {"GET", "/cours/ajouter?contenu=" + p + "&t=0", {303, 303, 200, 200, 200}},

@@ -95,6 +95,8 @@ TEST(CoursePages, DraftsAreTheOwnersCopiesAreTheCopiersAndBlocksKeepToTheirCours
   EXPECT_EQ(c.Get(course, marc)->status, 404);
   EXPECT_EQ(c.Get(course)->status, 404);
   EXPECT_EQ(c.Get(editor, marc)->status, 404);
+  EXPECT_EQ(c.Get(course + "/imprimer", marc)->status, 404);
+  EXPECT_EQ(c.Get(course + "/imprimer", lea)->status, 200);
   EXPECT_EQ(post(marc, editor, "action=champs&titre=Pris&etat=published")->status, 404);
   EXPECT_EQ(post(marc, course + "/dupliquer", "")->status, 404);
   EXPECT_EQ(post(marc, "/cours/ajouter",
