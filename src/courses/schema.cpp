@@ -50,10 +50,50 @@ CREATE TABLE course_block (
 CREATE INDEX course_block_by_chapter ON course_block(chapter_id, seq);
 )sql";
 
+// Version 2: a course shared with a class by a share code (the same mechanism as the interactive
+// videos: a code of the same alphabet, unique across both), its pupils known by a pseudonym and
+// a secret token (only its hash kept), the chapters each has finished and its last answer to
+// each question.
+constexpr std::string_view kClasses = R"sql(
+CREATE TABLE course_class (
+  id         INTEGER PRIMARY KEY,
+  course_id  INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+  code       TEXT NOT NULL UNIQUE CHECK (length(code) >= 6),
+  name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX course_class_by_course ON course_class(course_id);
+CREATE TABLE course_pupil (
+  id         INTEGER PRIMARY KEY,
+  class_id   INTEGER NOT NULL REFERENCES course_class(id) ON DELETE CASCADE,
+  pseudonym  TEXT NOT NULL CHECK (length(pseudonym) BETWEEN 1 AND 40),
+  token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX course_pupil_by_class ON course_pupil(class_id);
+CREATE TABLE course_chapter_done (
+  pupil_id   INTEGER NOT NULL REFERENCES course_pupil(id) ON DELETE CASCADE,
+  chapter_id INTEGER NOT NULL REFERENCES course_chapter(id) ON DELETE CASCADE,
+  done_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (pupil_id, chapter_id)
+);
+CREATE TABLE course_answer (
+  pupil_id    INTEGER NOT NULL REFERENCES course_pupil(id) ON DELETE CASCADE,
+  block_id    INTEGER NOT NULL REFERENCES course_block(id) ON DELETE CASCADE,
+  response    TEXT NOT NULL CHECK (json_valid(response)),
+  correct     INTEGER CHECK (correct IS NULL OR correct IN (0, 1)),
+  answers     INTEGER NOT NULL DEFAULT 1,
+  answered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (pupil_id, block_id)
+);
+CREATE INDEX course_answer_by_block ON course_answer(block_id);
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
-  static const catalog::ModuleSchema kSchema{"courses", {{1, "courses", kCourses}}};
+  static const catalog::ModuleSchema kSchema{
+      "courses", {{1, "courses", kCourses}, {2, "courses shared with classes", kClasses}}};
   return kSchema;
 }
 

@@ -227,6 +227,11 @@ const Status kNoSuchActivity = Status::not_found("no activity for this edit link
 
 }  // namespace
 
+std::string new_share_code() { return new_code(); }
+std::string clean_share_code(const std::string& typed) { return clean_code(typed); }
+std::string new_pupil_token() { return new_secret(); }
+std::string token_digest(const std::string& token) { return digest(token); }
+
 // ---------------------------------------------------------------------------------------------
 // Activities
 

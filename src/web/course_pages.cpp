@@ -9,8 +9,10 @@
 #include "access.h"
 #include "context.h"
 #include "http.h"
+#include "programme_pages.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/courses/classes.h"
 #include "repere/courses/markdown.h"
 #include "repere/courses/store.h"
 #include "repere/learn/activity.h"
@@ -222,9 +224,17 @@ data block_view(catalog::Database& db, const Viewer& viewer, const Block& b,
   return d;
 }
 
+// A pupil of a class reading the course: one chapter at a time.
+struct ClassMode {
+  courses::CourseClass share;
+  courses::CoursePupil pupil;
+  courses::PupilCourseProgress progress;
+  std::size_t chapter = 0;  // the index shown
+};
+
 void send_course(catalog::Database& db, const http::Request& req, http::Response& res,
                  const Course& c, const std::optional<QuizAnswer>& answer,
-                 const std::string& view = "cours") {
+                 const std::string& view = "cours", const ClassMode* mode = nullptr) {
   const Viewer& viewer = viewer_of(req);
   data page;
   page.set("title", c.title);
@@ -233,22 +243,65 @@ void send_course(catalog::Database& db, const http::Request& req, http::Response
   page.set("draft", c.state == CourseState::kDraft);
   page.set("model", c.model);
   page.set("mine", owns(viewer, c));
-  page.set("teacher", viewer.can(auth::Role::kTeacher));
-  list chapters;
-  int number = 0;
-  for (const auto& ch : c.chapters) {
+  page.set("teacher", !mode && viewer.can(auth::Role::kTeacher));
+  page.set("quiz_action",
+           mode ? "/classe/" + mode->share.code + "/reponse" : course_path(c.id) + "/quiz");
+  list chapters, toc;
+  for (std::size_t i = 0; i < c.chapters.size(); ++i) {
+    const auto& ch = c.chapters[i];
     data d;
-    d.set("number", std::to_string(++number));
+    d.set("number", std::to_string(i + 1));
     d.set("title", ch.title);
     d.set("anchor", "chapitre-" + std::to_string(ch.id));
+    data t = d;
+    if (mode) {
+      t.set("link", "/classe/" + mode->share.code + "?chapitre=" + std::to_string(i + 1));
+      t.set("done", mode->progress.chapters_done.count(ch.id) > 0);
+      t.set("current", i == mode->chapter);
+    } else {
+      t.set("link", "#chapitre-" + std::to_string(ch.id));
+    }
+    toc.push_back(t);
+    if (mode && i != mode->chapter) continue;
     list blocks;
-    for (const Block& b : ch.blocks) blocks.push_back(block_view(db, viewer, b, answer));
+    for (const Block& b : ch.blocks) {
+      data bd = block_view(db, viewer, b, answer);
+      // The pupil's earlier answer to a question.
+      if (mode && b.kind == BlockKind::kQuiz && (!answer || answer->block != b.id)) {
+        const auto it = mode->progress.answers.find(b.id);
+        if (it != mode->progress.answers.end())
+          bd.set("earlier", !it->second ? std::string("Tu as déjà répondu.")
+                            : *it->second
+                                ? std::string("Tu as déjà répondu juste.")
+                                : std::string("Ta réponse précédente n'était pas juste."));
+      }
+      blocks.push_back(bd);
+    }
     d.set("blocks", blocks);
+    if (mode) {
+      d.set("chapter_id", std::to_string(ch.id));
+      d.set("finished", mode->progress.chapters_done.count(ch.id) > 0);
+      if (i + 1 < c.chapters.size()) d.set("next", std::to_string(i + 2));
+      if (i > 0) d.set("previous", std::to_string(i));
+      // What to watch next: moments elsewhere on the same part as the chapter's first moment.
+      for (const Block& b : ch.blocks) {
+        if (b.kind != BlockKind::kMoment || !b.content_id) continue;
+        list related = related_list(db, *b.content_id);
+        d.set("related", related);
+        d.set("has_related", !related.empty());
+        break;
+      }
+    }
     chapters.push_back(d);
   }
+  if (mode) {
+    page.set("classe", true);
+    page.set("code", mode->share.code);
+    page.set("class_name", mode->share.name);
+    page.set("pseudonym", mode->pupil.pseudonym);
+  }
   page.set("chapters", chapters);
-  page.set("has_chapters", !chapters.empty());
-  list toc = chapters;
+  page.set("has_chapters", !c.chapters.empty());
   page.set("toc", toc);
   taxonomy::ConceptStore concepts(db);
   list aligned;
@@ -389,22 +442,26 @@ void page_course_print(Context& ctx, const http::Request& req, http::Response& r
   send_course(**db, req, res, *c, std::nullopt, "cours_imprimer");
 }
 
-void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res) {
-  auto db = ctx.catalog();
-  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto c = course_for(**db, viewer_of(req), path_id(req));
-  if (!c.is_ok()) return not_found_page(res);
+namespace {
+
+// A pupil's (or a reader's) answer to one of the course's questions, checked by the interactive
+// videos' rules; with the response as stored. Errors: invalid_argument for people.
+struct Checked {
+  QuizAnswer answer;
+  std::string response_json;
+};
+
+Result<Checked> check_quiz(const Course& c, const http::Request& req) {
   const courses::Id block = param_id(req, "bloc");
   const Block* found = nullptr;
-  for (const auto& ch : c->chapters) {
+  for (const auto& ch : c.chapters) {
     for (const auto& b : ch.blocks) {
       if (b.id == block && b.kind == BlockKind::kQuiz) found = &b;
     }
   }
-  if (!found)
-    return error_page(res, 400, "Question introuvable", "Ce cours n'a pas cette question.");
+  if (!found) return Status::invalid_argument("Ce cours n'a pas cette question.");
   const auto q = learn::interaction_from_json(json::parse(found->body, nullptr, false));
-  if (!q.is_ok()) return error_page(res, 400, "Question illisible", q.status().message());
+  if (!q.is_ok()) return Status::invalid_argument(q.status().message());
   json r = json::object();
   if (q->type == learn::InteractionType::kChoice) {
     r["chosen"] = json::array();
@@ -412,10 +469,10 @@ void page_course_quiz(Context& ctx, const http::Request& req, http::Response& re
       const std::string v = req.get_param_value("choix", i);
       char* end = nullptr;
       const long n = std::strtol(v.c_str(), &end, 10);
-      if (!v.empty() && *end == '\0' && n >= 0) r["chosen"].push_back(n);
+      if (!v.empty() && *end == '\0' && n >= 0 && n < 100) r["chosen"].push_back(n);
     }
   } else if (q->type == learn::InteractionType::kTrueFalse) {
-    r["answer"] = req.get_param_value("reponse") == "vrai";
+    if (req.has_param("reponse")) r["answer"] = req.get_param_value("reponse") == "vrai";
   } else if (q->type == learn::InteractionType::kBlanks) {
     r["blanks"] = json::array();
     for (std::size_t i = 0; i < req.get_param_value_count("trou"); ++i)
@@ -425,15 +482,177 @@ void page_course_quiz(Context& ctx, const http::Request& req, http::Response& re
   }
   const auto response = learn::response_from_json(r);
   if (!response.is_ok())
-    return error_page(res, 400, "Réponse illisible", response.status().message());
+    return Status::invalid_argument("Choisis ou écris une réponse, puis vérifie.");
   const auto grade = learn::grade(*q, *response);
-  if (!grade.is_ok()) return error_page(res, 400, "Réponse refusée", grade.status().message());
-  QuizAnswer a;
-  a.block = block;
-  a.graded = learn::is_graded(q->type);
-  a.correct = grade->correct.value_or(false);
-  for (const std::string& f : grade->feedback) a.feedback += (a.feedback.empty() ? "" : " ") + f;
-  send_course(**db, req, res, *c, a);
+  if (!grade.is_ok())
+    return Status::invalid_argument("Choisis ou écris une réponse, puis vérifie.");
+  Checked out;
+  out.answer.block = block;
+  out.answer.graded = learn::is_graded(q->type);
+  out.answer.correct = grade->correct.value_or(false);
+  for (const std::string& f : grade->feedback)
+    out.answer.feedback += (out.answer.feedback.empty() ? "" : " ") + f;
+  out.response_json = r.dump();
+  return out;
+}
+
+}  // namespace
+
+void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto c = course_for(**db, viewer_of(req), path_id(req));
+  if (!c.is_ok()) return not_found_page(res);
+  const auto checked = check_quiz(*c, req);
+  if (!checked.is_ok()) return error_page(res, 400, "Réponse à revoir", checked.status().message());
+  send_course(**db, req, res, *c, checked->answer);
+}
+
+namespace {
+
+// The course class a /classe/CODE request names, its course (published, else not shown to
+// pupils) and the pupil of its cookie. None when CODE is no course's class.
+struct PupilSide {
+  courses::CourseClass share;
+  Course course;
+  std::optional<courses::CoursePupil> pupil;
+};
+
+std::optional<PupilSide> pupil_side(catalog::Database& db, const http::Request& req) {
+  courses::ClassStore classes(db);
+  auto share = classes.class_by_code(req.matches[1].str());
+  if (!share.is_ok()) return std::nullopt;
+  auto course = CourseStore(db).get(share->course_id);
+  if (!course.is_ok()) return std::nullopt;
+  PupilSide side{std::move(*share), std::move(*course), std::nullopt};
+  if (auto p = classes.pupil_by_token(cookie(req, "repere_eleve"));
+      p.is_ok() && p->class_id == side.share.id)
+    side.pupil = *p;
+  return side;
+}
+
+void render_pupil_side(catalog::Database& db, const http::Request& req, http::Response& res,
+                       const PupilSide& side, const std::optional<QuizAnswer>& answer,
+                       std::optional<courses::Id> chapter_of_block = std::nullopt) {
+  if (side.course.state != CourseState::kPublished) {
+    return error_page(res, 404, "Cours pas encore ouvert",
+                      "Ton professeur n'a pas encore publié ce cours. Réessaie plus tard.");
+  }
+  if (!side.pupil) {
+    data page;
+    page.set("title", side.course.title);
+    page.set("class_name", side.share.name);
+    page.set("code", side.share.code);
+    page.set("code_shown", side.share.code);
+    return send_page(res, render("pseudonyme", page, side.course.title));
+  }
+  ClassMode mode{side.share, *side.pupil, {}, 0};
+  if (auto p = courses::ClassStore(db).progress(*side.pupil); p.is_ok()) mode.progress = *p;
+  const auto& chapters = side.course.chapters;
+  if (chapter_of_block) {
+    for (std::size_t i = 0; i < chapters.size(); ++i) {
+      for (const auto& b : chapters[i].blocks) {
+        if (b.id == *chapter_of_block) mode.chapter = i;
+      }
+    }
+  } else if (req.has_param("chapitre")) {
+    const std::int64_t n = param_id(req, "chapitre");
+    if (n >= 1 && n <= static_cast<std::int64_t>(chapters.size()))
+      mode.chapter = static_cast<std::size_t>(n - 1);
+  } else {  // the first chapter not finished yet
+    while (mode.chapter + 1 < chapters.size() &&
+           mode.progress.chapters_done.count(chapters[mode.chapter].id))
+      ++mode.chapter;
+  }
+  send_course(db, req, res, side.course, answer, "cours", &mode);
+}
+
+}  // namespace
+
+bool course_class_page(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return false;
+  const auto side = pupil_side(**db, req);
+  if (!side) return false;
+  render_pupil_side(**db, req, res, *side, std::nullopt);
+  return true;
+}
+
+bool course_class_join(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return false;
+  const auto side = pupil_side(**db, req);
+  if (!side) return false;
+  if (side->course.state != CourseState::kPublished) {
+    render_pupil_side(**db, req, res, *side, std::nullopt);
+    return true;
+  }
+  if (const int wait = ctx.joins.wait_seconds(req.remote_addr); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    error_page(
+        res, 429, "Trop d'arrivées",
+        "Beaucoup d'élèves viennent de rejoindre la classe depuis ce réseau. Réessaie dans " +
+            std::to_string(wait) + " secondes.");
+    return true;
+  }
+  ctx.joins.note(req.remote_addr);
+  const auto pupil =
+      courses::ClassStore(**db).join(side->share.code, req.get_param_value("pseudonyme"));
+  if (!pupil.is_ok()) {
+    error_page(res, 400, "Pseudonyme à choisir",
+               "Choisis un pseudonyme de 1 à 40 caractères (pas ton vrai nom), puis recommence.");
+    return true;
+  }
+  res.set_header("Set-Cookie", "repere_eleve=" + pupil->token + "; Path=/classe/" +
+                                   side->share.code + "; Max-Age=31536000; HttpOnly; SameSite=Lax");
+  redirect(res, "/classe/" + side->share.code);
+  return true;
+}
+
+bool course_class_answer(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return false;
+  const auto side = pupil_side(**db, req);
+  if (!side) return false;
+  if (!side->pupil || side->course.state != CourseState::kPublished) {
+    render_pupil_side(**db, req, res, *side, std::nullopt);
+    return true;
+  }
+  const auto checked = check_quiz(side->course, req);
+  if (!checked.is_ok()) {
+    error_page(res, 400, "Réponse à revoir", checked.status().message());
+    return true;
+  }
+  const Status kept = courses::ClassStore(**db).answer(
+      *side->pupil, checked->answer.block, checked->response_json,
+      checked->answer.graded ? std::optional<bool>(checked->answer.correct) : std::nullopt);
+  if (!kept.is_ok()) {
+    error_page(res, kept, "Réponse non enregistrée");
+    return true;
+  }
+  render_pupil_side(**db, req, res, *side, checked->answer, checked->answer.block);
+  return true;
+}
+
+void page_course_chapter_done(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto side = pupil_side(**db, req);
+  if (!side) {
+    return error_page(res, 404, "Code inconnu",
+                      "Aucune classe n'a ce code. Vérifie-le auprès de ton professeur.");
+  }
+  if (!side->pupil) return redirect(res, "/classe/" + side->share.code);
+  const courses::Id chapter = param_id(req, "chapitre");
+  if (!courses::ClassStore(**db).finish_chapter(*side->pupil, chapter).is_ok())
+    return error_page(res, 400, "Chapitre inconnu", "Ce chapitre n'est pas dans ce cours.");
+  const auto& chapters = side->course.chapters;
+  std::size_t at = 0;
+  while (at < chapters.size() && chapters[at].id != chapter) ++at;
+  if (at + 1 < chapters.size())
+    return redirect(res, "/classe/" + side->share.code + "?chapitre=" + std::to_string(at + 2));
+  redirect(res, "/classe/" + side->share.code + "?chapitre=" + std::to_string(at + 1),
+           "Bravo, tu as fini le cours !");
 }
 
 namespace {
@@ -516,6 +735,22 @@ data editor_data(catalog::Database& db, const Viewer& viewer, const Course& c) {
   page.set("has_concepts", !aligned.empty());
   page.set("offered", offered);
   page.set("has_offered", !offered.empty());
+  // The classes it is shared with, each with its code and its progress.
+  list shared;
+  if (const auto classes = courses::ClassStore(db).classes(c.id); classes.is_ok()) {
+    for (const auto& k : *classes) {
+      data d;
+      d.set("name", k.name);
+      d.set("code", k.code);
+      d.set("code_shown", k.code.size() == 9 ? k.code.substr(0, 3) + "-" + k.code.substr(3, 3) +
+                                                   "-" + k.code.substr(6)
+                                             : k.code);
+      d.set("class_id", std::to_string(k.id));
+      shared.push_back(d);
+    }
+  }
+  page.set("classes", shared);
+  page.set("has_classes", !shared.empty());
   return page;
 }
 
@@ -638,6 +873,13 @@ void page_course_editor_post(Context& ctx, const http::Request& req, http::Respo
     done = store.update(c->id, fields);
     message = action == "notion" ? "Notion ajoutée." : "Notion retirée.";
     anchor = "#notions";
+  } else if (action == "classe") {
+    const auto made = courses::ClassStore(**db).add_class(c->id, req.get_param_value("nom"));
+    done = made.status();
+    if (made.is_ok())
+      message = "Classe « " + made->name + " » : les élèves entrent le code " + made->code +
+                (c->state == CourseState::kPublished ? "." : " (publiez d'abord le cours).");
+    anchor = "#classes";
   } else if (action == "chapitre") {
     const auto id = store.add_chapter(c->id, req.get_param_value("titre"));
     done = id.status();
@@ -779,6 +1021,78 @@ void page_add_to_course_post(Context& ctx, const http::Request& req, http::Respo
   redirect(res, course_path(course) + "/modifier",
            kind_name(b.kind) + " de « " + content->title + " » ajouté au cours.",
            "#bloc-" + std::to_string(*id));
+}
+
+void page_course_progress(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto c = owned_course(ctx, req, res, **db);
+  if (!c.is_ok()) return;
+  courses::ClassStore classes(**db);
+  const auto all = classes.classes(c->id);
+  if (!all.is_ok()) return error_page(res, all.status(), "Classes indisponibles");
+  const courses::CourseClass* share = nullptr;
+  const std::int64_t wanted = param_id(req, "classe");
+  for (const auto& k : *all) {
+    if (k.id == wanted || (!share && wanted == 0)) share = &k;
+  }
+  if (!share)
+    return error_page(res, 404, "Classe inconnue", "Ce cours n'est pas partagé avec cette classe.");
+  const auto progress = classes.class_progress(share->id, *c);
+  if (!progress.is_ok()) return error_page(res, progress.status(), "Progression indisponible");
+  data page;
+  page.set("title", c->title);
+  page.set("id", std::to_string(c->id));
+  page.set("class_name", share->name);
+  page.set("code", share->code);
+  list heads;
+  for (std::size_t i = 0; i < c->chapters.size(); ++i) {
+    data h;
+    h.set("number", std::to_string(i + 1));
+    h.set("title", c->chapters[i].title);
+    heads.push_back(h);
+  }
+  page.set("chapters", heads);
+  list rows;
+  for (const auto& p : progress->pupils) {
+    data r;
+    r.set("number", std::to_string(p.number));
+    r.set("pseudonym", p.pseudonym);
+    list cells;
+    for (const auto& ch : c->chapters) {
+      data cell;
+      cell.set("done", p.chapters.count(ch.id) > 0);
+      cells.push_back(cell);
+    }
+    r.set("cells", cells);
+    r.set("questions", std::to_string(p.right) + " juste" + (p.right > 1 ? "s" : "") + " sur " +
+                           std::to_string(p.answered) + " répondue" + (p.answered > 1 ? "s" : ""));
+    rows.push_back(r);
+  }
+  page.set("pupils", rows);
+  page.set("has_pupils", !rows.empty());
+  list questions;
+  int number = 0;
+  for (const auto& q : progress->questions) {
+    data d;
+    d.set("number", std::to_string(++number));
+    std::string label;
+    for (const auto& ch : c->chapters) {
+      for (const auto& b : ch.blocks) {
+        if (b.id != q.block) continue;
+        const auto x = learn::interaction_from_json(json::parse(b.body, nullptr, false));
+        if (x.is_ok()) label = x->question.empty() ? x->text : x->question;
+      }
+    }
+    d.set("label", label);
+    d.set("answered", std::to_string(q.answered));
+    d.set("right", std::to_string(q.right));
+    questions.push_back(d);
+  }
+  page.set("questions", questions);
+  page.set("has_questions", !questions.empty());
+  send_page(res, render("cours_progression", page, "Progression : " + c->title));
+  res.set_header("Cache-Control", "no-store");
 }
 
 }  // namespace repere::web

@@ -45,6 +45,19 @@ void page_duplicate_course(Context& ctx, const http::Request& req, http::Respons
 void page_add_to_course(Context& ctx, const http::Request& req, http::Response& res);
 void page_add_to_course_post(Context& ctx, const http::Request& req, http::Response& res);
 
+// The pupils' side of a course shared with a class, at /classe/CODE (the interactive videos'
+// routes ask these first): the pseudonym, then one chapter at a time (?chapitre=N, else the
+// first not finished), the questions' answers kept, « À voir ensuite » after a chapter. Each
+// returns false, answering nothing, when CODE is no course's class.
+bool course_class_page(Context& ctx, const http::Request& req, http::Response& res);
+bool course_class_join(Context& ctx, const http::Request& req, http::Response& res);
+bool course_class_answer(Context& ctx, const http::Request& req, http::Response& res);
+// POST /classe/CODE/chapitre: the pupil finished a chapter; on to the next.
+void page_course_chapter_done(Context& ctx, const http::Request& req, http::Response& res);
+// GET /cours/ID/progression?classe=K (its owner): per pupil, the chapters finished and the
+// questions answered and right; per question, how many answered and were right.
+void page_course_progress(Context& ctx, const http::Request& req, http::Response& res);
+
 // The published courses aligned with a concept or one under it ({{#courses}}: link, title), for
 // the concept's page.
 list courses_of_concept(catalog::Database& db, const std::string& uri);

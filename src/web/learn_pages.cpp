@@ -8,6 +8,7 @@
 #include "access.h"
 #include "answers.h"
 #include "context.h"
+#include "course_pages.h"
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -1177,6 +1178,7 @@ void render_class(Context& ctx, learn::ActivityStore& store, http::Response& res
 
 void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
+  if (course_class_page(ctx, req, res)) return;  // a course shared with the class
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::ActivityStore store(**db);
@@ -1187,6 +1189,7 @@ void page_class(Context& ctx, const http::Request& req, http::Response& res) {
 
 void page_join(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
+  if (course_class_join(ctx, req, res)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   learn::ActivityStore store(**db);
@@ -1239,6 +1242,7 @@ std::optional<ClassView> pupil_view(Context& ctx, catalog::Database& db,
 
 void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
+  if (course_class_answer(ctx, req, res)) return;
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return problem(res, db.status());
   learn::ActivityStore store(**db);

@@ -336,6 +336,8 @@ const std::vector<Route>& routes() {
       {R"(/cours/(\d{1,18})/modifier)", page_course_editor},
       {R"(/cours/(\d{1,18})/modifier)", page_course_editor_post, Method::kPost},
       {R"(/cours/(\d{1,18})/dupliquer)", page_duplicate_course, Method::kPost},
+      {R"(/cours/(\d{1,18})/progression)", page_course_progress},
+      {R"(/classe/([A-Za-z0-9]{6,12})/chapitre)", page_course_chapter_done, Method::kPost},
       {"/classe", page_class_code},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_class},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_join, Method::kPost},

@@ -7,6 +7,7 @@
 #include "../catalog/test_catalog.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
+#include "repere/courses/classes.h"
 #include "repere/courses/markdown.h"
 #include "repere/courses/schema.h"
 #include "repere/courses/store.h"
@@ -187,6 +188,63 @@ TEST_F(Courses, ACopyOfAModelIsADraftThatRemembersIt) {
   // Removing the model keeps the copy (it forgets where it came from).
   ASSERT_TRUE(store.remove(model).is_ok());
   EXPECT_FALSE(store.get(*copy)->model_id.has_value());
+}
+
+TEST_F(Courses, AClassFollowsTheCourseUnderPseudonymsAndOnlyItsOwnCourse) {
+  CourseStore store(*db_);
+  const auto id = *store.create("Le cours", std::nullopt);
+  const auto one = *store.add_chapter(id, "Un");
+  const auto two = *store.add_chapter(id, "Deux");
+  const auto quiz = *store.add_block(two, text(kQuestion, BlockKind::kQuiz));
+  const auto other = *store.create("Un autre", std::nullopt);
+  const auto elsewhere = *store.add_chapter(other, "Ailleurs");
+  const auto foreign = *store.add_block(elsewhere, text(kQuestion, BlockKind::kQuiz));
+  ClassStore classes(*db_);
+  EXPECT_FALSE(classes.add_class(id, "   ").is_ok());
+  const auto share = classes.add_class(id, " 5e B ");
+  ASSERT_TRUE(share.is_ok()) << share.status().to_string();
+  EXPECT_EQ(share->name, "5e B");
+  EXPECT_EQ(share->code.size(), 9u);
+  // The code as pupils type it: lower case, with dashes.
+  const std::string typed = share->code.substr(0, 3) + "-" + share->code.substr(3);
+  std::string lower = typed;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_TRUE(classes.class_by_code(lower).is_ok());
+  const auto zoe = classes.join(share->code, "Zoé");
+  const auto tom = classes.join(share->code, "Tom");
+  ASSERT_TRUE(zoe.is_ok() && tom.is_ok());
+  EXPECT_EQ(zoe->token.size(), 32u);
+  EXPECT_FALSE(classes.join(share->code, "").is_ok());
+  EXPECT_EQ(classes.pupil_by_token(zoe->token)->id, zoe->id);
+  EXPECT_FALSE(classes.pupil_by_token(std::string(32, '0')).is_ok());
+  ASSERT_TRUE(classes.finish_chapter(*zoe, one).is_ok());
+  ASSERT_TRUE(classes.finish_chapter(*zoe, one).is_ok());  // twice: once
+  ASSERT_TRUE(classes.answer(*zoe, quiz, R"({"chosen":[1]})", false).is_ok());
+  ASSERT_TRUE(classes.answer(*zoe, quiz, R"({"chosen":[0]})", true).is_ok());  // the latest counts
+  ASSERT_TRUE(classes.answer(*tom, quiz, R"({"chosen":[1]})", false).is_ok());
+  // Another course's chapter or question is not this class's.
+  EXPECT_EQ(classes.finish_chapter(*zoe, elsewhere).code(), StatusCode::kNotFound);
+  EXPECT_EQ(classes.answer(*zoe, foreign, R"({"chosen":[0]})", true).code(), StatusCode::kNotFound);
+  const auto mine = classes.progress(*zoe);
+  EXPECT_EQ(mine->chapters_done, (std::set<Id>{one}));
+  EXPECT_EQ(mine->answers.at(quiz), std::optional<bool>(true));
+  const auto course = store.get(id);
+  const auto all = classes.class_progress(share->id, *course);
+  ASSERT_TRUE(all.is_ok());
+  ASSERT_EQ(all->pupils.size(), 2u);
+  EXPECT_EQ(all->pupils[0].pseudonym, "Zoé");
+  EXPECT_EQ(all->pupils[0].number, 1);
+  EXPECT_EQ(all->pupils[0].chapters_done, 1);
+  EXPECT_EQ(all->pupils[0].right, 1);
+  EXPECT_EQ(all->pupils[1].right, 0);
+  EXPECT_EQ(all->pupils[1].answered, 1);
+  ASSERT_EQ(all->questions.size(), 1u);
+  EXPECT_EQ(all->questions[0].answered, 2);
+  EXPECT_EQ(all->questions[0].right, 1);
+  // Removing the course removes its classes and what its pupils did.
+  ASSERT_TRUE(store.remove(id).is_ok());
+  EXPECT_FALSE(classes.class_by_code(share->code).is_ok());
+  EXPECT_EQ(catalog::count_rows(*db_, "course_answer"), 0);
 }
 
 TEST(Markdown, OnlyItsFewMarksBecomeHtmlAndEverythingElseIsEscaped) {

@@ -7,7 +7,10 @@
 //    et digestion, opens the model course, duplicates it, replaces its moment by another found
 //    by search (added, moved up, the old one removed), and reads her copy as a pupil would,
 //    answering its question; the model is unchanged;
-// 3. the course as a pupil reads it, on a 375x812 phone: nothing wider than the screen.
+//    then makes a second chapter, moves the question into it, publishes and shares it with a
+//    class; a pupil on a phone joins with a pseudonym, goes through the two chapters, answers
+//    the question; the teacher sees the progress;
+// 3. the model course as anyone reads it, on a 375x812 phone: nothing wider than the screen.
 // axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course and printed
 // course pages.
 // Usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
@@ -192,6 +195,63 @@ try {
     'teacher: the printed question has boxes to tick');
   check(await teacher.page.locator('blockquote.extrait-moment').count() >= 1, 'teacher: the moment is printed as its lines');
   await teacher.audit('cours-imprimer');
+  // Two chapters: a new one, the question moved down into it (past its chapter's end), by
+  // keyboard; published; shared with a class.
+  await teacher.open(copyEditor);
+  await tabToId(teacher.page, 'nouveau-chapitre');
+  await teacher.page.keyboard.type('Vérifier ce que tu sais');
+  teacher.forget();
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  const quizId = await teacher.page.locator('ol.blocs li', { hasText: 'Question' }).first().getAttribute('id');
+  teacher.forget();
+  await tabTo(teacher.page, (id) => {
+    const a = document.activeElement;
+    return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Descendre' && a.closest('li') && a.closest('li').id === id;
+  }, quizId);
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  const second = teacher.page.locator('section.chapitre-editeur').nth(1);
+  check(await second.locator('ol.blocs li', { hasText: 'Question' }).count() === 1, 'teacher: the question moved into chapter 2 by keyboard');
+  await tabToId(teacher.page, 'etat-brouillon');  // a radio group: the arrows choose
+  await teacher.page.keyboard.press('ArrowDown');
+  await go(teacher, true, 'Enregistrer');
+  check(/publié/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
+  await tabToId(teacher.page, 'nom-classe');
+  await teacher.page.keyboard.type('5e B');
+  teacher.forget();
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  const shared = await info(teacher);
+  const code = (shared.match(/code ([A-Z0-9]{9})/) || [])[1];
+  check(!!code, `teacher: the class has a code (« ${shared} »)`);
+
+  // A pupil, on a phone, with the code: two chapters, the question, the end.
+  const pupil = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
+  await pupil.open(`${base}/classe/${code}`);
+  await pupil.page.fill('#pseudonyme', 'Zoé');
+  pupil.forget();
+  await Promise.all([pupil.page.waitForNavigation(), pupil.page.click('form.formulaire button[type=submit]')]);
+  check(/Chapitre 1/.test(await pupil.page.locator('[aria-current=page]').textContent()), 'pupil: chapter 1 first');
+  await pupil.audit('cours-eleve');
+  pupil.forget();
+  await Promise.all([pupil.page.waitForNavigation(), pupil.page.getByRole('button', { name: "J'ai fini ce chapitre : au suivant" }).click()]);
+  check(await pupil.page.locator('.sommaire .fini').count() === 1, 'pupil: chapter 1 is marked finished');
+  await pupil.page.check('input[name=choix][value="0"]');
+  pupil.forget();
+  await Promise.all([pupil.page.waitForNavigation(), pupil.page.getByRole('button', { name: 'Vérifier' }).click()]);
+  check(/Juste/.test(await pupil.page.locator('.verdict').textContent()), 'pupil: the question is answered right');
+  pupil.forget();
+  await Promise.all([pupil.page.waitForNavigation(), pupil.page.getByRole('button', { name: "J'ai fini le cours" }).click()]);
+  check(/fini le cours/.test(await info(pupil)), `pupil: « ${await info(pupil)} »`);
+  const pupilOver = await pupil.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(pupilOver <= 0, `cours-eleve: fits 375 px (${pupilOver} px over)`);
+  // The teacher sees it.
+  await teacher.open(copyEditor);
+  teacher.forget();
+  await Promise.all([teacher.page.waitForNavigation(), teacher.page.getByRole('link', { name: 'progression' }).click()]);
+  const row = teacher.page.locator('tr', { hasText: 'Zoé' });
+  check(await row.count() === 1 && (await row.locator('td', { hasText: 'fini' }).count()) === 2,
+    'teacher: the progress shows Zoé finished both chapters');
+  check(/1 juste sur 1/.test(await row.textContent()), 'teacher: and answered the question right');
+  await teacher.audit('cours-progression');
   // The model is as the curator left it.
   await curator.open(`${base}/cours/${courseId}/modifier`);
   check((await blocks(curator)).length === 4, 'the model still has its four blocks');

@@ -132,6 +132,14 @@ struct OwnedActivity {
   int classes = 0;
 };
 
+// The class-code mechanism, shared by the courses' classes: a new 9-character share code, a
+// typed code as stored (case and spaces ignored), a pupil's new secret token (32 hex
+// characters) and the SHA-256 under which it is kept.
+std::string new_share_code();
+std::string clean_share_code(const std::string& typed);
+std::string new_pupil_token();
+std::string token_digest(const std::string& token);
+
 class ActivityStore {
  public:
   explicit ActivityStore(catalog::Database& db) : db_(db) {}

@@ -1,0 +1,202 @@
+#include "repere/courses/classes.h"
+
+#include "repere/catalog/database.h"
+#include "repere/core/text.h"
+#include "repere/learn/store.h"
+
+namespace repere::courses {
+
+namespace {
+
+std::string cleaned(const std::string& s) {
+  std::string out = text::strip_control(s, /*keep_lines=*/false);
+  const std::size_t a = out.find_first_not_of(' ');
+  if (a == std::string::npos) return "";
+  return out.substr(a, out.find_last_not_of(' ') - a + 1);
+}
+
+CourseClass class_from(catalog::Statement& s) {
+  return {s.int64(0), s.int64(1), s.text(2), s.text(3), s.text(4)};
+}
+
+constexpr const char* kClassColumns =
+    "SELECT id, course_id, code, name, created_at FROM course_class ";
+
+}  // namespace
+
+Result<CourseClass> ClassStore::add_class(Id course_id, const std::string& name) {
+  const std::string clean = cleaned(name);
+  if (clean.empty())
+    return Status::invalid_argument("Donnez un nom à la classe (par exemple 5e B).");
+  if (clean.size() > 100)
+    return Status::invalid_argument("Un nom de classe de 100 caractères au plus.");
+  learn::ActivityStore activities(db_);
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    const std::string code = learn::new_share_code();
+    // Unique across the courses' classes and the interactive videos' ones: /classe/CODE is one.
+    if (activities.class_by_code(code).is_ok()) continue;
+    REPERE_ASSIGN_OR_RETURN(auto taken, db_.prepare("SELECT 1 FROM course_class WHERE code = ?1"));
+    REPERE_ASSIGN_OR_RETURN(const bool exists, taken.bind(1, code).step());
+    if (exists) continue;
+    REPERE_ASSIGN_OR_RETURN(auto add, db_.prepare("INSERT INTO course_class (course_id, code, "
+                                                  "name) VALUES (?1, ?2, ?3)"));
+    REPERE_RETURN_IF_ERROR(add.bind(1, course_id).bind(2, code).bind(3, clean).run());
+    return class_by_code(code);
+  }
+  return Status::unavailable("could not find a free share code; try again");
+}
+
+Result<std::vector<CourseClass>> ClassStore::classes(Id course_id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string(kClassColumns) + "WHERE course_id = ?1 ORDER BY id"));
+  stmt.bind(1, course_id);
+  std::vector<CourseClass> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out.push_back(class_from(stmt));
+  }
+  return out;
+}
+
+Result<CourseClass> ClassStore::class_by_code(const std::string& code) {
+  const std::string clean = learn::clean_share_code(code);
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string(kClassColumns) + "WHERE code = ?1"));
+  stmt.bind(1, clean);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no class with the code " + clean.substr(0, 12));
+  return class_from(stmt);
+}
+
+Result<CoursePupil> ClassStore::join(const std::string& code, const std::string& pseudonym) {
+  REPERE_ASSIGN_OR_RETURN(const CourseClass share, class_by_code(code));
+  const std::string clean = cleaned(pseudonym);
+  if (clean.empty() || clean.size() > 40)
+    return Status::invalid_argument("Choisis un pseudonyme de 1 à 40 caractères.");
+  CoursePupil p{0, share.id, clean, learn::new_pupil_token()};
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT INTO course_pupil (class_id, pseudonym, "
+                                                 "token_hash) VALUES (?1, ?2, ?3)"));
+  REPERE_RETURN_IF_ERROR(
+      stmt.bind(1, share.id).bind(2, clean).bind(3, learn::token_digest(p.token)).run());
+  p.id = db_.last_insert_id();
+  return p;
+}
+
+Result<CoursePupil> ClassStore::pupil_by_token(const std::string& token) {
+  if (token.size() != 32) return Status::not_found("unknown pupil");
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT id, class_id, pseudonym FROM "
+                                                 "course_pupil WHERE token_hash = ?1"));
+  stmt.bind(1, learn::token_digest(token));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("unknown pupil");
+  return CoursePupil{stmt.int64(0), stmt.int64(1), stmt.text(2), ""};
+}
+
+Status ClassStore::check_in_course(const CoursePupil& pupil, const char* table, Id id) {
+  // The chapter or block must be of the pupil's class's course.
+  const std::string sql =
+      std::string(
+          "SELECT 1 FROM course_class k JOIN course_chapter h ON h.course_id = "
+          "k.course_id ") +
+      (std::string(table) == "block" ? "JOIN course_block b ON b.chapter_id = h.id WHERE b.id = ?2"
+                                     : "WHERE h.id = ?2") +
+      " AND k.id = ?1";
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql));
+  stmt.bind(1, pupil.class_id).bind(2, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("not in this class's course");
+  return Status::ok();
+}
+
+Status ClassStore::finish_chapter(const CoursePupil& pupil, Id chapter_id) {
+  REPERE_RETURN_IF_ERROR(check_in_course(pupil, "chapter", chapter_id));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT OR IGNORE INTO course_chapter_done "
+                                                 "(pupil_id, chapter_id) VALUES (?1, ?2)"));
+  return stmt.bind(1, pupil.id).bind(2, chapter_id).run();
+}
+
+Status ClassStore::answer(const CoursePupil& pupil, Id block_id, const std::string& response_json,
+                          std::optional<bool> correct) {
+  REPERE_RETURN_IF_ERROR(check_in_course(pupil, "block", block_id));
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("INSERT INTO course_answer (pupil_id, block_id, response, correct) VALUES (?1, "
+                  "?2, ?3, ?4) ON CONFLICT DO UPDATE SET response = excluded.response, correct = "
+                  "excluded.correct, answers = answers + 1, answered_at = "
+                  "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"));
+  return stmt.bind(1, pupil.id)
+      .bind(2, block_id)
+      .bind(3, response_json)
+      .bind(4, correct ? std::optional<std::int64_t>(*correct ? 1 : 0) : std::nullopt)
+      .run();
+}
+
+Result<PupilCourseProgress> ClassStore::progress(const CoursePupil& pupil) {
+  PupilCourseProgress out;
+  REPERE_ASSIGN_OR_RETURN(auto done, db_.prepare("SELECT chapter_id FROM course_chapter_done "
+                                                 "WHERE pupil_id = ?1"));
+  done.bind(1, pupil.id);
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, done.step());
+    if (!row) break;
+    out.chapters_done.insert(done.int64(0));
+  }
+  REPERE_ASSIGN_OR_RETURN(auto answers, db_.prepare("SELECT block_id, correct FROM course_answer "
+                                                    "WHERE pupil_id = ?1"));
+  answers.bind(1, pupil.id);
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, answers.step());
+    if (!row) break;
+    out.answers[answers.int64(0)] =
+        answers.is_null(1) ? std::nullopt : std::optional<bool>(answers.int64(1) != 0);
+  }
+  return out;
+}
+
+Result<ClassProgress> ClassStore::class_progress(Id class_id, const Course& course) {
+  ClassProgress out;
+  REPERE_ASSIGN_OR_RETURN(auto pupils, db_.prepare("SELECT id, pseudonym FROM course_pupil WHERE "
+                                                   "class_id = ?1 ORDER BY created_at, id"));
+  pupils.bind(1, class_id);
+  std::vector<CoursePupil> all;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, pupils.step());
+    if (!row) break;
+    all.push_back({pupils.int64(0), class_id, pupils.text(1), ""});
+  }
+  std::map<Id, ClassProgress::Question> questions;
+  for (const auto& ch : course.chapters) {
+    for (const auto& b : ch.blocks) {
+      if (b.kind == BlockKind::kQuiz) questions[b.id] = {b.id, 0, 0};
+    }
+  }
+  int number = 0;
+  for (const CoursePupil& p : all) {
+    REPERE_ASSIGN_OR_RETURN(const auto mine, progress(p));
+    ClassProgress::Row row;
+    row.number = ++number;
+    row.pseudonym = p.pseudonym;
+    row.chapters = mine.chapters_done;
+    row.answers = mine.answers;
+    row.chapters_done = static_cast<int>(mine.chapters_done.size());
+    for (const auto& [block, right] : mine.answers) {
+      auto q = questions.find(block);
+      if (q == questions.end()) continue;
+      ++row.answered;
+      ++q->second.answered;
+      if (right.value_or(false)) {
+        ++row.right;
+        ++q->second.right;
+      }
+    }
+    out.pupils.push_back(std::move(row));
+  }
+  for (const auto& ch : course.chapters) {
+    for (const auto& b : ch.blocks) {
+      if (b.kind == BlockKind::kQuiz) out.questions.push_back(questions[b.id]);
+    }
+  }
+  return out;
+}
+
+}  // namespace repere::courses

@@ -1,0 +1,79 @@
+// A course shared with classes: share codes (the interactive videos' mechanism, codes unique
+// across both), pupils known by a pseudonym and a secret token, the chapters each has finished
+// and their answers to the course's questions; the teacher's view of a class's progress.
+// Errors: not_found for an unknown course, code or token; invalid_argument for a name or
+// pseudonym that does not fit (a message for people); io_error from the catalog.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "repere/core/result.h"
+#include "repere/courses/course.h"
+
+namespace repere::catalog {
+class Database;
+}
+
+namespace repere::courses {
+
+struct CourseClass {
+  Id id = 0, course_id = 0;
+  std::string code, name, created_at;
+};
+
+struct CoursePupil {
+  Id id = 0, class_id = 0;
+  std::string pseudonym;
+  std::string token;  // only when joining
+};
+
+// Where one pupil stands.
+struct PupilCourseProgress {
+  std::set<Id> chapters_done;
+  std::map<Id, std::optional<bool>> answers;  // block -> right (none: an open question)
+};
+
+// A class's progress, for its teacher.
+struct ClassProgress {
+  struct Row {
+    int number = 0;  // 1, 2, 3… in the order pupils joined
+    std::string pseudonym;
+    int chapters_done = 0, answered = 0, right = 0;
+    std::set<Id> chapters;                      // those finished
+    std::map<Id, std::optional<bool>> answers;  // block -> right
+  };
+  std::vector<Row> pupils;
+  struct Question {
+    Id block = 0;
+    int answered = 0, right = 0;
+  };
+  std::vector<Question> questions;  // the course's, in order
+};
+
+class ClassStore {
+ public:
+  explicit ClassStore(catalog::Database& db) : db_(db) {}
+
+  Result<CourseClass> add_class(Id course_id, const std::string& name);
+  Result<std::vector<CourseClass>> classes(Id course_id);
+  Result<CourseClass> class_by_code(const std::string& code);  // case and spaces ignored
+  Result<CoursePupil> join(const std::string& code, const std::string& pseudonym);
+  Result<CoursePupil> pupil_by_token(const std::string& token);
+  // The pupil finished a chapter of the class's course.
+  Status finish_chapter(const CoursePupil& pupil, Id chapter_id);
+  // The pupil's latest answer to a question block (`correct`: none for an open question).
+  Status answer(const CoursePupil& pupil, Id block_id, const std::string& response_json,
+                std::optional<bool> correct);
+  Result<PupilCourseProgress> progress(const CoursePupil& pupil);
+  Result<ClassProgress> class_progress(Id class_id, const Course& course);
+
+ private:
+  Status check_in_course(const CoursePupil& pupil, const char* table, Id id);
+  catalog::Database& db_;
+};
+
+}  // namespace repere::courses
