@@ -17,6 +17,8 @@ An item is a text file, `demo/items/SLUG.txt`:
     programme: scolomfr-voc-015-num-N      (the part of the programme it belongs to: the gold
                                             that measures the machine's suggestions)
     subtitles: embedded | sidecar          (video only; audio always has a sidecar)
+    handout: yes                           (video only: its slides and narration also as a
+                                            one-page PDF, « Fiche : TITLE », SLUG-fiche.pdf)
 
     ## A slide or a section title
     - a bullet: shown on the slide, or a list item in a document
@@ -247,6 +249,8 @@ def make_video(item, out_dir, work):
     else:
         ffmpeg(*video, "-map", "0:v", "-map", "1:a", *encode, target)
         write_vtt(cues, os.path.join(out_dir, item["slug"] + ".fr.vtt"))
+    if item["meta"].get("handout") == "yes":
+        make_pdf(handout_of(item), out_dir, work)
     return total
 
 
@@ -284,6 +288,14 @@ def make_pdf(item, out_dir, work):
         height += step
     pdf.text_page(page)
     pdf.save(os.path.join(out_dir, item["slug"] + ".pdf"))
+
+
+def handout_of(item):
+    """The handout of a video: the same sections as a document, under its own title."""
+    meta = dict(item["meta"], type="pdf", title="Fiche : " + item["meta"]["title"],
+                description="La fiche de la vidéo « " + item["meta"]["title"] +
+                " » : ses diapositives et ce qui s'y dit.")
+    return dict(item, meta=meta, slug=item["slug"] + "-fiche")
 
 
 def scan_blocks(item, with_title=True):
@@ -393,7 +405,12 @@ def write_manifest(items, out_dir):
         w = csv.writer(f, delimiter=";", lineterminator="\r\n")
         w.writerow(["fichier", "titre", "description", "langue", "licence", "auteurs",
                     "collection", "matière", "niveau", "programme", "identifiant"])
+        rows = []
         for item in items:
+            rows.append(item)
+            if item["meta"].get("handout") == "yes":
+                rows.append(handout_of(item))
+        for item in rows:
             meta = item["meta"]
             w.writerow([item["slug"] + EXTENSIONS[meta["type"]], meta["title"],
                         meta["description"], "fr", "CC-BY-SA-4.0", "Équipe Repère",

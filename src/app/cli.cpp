@@ -25,6 +25,7 @@ struct Parsed {
   UserCommandOptions user;
   PublishOptions publish;
   TaxonomyCommandOptions taxonomy;
+  CoursesCommandOptions courses;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -186,6 +187,12 @@ int run_cli(int argc, char** argv, Io io) {
   CLI::App* tax_eval = tax->add_subcommand(
       "eval", "Measure the suggestions against the confirmed programme concepts");
   add_common(*tax_eval, p);
+  CLI::App* courses = app.add_subcommand("courses", "Courses: the institution's model courses");
+  courses->require_subcommand(1);
+  CLI::App* courses_import = courses->add_subcommand(
+      "import", "Store courses written as text as published model courses (« cours types »)");
+  courses_import->add_option("FILE", p.courses.files, "Course files")->required();
+  add_common(*courses_import, p);
   CLI::App* publish = app.add_subcommand(
       "publish", "Publish contents: teachers and pupils see only published contents");
   CLI::App* retire =
@@ -251,6 +258,10 @@ int run_cli(int argc, char** argv, Io io) {
   if (search->parsed()) {
     p.search.common = *common;
     return run_search(p.search, io);
+  }
+  if (courses->parsed()) {
+    p.courses.common = *common;
+    return run_courses_import(p.courses, io);
   }
   if (tax->parsed()) {
     p.taxonomy.common = *common;

@@ -144,6 +144,14 @@ struct TaxonomyCommandOptions {
   std::vector<std::int64_t> contents;  // suggest: only these (all when empty)
 };
 int run_taxonomy(const TaxonomyCommandOptions& options, Io io);
+// `repere courses import FILE...`: courses written as text (courses/import.h) stored as the
+// institution's published model courses (« cours types »); a model of the same title is
+// rebuilt, keeping its id (so teachers' copies still point to it).
+struct CoursesCommandOptions {
+  CommonOptions common;
+  std::vector<std::string> files;
+};
+int run_courses_import(const CoursesCommandOptions& options, Io io);
 int run_publish(const PublishOptions& options, Io io);
 int run_eval(const EvalCommandOptions& options, Io io);
 int run_reindex(const ReindexOptions& options, Io io);

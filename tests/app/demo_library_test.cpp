@@ -80,11 +80,18 @@ TEST_F(DemoLibrary, EveryItemIsIngestedWithoutFailure) {
   const auto status = nlohmann::json::parse(status_json_, nullptr, false);
   ASSERT_FALSE(status.is_discarded()) << status_json_;
   EXPECT_TRUE(status["failures"].empty()) << status_json_;
-  std::size_t items = 0;
-  for (const auto& entry : fs::directory_iterator(kItems))
-    items += entry.path().extension() == ".txt";
-  EXPECT_GE(items, 30u);
-  EXPECT_EQ(rows("SELECT count(*) FROM content")[0][0], std::to_string(items));
+  // Each item is a content, and a video with « handout: yes » its handout too.
+  std::size_t items = 0, handouts = 0;
+  for (const auto& entry : fs::directory_iterator(kItems)) {
+    if (entry.path().extension() != ".txt") continue;
+    ++items;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line) && !line.empty();)
+      handouts += line == "handout: yes";
+  }
+  EXPECT_GE(items, 45u);
+  EXPECT_GE(handouts, 18u);
+  EXPECT_EQ(rows("SELECT count(*) FROM content")[0][0], std::to_string(items + handouts));
   // Every content has text, cut into passages, and says it is French collège science.
   EXPECT_EQ(rows("SELECT count(*) FROM content c WHERE NOT EXISTS "
                  "(SELECT 1 FROM passage p WHERE p.content_id = c.id)")[0][0],
@@ -111,23 +118,27 @@ TEST_F(DemoLibrary, HasTheKindsOfMediaTeachersBring) {
             1);
 }
 
-TEST_F(DemoLibrary, VideosAreNarratedForTwoToTenMinutesWithSubtitlesAndSlides) {
+// Lectures of two to three minutes, and short capsules of a programme part (20 s or more).
+TEST_F(DemoLibrary, VideosAreNarratedLecturesAndCapsulesWithSubtitlesAndSlides) {
   ASSERT_NE(db_, nullptr);
   const auto videos =
       rows("SELECT id, external_id, duration_ms FROM content WHERE kind = 'video' ORDER BY id");
-  ASSERT_GE(videos.size(), 10u);
+  ASSERT_GE(videos.size(), 25u);
+  int lectures = 0;
   for (const auto& v : videos) {
     const std::string slug = v[1].substr(std::string("repere-demo:").size());
     SCOPED_TRACE(slug);
     const long duration = std::stol(v[2]);
-    EXPECT_GE(duration, 120000);
+    EXPECT_GE(duration, 20000);
     EXPECT_LE(duration, 600000);
+    const bool lecture = duration >= 120000;
+    lectures += lecture;
     const auto subtitles = rows(
         "SELECT count(*), max(c.end_ms) FROM cue c JOIN track t ON "
         "t.id = c.track_id WHERE t.kind = 'subtitles' AND t.origin = "
         "'human' AND t.language = 'fr' AND t.content_id = " +
         v[0]);
-    EXPECT_GE(std::stoi(subtitles[0][0]), 20);
+    EXPECT_GE(std::stoi(subtitles[0][0]), lecture ? 20 : 4);
     EXPECT_GE(std::stol(subtitles[0][1]), duration - 5000);
     // Each slide title is read from the picture, in the order the slides are shown.
     const auto slides = rows(
@@ -143,6 +154,7 @@ TEST_F(DemoLibrary, VideosAreNarratedForTwoToTenMinutesWithSubtitlesAndSlides) {
     // OCR may misread an accent in a title (« théoréme »); most titles must be exact.
     EXPECT_GE(found, static_cast<int>(titles.size()) - 1) << slides[0][0];
   }
+  EXPECT_GE(lectures, 10);
 }
 
 TEST_F(DemoLibrary, PassagesOfVideosAreTimedWindowsAndOfDocumentsArePages) {
@@ -175,7 +187,7 @@ TEST_F(DemoLibrary, ProgrammeSuggestionsAreMeasuredAgainstTheItemsGold) {
   ASSERT_NE(db_, nullptr);
   EXPECT_EQ(rows("SELECT count(DISTINCT content_id) FROM content_concept WHERE purpose = "
                  "'programme' AND origin = 'mapped' AND state = 'confirmed'")[0][0],
-            "32");
+            rows("SELECT count(*) FROM content")[0][0]);
   EXPECT_NE(rows("SELECT count(*) FROM content_concept WHERE state = 'suggested'")[0][0], "0");
   EXPECT_NE(rows("SELECT count(*) FROM passage_concept")[0][0], "0");
   int exit_code = -1;
@@ -189,11 +201,12 @@ TEST_F(DemoLibrary, ProgrammeSuggestionsAreMeasuredAgainstTheItemsGold) {
   ASSERT_EQ(std::sscanf(out.c_str() + at, "precision@1 %lf recall@3 %lf", &p1, &r3), 2) << out;
   RecordProperty("precision_at_1", std::to_string(p1));
   RecordProperty("recall_at_3", std::to_string(r3));
-  // Floors under the figures measured when the method was chosen (0.812 and 0.969).
+  // Floors under the figures measured (0.812 and 0.969 on the 32 first items, 0.846 and 0.985
+  // on the 65 contents of today's demo).
   EXPECT_GE(p1, 0.75) << out;
   EXPECT_GE(r3, 0.9) << out;
-  // Related moments, chosen from the machine's placements only: most in the same part of the
-  // programme (0.957 measured), and each a sub-part's sibling at worst.
+  // Related moments, chosen from the machine's placements only: most in the same branch of the
+  // programme (0.909 measured on 32 items, 0.914 on 65), many in the very same sub-part.
   double same_part = 0, same_branch = 0;
   const std::size_t rel = out.find("same programme part ");
   ASSERT_NE(rel, std::string::npos) << out;
@@ -205,6 +218,39 @@ TEST_F(DemoLibrary, ProgrammeSuggestionsAreMeasuredAgainstTheItemsGold) {
   RecordProperty("related_same_branch", std::to_string(same_branch));
   EXPECT_GE(same_branch, 0.85) << out;
   EXPECT_GE(same_part, 0.3) << out;
+}
+
+// The 19 model courses of the collège cycle 4 SVT programme (demo/courses/svt-cycle4.txt):
+// one published « cours type » per sub-part of its three parts, each with a video moment, a
+// document page and a question.
+TEST_F(DemoLibrary, NineteenModelCoursesCoverTheSvtCycle4Programme) {
+  ASSERT_NE(db_, nullptr);
+  const std::string svt = "http://data.education.fr/voc/scolomfr/concept/scolomfr-voc-015-num-";
+  const auto parts = rows(
+      "SELECT b.concept_uri FROM concept_broader b JOIN concept_broader t ON t.concept_uri = "
+      "b.broader_uri WHERE t.broader_uri = '" +
+      svt + "1511' AND b.broader_uri IN ('" + svt + "1512', '" + svt + "1519', '" + svt +
+      "1526') ORDER BY 1");
+  ASSERT_EQ(parts.size(), 19u);
+  for (const auto& part : parts) {
+    SCOPED_TRACE(part[0]);
+    const auto course = rows(
+        "SELECT c.id FROM course c JOIN course_concept k ON k.course_id = c.id WHERE "
+        "c.is_model = 1 AND c.state = 'published' AND k.concept_uri = '" +
+        part[0] + "'");
+    ASSERT_EQ(course.size(), 1u);
+    const auto kinds = rows(
+        "SELECT b.kind, coalesce(t.kind, '') FROM course_block b JOIN course_chapter h ON h.id = "
+        "b.chapter_id LEFT JOIN content t ON t.id = b.content_id WHERE h.course_id = " +
+        course[0][0]);
+    std::set<std::string> have;
+    for (const auto& k : kinds) have.insert(k[0] + "/" + k[1]);
+    EXPECT_TRUE(have.count("moment/video"));
+    EXPECT_TRUE(have.count("page/document") || have.count("page/image"));
+    EXPECT_TRUE(have.count("quiz/"));
+    EXPECT_TRUE(have.count("key_idea/"));
+  }
+  EXPECT_EQ(rows("SELECT count(*) FROM course WHERE is_model = 1")[0][0], "19");
 }
 
 }  // namespace

@@ -110,7 +110,8 @@ try {
     'curator: a text block is added');
   // A moment from search.
   await curator.open(`${base}/recherche?q=${encodeURIComponent('le trajet des aliments dans le tube digestif')}`);
-  const add = curator.page.locator('.carte', { hasText: 'La digestion' }).first().locator('a', { hasText: 'Ajouter au cours' }).first();
+  // The first moment of a video (its link carries a time), not a page of a handout.
+  const add = curator.page.locator('a[href*="/cours/ajouter"][href*="&t="]').first();
   check(await add.count() === 1, 'curator: a moment offers « Ajouter au cours »');
   curator.forget();
   await Promise.all([curator.page.waitForNavigation(), add.click()]);
@@ -122,6 +123,7 @@ try {
   check(/Bloc ajouté/.test(await addBlock(curator, { type: 'quiz', question: 'Où commence la digestion ?', choix: '*Dans la bouche\nDans le cœur\nDans les poumons' })), 'curator: a question is added');
   const made = await blocks(curator);
   check(made.length === 4 && made[1].startsWith('Moment'), `curator: four blocks, the moment second (${made.length})`);
+  await curator.page.fill('#titre', 'La digestion pas à pas');  // the demo has its own model on it
   await curator.page.check('#etat-publie');
   await curator.page.check('#type');
   await go(curator, false, 'Enregistrer', 'button');
@@ -137,8 +139,8 @@ try {
   await go(teacher, true, 'Alimentation et digestion');
   check(teacher.page.url() === conceptUrl, 'teacher: the concept page, by keyboard');
   const listed = teacher.page.locator('section[aria-labelledby=cours-notion] li', { hasText: 'cours type' });
-  check(await listed.count() === 1, 'teacher: the concept lists the model course');
-  await go(teacher, true, 'Alimentation et digestion');
+  check(await listed.count() === 2, `teacher: the concept lists its model courses, the demo's and the curator's (${await listed.count()})`);
+  await go(teacher, true, 'La digestion pas à pas');
   check(/\/cours\/\d+$/.test(teacher.page.url()), `teacher: the model course opens (${teacher.page.url()})`);
   await teacher.audit('cours');
   await go(teacher, true, 'Dupliquer ce cours pour ma classe');
@@ -148,7 +150,10 @@ try {
   // Another moment, found by search, added, moved up twice (before the old one), the old removed.
   await teacher.open(`${base}/recherche?q=${encodeURIComponent('le cœur pompe le sang dans les artères')}`);
   teacher.forget();
-  await tabTo(teacher.page, () => document.activeElement && document.activeElement.textContent.trim() === 'Ajouter au cours');
+  await tabTo(teacher.page, () => {
+    const a = document.activeElement;
+    return a && a.textContent.trim() === 'Ajouter au cours' && a.href.includes('&t=');
+  });
   await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
   check(await teacher.page.locator('#cours option').first().textContent() !== 'Un nouveau cours…', 'teacher: her copy is offered first');
   await go(teacher, true, 'Ajouter');

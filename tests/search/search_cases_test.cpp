@@ -139,6 +139,7 @@ void run_case_file(const fs::path& path) {
     std::string where, modes, text;
     index::Filters filters;
     std::vector<std::string> expect;
+    std::vector<std::string> first_of;  // expect-first-of: the first content is one of these
     bool none = false;
     int at_most = -1;            // expect-at-most N: no more contents than N
     bool no_suggestion = false;  // expect-no-suggestion
@@ -198,6 +199,10 @@ void run_case_file(const fs::path& path) {
     } else if (head.rfind("expect-language ", 0) == 0) {
       ASSERT_FALSE(queries.empty()) << where;
       queries.back().language = trim(head.substr(16));
+    } else if (head.rfind("expect-first-of ", 0) == 0) {
+      ASSERT_FALSE(queries.empty()) << where;
+      std::istringstream w(head.substr(16));
+      for (std::string id; w >> id;) queries.back().first_of.push_back(id);
     } else if (head.rfind("expect ", 0) == 0) {
       ASSERT_FALSE(queries.empty()) << where;
       std::istringstream w(head.substr(7));
@@ -253,6 +258,11 @@ void run_case_file(const fs::path& path) {
         continue;  // the next queries still run
       }
       for (std::size_t i = 0; i < q.expect.size(); ++i) EXPECT_EQ(names[i], q.expect[i]);
+      if (!q.first_of.empty()) {
+        EXPECT_TRUE(!names.empty() &&
+                    std::find(q.first_of.begin(), q.first_of.end(), names[0]) != q.first_of.end())
+            << "got" << listed;
+      }
     }
   }
 }
