@@ -2,9 +2,12 @@
 #include "course_pages.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "access.h"
 #include "context.h"
@@ -12,9 +15,11 @@
 #include "programme_pages.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/courses/cartridge.h"
 #include "repere/courses/classes.h"
 #include "repere/courses/markdown.h"
 #include "repere/courses/store.h"
+#include "repere/h5p/zip.h"
 #include "repere/learn/activity.h"
 #include "repere/learn/json.h"
 #include "repere/taxonomy/store.h"
@@ -497,6 +502,43 @@ Result<Checked> check_quiz(const Course& c, const http::Request& req) {
 }
 
 }  // namespace
+
+void page_course_cartridge(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto c = course_for(**db, viewer_of(req), path_id(req));
+  if (!c.is_ok()) return not_found_page(res);
+  // The links are followed by pupils of another platform: published contents only.
+  const Viewer nobody;
+  const auto files = courses::cartridge_files(
+      *c, base_url(ctx), [&](courses::Id id) -> std::optional<courses::LinkedContent> {
+        const auto content = content_for(**db, nobody, id);
+        if (!content.is_ok()) return std::nullopt;
+        return courses::LinkedContent{content->title};
+      });
+  std::error_code ec;
+  const std::filesystem::path folder = ctx.dir.root / "tmp";
+  std::filesystem::create_directories(folder, ec);
+  const std::filesystem::path file =
+      folder /
+      ("cours-" + std::to_string(c->id) + "-" +
+       std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) + ".imscc");
+  auto zip = h5p::ZipWriter::create(file);
+  if (!zip.is_ok()) return error_page(res, zip.status(), "Export impossible");
+  for (const auto& [name, bytes] : files) {
+    if (const Status s = zip->add(name, bytes); !s.is_ok())
+      return error_page(res, s, "Export impossible");
+  }
+  if (const Status s = zip->finish(); !s.is_ok()) return error_page(res, s, "Export impossible");
+  auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
+  const auto size = std::filesystem::file_size(file, ec);
+  std::filesystem::remove(file, ec);  // the open stream keeps the bytes until it is closed
+  if (!*in || size == 0) return error_page(res, 500, "Export impossible", "Réessayez.");
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"cours-" + std::to_string(c->id) + ".imscc\"");
+  res.set_header("Cache-Control", "no-store");
+  res.set_stream(std::move(in), static_cast<std::uint64_t>(size), "application/zip");
+}
 
 void page_course_quiz(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();

@@ -39,6 +39,9 @@ void page_course_quiz(Context& ctx, const http::Request& req, http::Response& re
 // GET /cours/ID/imprimer: the course on paper — « À retenir » (its key ideas), then each
 // chapter's texts, transcript extracts, pages' text and questions with room to answer.
 void page_course_print(Context& ctx, const http::Request& req, http::Response& res);
+// GET /cours/ID/export.imscc: the course as an IMS Common Cartridge 1.3 for Moodle (web links to
+// its moments and pages, a page per run of texts and questions); to whoever may read it.
+void page_course_cartridge(Context& ctx, const http::Request& req, http::Response& res);
 void page_course_editor(Context& ctx, const http::Request& req, http::Response& res);
 void page_course_editor_post(Context& ctx, const http::Request& req, http::Response& res);
 void page_duplicate_course(Context& ctx, const http::Request& req, http::Response& res);

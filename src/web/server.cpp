@@ -333,6 +333,7 @@ const std::vector<Route>& routes() {
       {R"(/cours/(\d{1,18}))", page_course},
       {R"(/cours/(\d{1,18})/quiz)", page_course_quiz, Method::kPost},
       {R"(/cours/(\d{1,18})/imprimer)", page_course_print},
+      {R"(/cours/(\d{1,18})/export\.imscc)", page_course_cartridge},
       {R"(/cours/(\d{1,18})/modifier)", page_course_editor},
       {R"(/cours/(\d{1,18})/modifier)", page_course_editor_post, Method::kPost},
       {R"(/cours/(\d{1,18})/dupliquer)", page_duplicate_course, Method::kPost},

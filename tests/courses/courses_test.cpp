@@ -2,11 +2,19 @@
 // copied from a model, and what they refuse; the limited Markdown of their texts, escaped.
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "../catalog/test_catalog.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
+#include "repere/courses/cartridge.h"
 #include "repere/courses/classes.h"
 #include "repere/courses/markdown.h"
 #include "repere/courses/schema.h"
@@ -245,6 +253,122 @@ TEST_F(Courses, AClassFollowsTheCourseUnderPseudonymsAndOnlyItsOwnCourse) {
   ASSERT_TRUE(store.remove(id).is_ok());
   EXPECT_FALSE(classes.class_by_code(share->code).is_ok());
   EXPECT_EQ(catalog::count_rows(*db_, "course_answer"), 0);
+}
+
+// Walks an XML tree: every element, depth first.
+void each_element(xmlNode* n, const std::function<void(xmlNode*)>& f) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    f(n);
+    each_element(n->children, f);
+  }
+}
+
+std::string attribute(xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  std::string out = v ? reinterpret_cast<const char*>(v) : "";
+  xmlFree(v);
+  return out;
+}
+
+std::string ns_of(xmlNode* n) {
+  return n->ns && n->ns->href ? reinterpret_cast<const char*>(n->ns->href) : "";
+}
+
+// The cartridge's structure as Common Cartridge 1.3 requires it: a manifest in the imscp
+// namespace, version 1.3.0, every item's resource declared, every resource's file in the
+// archive, web links in the imswl namespace with the content's Repère address; the questions
+// without their answers; a content that is not published is not linked.
+TEST_F(Courses, ACommonCartridgeLinksTheMomentsAndPagesAndHoldsTheTexts) {
+  CourseStore store(*db_);
+  const auto id = *store.create("La digestion", std::nullopt);
+  const auto one = *store.add_chapter(id, "Le trajet");
+  const auto two = *store.add_chapter(id, "Vérifier");
+  ASSERT_TRUE(store.add_block(one, text("Les **aliments** & le <sang>")).is_ok());
+  ASSERT_TRUE(store.add_block(one, moment(12000, 40000)).is_ok());
+  ASSERT_TRUE(store.add_block(one, text("Une idée.", BlockKind::kKeyIdea)).is_ok());
+  catalog::Content draft = catalog::sample_content("Un brouillon");
+  draft.media_path = "/media/brouillon.pdf";
+  const auto unpublished = *catalog::ContentRepository(*db_).insert(draft);
+  Block gone;
+  gone.kind = BlockKind::kPage;
+  gone.content_id = unpublished;  // not found by the lookup (not published): not linked
+  gone.page = 1;
+  ASSERT_TRUE(store.add_block(two, gone).is_ok());
+  ASSERT_TRUE(store.add_block(two, text(kQuestion, BlockKind::kQuiz)).is_ok());
+  const auto course = store.get(id);
+  const auto files = cartridge_files(*course, "https://mediatheque.example.fr",
+                                     [&](Id c) -> std::optional<LinkedContent> {
+                                       if (c != video_) return std::nullopt;
+                                       return LinkedContent{"La digestion : le trajet"};
+                                     });
+  ASSERT_FALSE(files.empty());
+  EXPECT_EQ(files[0].first, "imsmanifest.xml");
+  std::map<std::string, std::string> archive(files.begin(), files.end());
+  EXPECT_EQ(archive.size(), files.size()) << "each path once";
+  xmlDoc* doc = xmlReadMemory(files[0].second.data(), static_cast<int>(files[0].second.size()),
+                              "imsmanifest.xml", nullptr, XML_PARSE_NONET);
+  ASSERT_NE(doc, nullptr) << files[0].second;
+  xmlNode* root = xmlDocGetRootElement(doc);
+  EXPECT_STREQ(reinterpret_cast<const char*>(root->name), "manifest");
+  EXPECT_EQ(ns_of(root), "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1");
+  std::set<std::string> identifiers, resources, refs;
+  std::string version;
+  std::vector<std::pair<std::string, std::string>> typed;  // resource type, file
+  each_element(root, [&](xmlNode* n) {
+    const std::string name = reinterpret_cast<const char*>(n->name);
+    const std::string ident = attribute(n, "identifier");
+    if (!ident.empty()) {
+      EXPECT_TRUE(identifiers.insert(ident).second) << "duplicate " << ident;
+    }
+    if (name == "schemaversion") {
+      xmlChar* t = xmlNodeGetContent(n);
+      version = reinterpret_cast<const char*>(t);
+      xmlFree(t);
+    }
+    if (name == "item" && !attribute(n, "identifierref").empty())
+      refs.insert(attribute(n, "identifierref"));
+    if (name == "resource") {
+      resources.insert(ident);
+      for (xmlNode* f = n->children; f; f = f->next) {
+        if (f->type == XML_ELEMENT_NODE &&
+            std::string(reinterpret_cast<const char*>(f->name)) == "file")
+          typed.emplace_back(attribute(n, "type"), attribute(f, "href"));
+      }
+    }
+  });
+  xmlFreeDoc(doc);
+  EXPECT_EQ(version, "1.3.0");
+  for (const auto& r : refs) EXPECT_TRUE(resources.count(r)) << r;
+  EXPECT_EQ(refs.size(), resources.size());
+  int links = 0, pages = 0;
+  for (const auto& [type, href] : typed) {
+    SCOPED_TRACE(href);
+    ASSERT_TRUE(archive.count(href));
+    if (type == "imswl_xmlv1p3") {
+      ++links;
+      xmlDoc* link = xmlReadMemory(archive[href].data(), static_cast<int>(archive[href].size()),
+                                   href.c_str(), nullptr, XML_PARSE_NONET);
+      ASSERT_NE(link, nullptr);
+      xmlNode* w = xmlDocGetRootElement(link);
+      EXPECT_EQ(ns_of(w), "http://www.imsglobal.org/xsd/imsccv1p3/imswl_v1p3");
+      EXPECT_NE(archive[href].find("href=\"https://mediatheque.example.fr/contenus/" +
+                                   std::to_string(video_) + "?t=12\""),
+                std::string::npos);
+      xmlFreeDoc(link);
+    } else {
+      EXPECT_EQ(type, "webcontent");
+      ++pages;
+    }
+  }
+  EXPECT_EQ(links, 1);  // the moment; the page of a content not found is left out
+  EXPECT_EQ(pages, 3);  // chapter 1 before and after the moment; chapter 2
+  std::string html;
+  for (const auto& [path, bytes] : files)
+    if (path.rfind("pages/", 0) == 0) html += bytes;
+  EXPECT_NE(html.find("<strong>aliments</strong> &amp; le &lt;sang&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Où commence la digestion ?"), std::string::npos);
+  EXPECT_EQ(html.find("correct"), std::string::npos);  // never the answers
 }
 
 TEST(Markdown, OnlyItsFewMarksBecomeHtmlAndEverythingElseIsEscaped) {

@@ -143,6 +143,13 @@ try {
   await go(teacher, true, 'La digestion pas à pas');
   check(/\/cours\/\d+$/.test(teacher.page.url()), `teacher: the model course opens (${teacher.page.url()})`);
   await teacher.audit('cours');
+  // For Moodle: the course as an IMS Common Cartridge.
+  const exportLink = teacher.page.getByRole('link', { name: 'Exporter pour Moodle (Common Cartridge)' });
+  check(await exportLink.count() === 1, 'teacher: the course offers its Common Cartridge');
+  const cartridge = await teacher.page.request.get(new URL(await exportLink.getAttribute('href'), base).href);
+  const bytes = Buffer.from(await cartridge.body());
+  check(cartridge.status() === 200 && bytes.subarray(0, 2).toString() === 'PK' && bytes.includes(Buffer.from('imsmanifest.xml')),
+    `teacher: the cartridge is a zip with its imsmanifest.xml (${cartridge.status()}, ${bytes.length} B)`);
   await go(teacher, true, 'Dupliquer ce cours pour ma classe');
   check(/Votre copie/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
   const copyEditor = teacher.page.url().split('?')[0];

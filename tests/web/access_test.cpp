@@ -325,6 +325,7 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
       {"GET", "/cours", {303, 303, 200, 200, 200}},
       {"GET", "/cours/424242", {404, 404, 404, 404, 404}},
       {"GET", "/cours/424242/imprimer", {404, 404, 404, 404, 404}},
+      {"GET", "/cours/424242/export.imscc", {404, 404, 404, 404, 404}},
       {"GET", "/cours/424242/progression", {303, 303, 404, 404, 404}},
       {"POST", "/classe/ZZZZZZZZZ/chapitre", {404, 404, 404, 404, 404}, form({{"chapitre", "1"}})},
       {"GET", "/cours/424242/modifier", {303, 303, 404, 404, 404}},
