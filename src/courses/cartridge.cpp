@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "repere/core/text.h"
 #include "repere/courses/markdown.h"
 #include "repere/learn/activity.h"
 #include "repere/learn/json.h"
@@ -10,21 +11,10 @@ namespace repere::courses {
 
 namespace {
 
+// Text for XML: control characters are not XML (dropped; lines kept), and the characters XML
+// gives a meaning to as entities.
 std::string xml(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters are not XML: dropped (tabs and newlines kept).
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') out += c;
-    }
-  }
-  return out;
+  return text::escape_html(text::strip_control(s, /*keep_lines=*/true));
 }
 
 std::string clock(std::int64_t ms) { return learn::clock(ms); }

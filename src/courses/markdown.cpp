@@ -2,25 +2,15 @@
 
 #include <vector>
 
+#include "repere/core/text.h"
+
 namespace repere::courses {
 
 namespace {
 
-std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// Every character HTML gives a meaning to, as an entity (« ' » needs none: attributes are
+// written between double quotes).
+std::string escape(std::string_view s) { return text::escape_html(s); }
 
 bool safe_link(std::string_view url) {
   if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) return url.size() > 8;

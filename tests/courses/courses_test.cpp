@@ -375,7 +375,7 @@ TEST(Markdown, OnlyItsFewMarksBecomeHtmlAndEverythingElseIsEscaped) {
   EXPECT_EQ(markdown_to_html("Les **aliments** sont *découpés*."),
             "<p>Les <strong>aliments</strong> sont <em>découpés</em>.</p>\n");
   EXPECT_EQ(markdown_to_html("Trois étapes :\n- la bouche\n- l'estomac\n\nFin."),
-            "<p>Trois étapes :</p>\n<ul><li>la bouche</li><li>l&#39;estomac</li></ul>\n"
+            "<p>Trois étapes :</p>\n<ul><li>la bouche</li><li>l'estomac</li></ul>\n"
             "<p>Fin.</p>\n");
   EXPECT_EQ(markdown_to_html("<script>alert(1)</script>"),
             "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
