@@ -11,8 +11,8 @@
 //    class; a pupil on a phone joins with a pseudonym, goes through the two chapters, answers
 //    the question; the teacher sees the progress;
 // 3. the model course as anyone reads it, on a 375x812 phone: nothing wider than the screen.
-// axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course and printed
-// course pages.
+// axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course, printed
+// course, pupil and progress pages; « Mes cours », the editor and the progress on a phone too.
 // Usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -267,6 +267,17 @@ try {
   // The model is as the curator left it.
   await curator.open(`${base}/cours/${courseId}/modifier`);
   check((await blocks(curator)).length === 4, 'the model still has its four blocks');
+
+  // The teacher's pages on her phone too.
+  const teacherPhone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
+  await signIn(teacherPhone, 'lea', false);
+  for (const [name, url] of [['mes-cours-telephone', `${base}/cours`], ['cours-editeur-telephone', copyEditor],
+    ['cours-progression-telephone', `${copyEditor.replace('/modifier', '/progression')}`]]) {
+    await teacherPhone.open(url);
+    const wide = await teacherPhone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(wide <= 0, `${name}: fits 375 px (${wide} px over)`);
+    await teacherPhone.audit(name);
+  }
 
   // ---- 3. A pupil's phone.
   const phone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
