@@ -3,7 +3,7 @@
 // 1. with the mouse, a curator opens « Alimentation et digestion » in the programme, makes a
 //    course on it, adds a text, a moment found by search (« Ajouter au cours »), a key idea and
 //    a question, publishes it and marks it « cours type »;
-// 2. with the keyboard only, a teacher browses SVT › Le corps humain et la santé › Alimentation
+// 2. with the keyboard only, then again with the mouse, a teacher browses SVT › Le corps humain et la santé › Alimentation
 //    et digestion, opens the model course, duplicates it, replaces its moment by another found
 //    by search (added, moved up, the old one removed), and reads her copy as a pupil would,
 //    answering its question; the model is unchanged;
@@ -37,7 +37,7 @@ const data = join(work, 'data');
 cpSync(demoData, data, { recursive: true });
 rmSync(join(data, 'ingest.lock'), { force: true });
 const password = 'un mot de passe de test';
-for (const [login, role] of [['lea', 'teacher'], ['camille', 'curator']]) {
+for (const [login, role] of [['lea', 'teacher'], ['marc', 'teacher'], ['camille', 'curator']]) {
   run(['user', 'add', login, '--role', role, '--password-stdin', '--data', data], `${password}\n`);
 }
 
@@ -69,7 +69,8 @@ try {
       await tabToButton(t.page, text);
       await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
     } else {
-      const target = kind === 'link' ? t.page.getByRole('link', { name: text, exact: true })
+      const link = t.page.getByRole('link', { name: text, exact: true });
+      const target = kind === 'link' && (await link.count()) > 0 ? link
         : t.page.getByRole('button', { name: text, exact: true });
       await Promise.all([t.page.waitForNavigation(), target.first().click()]);
     }
@@ -130,119 +131,112 @@ try {
   check(/publié/.test(await info(curator)), `curator: « ${await info(curator)} »`);
   await curator.audit('cours-editeur');
 
-  // ---- 2. The teacher, keyboard only: the programme, the model, her copy.
+  // ---- 2. A teacher, by keyboard only (`keys`) or by mouse: the programme, the model, her copy.
+  // Returns her copy's editor.
+  async function teacherJourney({ login, keys, pupilName, audits }) {
+  const how = keys ? 'keyboard' : 'mouse';
   const teacher = await auditedPage(await browser.newContext(viewport), base, shotDir);
-  await signIn(teacher, 'lea', true);
+  const audit = async (name) => { if (audits) await teacher.audit(name); };
+  await signIn(teacher, login, keys);
   await teacher.open(`${base}/programme`);
-  await go(teacher, true, 'Sciences de la vie et de la Terre (cycle 4)');
-  await go(teacher, true, 'Le corps humain et la santé');
-  await go(teacher, true, 'Alimentation et digestion');
-  check(teacher.page.url() === conceptUrl, 'teacher: the concept page, by keyboard');
+  await go(teacher, keys, 'Sciences de la vie et de la Terre (cycle 4)');
+  await go(teacher, keys, 'Le corps humain et la santé');
+  await go(teacher, keys, 'Alimentation et digestion');
+  check(teacher.page.url() === conceptUrl, `${how}: the concept page`);
   const listed = teacher.page.locator('section[aria-labelledby=cours-notion] li', { hasText: 'cours type' });
-  check(await listed.count() === 2, `teacher: the concept lists its model courses, the demo's and the curator's (${await listed.count()})`);
-  await go(teacher, true, 'La digestion pas à pas');
-  check(/\/cours\/\d+$/.test(teacher.page.url()), `teacher: the model course opens (${teacher.page.url()})`);
-  await teacher.audit('cours');
+  check(await listed.count() === 2, `${how}: the concept lists its model courses, the demo's and the curator's (${await listed.count()})`);
+  await go(teacher, keys, 'La digestion pas à pas');
+  check(/\/cours\/\d+$/.test(teacher.page.url()), `${how}: the model course opens (${teacher.page.url()})`);
+  await audit('cours');
   // For Moodle: the course as an IMS Common Cartridge.
   const exportLink = teacher.page.getByRole('link', { name: 'Exporter pour Moodle (Common Cartridge)' });
-  check(await exportLink.count() === 1, 'teacher: the course offers its Common Cartridge');
+  check(await exportLink.count() === 1, `${how}: the course offers its Common Cartridge`);
   const cartridge = await teacher.page.request.get(new URL(await exportLink.getAttribute('href'), base).href);
   const bytes = Buffer.from(await cartridge.body());
   check(cartridge.status() === 200 && bytes.subarray(0, 2).toString() === 'PK' && bytes.includes(Buffer.from('imsmanifest.xml')),
-    `teacher: the cartridge is a zip with its imsmanifest.xml (${cartridge.status()}, ${bytes.length} B)`);
-  await go(teacher, true, 'Dupliquer ce cours pour ma classe');
-  check(/Votre copie/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
+    `${how}: the cartridge is a zip with its imsmanifest.xml (${cartridge.status()}, ${bytes.length} B)`);
+  await go(teacher, keys, 'Dupliquer ce cours pour ma classe');
+  check(/Votre copie/.test(await info(teacher)), `${how}: « ${await info(teacher)} »`);
   const copyEditor = teacher.page.url().split('?')[0];
-  check(!copyEditor.includes(`/cours/${courseId}/`), 'teacher: the copy is another course');
+  check(!copyEditor.includes(`/cours/${courseId}/`), `${how}: the copy is another course`);
   // Another moment, found by search, added, moved up twice (before the old one), the old removed.
   await teacher.open(`${base}/recherche?q=${encodeURIComponent('le cœur pompe le sang dans les artères')}`);
   teacher.forget();
-  await tabTo(teacher.page, () => {
-    const a = document.activeElement;
-    return a && a.textContent.trim() === 'Ajouter au cours' && a.href.includes('&t=');
-  });
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
-  check(await teacher.page.locator('#cours option').first().textContent() !== 'Un nouveau cours…', 'teacher: her copy is offered first');
-  await go(teacher, true, 'Ajouter');
-  check(/ajouté au cours/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
-  let order = await blocks(teacher);
-  check(order.length === 5 && order[4].startsWith('Moment'), `teacher: the new moment is last (${order.length})`);
-  const newest = await teacher.page.locator('ol.blocs li').last().getAttribute('id');
-  for (let i = 0; i < 3; i++) {
-    teacher.forget();
-    await tabTo(teacher.page, (id) => {
+  if (keys) {
+    await tabTo(teacher.page, () => {
       const a = document.activeElement;
-      return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Monter' && a.closest('li') && a.closest('li').id === id;
-    }, newest);
+      return a && a.textContent.trim() === 'Ajouter au cours' && a.href.includes('&t=');
+    });
     await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  } else {
+    await Promise.all([teacher.page.waitForNavigation(), teacher.page.locator('a[href*="/cours/ajouter"][href*="&t="]').first().click()]);
   }
+  check(await teacher.page.locator('#cours option').first().textContent() !== 'Un nouveau cours…', `${how}: her copy is offered first`);
+  await go(teacher, keys, 'Ajouter');
+  check(/ajouté au cours/.test(await info(teacher)), `${how}: « ${await info(teacher)} »`);
+  let order = await blocks(teacher);
+  check(order.length === 5 && order[4].startsWith('Moment'), `${how}: the new moment is last (${order.length})`);
+  const newest = await teacher.page.locator('ol.blocs li').last().getAttribute('id');
+  for (let i = 0; i < 3; i++) await pressIn(teacher, keys, `#${newest}`, 'Monter');
   order = await blocks(teacher);
-  check(order[1].startsWith('Moment') && order[2].startsWith('Moment'), 'teacher: the new moment moved up by keyboard, next to the old one');
+  check(order[1].startsWith('Moment') && order[2].startsWith('Moment'), `${how}: the new moment moved up, next to the old one`);
   const oldId = await teacher.page.locator('ol.blocs li').nth(2).getAttribute('id');
-  teacher.forget();
-  await tabTo(teacher.page, (id) => {
-    const a = document.activeElement;
-    return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Supprimer' && a.closest('li') && a.closest('li').id === id;
-  }, oldId);
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  await pressIn(teacher, keys, `#${oldId}`, 'Supprimer');
   order = await blocks(teacher);
-  check(order.length === 4 && order.filter((b) => b.startsWith('Moment')).length === 1, 'teacher: the old moment is replaced');
+  check(order.length === 4 && order.filter((b) => b.startsWith('Moment')).length === 1, `${how}: the old moment is replaced`);
   await teacher.open(`${base}/cours`);
-  await teacher.audit('mes-cours');
-  check(await teacher.page.locator('a', { hasText: '(copie)' }).count() === 1, 'teacher: « Mes cours » lists her copy');
+  await audit('mes-cours');
+  check(await teacher.page.locator('a', { hasText: '(copie)' }).count() === 1, `${how}: « Mes cours » lists her copy`);
   // Her copy as a pupil reads it: the question answered by keyboard.
   await teacher.open(copyEditor.replace('/modifier', ''));
-  check(await teacher.page.locator('.bloc-moment video').count() === 1, 'teacher: the copy plays its moment');
-  check(await teacher.page.locator('.idee-cle').count() === 1, 'teacher: the key idea is shown');
-  await tabTo(teacher.page, () => document.activeElement && document.activeElement.type === 'radio');
-  await teacher.page.keyboard.press('Space');
-  await go(teacher, true, 'Vérifier');
+  check(await teacher.page.locator('.bloc-moment video').count() === 1, `${how}: the copy plays its moment`);
+  check(await teacher.page.locator('.idee-cle').count() === 1, `${how}: the key idea is shown`);
+  if (keys) {
+    await tabTo(teacher.page, () => document.activeElement && document.activeElement.type === 'radio');
+    await teacher.page.keyboard.press('Space');
+  } else {
+    await teacher.page.check('input[name=choix][value="0"]');
+  }
+  await go(teacher, keys, 'Vérifier');
   const verdict = await teacher.page.locator('.verdict').textContent();
-  check(/Juste/.test(verdict), `teacher: the question answered by keyboard (« ${verdict.trim()} »)`);
+  check(/Juste/.test(verdict), `${how}: the question answered (« ${verdict.trim()} »)`);
   // On paper: the key ideas first, the extracts, the question with boxes to tick.
   await teacher.open(copyEditor.replace('/modifier', '/imprimer'));
   check(/nutriments qui passent dans le sang/.test(await teacher.page.locator('.a-retenir').textContent()),
-    'teacher: the printed course gathers its key ideas');
+    `${how}: the printed course gathers its key ideas`);
   check(await teacher.page.locator('.question-papier', { hasText: '☐ Dans la bouche' }).count() === 1,
-    'teacher: the printed question has boxes to tick');
-  check(await teacher.page.locator('blockquote.extrait-moment').count() >= 1, 'teacher: the moment is printed as its lines');
-  await teacher.audit('cours-imprimer');
+    `${how}: the printed question has boxes to tick`);
+  check(await teacher.page.locator('blockquote.extrait-moment').count() >= 1, `${how}: the moment is printed as its lines`);
+  await audit('cours-imprimer');
   // Two chapters: a new one, the question moved down into it (past its chapter's end), by
   // keyboard; published; shared with a class.
   await teacher.open(copyEditor);
-  await tabToId(teacher.page, 'nouveau-chapitre');
-  await teacher.page.keyboard.type('Vérifier ce que tu sais');
-  teacher.forget();
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  await type(teacher, keys, 'nouveau-chapitre', 'Vérifier ce que tu sais', 'Ajouter le chapitre');
   const quizId = await teacher.page.locator('ol.blocs li', { hasText: 'Question' }).first().getAttribute('id');
-  teacher.forget();
-  await tabTo(teacher.page, (id) => {
-    const a = document.activeElement;
-    return a && a.tagName === 'BUTTON' && a.textContent.trim() === 'Descendre' && a.closest('li') && a.closest('li').id === id;
-  }, quizId);
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  await pressIn(teacher, keys, `#${quizId}`, 'Descendre');
   const second = teacher.page.locator('section.chapitre-editeur').nth(1);
-  check(await second.locator('ol.blocs li', { hasText: 'Question' }).count() === 1, 'teacher: the question moved into chapter 2 by keyboard');
-  await tabToId(teacher.page, 'etat-brouillon');  // a radio group: the arrows choose
-  await teacher.page.keyboard.press('ArrowDown');
-  await go(teacher, true, 'Enregistrer');
-  check(/publié/.test(await info(teacher)), `teacher: « ${await info(teacher)} »`);
-  await tabToId(teacher.page, 'nom-classe');
-  await teacher.page.keyboard.type('5e B');
-  teacher.forget();
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  check(await second.locator('ol.blocs li', { hasText: 'Question' }).count() === 1, `${how}: the question moved into chapter 2`);
+  if (keys) {
+    await tabToId(teacher.page, 'etat-brouillon');  // a radio group: the arrows choose
+    await teacher.page.keyboard.press('ArrowDown');
+  } else {
+    await teacher.page.check('#etat-publie');
+  }
+  await go(teacher, keys, 'Enregistrer');
+  check(/publié/.test(await info(teacher)), `${how}: « ${await info(teacher)} »`);
+  await type(teacher, keys, 'nom-classe', '5e B', 'Donner un code à cette classe');
   const shared = await info(teacher);
   const code = (shared.match(/code ([A-Z0-9]{9})/) || [])[1];
-  check(!!code, `teacher: the class has a code (« ${shared} »)`);
+  check(!!code, `${how}: the class has a code (« ${shared} »)`);
 
   // A pupil, on a phone, with the code: two chapters, the question, the end.
   const pupil = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
   await pupil.open(`${base}/classe/${code}`);
-  await pupil.page.fill('#pseudonyme', 'Zoé');
+  await pupil.page.fill('#pseudonyme', pupilName);
   pupil.forget();
   await Promise.all([pupil.page.waitForNavigation(), pupil.page.click('form.formulaire button[type=submit]')]);
   check(/Chapitre 1/.test(await pupil.page.locator('[aria-current=page]').textContent()), 'pupil: chapter 1 first');
-  await pupil.audit('cours-eleve');
+  if (audits) await pupil.audit('cours-eleve');
   pupil.forget();
   await Promise.all([pupil.page.waitForNavigation(), pupil.page.getByRole('button', { name: "J'ai fini ce chapitre : au suivant" }).click()]);
   check(await pupil.page.locator('.sommaire .fini').count() === 1, 'pupil: chapter 1 is marked finished');
@@ -258,12 +252,45 @@ try {
   // The teacher sees it.
   await teacher.open(copyEditor);
   teacher.forget();
-  await Promise.all([teacher.page.waitForNavigation(), teacher.page.getByRole('link', { name: 'progression' }).click()]);
-  const row = teacher.page.locator('tr', { hasText: 'Zoé' });
+  if (keys) {
+    await tabToButton(teacher.page, 'progression');
+    await Promise.all([teacher.page.waitForNavigation(), teacher.page.keyboard.press('Enter')]);
+  } else {
+    await Promise.all([teacher.page.waitForNavigation(), teacher.page.getByRole('link', { name: 'progression' }).click()]);
+  }
+  const row = teacher.page.locator('tr', { hasText: pupilName });
   check(await row.count() === 1 && (await row.locator('td', { hasText: 'fini' }).count()) === 2,
-    'teacher: the progress shows Zoé finished both chapters');
-  check(/1 juste sur 1/.test(await row.textContent()), 'teacher: and answered the question right');
-  await teacher.audit('cours-progression');
+    `${how}: the progress shows ${pupilName} finished both chapters`);
+  check(/1 juste sur 1/.test(await row.textContent()), `${how}: and answered the question right`);
+  await audit('cours-progression');
+  return copyEditor;
+  }
+  async function pressIn(t, keys, selector, text) {
+    t.forget();
+    if (keys) {
+      const ok = await tabTo(t.page, ([sel, label]) => {
+        const a = document.activeElement;
+        return a && a.tagName === 'BUTTON' && a.textContent.trim() === label && !!a.closest(sel);
+      }, [selector, text]);
+      if (!ok) throw new Error(`Tab never reached « ${text} » in ${selector}`);
+      await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
+    } else {
+      await Promise.all([t.page.waitForNavigation(), t.page.locator(selector).locator('button', { hasText: text }).first().click()]);
+    }
+  }
+  async function type(t, keys, id, text, button) {
+    t.forget();
+    if (keys) {
+      await tabToId(t.page, id);
+      await t.page.keyboard.type(text);
+      await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
+    } else {
+      await t.page.fill(`#${id}`, text);
+      await Promise.all([t.page.waitForNavigation(), t.page.getByRole('button', { name: button, exact: true }).click()]);
+    }
+  }
+  const copyEditor = await teacherJourney({ login: 'lea', keys: true, pupilName: 'Zoé', audits: true });
+  await teacherJourney({ login: 'marc', keys: false, pupilName: 'Nina', audits: false });
   // The model is as the curator left it.
   await curator.open(`${base}/cours/${courseId}/modifier`);
   check((await blocks(curator)).length === 4, 'the model still has its four blocks');
