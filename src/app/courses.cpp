@@ -44,16 +44,7 @@ Result<std::pair<std::int64_t, std::int64_t>> find_moment(catalog::Database& db,
                                                           const catalog::Content& c,
                                                           const std::string& words) {
   REPERE_ASSIGN_OR_RETURN(const auto tracks, catalog::TrackRepository(db).list_for_content(c.id));
-  const catalog::Track* best = nullptr;
-  auto rank = [](const catalog::Track& t) {
-    return t.kind == catalog::TrackKind::kSubtitles ? 0
-           : t.kind == catalog::TrackKind::kAsr     ? 1
-                                                    : 2;
-  };
-  for (const auto& t : tracks) {
-    if (t.kind == catalog::TrackKind::kOcrFrames) continue;
-    if (!best || rank(t) < rank(*best)) best = &t;
-  }
+  const catalog::Track* best = catalog::best_transcript(tracks, /*said_only=*/true);
   if (!best) return Status::not_found("it has no timed text");
   REPERE_ASSIGN_OR_RETURN(const auto cues, catalog::CueRepository(db).list_for_track(best->id));
   std::vector<learn::TimedLine> lines;

@@ -314,6 +314,33 @@ Result<Passage> PassageRepository::get(Id id) {
   return read_passage(stmt);
 }
 
+namespace {
+
+int transcript_rank(const Track& t) {
+  switch (t.kind) {
+    case TrackKind::kSubtitles: return 0;
+    case TrackKind::kAsr: return 1;
+    case TrackKind::kText:
+    case TrackKind::kPdfText: return 2;
+    case TrackKind::kOcrScan: return 3;
+    case TrackKind::kOcrFrames: return 4;
+  }
+  return 5;
+}
+
+}  // namespace
+
+const Track* best_transcript(const std::vector<Track>& tracks, bool said_only) {
+  const Track* best = nullptr;
+  for (const Track& t : tracks) {
+    if (said_only && t.kind != TrackKind::kSubtitles && t.kind != TrackKind::kAsr &&
+        t.kind != TrackKind::kText)
+      continue;
+    if (!best || transcript_rank(t) < transcript_rank(*best)) best = &t;
+  }
+  return best;
+}
+
 Result<std::vector<Passage>> PassageRepository::list_for_content(Id content_id) {
   REPERE_ASSIGN_OR_RETURN(Statement stmt, db_.prepare(std::string(kPassageColumns) +
                                                       " WHERE content_id = ?1 ORDER BY seq"));

@@ -84,18 +84,7 @@ std::string clip_lines(catalog::Database& db, catalog::Id content, std::int64_t 
                        std::int64_t end) {
   const auto tracks = catalog::TrackRepository(db).list_for_content(content);
   if (!tracks.is_ok()) return "";
-  const catalog::Track* best = nullptr;
-  auto rank = [](const catalog::Track& t) {
-    switch (t.kind) {
-      case catalog::TrackKind::kSubtitles: return 0;
-      case catalog::TrackKind::kAsr: return 1;
-      case catalog::TrackKind::kText: return 2;
-      default: return 3;
-    }
-  };
-  for (const auto& t : *tracks) {
-    if (rank(t) < 3 && (!best || rank(t) < rank(*best))) best = &t;
-  }
+  const catalog::Track* best = catalog::best_transcript(*tracks, /*said_only=*/true);
   if (!best) return "";
   const auto cues = catalog::CueRepository(db).list_for_track(best->id);
   if (!cues.is_ok()) return "";

@@ -172,20 +172,6 @@ std::string hits_text(std::int64_t total) {
   return std::to_string(total) + " contenus trouvés.";
 }
 
-// Which track the page shows as the transcript: what is said (subtitles, then speech
-// recognition), then the text of pages, then what was read on slides or scans.
-int transcript_rank(const catalog::Track& t) {
-  switch (t.kind) {
-    case catalog::TrackKind::kSubtitles: return 0;
-    case catalog::TrackKind::kAsr: return 1;
-    case catalog::TrackKind::kText:
-    case catalog::TrackKind::kPdfText: return 2;
-    case catalog::TrackKind::kOcrScan: return 3;
-    case catalog::TrackKind::kOcrFrames: return 4;
-  }
-  return 5;
-}
-
 }  // namespace
 
 void page_results(Context& ctx, const http::Request& req, http::Response& res) {
@@ -390,10 +376,7 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
                      : *c->page_count == 1 ? std::string("PDF, 1 page")
                                            : "PDF, " + std::to_string(*c->page_count) + " pages");
   media.set("title", c->title);
-  const catalog::Track* transcript = nullptr;
-  for (const auto& t : *tracks) {
-    if (!transcript || transcript_rank(t) < transcript_rank(*transcript)) transcript = &t;
-  }
+  const catalog::Track* transcript = catalog::best_transcript(*tracks);
   list captions = caption_list(*tracks, id, /*default_on=*/true);
   media.set("tracks", captions);
   if (kind == "video") page.set("video", media);

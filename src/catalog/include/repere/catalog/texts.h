@@ -64,6 +64,12 @@ class CueRepository {
   Database& db_;
 };
 
+// The track that best says what a content says: subtitles, then a transcript of the speech,
+// then text (a note's, a PDF's own layer), then OCR of scanned pages, the slides' OCR last.
+// `said_only`: subtitles, transcripts and text only (the lines said over a clip). nullptr when
+// there is none.
+const Track* best_transcript(const std::vector<Track>& tracks, bool said_only = false);
+
 class PassageRepository {
  public:
   explicit PassageRepository(Database& db) : db_(db) {}
