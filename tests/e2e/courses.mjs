@@ -14,11 +14,8 @@
 // axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course, printed
 // course, pupil and progress pages; « Mes cours », the editor and the progress on a phone too.
 // Usage: node courses.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { auditedPage, check, launch, startServer, tabTo, tabToButton, tabToId, tally } from './lib.mjs';
+import { rmSync } from 'node:fs';
+import { auditedPage, check, launch, startServer, tabTo, tabToButton, tabToId, tally, copyWithAccounts, signIn as signInAs } from './lib.mjs';
 
 const [repere, demoData, shotDir] = process.argv.slice(2);
 if (!repere || !demoData || !shotDir) {
@@ -26,20 +23,8 @@ if (!repere || !demoData || !shotDir) {
   process.exit(2);
 }
 
-function run(args, input) {
-  const r = spawnSync(repere, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`repere ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-const work = mkdtempSync(join(tmpdir(), 'repere-courses-'));
-const data = join(work, 'data');
-cpSync(demoData, data, { recursive: true });
-rmSync(join(data, 'ingest.lock'), { force: true });
 const password = 'un mot de passe de test';
-for (const [login, role] of [['lea', 'teacher'], ['marc', 'teacher'], ['camille', 'curator']]) {
-  run(['user', 'add', login, '--role', role, '--password-stdin', '--data', data], `${password}\n`);
-}
+const { work, data } = copyWithAccounts(repere, demoData, 'repere-courses-', [['lea', 'teacher'], ['marc', 'teacher'], ['camille', 'curator']], password);
 
 const { base, server } = await startServer(repere, data);
 let browser;
@@ -47,21 +32,7 @@ try {
   browser = await launch();
   const viewport = { viewport: { width: 1100, height: 900 } };
 
-  async function signIn(t, login, keys) {
-    await t.open(`${base}/connexion`);
-    if (keys) {
-      await tabToId(t.page, 'identifiant');
-      await t.page.keyboard.type(login);
-      await t.page.keyboard.press('Tab');
-      await t.page.keyboard.type(password);
-      await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
-    } else {
-      await t.page.fill('#identifiant', login);
-      await t.page.fill('#mot-de-passe', password);
-      await Promise.all([t.page.waitForNavigation(), t.page.click('form.formulaire button[type=submit]')]);
-    }
-    check(await t.page.locator('.compte .qui').count() === 1, `${login} is signed in`);
-  }
+  const signIn = (t, login, keys) => signInAs(t, base, login, password, keys);
   // Follows a link or presses a button by its text: Tab then Enter, or a click.
   async function go(t, keys, text, kind = 'link') {
     t.forget();

@@ -15,11 +15,9 @@
 // axe-core audits the login, upload, management, content (curator, with and without
 // suggestions), correction, review queue, audit log and « Mes activités » pages.
 // Usage: node curation.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR FIXTURES_DIR
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditedPage, check, launch, startServer, tabToButton, tabToId, tally } from './lib.mjs';
+import { auditedPage, check, launch, startServer, tabToButton, tabToId, tally, copyWithAccounts, signIn as signInAs } from './lib.mjs';
 
 const [repere, demoData, shotDir, fixtures] = process.argv.slice(2);
 if (!repere || !demoData || !shotDir || !fixtures) {
@@ -27,21 +25,8 @@ if (!repere || !demoData || !shotDir || !fixtures) {
   process.exit(2);
 }
 
-function run(args, input) {
-  const r = spawnSync(repere, args, { input, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`repere ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-// The copy and its accounts.
-const work = mkdtempSync(join(tmpdir(), 'repere-curation-'));
-const data = join(work, 'data');
-cpSync(demoData, data, { recursive: true });
-rmSync(join(data, 'ingest.lock'), { force: true });
 const password = 'un mot de passe de test';
-for (const [login, role] of [['lea', 'teacher'], ['camille', 'curator'], ['root', 'admin']]) {
-  run(['user', 'add', login, '--role', role, '--password-stdin', '--data', data], `${password}\n`);
-}
+const { work, data } = copyWithAccounts(repere, demoData, 'repere-curation-', [['lea', 'teacher'], ['camille', 'curator'], ['root', 'admin']], password);
 
 const { base, server } = await startServer(repere, data);
 let browser;
@@ -49,22 +34,7 @@ try {
   browser = await launch();
   const viewport = { viewport: { width: 1100, height: 900 } };
 
-  async function signIn(t, login, keys) {
-    await t.open(`${base}/connexion`);
-    const page = t.page;
-    if (keys) {
-      await tabToId(page, 'identifiant');
-      await page.keyboard.type(login);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type(password);
-      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    } else {
-      await page.fill('#identifiant', login);
-      await page.fill('#mot-de-passe', password);
-      await Promise.all([page.waitForNavigation(), page.click('form.formulaire button[type=submit]')]);
-    }
-    check(await page.locator('.compte .qui').count() === 1, `${login} is signed in (the header names them)`);
-  }
+  const signIn = (t, login, keys) => signInAs(t, base, login, password, keys);
 
   // Presses a button: by Tab and Enter, or with the mouse.
   async function press(t, keys, text) {

@@ -1,8 +1,10 @@
 // What the browser tests share: a `repere serve` on a free port, Debian's Chromium, checks
 // that count, and an audit of a page (axe-core WCAG 2.1 A/AA, weight, other hosts, one h1,
 // a screenshot).
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
@@ -118,4 +120,37 @@ export async function tabToButton(page, text) {
     return a && (a.tagName === 'BUTTON' || a.tagName === 'A') && a.textContent.trim() === t;
   }, text);
   if (!ok) throw new Error(`Tab never reached « ${text} »`);
+}
+
+// A copy of a data folder (the demo's) for a test that changes it, with staff accounts
+// (`accounts`: [login, role] pairs, all with `password`). Returns { work, data }: remove `work`
+// after.
+export function copyWithAccounts(repere, source, prefix, accounts, password) {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const data = join(work, 'data');
+  cpSync(source, data, { recursive: true });
+  rmSync(join(data, 'ingest.lock'), { force: true });
+  for (const [login, role] of accounts) {
+    const r = spawnSync(repere, ['user', 'add', login, '--role', role, '--password-stdin', '--data', data],
+      { input: `${password}\n`, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`repere user add ${login}: ${r.stderr}`);
+  }
+  return { work, data };
+}
+
+// Signs an audited page in at /connexion, by keyboard (Tab, typing, Enter) or by mouse.
+export async function signIn(t, base, login, password, keys) {
+  await t.open(`${base}/connexion`);
+  if (keys) {
+    await tabToId(t.page, 'identifiant');
+    await t.page.keyboard.type(login);
+    await t.page.keyboard.press('Tab');
+    await t.page.keyboard.type(password);
+    await Promise.all([t.page.waitForNavigation(), t.page.keyboard.press('Enter')]);
+  } else {
+    await t.page.fill('#identifiant', login);
+    await t.page.fill('#mot-de-passe', password);
+    await Promise.all([t.page.waitForNavigation(), t.page.click('form.formulaire button[type=submit]')]);
+  }
+  check(await t.page.locator('.compte .qui').count() === 1, `${login} is signed in (the header names them)`);
 }
