@@ -195,10 +195,28 @@ Result<int> module_version(Database& db, std::string_view module) {
   return row ? static_cast<int>(stmt.int64(0)) : 0;
 }
 
+namespace {
+// Switches foreign keys back on when a table-rebuilding migration ends, however it ends.
+struct KeysBackOn {
+  Database* db;
+  explicit KeysBackOn(Database* d) : db(d) {}
+  KeysBackOn(const KeysBackOn&) = delete;
+  KeysBackOn& operator=(const KeysBackOn&) = delete;
+  ~KeysBackOn() {
+    if (db) (void)db->exec("PRAGMA foreign_keys = ON");
+  }
+};
+}  // namespace
+
 Status migrate_module(Database& db, const ModuleSchema& schema) {
   const std::string name(schema.module);
   const int latest = schema.migrations.empty() ? 0 : schema.migrations.back().version;
   for (const ModuleMigration& m : schema.migrations) {
+    // Foreign keys can only be switched outside a transaction; they are switched back on
+    // whatever happens.
+    const bool keys_off = m.rebuilds_tables;
+    if (keys_off) REPERE_RETURN_IF_ERROR(db.exec("PRAGMA foreign_keys = OFF"));
+    const KeysBackOn keys_back{keys_off ? &db : nullptr};
     REPERE_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db));
     // Read inside the transaction: another process may have migrated meanwhile.
     REPERE_ASSIGN_OR_RETURN(const int current, module_version(db, schema.module));
@@ -211,6 +229,16 @@ Status migrate_module(Database& db, const ModuleSchema& schema) {
     if (current >= m.version) continue;
     REPERE_RETURN_IF_ERROR(
         db.exec(m.sql).with_context(name + " migration " + std::to_string(m.version)));
+    if (keys_off) {
+      REPERE_ASSIGN_OR_RETURN(Statement check, db.prepare("PRAGMA foreign_key_check"));
+      REPERE_ASSIGN_OR_RETURN(const bool broken, check.step());
+      if (broken) {
+        return Status::corruption(name + " migration " + std::to_string(m.version) + " of " +
+                                  db.path().string() + " would leave a row of " + check.text(0) +
+                                  " pointing at nothing in " + check.text(2) +
+                                  "; nothing was changed");
+      }
+    }
     REPERE_ASSIGN_OR_RETURN(Statement record,
                             db.prepare("INSERT INTO module_schema (module, version, description) "
                                        "VALUES (?1, ?2, ?3)"));

@@ -18,6 +18,11 @@ struct ModuleMigration {
   int version;
   std::string_view description;
   std::string_view sql;
+  // The migration rebuilds a table (SQLite cannot change a CHECK constraint in place): it runs
+  // with foreign keys off, as SQLite's documented table-rebuild procedure asks, so that dropping
+  // the old table neither cascades to the rows that point at it nor fails; before it commits,
+  // `PRAGMA foreign_key_check` must find nothing broken.
+  bool rebuilds_tables = false;
 };
 struct ModuleSchema {
   std::string_view module;  // "learn"
