@@ -1,10 +1,13 @@
 // repere courses import: courses written as text become the institution's model courses.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <ostream>
 #include <sstream>
 
 #include "commands.h"
+
+#include <nlohmann/json.hpp>
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
@@ -12,6 +15,8 @@
 #include "repere/courses/import.h"
 #include "repere/courses/store.h"
 #include "repere/learn/activity.h"
+#include "repere/learn/json.h"
+#include "repere/learn/store.h"
 #include "repere/taxonomy/store.h"
 
 namespace repere::app {
@@ -60,6 +65,28 @@ Result<std::pair<std::int64_t, std::int64_t>> find_moment(catalog::Database& db,
   return Status::not_found("no line says « " + words + " »");
 }
 
+// The interactive video of an imported « video: » block: the moment's clip, stopping at its
+// end on the block's question.
+Result<learn::Activity> video_of(const courses::Block& b, const std::string& title) {
+  REPERE_ASSIGN_OR_RETURN(learn::Interaction q,
+                          learn::interaction_from_json(nlohmann::json::parse(b.body)));
+  learn::Activity a;
+  a.content_id = *b.content_id;
+  a.title = title;
+  a.start_ms = *b.start_ms;
+  a.end_ms = *b.end_ms;
+  q.at_ms = std::max(a.start_ms, a.end_ms - 500);
+  q.pause = true;
+  a.interactions.push_back(std::move(q));
+  return a;
+}
+
+std::string it_title(const std::map<std::string, catalog::Content>& contents,
+                     const std::string& key) {
+  const auto it = contents.find(key);
+  return it == contents.end() ? key : it->second.title;
+}
+
 struct Imported {
   int added = 0, updated = 0;
 };
@@ -89,13 +116,14 @@ Status import_course(catalog::Database& db, const courses::CourseSpec& spec,
       courses::Block block;
       block.kind = b.kind;
       block.body = b.body;
-      if (b.kind == courses::BlockKind::kMoment || b.kind == courses::BlockKind::kPage) {
+      if (b.kind == courses::BlockKind::kMoment || b.kind == courses::BlockKind::kPage ||
+          b.kind == courses::BlockKind::kVideo) {
         const auto it = contents.find(b.content);
         if (it == contents.end())
           return Status::invalid_argument(std::to_string(b.line) + ": no content « " + b.content +
                                           " » in the catalogue");
         block.content_id = it->second.id;
-        if (b.kind == courses::BlockKind::kMoment) {
+        if (b.kind != courses::BlockKind::kPage) {
           const auto clip = find_moment(db, it->second, b.words);
           if (!clip.is_ok())
             return Status::invalid_argument(std::to_string(b.line) + ": " + b.content + ": " +
@@ -108,6 +136,13 @@ Status import_course(catalog::Database& db, const courses::CourseSpec& spec,
                                             std::to_string(*it->second.page_count) + " pages");
           block.page = b.page;
         }
+      }
+      if (b.kind == courses::BlockKind::kVideo) {  // checked as the interactive videos do
+        REPERE_ASSIGN_OR_RETURN(const auto video, video_of(block, it_title(contents, b.content)));
+        const Status fits = learn::validate(video, contents.at(b.content).duration_ms);
+        if (!fits.is_ok())
+          return Status::invalid_argument(std::to_string(b.line) + ": " + fits.message());
+        block.activity_id = 0;  // made when the course is written
       }
       const Status ok = courses::validate(block);
       if (!ok.is_ok())
@@ -122,9 +157,16 @@ Status import_course(catalog::Database& db, const courses::CourseSpec& spec,
   for (const auto& m : models) {
     if (m.title == spec.title && !m.owner_id) id = m.id;
   }
+  learn::ActivityStore videos(db);
   if (id) {
     REPERE_ASSIGN_OR_RETURN(const auto old, store.get(*id));
-    for (const auto& ch : old.chapters) REPERE_RETURN_IF_ERROR(store.remove_chapter(ch.id));
+    for (const auto& ch : old.chapters) {
+      for (const auto& b : ch.blocks) {  // the videos an earlier import made go with it
+        if (b.kind == courses::BlockKind::kVideo && b.activity_id)
+          REPERE_RETURN_IF_ERROR(videos.remove_unowned(*b.activity_id));
+      }
+      REPERE_RETURN_IF_ERROR(store.remove_chapter(ch.id));
+    }
     ++count.updated;
   } else {
     REPERE_ASSIGN_OR_RETURN(id, store.create(spec.title, std::nullopt));
@@ -134,8 +176,20 @@ Status import_course(catalog::Database& db, const courses::CourseSpec& spec,
       store.update(*id, {spec.title, level, uris, courses::CourseState::kPublished, true}));
   for (std::size_t i = 0; i < spec.chapters.size(); ++i) {
     REPERE_ASSIGN_OR_RETURN(const auto chapter, store.add_chapter(*id, spec.chapters[i].title));
-    for (const auto& block : chapters[i])
+    for (courses::Block block : chapters[i]) {
+      if (block.kind == courses::BlockKind::kVideo) {
+        REPERE_ASSIGN_OR_RETURN(
+            const auto video,
+            video_of(block, catalog::ContentRepository(db).get(*block.content_id)->title));
+        REPERE_ASSIGN_OR_RETURN(const auto made, videos.create(video));
+        block.activity_id = made.id;
+        block.content_id.reset();
+        block.start_ms.reset();
+        block.end_ms.reset();
+        block.body.clear();
+      }
       REPERE_RETURN_IF_ERROR(store.add_block(chapter, block).status());
+    }
   }
   return txn.commit();
 }

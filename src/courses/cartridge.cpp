@@ -65,7 +65,8 @@ std::string page_html(const std::string& title, const std::vector<const Block*>&
 
 std::vector<std::pair<std::string, std::string>> cartridge_files(const Course& course,
                                                                  const std::string& base_url,
-                                                                 const ContentLookup& lookup) {
+                                                                 const ContentLookup& lookup,
+                                                                 const VideoLookup& videos) {
   std::vector<std::pair<std::string, std::string>> files;
   std::string resources;
   Item root{"racine", course.title, "", {}};
@@ -86,6 +87,19 @@ std::vector<std::pair<std::string, std::string>> cartridge_files(const Course& c
       run.clear();
     };
     for (const Block& b : ch.blocks) {
+      if (b.kind == BlockKind::kVideo) {
+        flush();
+        const auto video = b.activity_id && videos ? videos(*b.activity_id) : std::nullopt;
+        if (!video) continue;
+        const std::string id = "ressource-" + std::to_string(++next);
+        const std::string href = "h5p/" + id + ".h5p";
+        files.emplace_back(href, video->h5p);
+        resources += "    <resource identifier=\"" + id + "\" type=\"webcontent\" href=\"" + href +
+                     "\">\n      <file href=\"" + href + "\"/>\n    </resource>\n";
+        chapter.children.push_back(
+            {"element-" + std::to_string(next), "Vidéo interactive : " + video->title, id, {}});
+        continue;
+      }
       if (b.kind != BlockKind::kMoment && b.kind != BlockKind::kPage) {
         run.push_back(&b);
         continue;

@@ -150,7 +150,94 @@ Result<PupilCourseProgress> ClassStore::progress(const CoursePupil& pupil) {
     out.answers[answers.int64(0)] =
         answers.is_null(1) ? std::nullopt : std::optional<bool>(answers.int64(1) != 0);
   }
+  // The interactive videos of the course the pupil has opened, graded by their own store.
+  REPERE_ASSIGN_OR_RETURN(
+      auto videos,
+      db_.prepare("SELECT b.id, p.video_pupil, p.share_id FROM course_video_pupil p JOIN "
+                  "course_video_class v ON v.share_id = p.share_id JOIN course_class k ON k.id = "
+                  "v.class_id JOIN course_chapter h ON h.course_id = k.course_id JOIN "
+                  "course_block b ON b.chapter_id = h.id AND b.kind = 'video' AND b.activity_id "
+                  "= v.activity_id WHERE p.pupil_id = ?1"));
+  videos.bind(1, pupil.id);
+  learn::ActivityStore store(db_);
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, videos.step());
+    if (!row) break;
+    REPERE_ASSIGN_OR_RETURN(const learn::PupilProgress p,
+                            store.progress({videos.int64(1), videos.int64(2), "", ""}));
+    out.videos[videos.int64(0)] = {p.graded, p.answered, p.right, p.score, p.max_score};
+  }
   return out;
+}
+
+Result<Id> ClassStore::video_class(const CoursePupil& pupil, Id activity_id) {
+  REPERE_ASSIGN_OR_RETURN(auto known, db_.prepare("SELECT share_id FROM course_video_class WHERE "
+                                                  "class_id = ?1 AND activity_id = ?2"));
+  known.bind(1, pupil.class_id).bind(2, activity_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, known.step());
+  if (row) return known.int64(0);
+  REPERE_ASSIGN_OR_RETURN(auto course, db_.prepare("SELECT c.owner_id, k.name FROM course_class k "
+                                                   "JOIN course c ON c.id = k.course_id WHERE "
+                                                   "k.id = ?1"));
+  course.bind(1, pupil.class_id);
+  REPERE_ASSIGN_OR_RETURN(const bool found, course.step());
+  if (!found || course.is_null(0)) return Status::not_found("the course has no owner any more");
+  const Id owner = course.int64(0);
+  std::string name = course.text(1);
+  if (name.size() > 90) {  // the video's class names are 100 bytes at most; cut between characters
+    std::size_t cut = 90;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+    name.resize(cut);
+  }
+  learn::ActivityStore videos(db_);
+  // The owner's own right to share the video, as for a class she would make herself.
+  REPERE_ASSIGN_OR_RETURN(
+      const learn::ClassShare share,
+      videos.add_class(activity_id, learn::Editor::user(owner), name + " · cours"));
+  REPERE_ASSIGN_OR_RETURN(auto add, db_.prepare("INSERT INTO course_video_class (class_id, "
+                                                "activity_id, share_id) VALUES (?1, ?2, ?3)"));
+  REPERE_RETURN_IF_ERROR(add.bind(1, pupil.class_id).bind(2, activity_id).bind(3, share.id).run());
+  return share.id;
+}
+
+Result<VideoPass> ClassStore::video_pass(const CoursePupil& pupil, Id block_id) {
+  REPERE_RETURN_IF_ERROR(check_in_course(pupil, "block", block_id));
+  REPERE_ASSIGN_OR_RETURN(auto block, db_.prepare("SELECT activity_id FROM course_block WHERE id "
+                                                  "= ?1 AND kind = 'video'"));
+  block.bind(1, block_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, block.step());
+  if (!row || block.is_null(0)) return Status::not_found("no interactive video in this block");
+  const Id activity = block.int64(0);
+  REPERE_ASSIGN_OR_RETURN(auto txn, catalog::Transaction::begin(db_));
+  REPERE_ASSIGN_OR_RETURN(const Id share_id, video_class(pupil, activity));
+  learn::ActivityStore videos(db_);
+  REPERE_ASSIGN_OR_RETURN(const learn::ClassShare share, videos.class_by_id(share_id));
+  REPERE_ASSIGN_OR_RETURN(auto mine, db_.prepare("SELECT video_pupil FROM course_video_pupil "
+                                                 "WHERE pupil_id = ?1 AND share_id = ?2"));
+  mine.bind(1, pupil.id).bind(2, share_id);
+  REPERE_ASSIGN_OR_RETURN(const bool joined, mine.step());
+  learn::Pupil there;
+  if (joined) {
+    REPERE_ASSIGN_OR_RETURN(there, videos.renew_token(mine.int64(0)));
+  } else {
+    REPERE_ASSIGN_OR_RETURN(there, videos.join(share.code, pupil.pseudonym));
+    REPERE_ASSIGN_OR_RETURN(auto add, db_.prepare("INSERT INTO course_video_pupil (pupil_id, "
+                                                  "share_id, video_pupil) VALUES (?1, ?2, ?3)"));
+    REPERE_RETURN_IF_ERROR(add.bind(1, pupil.id).bind(2, share_id).bind(3, there.id).run());
+  }
+  REPERE_RETURN_IF_ERROR(txn.commit());
+  return VideoPass{share.code, there.id, there.token};
+}
+
+Result<CourseClass> ClassStore::class_of_video_class(Id share_id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT k.id, k.course_id, k.code, k.name, k.created_at FROM "
+                             "course_video_class v JOIN course_class k ON k.id = v.class_id "
+                             "WHERE v.share_id = ?1"));
+  stmt.bind(1, share_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("not a course's video class");
+  return class_from(stmt);
 }
 
 Result<ClassProgress> ClassStore::class_progress(Id class_id, const Course& course) {
@@ -178,6 +265,7 @@ Result<ClassProgress> ClassStore::class_progress(Id class_id, const Course& cour
     row.pseudonym = p.pseudonym;
     row.chapters = mine.chapters_done;
     row.answers = mine.answers;
+    row.videos = mine.videos;
     row.chapters_done = static_cast<int>(mine.chapters_done.size());
     for (const auto& [block, right] : mine.answers) {
       auto q = questions.find(block);

@@ -14,17 +14,18 @@ std::string_view to_string(BlockKind k) {
     case BlockKind::kPage: return "page";
     case BlockKind::kKeyIdea: return "key_idea";
     case BlockKind::kQuiz: return "quiz";
+    case BlockKind::kVideo: return "video";
   }
   return "text";
 }
 
 Result<BlockKind> parse_block_kind(std::string_view s) {
   for (const BlockKind k : {BlockKind::kText, BlockKind::kMoment, BlockKind::kPage,
-                            BlockKind::kKeyIdea, BlockKind::kQuiz}) {
+                            BlockKind::kKeyIdea, BlockKind::kQuiz, BlockKind::kVideo}) {
     if (to_string(k) == s) return k;
   }
   return Status::invalid_argument("unknown block kind '" + std::string(s.substr(0, 40)) +
-                                  "' (text, moment, page, key_idea, quiz)");
+                                  "' (text, moment, page, key_idea, quiz, video)");
 }
 
 std::string_view to_string(CourseState s) {
@@ -107,6 +108,10 @@ Status validate(const Block& b) {
       if (!s.is_ok()) return Status::invalid_argument("La question : " + s.message());
       return Status::ok();
     }
+    case BlockKind::kVideo:
+      if (!b.activity_id)
+        return Status::invalid_argument("Choisissez la vidéo interactive à mettre dans le cours.");
+      return Status::ok();
   }
   return Status::invalid_argument("Bloc inconnu.");
 }

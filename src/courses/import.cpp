@@ -86,23 +86,33 @@ Result<std::vector<CourseSpec>> parse_courses(std::string_view text) {
         if (*e != '\0' || n < 1 || n > 100000) return at(number, "page: a page number is expected");
         b.page = static_cast<int>(n);
       }
-    } else if (key == "question") {
-      const auto f = fields(value);
-      if (f.size() < 3) return at(number, "question: « Question ? | *right | wrong… »");
+    } else if (key == "question" || key == "video") {
+      // video: the clip of a moment, then the question the video stops on at its end.
+      auto f = fields(value);
+      const std::size_t first = key == "video" ? 2 : 0;
+      if (f.size() < first + 3)
+        return at(number, key == "video"
+                              ? "video: « CONTENT | words | Question ? | *right | wrong… »"
+                              : "question: « Question ? | *right | wrong… »");
+      if (key == "video") {
+        if (f[0].empty() || f[1].empty()) return at(number, "video: a content and words");
+        b.content = f[0];
+        b.words = f[1];
+      }
       nlohmann::json q = {
-          {"type", "choice"}, {"question", f[0]}, {"choices", nlohmann::json::array()}};
+          {"type", "choice"}, {"question", f[first]}, {"choices", nlohmann::json::array()}};
       bool right = false;
-      for (std::size_t i = 1; i < f.size(); ++i) {
+      for (std::size_t i = first + 1; i < f.size(); ++i) {
         const bool star = !f[i].empty() && f[i][0] == '*';
         right = right || star;
         q["choices"].push_back({{"text", trim(star ? f[i].substr(1) : f[i])}, {"correct", star}});
       }
-      if (!right) return at(number, "question: star the right answer (« *… »)");
-      b.kind = BlockKind::kQuiz;
+      if (!right) return at(number, key + ": star the right answer (« *… »)");
+      b.kind = key == "video" ? BlockKind::kVideo : BlockKind::kQuiz;
       b.body = q.dump();
     } else {
       return at(number, "unknown key « " + key.substr(0, 40) +
-                            " » (programme, niveau, texte, moment, page, idee, question)");
+                            " » (programme, niveau, texte, moment, page, idee, question, video)");
     }
     course.chapters.back().blocks.push_back(std::move(b));
   }

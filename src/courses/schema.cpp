@@ -89,11 +89,54 @@ CREATE TABLE course_answer (
 CREATE INDEX course_answer_by_block ON course_answer(block_id);
 )sql";
 
+// Version 3: a block may be an interactive video (kind 'video', activity_id; none once the
+// activity is removed). SQLite cannot widen a CHECK in place, so course_block is rebuilt, its
+// ids kept: answers and progress that point at blocks stay theirs. A class of a course gets one
+// class of each interactive video it holds (course_video_class), and each pupil of the course
+// one pupil of that class under the same pseudonym (course_video_pupil): the video's answers
+// are kept, graded and limited by the interactive videos' own store.
+constexpr std::string_view kVideos = R"sql(
+CREATE TABLE course_block_v3 (
+  id          INTEGER PRIMARY KEY,
+  chapter_id  INTEGER NOT NULL REFERENCES course_chapter(id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  kind        TEXT NOT NULL
+              CHECK (kind IN ('text', 'moment', 'page', 'key_idea', 'quiz', 'video')),
+  content_id  INTEGER REFERENCES content(id) ON DELETE SET NULL,
+  start_ms    INTEGER CHECK (start_ms IS NULL OR start_ms >= 0),
+  end_ms      INTEGER CHECK (end_ms IS NULL OR end_ms > start_ms),
+  page        INTEGER CHECK (page IS NULL OR page >= 1),
+  body        TEXT NOT NULL DEFAULT '',
+  activity_id INTEGER REFERENCES activity(id) ON DELETE SET NULL
+);
+INSERT INTO course_block_v3 (id, chapter_id, seq, kind, content_id, start_ms, end_ms, page, body)
+  SELECT id, chapter_id, seq, kind, content_id, start_ms, end_ms, page, body FROM course_block;
+DROP TABLE course_block;
+ALTER TABLE course_block_v3 RENAME TO course_block;
+CREATE INDEX course_block_by_chapter ON course_block(chapter_id, seq);
+CREATE INDEX course_block_by_activity ON course_block(activity_id);
+CREATE TABLE course_video_class (
+  class_id    INTEGER NOT NULL REFERENCES course_class(id) ON DELETE CASCADE,
+  activity_id INTEGER NOT NULL REFERENCES activity(id) ON DELETE CASCADE,
+  share_id    INTEGER NOT NULL UNIQUE REFERENCES class_share(id) ON DELETE CASCADE,
+  PRIMARY KEY (class_id, activity_id)
+);
+CREATE TABLE course_video_pupil (
+  pupil_id    INTEGER NOT NULL REFERENCES course_pupil(id) ON DELETE CASCADE,
+  share_id    INTEGER NOT NULL REFERENCES class_share(id) ON DELETE CASCADE,
+  video_pupil INTEGER NOT NULL UNIQUE REFERENCES pupil(id) ON DELETE CASCADE,
+  PRIMARY KEY (pupil_id, share_id)
+);
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
   static const catalog::ModuleSchema kSchema{
-      "courses", {{1, "courses", kCourses}, {2, "courses shared with classes", kClasses}}};
+      "courses",
+      {{1, "courses", kCourses},
+       {2, "courses shared with classes", kClasses},
+       {3, "interactive videos in courses", kVideos, /*rebuilds_tables=*/true}}};
   return kSchema;
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "repere/catalog/database.h"
+#include "repere/learn/store.h"
 
 namespace repere::courses {
 
@@ -55,7 +56,8 @@ Status bind_block(catalog::Statement& stmt, const Block& b, int first) {
       .bind(first + 2, b.start_ms)
       .bind(first + 3, b.end_ms)
       .bind(first + 4, b.page ? std::optional<std::int64_t>(*b.page) : std::nullopt)
-      .bind(first + 5, b.body);
+      .bind(first + 5, b.body)
+      .bind(first + 6, b.activity_id);
   return Status::ok();
 }
 
@@ -116,8 +118,8 @@ Result<Course> CourseStore::get(Id id) {
   }
   REPERE_ASSIGN_OR_RETURN(
       auto blocks,
-      db_.prepare("SELECT id, kind, content_id, start_ms, end_ms, page, body FROM course_block "
-                  "WHERE chapter_id = ?1 ORDER BY seq, id"));
+      db_.prepare("SELECT id, kind, content_id, start_ms, end_ms, page, body, activity_id FROM "
+                  "course_block WHERE chapter_id = ?1 ORDER BY seq, id"));
   for (Chapter& chapter : c.chapters) {
     blocks.reset();
     blocks.bind(1, chapter.id);
@@ -132,6 +134,7 @@ Result<Course> CourseStore::get(Id id) {
       b.end_ms = blocks.optional_int64(4);
       if (const auto p = blocks.optional_int64(5)) b.page = static_cast<int>(*p);
       b.body = blocks.text(6);
+      b.activity_id = blocks.optional_int64(7);
       chapter.blocks.push_back(std::move(b));
     }
   }
@@ -304,8 +307,8 @@ Result<Id> CourseStore::add_block(Id chapter, const Block& block) {
   REPERE_ASSIGN_OR_RETURN(
       auto add,
       db_.prepare("INSERT INTO course_block (chapter_id, seq, kind, content_id, start_ms, "
-                  "end_ms, page, body) VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM "
-                  "course_block WHERE chapter_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)"));
+                  "end_ms, page, body, activity_id) VALUES (?1, (SELECT coalesce(max(seq), 0) + "
+                  "1 FROM course_block WHERE chapter_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   add.bind(1, chapter);
   REPERE_RETURN_IF_ERROR(bind_block(add, block, 2));
   REPERE_RETURN_IF_ERROR(add.run());
@@ -320,7 +323,7 @@ Status CourseStore::update_block(Id block, const Block& b) {
   REPERE_ASSIGN_OR_RETURN(const Id course, course_of_block(block));
   REPERE_ASSIGN_OR_RETURN(
       auto stmt, db_.prepare("UPDATE course_block SET kind = ?2, content_id = ?3, start_ms = ?4, "
-                             "end_ms = ?5, page = ?6, body = ?7 WHERE id = ?1"));
+                             "end_ms = ?5, page = ?6, body = ?7, activity_id = ?8 WHERE id = ?1"));
   stmt.bind(1, block);
   REPERE_RETURN_IF_ERROR(bind_block(stmt, b, 2));
   REPERE_RETURN_IF_ERROR(stmt.run());
@@ -387,7 +390,7 @@ Result<Id> CourseStore::duplicate(Id course, std::optional<Id> owner) {
   REPERE_ASSIGN_OR_RETURN(
       auto block,
       db_.prepare("INSERT INTO course_block (chapter_id, seq, kind, content_id, start_ms, end_ms, "
-                  "page, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+                  "page, body, activity_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   for (std::size_t i = 0; i < c.chapters.size(); ++i) {
     chapter.reset();
     REPERE_RETURN_IF_ERROR(chapter.bind(1, copy)
@@ -396,9 +399,16 @@ Result<Id> CourseStore::duplicate(Id course, std::optional<Id> owner) {
                                .run());
     const Id chapter_id = db_.last_insert_id();
     for (std::size_t k = 0; k < c.chapters[i].blocks.size(); ++k) {
+      Block b = c.chapters[i].blocks[k];
+      // The copy's interactive videos are its owner's own, to change and to share with classes.
+      if (b.kind == BlockKind::kVideo && b.activity_id && owner) {
+        REPERE_ASSIGN_OR_RETURN(const learn::Created video,
+                                learn::ActivityStore(db_).copy_for(*b.activity_id, *owner));
+        b.activity_id = video.id;
+      }
       block.reset();
       block.bind(1, chapter_id).bind(2, static_cast<std::int64_t>(k + 1));
-      REPERE_RETURN_IF_ERROR(bind_block(block, c.chapters[i].blocks[k], 3));
+      REPERE_RETURN_IF_ERROR(bind_block(block, b, 3));
       REPERE_RETURN_IF_ERROR(block.run());
     }
   }

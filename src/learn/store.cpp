@@ -503,6 +503,16 @@ Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
   return share_from(stmt);
 }
 
+Result<ClassShare> ActivityStore::class_by_id(Id id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
+                                      "class_share WHERE id = ?1"));
+  stmt.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no class " + std::to_string(id));
+  return share_from(stmt);
+}
+
 Result<Pupil> ActivityStore::join(const std::string& code, const std::string& pseudonym) {
   REPERE_ASSIGN_OR_RETURN(const ClassShare share, class_by_code(code));
   std::string clean = text::strip_control(pseudonym, /*keep_lines=*/false);
@@ -526,6 +536,20 @@ Result<Pupil> ActivityStore::pupil_by_token(const std::string& token) {
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("unknown pupil");
   return Pupil{stmt.int64(0), stmt.int64(1), stmt.text(2), ""};
+}
+
+Result<Pupil> ActivityStore::renew_token(Id pupil_id) {
+  Pupil p{pupil_id, 0, "", new_secret()};
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE pupil SET token_hash = ?2 WHERE id = ?1 "
+                                                 "RETURNING class_id, pseudonym"));
+  stmt.bind(1, pupil_id).bind(2, digest(p.token));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no pupil " + std::to_string(pupil_id));
+  p.class_id = stmt.int64(0);
+  p.pseudonym = stmt.text(1);
+  REPERE_ASSIGN_OR_RETURN(const bool more, stmt.step());
+  (void)more;
+  return p;
 }
 
 Result<Grade> ActivityStore::answer(const Pupil& pupil, Id interaction_id, const Response& typed,
@@ -671,6 +695,20 @@ Result<Created> ActivityStore::duplicate(Id id, const Editor& editor, std::optio
   copy.id = 0;
   const std::string suffix = " (copie)";
   if (copy.title.size() + suffix.size() <= 200) copy.title += suffix;
+  for (Interaction& x : copy.interactions) x.id = 0;
+  return create(copy, owner);
+}
+
+Status ActivityStore::remove_unowned(Id id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("DELETE FROM activity WHERE id = ?1 AND "
+                                                 "owner_id IS NULL AND NOT EXISTS (SELECT 1 "
+                                                 "FROM class_share WHERE activity_id = ?1)"));
+  return stmt.bind(1, id).run();
+}
+
+Result<Created> ActivityStore::copy_for(Id id, Id owner) {
+  REPERE_ASSIGN_OR_RETURN(Activity copy, get(id));
+  copy.id = 0;
   for (Interaction& x : copy.interactions) x.id = 0;
   return create(copy, owner);
 }

@@ -11,6 +11,7 @@
 
 #include "access.h"
 #include "context.h"
+#include "course_videos.h"
 #include "http.h"
 #include "programme_pages.h"
 #include "repere/catalog/contents.h"
@@ -22,6 +23,7 @@
 #include "repere/h5p/zip.h"
 #include "repere/learn/activity.h"
 #include "repere/learn/json.h"
+#include "repere/learn/store.h"
 #include "repere/taxonomy/store.h"
 
 namespace repere::web {
@@ -74,6 +76,7 @@ std::string kind_name(BlockKind k) {
     case BlockKind::kPage: return "Page";
     case BlockKind::kKeyIdea: return "Idée clé";
     case BlockKind::kQuiz: return "Question";
+    case BlockKind::kVideo: return "Vidéo interactive";
   }
   return "Bloc";
 }
@@ -157,11 +160,19 @@ data quiz_view(const learn::Interaction& q, courses::Id block) {
 }
 
 data block_view(catalog::Database& db, const Viewer& viewer, const Block& b,
-                const std::optional<QuizAnswer>& answer) {
+                const std::optional<QuizAnswer>& answer, const std::string& class_code,
+                const courses::PupilCourseProgress* progress) {
+  if (b.kind == BlockKind::kVideo) {
+    data d = video_block_data(db, viewer, b, class_code, progress);
+    d.set("id", std::to_string(b.id));
+    d.set("kind", std::string(courses::to_string(b.kind)));
+    return d;
+  }
   data d;
   d.set("id", std::to_string(b.id));
   d.set("kind", std::string(courses::to_string(b.kind)));
   switch (b.kind) {
+    case BlockKind::kVideo: break;  // above
     case BlockKind::kText: d.set("html", courses::markdown_to_html(b.body)); break;
     case BlockKind::kKeyIdea: d.set("key_idea", b.body); break;
     case BlockKind::kMoment:
@@ -259,7 +270,8 @@ void send_course(catalog::Database& db, const http::Request& req, http::Response
     if (mode && i != mode->chapter) continue;
     list blocks;
     for (const Block& b : ch.blocks) {
-      data bd = block_view(db, viewer, b, answer);
+      data bd = block_view(db, viewer, b, answer, mode ? mode->share.code : std::string(),
+                           mode ? &mode->progress : nullptr);
       // The pupil's earlier answer to a question.
       if (mode && b.kind == BlockKind::kQuiz && (!answer || answer->block != b.id)) {
         const auto it = mode->progress.answers.find(b.id);
@@ -500,10 +512,17 @@ void page_course_cartridge(Context& ctx, const http::Request& req, http::Respons
   // The links are followed by pupils of another platform: published contents only.
   const Viewer nobody;
   const auto files = courses::cartridge_files(
-      *c, base_url(ctx), [&](courses::Id id) -> std::optional<courses::LinkedContent> {
+      *c, base_url(ctx),
+      [&](courses::Id id) -> std::optional<courses::LinkedContent> {
         const auto content = content_for(**db, nobody, id);
         if (!content.is_ok()) return std::nullopt;
         return courses::LinkedContent{content->title};
+      },
+      [&](courses::Id activity) -> std::optional<courses::LinkedVideo> {
+        const auto a = learn::ActivityStore(**db).get(activity);
+        auto bytes = a.is_ok() ? video_h5p(ctx, **db, activity) : std::nullopt;
+        if (!bytes) return std::nullopt;
+        return courses::LinkedVideo{a->title, std::move(*bytes)};
       });
   std::error_code ec;
   const std::filesystem::path folder = ctx.dir.root / "tmp";
@@ -718,6 +737,11 @@ data editor_data(catalog::Database& db, const Viewer& viewer, const Course& c) {
         const auto q = learn::interaction_from_json(json::parse(b.body, nullptr, false));
         summary = q.is_ok() ? (q->question.empty() ? q->text : q->question) : "";
       }
+      if (b.kind == BlockKind::kVideo) {
+        const auto a = b.activity_id ? learn::ActivityStore(db).get(*b.activity_id)
+                                     : Result<learn::Activity>(Status::not_found("gone"));
+        summary = a.is_ok() ? a->title : "(vidéo interactive supprimée)";
+      }
       if (b.content_id) {
         contents.insert(*b.content_id);
         const auto content = content_for(db, viewer, *b.content_id);
@@ -782,6 +806,12 @@ data editor_data(catalog::Database& db, const Viewer& viewer, const Course& c) {
   }
   page.set("classes", shared);
   page.set("has_classes", !shared.empty());
+  // The interactive videos she may put in it.
+  if (viewer.session) {
+    list videos = videos_for_editor(db, viewer.session->user.id);
+    page.set("has_videos", !videos.empty());
+    page.set("videos", videos);
+  }
   return page;
 }
 
@@ -821,8 +851,33 @@ Result<Block> block_from_form(const http::Request& req) {
       b.page = static_cast<int>(param_id(req, "page"));
       break;
     }
+    case BlockKind::kVideo: {
+      b.activity_id = param_id(req, "activite");
+      if (*b.activity_id == 0) b.activity_id.reset();
+      break;
+    }
     case BlockKind::kQuiz: {
-      // A choice question: one choice per line, the right ones starting with « * ».
+      // The question's kind (the interactive videos' four): choices, one per line, the right
+      // ones starting with « * »; true or false; a text whose *words* are the blanks; open.
+      const std::string genre = req.get_param_value("genre");
+      if (genre == "true_false") {
+        const std::string right = req.get_param_value("juste");
+        if (right != "vrai" && right != "faux")
+          return Status::invalid_argument("Dites si la bonne réponse est « vrai » ou « faux ».");
+        b.body = json{{"type", "true_false"},
+                      {"question", req.get_param_value("question")},
+                      {"answer_true", right == "vrai"}}
+                     .dump();
+        break;
+      }
+      if (genre == "blanks") {
+        b.body = json{{"type", "blanks"}, {"text", req.get_param_value("texte")}}.dump();
+        break;
+      }
+      if (genre == "open") {
+        b.body = json{{"type", "open"}, {"question", req.get_param_value("question")}}.dump();
+        break;
+      }
       json q = {{"type", "choice"},
                 {"question", req.get_param_value("question")},
                 {"choices", json::array()}};
@@ -932,6 +987,12 @@ void page_course_editor_post(Context& ctx, const http::Request& req, http::Respo
     if (b.is_ok() && b->content_id && !content_for(**db, viewer_of(req), *b->content_id).is_ok())
       b = Status::invalid_argument("Aucun contenu publié ne porte le numéro " +
                                    std::to_string(*b->content_id) + ".");
+    // Her own interactive videos only: their classes and results are hers.
+    if (b.is_ok() && b->activity_id &&
+        !may_use_video(**db, viewer_of(req).session->user.id, *b->activity_id))
+      b = Status::invalid_argument(
+          "Cette vidéo interactive n'est pas la vôtre : dupliquez-la d'abord dans « Mes "
+          "activités ».");
     const auto id = b.is_ok() ? store.add_block(chapter, *b) : Result<courses::Id>(b.status());
     done = id.status();
     message = "Bloc ajouté.";
@@ -1084,6 +1145,21 @@ void page_course_progress(Context& ctx, const http::Request& req, http::Response
     heads.push_back(h);
   }
   page.set("chapters", heads);
+  // The interactive videos, a column each: the pupil's answers as their own store grades them.
+  std::vector<courses::Id> videos;
+  list video_heads;
+  for (const auto& ch : c->chapters) {
+    for (const auto& b : ch.blocks) {
+      if (b.kind != BlockKind::kVideo || !b.activity_id) continue;
+      const auto a = learn::ActivityStore(**db).get(*b.activity_id);
+      if (!a.is_ok()) continue;
+      videos.push_back(b.id);
+      data h;
+      h.set("title", a->title);
+      video_heads.push_back(h);
+    }
+  }
+  page.set("videos", video_heads);
   list rows;
   for (const auto& p : progress->pupils) {
     data r;
@@ -1096,6 +1172,19 @@ void page_course_progress(Context& ctx, const http::Request& req, http::Response
       cells.push_back(cell);
     }
     r.set("cells", cells);
+    list video_cells;
+    for (const courses::Id v : videos) {
+      data cell;
+      const auto it = p.videos.find(v);
+      if (it != p.videos.end()) {
+        const auto& m = it->second;
+        cell.set("score", std::to_string(m.right) + " juste" + (m.right > 1 ? "s" : "") + " sur " +
+                              std::to_string(m.graded) + " (" + std::to_string(m.answered) +
+                              " répondue" + (m.answered > 1 ? "s" : "") + ")");
+      }
+      video_cells.push_back(cell);
+    }
+    r.set("video_cells", video_cells);
     r.set("questions", std::to_string(p.right) + " juste" + (p.right > 1 ? "s" : "") + " sur " +
                            std::to_string(p.answered) + " répondue" + (p.answered > 1 ? "s" : ""));
     rows.push_back(r);

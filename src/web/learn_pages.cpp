@@ -9,6 +9,7 @@
 #include "answers.h"
 #include "context.h"
 #include "course_pages.h"
+#include "course_videos.h"
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -18,6 +19,19 @@
 #include "repere/learn/xapi.h"
 
 namespace repere::web {
+
+std::string interaction_type_label(learn::InteractionType t) {
+  using learn::InteractionType;
+  switch (t) {
+    case InteractionType::kDefinition: return "Définition";
+    case InteractionType::kChoice: return "Question à choix";
+    case InteractionType::kTrueFalse: return "Vrai ou faux";
+    case InteractionType::kBlanks: return "Texte à trous";
+    case InteractionType::kOpen: return "Question ouverte";
+    case InteractionType::kChapter: return "Chapitre";
+  }
+  return "";
+}
 
 namespace {
 
@@ -48,18 +62,6 @@ std::string shown_code(const std::string& code) {
 void redirect(http::Response& res, const std::string& to) {
   res.status = 303;
   res.set_header("Location", to);
-}
-
-std::string type_label(InteractionType t) {
-  switch (t) {
-    case InteractionType::kDefinition: return "Définition";
-    case InteractionType::kChoice: return "Question à choix";
-    case InteractionType::kTrueFalse: return "Vrai ou faux";
-    case InteractionType::kBlanks: return "Texte à trous";
-    case InteractionType::kOpen: return "Question ouverte";
-    case InteractionType::kChapter: return "Chapitre";
-  }
-  return "";
 }
 
 // The validation messages of repere/learn (English, for the API) as the French pages say them,
@@ -302,7 +304,7 @@ data interaction_data(const learn::Interaction& x, std::size_t n, bool fresh) {
   d.set("number", std::to_string(n + 1));
   d.set("id", std::to_string(x.id));
   d.set("type", std::string(learn::to_string(x.type)));
-  d.set("type_label", type_label(x.type));
+  d.set("type_label", interaction_type_label(x.type));
   d.set("at", learn::clock_tenths(x.at_ms));
   d.set("pause", x.pause);
   d.set("new", fresh);
@@ -352,7 +354,7 @@ list type_options() {
         InteractionType::kBlanks, InteractionType::kOpen, InteractionType::kChapter}) {
     data d;
     d.set("value", std::string(learn::to_string(t)));
-    d.set("label", type_label(t));
+    d.set("label", interaction_type_label(t));
     out.push_back(d);
   }
   return out;
@@ -533,6 +535,7 @@ struct PlayerSetup {
   std::optional<Shown> shown;
   std::optional<learn::PupilProgress> progress;  // a pupil's answers so far (not in preview)
   std::string summary_url;                       // where the end screen reads them
+  std::string back_url;  // a course's class the pupil came from, "" otherwise
 };
 
 std::string score_text(double v) {
@@ -608,6 +611,7 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
   page.set("events_url", setup.events_url);
   if (!setup.class_name.empty()) page.set("class_name", setup.class_name);
   if (!setup.pseudonym.empty()) page.set("pseudonym", setup.pseudonym);
+  if (!setup.back_url.empty()) page.set("back", setup.back_url);
   std::string rules =
       "La vidéo s'arrête à chaque étape : lis la carte, réponds s'il y a une "
       "question, puis continue.";
@@ -632,7 +636,7 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
     d.set("at_s", std::to_string(x.at_ms / 1000.0));
     d.set("pause", x.pause || (learn::is_question(x.type) && a.settings.must_answer) ? "1" : "0");
     d.set("question", learn::is_question(x.type) ? "1" : "0");
-    d.set("type_label", type_label(x.type));
+    d.set("type_label", interaction_type_label(x.type));
     d.set("answer_url", setup.answer_url);
     switch (x.type) {
       case InteractionType::kDefinition:
@@ -1171,6 +1175,9 @@ void render_class(Context& ctx, learn::ActivityStore& store, http::Response& res
                     .progress = std::nullopt,
                     .summary_url = "/classe/" + v.share.code + "/bilan"};
   if (auto p = store.progress(*v.pupil); p.is_ok()) setup.progress = std::move(*p);
+  if (auto db = ctx.catalog(); db.is_ok()) {  // made for a course's class: the way back
+    if (auto back = course_link_of_video_class(**db, v.share.id)) setup.back_url = *back;
+  }
   render_player(ctx, res, setup);
 }
 

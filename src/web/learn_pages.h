@@ -16,6 +16,10 @@
 //   POST /classe/X/evenement                  a video event for xAPI (played, paused, ...)
 #pragma once
 
+#include <string>
+
+#include "repere/learn/activity.h"
+
 namespace repere::web::http {
 struct Request;
 struct Response;
@@ -24,6 +28,9 @@ struct Response;
 namespace repere::web {
 
 struct Context;
+
+// « Définition », « Question à choix », « Vrai ou faux »… as the pages name a card's kind.
+std::string interaction_type_label(learn::InteractionType t);
 
 void page_new_activity(Context& ctx, const http::Request& req, http::Response& res);
 void page_create_activity(Context& ctx, const http::Request& req, http::Response& res);

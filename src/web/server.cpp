@@ -24,6 +24,7 @@
 #include "contents_api.h"
 #include "context.h"
 #include "course_pages.h"
+#include "course_videos.h"
 #include "curation_pages.h"
 #include "document_pages.h"
 #include "http.h"
@@ -339,6 +340,7 @@ const std::vector<Route>& routes() {
       {R"(/cours/(\d{1,18})/dupliquer)", page_duplicate_course, Method::kPost},
       {R"(/cours/(\d{1,18})/progression)", page_course_progress},
       {R"(/classe/([A-Za-z0-9]{6,12})/chapitre)", page_course_chapter_done, Method::kPost},
+      {R"(/classe/([A-Za-z0-9]{6,12})/video)", page_course_video, Method::kPost},
       {"/classe", page_class_code},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_class},
       {R"(/classe/([A-Za-z0-9]{6,12}))", page_join, Method::kPost},

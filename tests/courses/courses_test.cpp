@@ -12,14 +12,17 @@
 #include <set>
 
 #include "../catalog/test_catalog.h"
+#include "repere/auth/accounts.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
 #include "repere/courses/cartridge.h"
 #include "repere/courses/classes.h"
+#include "repere/courses/import.h"
 #include "repere/courses/markdown.h"
 #include "repere/courses/schema.h"
 #include "repere/courses/store.h"
 #include "repere/learn/schema.h"
+#include "repere/learn/store.h"
 
 namespace repere::courses {
 namespace {
@@ -253,6 +256,181 @@ TEST_F(Courses, AClassFollowsTheCourseUnderPseudonymsAndOnlyItsOwnCourse) {
   ASSERT_TRUE(store.remove(id).is_ok());
   EXPECT_FALSE(classes.class_by_code(share->code).is_ok());
   EXPECT_EQ(catalog::count_rows(*db_, "course_answer"), 0);
+}
+
+// An interactive video on the test's video: a definition, then a choice question.
+learn::Activity two_step_video(catalog::Id content) {
+  learn::Activity a;
+  a.content_id = content;
+  a.title = "La bouche et les dents";
+  a.start_ms = 0;
+  a.end_ms = 60000;
+  learn::Interaction d;
+  d.type = learn::InteractionType::kDefinition;
+  d.at_ms = 5000;
+  d.term = "Digestion";
+  d.definition = "Transformation des aliments en nutriments.";
+  learn::Interaction q;
+  q.type = learn::InteractionType::kChoice;
+  q.at_ms = 20000;
+  q.question = "Où commence la digestion ?";
+  q.choices = {{"Dans la bouche", true, ""}, {"Dans le cœur", false, ""}};
+  a.interactions = {d, q};
+  return a;
+}
+
+TEST_F(Courses, AnInteractiveVideoIsDoneInAClassOfItsOwnUnderThePupilsPseudonym) {
+  auth::UserStore users(*db_);
+  const auto curator = *users.add("cam", "", auth::Role::kCurator, "un mot de passe solide 42");
+  const auto teacher = *users.add("lea", "", auth::Role::kTeacher, "un mot de passe solide 42");
+  learn::ActivityStore videos(*db_);
+  const auto made = videos.create(two_step_video(video_), curator.id);
+  ASSERT_TRUE(made.is_ok()) << made.status().to_string();
+  CourseStore store(*db_);
+  const auto model = *store.create("La digestion", curator.id);
+  const auto ch = *store.add_chapter(model, "La bouche");
+  Block v;
+  v.kind = BlockKind::kVideo;
+  EXPECT_EQ(store.add_block(ch, v).status().code(), StatusCode::kInvalidArgument);  // which video?
+  v.activity_id = made->id;
+  ASSERT_TRUE(store.add_block(ch, v).is_ok());
+  ASSERT_TRUE(store.update(model, {"La digestion", "", {}, CourseState::kPublished, true}).is_ok());
+
+  // Léa's copy holds a copy of the video that is hers: the model's stays the curator's.
+  const auto copy = *store.duplicate(model, teacher.id);
+  ASSERT_TRUE(store.update(copy, {"Ma digestion", "", {}, CourseState::kPublished, false}).is_ok());
+  const auto course = *store.get(copy);
+  const Block& block = course.chapters.at(0).blocks.at(0);
+  ASSERT_EQ(block.kind, BlockKind::kVideo);
+  ASSERT_TRUE(block.activity_id.has_value());
+  EXPECT_NE(*block.activity_id, made->id);
+  const auto hers = *videos.editable_by(teacher.id);
+  ASSERT_EQ(hers.size(), 1u);
+  EXPECT_EQ(hers[0].id, *block.activity_id);
+  EXPECT_EQ(hers[0].title, "La bouche et les dents");
+  EXPECT_TRUE(videos.editable_by(curator.id)->size() == 1u);
+
+  ClassStore classes(*db_);
+  const auto share = *classes.add_class(copy, "5e B");
+  const auto zoe = *classes.join(share.code, "Zoé");
+  const auto first = classes.video_pass(zoe, block.id);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  // Zoé is a pupil of the video's class made for 5e B, under her pseudonym.
+  const auto there = videos.pupil_by_token(first->token);
+  ASSERT_TRUE(there.is_ok());
+  EXPECT_EQ(there->pseudonym, "Zoé");
+  const auto video_class = *videos.class_by_code(first->code);
+  EXPECT_EQ(video_class.activity_id, *block.activity_id);
+  EXPECT_EQ(video_class.name, "5e B · cours");
+  EXPECT_EQ(classes.class_of_video_class(video_class.id)->code, share.code);
+  // The class is Léa's: she sees it among her video's classes.
+  EXPECT_EQ(videos.classes(*block.activity_id, learn::Editor::user(teacher.id))->size(), 1u);
+  // Again: the same pupil there, a new token, the old one dead.
+  const auto second = *classes.video_pass(zoe, block.id);
+  EXPECT_EQ(second.code, first->code);
+  EXPECT_EQ(second.video_pupil, first->video_pupil);
+  EXPECT_NE(second.token, first->token);
+  EXPECT_FALSE(videos.pupil_by_token(first->token).is_ok());
+  EXPECT_EQ(catalog::count_rows(*db_, "pupil"), 1);
+
+  // Her answer is graded by the video's store; the course's progress shows it.
+  const auto video = *videos.get(*block.activity_id);
+  const learn::Pupil me = *videos.pupil_by_token(second.token);
+  learn::Response right;
+  right.chosen = {0};
+  ASSERT_TRUE(videos.answer(me, video.interactions.at(1).id, right, 1000).is_ok());
+  const auto mine = *classes.progress(zoe);
+  ASSERT_EQ(mine.videos.count(block.id), 1u);
+  EXPECT_EQ(mine.videos.at(block.id).answered, 1);
+  EXPECT_EQ(mine.videos.at(block.id).right, 1);
+  EXPECT_EQ(mine.videos.at(block.id).graded, 1);
+  const auto all = *classes.class_progress(share.id, course);
+  ASSERT_EQ(all.pupils.size(), 1u);
+  EXPECT_EQ(all.pupils[0].videos.at(block.id).right, 1);
+
+  // Not a video block, or another course's: nothing.
+  const auto text_block = *store.add_block(course.chapters.at(0).id, text("Un texte"));
+  EXPECT_EQ(classes.video_pass(zoe, text_block).status().code(), StatusCode::kNotFound);
+  const auto model_block = store.get(model)->chapters.at(0).blocks.at(0).id;
+  EXPECT_EQ(classes.video_pass(zoe, model_block).status().code(), StatusCode::kNotFound);
+  // A video deleted by its owner leaves the block, empty; no way in.
+  ASSERT_TRUE(videos.remove(*block.activity_id, learn::Editor::user(teacher.id)).is_ok());
+  EXPECT_FALSE(store.get(copy)->chapters.at(0).blocks.at(0).activity_id.has_value());
+  EXPECT_EQ(classes.video_pass(zoe, block.id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(Courses, UpgradingToInteractiveVideoBlocksKeepsEveryBlockAndAnswer) {
+  // A catalog whose courses' tables are at version 2 (before video blocks)...
+  const auto old_dir = dir_.path() / "old.sqlite";
+  const catalog::ModuleSchema& now = schema();
+  const catalog::ModuleSchema before{now.module, {now.migrations[0], now.migrations[1]}};
+  {
+    catalog::OpenOptions o;
+    o.modules = {&learn::schema(), &auth::schema(), &before};
+    auto db = catalog::open_or_die(old_dir, o);
+    ASSERT_TRUE(db);
+    const auto video = *catalog::ContentRepository(*db).insert(catalog::sample_content("Le cœur"));
+    CourseStore old(*db);
+    ASSERT_TRUE(db->exec("INSERT INTO course (id, title, state) VALUES (7, 'Le cœur', "
+                         "'published'); INSERT INTO course_chapter (id, course_id, seq, title) "
+                         "VALUES (70, 7, 1, 'Un'); INSERT INTO course_block (id, chapter_id, seq, "
+                         "kind, content_id, start_ms, end_ms) VALUES (700, 70, 1, 'moment', " +
+                         std::to_string(video) +
+                         ", 0, 30000); INSERT INTO course_block (id, chapter_id, seq, kind, "
+                         "body) VALUES (701, 70, 2, 'key_idea', 'Le cœur est une pompe.')")
+                    .is_ok());
+    ClassStore classes(*db);
+    const auto share = *classes.add_class(7, "4e A");
+    const auto tom = *classes.join(share.code, "Tom");
+    ASSERT_TRUE(classes.answer(tom, 701, R"({"chosen":[0]})", true).is_ok());
+    ASSERT_TRUE(classes.finish_chapter(tom, 70).is_ok());
+  }
+  // ...opened by this binary: the same blocks under the same ids, the answers still theirs.
+  catalog::OpenOptions o;
+  o.modules = {&learn::schema(), &auth::schema(), &schema()};
+  auto db = catalog::open_or_die(old_dir, o);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(*catalog::module_version(*db, "courses"), 3);
+  const auto c = CourseStore(*db).get(7);
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  ASSERT_EQ(c->chapters.at(0).blocks.size(), 2u);
+  EXPECT_EQ(c->chapters[0].blocks[0].id, 700);
+  EXPECT_EQ(c->chapters[0].blocks[0].kind, BlockKind::kMoment);
+  EXPECT_EQ(c->chapters[0].blocks[1].body, "Le cœur est une pompe.");
+  EXPECT_EQ(catalog::count_rows(*db, "course_answer"), 1);
+  EXPECT_EQ(catalog::count_rows(*db, "course_chapter_done"), 1);
+  // Foreign keys are on again, and the rebuilt table's still hold.
+  EXPECT_EQ(
+      db->exec("INSERT INTO course_block (chapter_id, seq, kind) VALUES (999, 1, 'text')").code(),
+      StatusCode::kInvalidArgument);
+  Block v;
+  v.kind = BlockKind::kVideo;
+  v.activity_id = 12345;  // no such activity
+  EXPECT_FALSE(CourseStore(*db).add_block(70, v).is_ok());
+}
+
+TEST(ImportCourses, AVideoBlockIsAMomentAndTheQuestionItStopsOn) {
+  const auto ok = parse_courses(
+      "# La digestion\n## Un\nvideo: svt-digestion | enzymes | Que fait l'amylase ? | *Elle "
+      "découpe l'amidon | Elle broie\n");
+  ASSERT_TRUE(ok.is_ok()) << ok.status().to_string();
+  const BlockSpec& b = ok->at(0).chapters.at(0).blocks.at(0);
+  EXPECT_EQ(b.kind, BlockKind::kVideo);
+  EXPECT_EQ(b.content, "svt-digestion");
+  EXPECT_EQ(b.words, "enzymes");
+  const auto q = nlohmann::json::parse(b.body);
+  EXPECT_EQ(q["question"], "Que fait l'amylase ?");
+  EXPECT_EQ(q["choices"][0]["correct"], true);
+  // Errors name the line.
+  const auto unstarred =
+      parse_courses("# T\n## Un\n\nvideo: svt-digestion | enzymes | Q ? | a | b\n");
+  ASSERT_FALSE(unstarred.is_ok());
+  EXPECT_EQ(unstarred.status().message().rfind("4: video: star the right answer", 0), 0u)
+      << unstarred.status().message();
+  const auto short_line = parse_courses("# T\n## Un\nvideo: svt-digestion | Q ? | *a\n");
+  ASSERT_FALSE(short_line.is_ok());
+  EXPECT_EQ(short_line.status().message().rfind("3: video: « CONTENT | words", 0), 0u)
+      << short_line.status().message();
 }
 
 // Walks an XML tree: every element, depth first.

@@ -10,6 +10,8 @@
 //    then makes a second chapter, moves the question into it, publishes and shares it with a
 //    class; a pupil on a phone joins with a pseudonym, goes through the two chapters, answers
 //    the question; the teacher sees the progress;
+// 2b. the demo's own model with an interactive video: copied, shared, opened by a pupil in its
+//    own player and back, its column in the progress;
 // 3. the model course as anyone reads it, on a 375x812 phone: nothing wider than the screen.
 // axe-core audits the concept, « Mes cours », editor, « Ajouter au cours », course, printed
 // course, pupil and progress pages; « Mes cours », the editor and the progress on a phone too.
@@ -265,6 +267,45 @@ try {
   // The model is as the curator left it.
   await curator.open(`${base}/cours/${courseId}/modifier`);
   check((await blocks(curator)).length === 4, 'the model still has its four blocks');
+
+  // ---- 2b. The demo's own model « Alimentation et digestion » holds an interactive video:
+  // Léa copies it, publishes and shares it; a pupil on a phone opens the video from the course,
+  // in its own player under the same pseudonym, and comes back; the progress has its column.
+  const lea = await auditedPage(await browser.newContext(viewport), base, shotDir);
+  await signIn(lea, 'lea', false);
+  await lea.open(`${base}/cours`);
+  await go(lea, false, 'Alimentation et digestion');
+  check(await lea.page.locator('.bloc-video video').count() === 1, 'demo model: its interactive video plays its clip for readers');
+  check(await lea.page.locator('.etapes-video li').count() >= 1, 'demo model: and lists its steps');
+  await lea.audit('cours-type-video');
+  await go(lea, false, 'Dupliquer ce cours pour ma classe');
+  check(/\(vidéo interactive\)|Vidéo interactive/.test(await lea.page.locator('ol.blocs').first().textContent()), 'copy: the video block is in the editor');
+  await lea.page.check('#etat-publie');
+  await go(lea, false, 'Enregistrer');
+  await type(lea, false, 'nom-classe', '4e A', 'Donner un code à cette classe');
+  const videoCode = ((await info(lea)).match(/code ([A-Z0-9]{9})/) || [])[1];
+  check(!!videoCode, 'copy: shared with a class');
+  const videoEditor = lea.page.url().split('?')[0];
+  const nina = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);
+  await nina.open(`${base}/classe/${videoCode}`);
+  await nina.page.fill('#pseudonyme', 'Inès');
+  nina.forget();
+  await Promise.all([nina.page.waitForNavigation(), nina.page.click('form.formulaire button[type=submit]')]);
+  nina.forget();
+  await Promise.all([nina.page.waitForNavigation(), nina.page.getByRole('button', { name: 'Faire la vidéo interactive' }).click()]);
+  const videoUrl = nina.page.url();
+  check(/\/classe\/[A-Z0-9]{9}$/.test(videoUrl) && !videoUrl.endsWith(videoCode), `pupil: the video has a class of its own (${videoUrl})`);
+  check((await nina.page.locator('body').textContent()).includes('Inès'), 'pupil: under the same pseudonym');
+  check(await nina.page.locator('#lecteur').count() === 1, 'pupil: the interactive player');
+  await nina.audit('cours-video-eleve');
+  nina.forget();
+  await Promise.all([nina.page.waitForNavigation(), nina.page.getByRole('link', { name: 'Revenir au cours' }).click()]);
+  check(nina.page.url().endsWith(`/classe/${videoCode}`), 'pupil: back in the course');
+  check(await nina.page.getByRole('button', { name: 'Reprendre la vidéo interactive' }).count() === 1, 'pupil: the course remembers the video was opened');
+  await lea.open(videoEditor.replace('/modifier', '/progression'));
+  check(await lea.page.locator('th', { hasText: 'Vidéo interactive : ' }).count() === 1, 'progress: a column for the interactive video');
+  check(await lea.page.locator('tr', { hasText: 'Inès' }).count() === 1, 'progress: the pupil is listed');
+  await lea.audit('cours-progression-video');
 
   // The teacher's pages on her phone too.
   const teacherPhone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);

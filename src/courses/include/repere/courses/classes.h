@@ -31,10 +31,25 @@ struct CoursePupil {
   std::string token;  // only when joining
 };
 
+// Where a pupil stands in one interactive video of a course, as its own store grades it.
+struct VideoProgress {
+  int graded = 0, answered = 0, right = 0;  // questions
+  double score = 0, max_score = 0;          // the counted answers, over every graded question
+};
+
 // Where one pupil stands.
 struct PupilCourseProgress {
   std::set<Id> chapters_done;
   std::map<Id, std::optional<bool>> answers;  // block -> right (none: an open question)
+  std::map<Id, VideoProgress> videos;         // interactive-video block -> the pupil's answers
+};
+
+// What a pupil of a course needs to do one of its interactive videos: the code of the video's
+// class made for the course's class, and the pupil there with a new secret token.
+struct VideoPass {
+  std::string code;
+  Id video_pupil = 0;
+  std::string token;
 };
 
 // A class's progress, for its teacher.
@@ -45,6 +60,7 @@ struct ClassProgress {
     int chapters_done = 0, answered = 0, right = 0;
     std::set<Id> chapters;                      // those finished
     std::map<Id, std::optional<bool>> answers;  // block -> right
+    std::map<Id, VideoProgress> videos;         // interactive-video block -> answers
   };
   std::vector<Row> pupils;
   struct Question {
@@ -69,10 +85,21 @@ class ClassStore {
   Status answer(const CoursePupil& pupil, Id block_id, const std::string& response_json,
                 std::optional<bool> correct);
   Result<PupilCourseProgress> progress(const CoursePupil& pupil);
+  // Sends a pupil to an interactive video of the course: on first use the video gets a class of
+  // its own for the course's class (« 5e B · cours »), made in the name of the course's owner,
+  // and the pupil joins it under the same pseudonym; each call gives that pupil a new token (the
+  // older one stops working). The video's store then grades, limits and keeps the answers.
+  // Errors: not_found (the block is not an interactive video of the pupil's course, or its video
+  // is gone); not_found too when the course's owner may no longer share that video.
+  Result<VideoPass> video_pass(const CoursePupil& pupil, Id block_id);
+  // The course's class a video's class was made for (the pupil's way back to the course);
+  // not_found for a class a teacher made for the video itself.
+  Result<CourseClass> class_of_video_class(Id share_id);
   Result<ClassProgress> class_progress(Id class_id, const Course& course);
 
  private:
   Status check_in_course(const CoursePupil& pupil, const char* table, Id id);
+  Result<Id> video_class(const CoursePupil& pupil, Id activity_id);
   catalog::Database& db_;
 };
 

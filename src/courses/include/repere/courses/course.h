@@ -20,8 +20,10 @@ enum class BlockKind {
   kPage,     // a page of a document, or an image: content, page
   kKeyIdea,  // the sentence the pupil must keep
   kQuiz,     // one question of the interactive videos' kinds, as their JSON (learn/json.h)
+  kVideo,    // an interactive video (learn/activity.h): activity_id
 };
-std::string_view to_string(BlockKind k);  // "text", "moment", "page", "key_idea", "quiz"
+// "text", "moment", "page", "key_idea", "quiz", "video"
+std::string_view to_string(BlockKind k);
 Result<BlockKind> parse_block_kind(std::string_view s);
 
 enum class CourseState { kDraft, kPublished };
@@ -42,6 +44,8 @@ struct Block {
   std::optional<std::int64_t> start_ms, end_ms;
   std::optional<int> page;
   std::string body;  // text, key idea, quiz JSON
+  // An interactive video: the activity, owned by the course's owner (none once it is removed).
+  std::optional<Id> activity_id;
 };
 
 struct Chapter {

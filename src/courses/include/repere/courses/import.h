@@ -13,6 +13,9 @@
 //   page: svt-digestion-fiche | 1               a content's page
 //   idee: La digestion transforme…              a key idea
 //   question: Où ? | *Dans la bouche | Ailleurs a choice question, the right answers starred
+//   video: svt-digestion | tube digestif | Où ? | *Dans la bouche | Ailleurs
+//                                               an interactive video: the moment's clip, which
+//                                               stops at its end on the question
 // Blank lines and lines starting with « // » are ignored.
 #pragma once
 
@@ -28,10 +31,10 @@ namespace repere::courses {
 struct BlockSpec {
   int line = 0;
   BlockKind kind = BlockKind::kText;
-  std::string content;  // moment, page: the content's identifier
-  std::string words;    // moment: what its lines say
+  std::string content;  // moment, page, video: the content's identifier
+  std::string words;    // moment, video: what its lines say
   int page = 0;         // page
-  std::string body;     // text, key idea; quiz: its JSON (learn's interaction)
+  std::string body;     // text, key idea; quiz, video: the question's JSON (learn's interaction)
 };
 
 struct ChapterSpec {

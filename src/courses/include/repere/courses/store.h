@@ -70,7 +70,8 @@ class CourseStore {
   Status move_block(Id block, int delta);
 
   // A copy of the course (chapters, blocks, concepts) owned by `owner`, a draft, remembering
-  // its model; its title « <title> (copie) ».
+  // its model; its title « <title> (copie) ». Its interactive videos are copied too, owned by
+  // `owner`, so that she changes them and shares them with her classes.
   Result<Id> duplicate(Id course, std::optional<Id> owner);
 
   Result<Id> course_of_chapter(Id chapter);

@@ -168,12 +168,26 @@ class ActivityStore {
   // (not the editor).
   Result<Created> duplicate(Id id, const Editor& editor, std::optional<Id> owner);
 
+  // A copy of an activity (clip, settings, interactions) under the same title, owned by
+  // `owner`, without asking for editing rights: for a caller that checked its own (the courses
+  // module copies a published model course's interactive videos with the course).
+  // Errors: not_found.
+  Result<Created> copy_for(Id id, Id owner);
+
+  // Removes an activity nobody owns and no class was given (one an import made, imported
+  // again); leaves any other. Errors: io_error from the catalog only.
+  Status remove_unowned(Id id);
+
   Result<ClassShare> add_class(Id activity_id, const Editor& editor, const std::string& name);
   Result<std::vector<ClassShare>> classes(Id activity_id, const Editor& editor);
   Result<ClassShare> class_by_code(const std::string& code);  // case and spaces ignored
+  Result<ClassShare> class_by_id(Id id);
 
   Result<Pupil> join(const std::string& code, const std::string& pseudonym);
   Result<Pupil> pupil_by_token(const std::string& token);
+  // A pupil by id, and a new secret token for it (the old one stops working): for a caller that
+  // knows the pupil another way (a course's pupil sent to the course's interactive video).
+  Result<Pupil> renew_token(Id pupil_id);
   // Grades and stores a pupil's response to one interaction of the class's activity.
   // Errors: permission_denied when the pupil has used every attempt the activity allows at
   // that question (the check and the insert are one transaction: two answers sent at once
