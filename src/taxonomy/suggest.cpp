@@ -9,6 +9,7 @@
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
 #include "repere/core/text.h"
+#include "repere/index/classifier.h"
 #include "repere/index/lexical.h"
 #include "repere/taxonomy/store.h"
 
@@ -485,6 +486,79 @@ Result<IndexingQuality> evaluate_suggestions(catalog::Database& db, const Sugges
     q.no_suggestion = none / q.contents;
   }
   return q;
+}
+
+Result<SupervisedQuality> evaluate_supervised(catalog::Database& db, const Suggester& suggester,
+                                              const std::filesystem::path& work) {
+  struct Item {
+    std::int64_t id = 0;
+    std::string title;
+    index::LabelledText text;
+    std::set<std::string> gold, roots;
+  };
+  std::vector<Item> items;
+  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
+  catalog::ContentRepository contents(db);
+  catalog::PassageRepository passages(db);
+  for (const std::int64_t id : ids) {
+    REPERE_ASSIGN_OR_RETURN(const auto gold, given(db, id, "programme", "confirmed"));
+    if (gold.empty()) continue;
+    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
+    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
+    Item item{
+        id, content.title, {content_text(content, ps), content.language, *gold.begin()}, gold, {}};
+    REPERE_ASSIGN_OR_RETURN(item.roots, given(db, id, "discipline", "confirmed"));
+    items.push_back(std::move(item));
+  }
+  SupervisedQuality out;
+  IndexingQuality& q = out.quality;
+  double hits = 0, recall = 0, none = 0, reachable = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::vector<index::LabelledText> others;
+    std::set<std::string> seen;
+    for (std::size_t j = 0; j < items.size(); ++j) {
+      if (j == i) continue;
+      others.push_back(items[j].text);
+      seen.insert(items[j].gold.begin(), items[j].gold.end());
+    }
+    const Item& it = items[i];
+    ++q.contents;
+    if (std::any_of(it.gold.begin(), it.gold.end(), [&](const auto& g) { return seen.count(g); }))
+      ++reachable;
+    REPERE_ASSIGN_OR_RETURN(const auto classifier, index::train_classifier(others, work));
+    std::vector<std::string> found;  // under the content's disciplines, best first, three
+    for (const auto& [label, p] :
+         classifier->predict(it.text.text, it.text.language, static_cast<int>(seen.size()))) {
+      const bool inside = it.roots.empty() ||
+                          std::any_of(it.roots.begin(), it.roots.end(),
+                                      [&](const auto& r) { return suggester.is_under(label, r); });
+      if (inside) found.push_back(label);
+      if (found.size() == static_cast<std::size_t>(kContentSuggestions)) break;
+    }
+    auto right = [&](const std::string& s) {
+      return std::any_of(it.gold.begin(), it.gold.end(),
+                         [&](const auto& g) { return suggester.is_under(s, g); });
+    };
+    const bool first = !found.empty() && right(found[0]);
+    hits += first ? 1 : 0;
+    none += found.empty() ? 1 : 0;
+    int covered = 0;
+    for (const std::string& g : it.gold) {
+      if (std::any_of(found.begin(), found.end(),
+                      [&](const auto& s) { return suggester.is_under(s, g); }))
+        ++covered;
+    }
+    recall += static_cast<double>(covered) / static_cast<double>(it.gold.size());
+    if (!first)
+      q.misses.push_back({it.id, it.title, *it.gold.begin(), found.empty() ? "" : found[0]});
+  }
+  if (q.contents > 0) {
+    q.precision_at_1 = hits / q.contents;
+    q.recall_at_3 = recall / q.contents;
+    q.no_suggestion = none / q.contents;
+    out.reachable = reachable / q.contents;
+  }
+  return out;
 }
 
 }  // namespace repere::taxonomy

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <set>
@@ -99,5 +100,18 @@ struct IndexingQuality {
   std::vector<Miss> misses;  // contents whose first suggestion is wrong
 };
 Result<IndexingQuality> evaluate_suggestions(catalog::Database& db, const Suggester& suggester);
+
+// The supervised alternative (index/classifier.h, fastText), measured the only honest way on a
+// small library, leaving one out: for each content with a gold concept, a classifier trained on
+// every other content's text and confirmed concept names it; its labels are kept under the
+// content's disciplines, as the suggester's are, and judged as evaluate_suggestions() judges.
+// `reachable`: the share of contents whose gold concept some other content has — a classifier
+// never names a concept it was not shown. `work`: a folder for the training files.
+struct SupervisedQuality {
+  IndexingQuality quality;
+  double reachable = 0;
+};
+Result<SupervisedQuality> evaluate_supervised(catalog::Database& db, const Suggester& suggester,
+                                              const std::filesystem::path& work);
 
 }  // namespace repere::taxonomy
