@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "repere/catalog/database.h"
+#include "repere/index/embedder.h"
+#include "repere/index/library.h"
 #include "repere/taxonomy/related.h"
 #include "repere/taxonomy/skos.h"
 #include "repere/taxonomy/store.h"
@@ -83,6 +85,26 @@ int evaluate(catalog::Database& db, const DataDir& dir, Io io) {
     io.out << line;
   } else {
     io.out << "supervised (fastText): not measured: " << supervised.status().message() << "\n";
+  }
+  // The meaning side, with the library's own embeddings when it has them.
+  const auto generation = index::current_generation(dir.index());
+  if (generation.is_ok() && *generation &&
+      std::filesystem::exists((*generation)->embeddings(), ec)) {
+    const auto embedder = index::open_embedder((*generation)->embeddings());
+    const auto meaning = embedder.is_ok() ? taxonomy::evaluate_meaning(db, **suggester, **embedder)
+                                          : Result<taxonomy::IndexingQuality>(embedder.status());
+    if (meaning.is_ok()) {
+      std::snprintf(line, sizeof line,
+                    "meaning (%s, cosine to the concepts' text): precision@1 %.3f  recall@3 "
+                    "%.3f\n",
+                    (*embedder)->name().c_str(), meaning->precision_at_1, meaning->recall_at_3);
+      io.out << line;
+    } else {
+      io.out << "meaning: not measured: " << meaning.status().message() << "\n";
+    }
+  } else {
+    io.out << "meaning: not measured: the library has no embeddings (repere "
+              "train-embeddings)\n";
   }
   const auto related = taxonomy::evaluate_related(db);
   if (related.is_ok()) {

@@ -10,6 +10,7 @@
 #include "repere/catalog/texts.h"
 #include "repere/core/text.h"
 #include "repere/index/classifier.h"
+#include "repere/index/embedder.h"
 #include "repere/index/lexical.h"
 #include "repere/taxonomy/store.h"
 
@@ -478,6 +479,88 @@ Result<IndexingQuality> evaluate_suggestions(catalog::Database& db, const Sugges
     if (!first) {
       q.misses.push_back(
           {id, content.title, *gold.begin(), found.empty() ? "" : found[0].pref_label});
+    }
+  }
+  if (q.contents > 0) {
+    q.precision_at_1 = hits / q.contents;
+    q.recall_at_3 = recall / q.contents;
+    q.no_suggestion = none / q.contents;
+  }
+  return q;
+}
+
+std::vector<std::pair<std::string, std::string>> Suggester::profile_texts() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < impl_->nodes.size(); ++i) {
+    const auto& n = impl_->nodes[i];
+    if (!n.suggestible) continue;
+    std::string text;
+    for (const std::string& l : n.labels) text += l + ". ";
+    text += n.note;
+    std::map<int, int> under;
+    impl_->descendants(static_cast<int>(i), 1, under);
+    for (const auto& [c, depth] : under) {
+      for (const std::string& l : impl_->nodes[static_cast<std::size_t>(c)].labels)
+        text += " " + l + ".";
+    }
+    out.emplace_back(n.uri, text);
+  }
+  return out;
+}
+
+Result<IndexingQuality> evaluate_meaning(catalog::Database& db, const Suggester& suggester,
+                                         const index::Embedder& embedder) {
+  const auto profiles = suggester.profile_texts();
+  std::vector<std::string> texts;
+  for (const auto& p : profiles) texts.push_back(p.second);
+  REPERE_ASSIGN_OR_RETURN(const auto concept_vectors, embedder.embed_batch(texts));
+  IndexingQuality q;
+  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
+  catalog::ContentRepository contents(db);
+  catalog::PassageRepository passages(db);
+  double hits = 0, recall = 0, none = 0;
+  for (const std::int64_t id : ids) {
+    REPERE_ASSIGN_OR_RETURN(const auto gold, given(db, id, "programme", "confirmed"));
+    if (gold.empty()) continue;
+    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
+    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
+    REPERE_ASSIGN_OR_RETURN(const auto roots, given(db, id, "discipline", "confirmed"));
+    REPERE_ASSIGN_OR_RETURN(const auto v, embedder.embed(content_text(content, ps)));
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t c = 0; c < profiles.size(); ++c) {
+      const bool inside =
+          roots.empty() || std::any_of(roots.begin(), roots.end(), [&](const auto& r) {
+            return suggester.is_under(profiles[c].first, r);
+          });
+      if (!inside) continue;
+      double dot = 0;
+      for (std::size_t k = 0; k < v.size() && k < concept_vectors[c].size(); ++k)
+        dot += static_cast<double>(v[k]) * static_cast<double>(concept_vectors[c][k]);
+      ranked.emplace_back(dot, c);
+    }
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (ranked.size() > static_cast<std::size_t>(kContentSuggestions))
+      ranked.resize(kContentSuggestions);
+    auto right = [&](std::size_t c) {
+      return std::any_of(gold.begin(), gold.end(),
+                         [&](const auto& g) { return suggester.is_under(profiles[c].first, g); });
+    };
+    ++q.contents;
+    const bool first = !ranked.empty() && right(ranked[0].second);
+    hits += first ? 1 : 0;
+    none += ranked.empty() ? 1 : 0;
+    int covered = 0;
+    for (const std::string& g : gold) {
+      if (std::any_of(ranked.begin(), ranked.end(), [&](const auto& r) {
+            return suggester.is_under(profiles[r.second].first, g);
+          }))
+        ++covered;
+    }
+    recall += static_cast<double>(covered) / static_cast<double>(gold.size());
+    if (!first) {
+      q.misses.push_back({id, content.title, *gold.begin(),
+                          ranked.empty() ? "" : profiles[ranked[0].second].first});
     }
   }
   if (q.contents > 0) {

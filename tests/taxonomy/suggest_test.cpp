@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "../catalog/test_catalog.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/index/embedder.h"
+#include "repere/index/lexical.h"
 #include "repere/taxonomy/related.h"
 #include "repere/taxonomy/schema.h"
 #include "repere/taxonomy/skos.h"
@@ -32,6 +35,23 @@ const char* kDigestionText =
     "La digestion : le trajet des aliments. Dans la bouche, les dents découpent les aliments ; "
     "l'estomac et l'intestin grêle les transforment en nutriments grâce aux sucs digestifs. Les "
     "nutriments passent dans le sang à travers la paroi de l'intestin. Le système digestif.";
+
+// A stand-in embedder for unit speed: the text's folded words hashed into 256 dimensions.
+class BagOfWords final : public index::Embedder {
+ public:
+  int dimension() const override { return 256; }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    std::vector<float> v(256, 0.0f);
+    for (const auto& w : index::stemmed_words(text, "fr"))
+      v[std::hash<std::string>{}(w.stem) % 256] += 1.0f;
+    double n = 0;
+    for (const float x : v) n += static_cast<double>(x) * x;
+    if (n > 0)
+      for (float& x : v) x = static_cast<float>(x / std::sqrt(n));
+    return v;
+  }
+  std::string name() const override { return "bag-of-words"; }
+};
 
 class Suggestions : public ::testing::Test {
  protected:
@@ -240,6 +260,25 @@ TEST_F(Suggestions, QualityIsMeasuredAgainstConfirmedTagsFromTheTextAlone) {
   EXPECT_DOUBLE_EQ(q->precision_at_1, 0.5);
   ASSERT_EQ(q->misses.size(), 1u);
   EXPECT_EQ(q->misses[0].title, "Volcans");
+  // The meaning side is judged the same way; here with a bag of hashed words for an embedder
+  // (the library's fastText is measured by `repere taxonomy eval`).
+  const auto m = evaluate_meaning(*db, **suggester, BagOfWords());
+  ASSERT_TRUE(m.is_ok()) << m.status().to_string();
+  EXPECT_EQ(m->contents, 2);
+  EXPECT_DOUBLE_EQ(m->precision_at_1, 0.5);
+  ASSERT_EQ(m->misses.size(), 1u);
+  EXPECT_EQ(m->misses[0].title, "Volcans");
+}
+
+TEST_F(Suggestions, AConceptsTextForMeaningHoldsItsDescendantsLabels) {
+  const auto profiles = suggester_->profile_texts();
+  const auto body = std::find_if(profiles.begin(), profiles.end(),
+                                 [](const auto& p) { return p.first == kDomain + "1526"; });
+  ASSERT_NE(body, profiles.end());
+  EXPECT_NE(body->second.find("alimentation et digestion"), std::string::npos) << body->second;
+  EXPECT_TRUE(std::none_of(profiles.begin(), profiles.end(), [](const auto& p) {
+    return p.first == kSvtSkills;
+  })) << "skills are never suggested, so never compared";
 }
 
 // « On en parle aussi »: another published content on the same part, saying similar things;

@@ -24,6 +24,10 @@ namespace repere::catalog {
 class Database;
 }
 
+namespace repere::index {
+class Embedder;
+}
+
 namespace repere::taxonomy {
 
 struct Suggestion {
@@ -52,6 +56,9 @@ class Suggester {
                                   const SuggestOptions& options) const;
   // Whether `uri` is `ancestor` or lies under it.
   bool is_under(const std::string& uri, const std::string& ancestor) const;
+  // Each concept that may be suggested, with its text as the suggester reads it: its labels,
+  // its note, and its descendants' labels (for a comparison by meaning).
+  std::vector<std::pair<std::string, std::string>> profile_texts() const;
   std::size_t size() const;  // concepts that may be suggested
 
  private:
@@ -107,6 +114,12 @@ Result<IndexingQuality> evaluate_suggestions(catalog::Database& db, const Sugges
 // content's disciplines, as the suggester's are, and judged as evaluate_suggestions() judges.
 // `reachable`: the share of contents whose gold concept some other content has — a classifier
 // never names a concept it was not shown. `work`: a folder for the training files.
+// The meaning side: each content's text and each concept's profile text embedded by the
+// library's own embedder (index/embedder.h), the concepts ranked by cosine under the content's
+// disciplines, judged as evaluate_suggestions() judges.
+Result<IndexingQuality> evaluate_meaning(catalog::Database& db, const Suggester& suggester,
+                                         const index::Embedder& embedder);
+
 struct SupervisedQuality {
   IndexingQuality quality;
   double reachable = 0;
