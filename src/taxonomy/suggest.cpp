@@ -360,6 +360,78 @@ Result<std::vector<std::int64_t>> every_content(catalog::Database& db) {
   return out;
 }
 
+// A content the evaluations judge: its text as the suggester reads it, its gold (confirmed
+// programme concepts) and its confirmed disciplines.
+struct GoldContent {
+  std::int64_t id = 0;
+  std::string title, text, language;
+  std::set<std::string> gold, roots;
+};
+
+Result<std::vector<GoldContent>> gold_contents(catalog::Database& db) {
+  std::vector<GoldContent> out;
+  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
+  catalog::ContentRepository contents(db);
+  catalog::PassageRepository passages(db);
+  for (const std::int64_t id : ids) {
+    REPERE_ASSIGN_OR_RETURN(auto gold, given(db, id, "programme", "confirmed"));
+    if (gold.empty()) continue;
+    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
+    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
+    GoldContent c{id, content.title, content_text(content, ps), content.language, std::move(gold),
+                  {}};
+    REPERE_ASSIGN_OR_RETURN(c.roots, given(db, id, "discipline", "confirmed"));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Tallies how a method's concepts for each content (best first, three at most) meet its gold:
+// right when a gold concept or under one.
+class Judge {
+ public:
+  explicit Judge(const Suggester& suggester) : suggester_(suggester) {}
+
+  // `shown`: how a miss names the first concept.
+  void add(const GoldContent& c, const std::vector<std::string>& found, const std::string& shown) {
+    auto right = [&](const std::string& uri, const std::string& g) {
+      return suggester_.is_under(uri, g);
+    };
+    ++q_.contents;
+    const bool first = !found.empty() && std::any_of(c.gold.begin(), c.gold.end(),
+                                                     [&](auto& g) { return right(found[0], g); });
+    hits_ += first ? 1 : 0;
+    none_ += found.empty() ? 1 : 0;
+    int covered = 0;
+    for (const std::string& g : c.gold) {
+      if (std::any_of(found.begin(), found.end(), [&](const auto& f) { return right(f, g); }))
+        ++covered;
+    }
+    recall_ += static_cast<double>(covered) / static_cast<double>(c.gold.size());
+    if (!first) q_.misses.push_back({c.id, c.title, *c.gold.begin(), found.empty() ? "" : shown});
+  }
+  // Whether `uri` lies under one of the content's disciplines (any, when it has none).
+  bool inside(const GoldContent& c, const std::string& uri) const {
+    return c.roots.empty() || std::any_of(c.roots.begin(), c.roots.end(), [&](const auto& r) {
+             return suggester_.is_under(uri, r);
+           });
+  }
+  IndexingQuality result() const {
+    IndexingQuality q = q_;
+    if (q.contents > 0) {
+      q.precision_at_1 = hits_ / q.contents;
+      q.recall_at_3 = recall_ / q.contents;
+      q.no_suggestion = none_ / q.contents;
+    }
+    return q;
+  }
+
+ private:
+  const Suggester& suggester_;
+  IndexingQuality q_;
+  double hits_ = 0, recall_ = 0, none_ = 0;
+};
+
 }  // namespace
 
 Result<IndexingReport> suggest_library(catalog::Database& db, const Suggester& suggester,
@@ -447,46 +519,18 @@ Result<IndexingReport> refresh_library(catalog::Database& db) {
 }
 
 Result<IndexingQuality> evaluate_suggestions(catalog::Database& db, const Suggester& suggester) {
-  IndexingQuality q;
-  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
-  catalog::ContentRepository contents(db);
-  catalog::PassageRepository passages(db);
-  double hits = 0, recall = 0, none = 0;
-  for (const std::int64_t id : ids) {
-    REPERE_ASSIGN_OR_RETURN(const auto gold, given(db, id, "programme", "confirmed"));
-    if (gold.empty()) continue;
-    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
-    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
+  REPERE_ASSIGN_OR_RETURN(const auto all, gold_contents(db));
+  Judge judge(suggester);
+  for (const GoldContent& c : all) {
     SuggestOptions options;
     options.count = kContentSuggestions;
-    REPERE_ASSIGN_OR_RETURN(options.roots, given(db, id, "discipline", "confirmed"));
-    const auto found = suggester.suggest(content_text(content, ps), content.language, options);
-    auto right = [&](const Suggestion& s, const std::string& g) {
-      return suggester.is_under(s.uri, g);
-    };
-    ++q.contents;
-    const bool first = !found.empty() && std::any_of(gold.begin(), gold.end(), [&](const auto& g) {
-      return right(found[0], g);
-    });
-    hits += first ? 1 : 0;
-    none += found.empty() ? 1 : 0;
-    int covered = 0;
-    for (const std::string& g : gold) {
-      if (std::any_of(found.begin(), found.end(), [&](const auto& s) { return right(s, g); }))
-        ++covered;
-    }
-    recall += static_cast<double>(covered) / static_cast<double>(gold.size());
-    if (!first) {
-      q.misses.push_back(
-          {id, content.title, *gold.begin(), found.empty() ? "" : found[0].pref_label});
-    }
+    options.roots = c.roots;
+    const auto found = suggester.suggest(c.text, c.language, options);
+    std::vector<std::string> uris;
+    for (const Suggestion& f : found) uris.push_back(f.uri);
+    judge.add(c, uris, found.empty() ? "" : found[0].pref_label);
   }
-  if (q.contents > 0) {
-    q.precision_at_1 = hits / q.contents;
-    q.recall_at_3 = recall / q.contents;
-    q.no_suggestion = none / q.contents;
-  }
-  return q;
+  return judge.result();
 }
 
 std::vector<std::pair<std::string, std::string>> Suggester::profile_texts() const {
@@ -514,133 +558,55 @@ Result<IndexingQuality> evaluate_meaning(catalog::Database& db, const Suggester&
   std::vector<std::string> texts;
   for (const auto& p : profiles) texts.push_back(p.second);
   REPERE_ASSIGN_OR_RETURN(const auto concept_vectors, embedder.embed_batch(texts));
-  IndexingQuality q;
-  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
-  catalog::ContentRepository contents(db);
-  catalog::PassageRepository passages(db);
-  double hits = 0, recall = 0, none = 0;
-  for (const std::int64_t id : ids) {
-    REPERE_ASSIGN_OR_RETURN(const auto gold, given(db, id, "programme", "confirmed"));
-    if (gold.empty()) continue;
-    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
-    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
-    REPERE_ASSIGN_OR_RETURN(const auto roots, given(db, id, "discipline", "confirmed"));
-    REPERE_ASSIGN_OR_RETURN(const auto v, embedder.embed(content_text(content, ps)));
-    std::vector<std::pair<double, std::size_t>> ranked;
-    for (std::size_t c = 0; c < profiles.size(); ++c) {
-      const bool inside =
-          roots.empty() || std::any_of(roots.begin(), roots.end(), [&](const auto& r) {
-            return suggester.is_under(profiles[c].first, r);
-          });
-      if (!inside) continue;
+  REPERE_ASSIGN_OR_RETURN(const auto all, gold_contents(db));
+  Judge judge(suggester);
+  for (const GoldContent& c : all) {
+    REPERE_ASSIGN_OR_RETURN(const auto v, embedder.embed(c.text));
+    std::vector<std::pair<double, std::size_t>> ranked;  // cosine, concept
+    for (std::size_t k = 0; k < profiles.size(); ++k) {
+      if (!judge.inside(c, profiles[k].first)) continue;
       double dot = 0;
-      for (std::size_t k = 0; k < v.size() && k < concept_vectors[c].size(); ++k)
-        dot += static_cast<double>(v[k]) * static_cast<double>(concept_vectors[c][k]);
-      ranked.emplace_back(dot, c);
+      for (std::size_t d = 0; d < v.size() && d < concept_vectors[k].size(); ++d)
+        dot += static_cast<double>(v[d]) * static_cast<double>(concept_vectors[k][d]);
+      ranked.emplace_back(dot, k);
     }
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (ranked.size() > static_cast<std::size_t>(kContentSuggestions))
-      ranked.resize(kContentSuggestions);
-    auto right = [&](std::size_t c) {
-      return std::any_of(gold.begin(), gold.end(),
-                         [&](const auto& g) { return suggester.is_under(profiles[c].first, g); });
-    };
-    ++q.contents;
-    const bool first = !ranked.empty() && right(ranked[0].second);
-    hits += first ? 1 : 0;
-    none += ranked.empty() ? 1 : 0;
-    int covered = 0;
-    for (const std::string& g : gold) {
-      if (std::any_of(ranked.begin(), ranked.end(), [&](const auto& r) {
-            return suggester.is_under(profiles[r.second].first, g);
-          }))
-        ++covered;
-    }
-    recall += static_cast<double>(covered) / static_cast<double>(gold.size());
-    if (!first) {
-      q.misses.push_back({id, content.title, *gold.begin(),
-                          ranked.empty() ? "" : profiles[ranked[0].second].first});
-    }
+    std::vector<std::string> found;
+    for (std::size_t r = 0; r < ranked.size() && r < kContentSuggestions; ++r)
+      found.push_back(profiles[ranked[r].second].first);
+    judge.add(c, found, found.empty() ? "" : found[0]);
   }
-  if (q.contents > 0) {
-    q.precision_at_1 = hits / q.contents;
-    q.recall_at_3 = recall / q.contents;
-    q.no_suggestion = none / q.contents;
-  }
-  return q;
+  return judge.result();
 }
 
 Result<SupervisedQuality> evaluate_supervised(catalog::Database& db, const Suggester& suggester,
                                               const std::filesystem::path& work) {
-  struct Item {
-    std::int64_t id = 0;
-    std::string title;
-    index::LabelledText text;
-    std::set<std::string> gold, roots;
-  };
-  std::vector<Item> items;
-  REPERE_ASSIGN_OR_RETURN(const auto ids, every_content(db));
-  catalog::ContentRepository contents(db);
-  catalog::PassageRepository passages(db);
-  for (const std::int64_t id : ids) {
-    REPERE_ASSIGN_OR_RETURN(const auto gold, given(db, id, "programme", "confirmed"));
-    if (gold.empty()) continue;
-    REPERE_ASSIGN_OR_RETURN(const auto content, contents.get(id));
-    REPERE_ASSIGN_OR_RETURN(const auto ps, passages.list_for_content(id));
-    Item item{
-        id, content.title, {content_text(content, ps), content.language, *gold.begin()}, gold, {}};
-    REPERE_ASSIGN_OR_RETURN(item.roots, given(db, id, "discipline", "confirmed"));
-    items.push_back(std::move(item));
-  }
-  SupervisedQuality out;
-  IndexingQuality& q = out.quality;
-  double hits = 0, recall = 0, none = 0, reachable = 0;
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  REPERE_ASSIGN_OR_RETURN(const auto all, gold_contents(db));
+  Judge judge(suggester);
+  double reachable = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const GoldContent& c = all[i];
     std::vector<index::LabelledText> others;
     std::set<std::string> seen;
-    for (std::size_t j = 0; j < items.size(); ++j) {
+    for (std::size_t j = 0; j < all.size(); ++j) {
       if (j == i) continue;
-      others.push_back(items[j].text);
-      seen.insert(items[j].gold.begin(), items[j].gold.end());
+      others.push_back({all[j].text, all[j].language, *all[j].gold.begin()});
+      seen.insert(all[j].gold.begin(), all[j].gold.end());
     }
-    const Item& it = items[i];
-    ++q.contents;
-    if (std::any_of(it.gold.begin(), it.gold.end(), [&](const auto& g) { return seen.count(g); }))
+    if (std::any_of(c.gold.begin(), c.gold.end(), [&](const auto& g) { return seen.count(g); }))
       ++reachable;
     REPERE_ASSIGN_OR_RETURN(const auto classifier, index::train_classifier(others, work));
     std::vector<std::string> found;  // under the content's disciplines, best first, three
     for (const auto& [label, p] :
-         classifier->predict(it.text.text, it.text.language, static_cast<int>(seen.size()))) {
-      const bool inside = it.roots.empty() ||
-                          std::any_of(it.roots.begin(), it.roots.end(),
-                                      [&](const auto& r) { return suggester.is_under(label, r); });
-      if (inside) found.push_back(label);
+         classifier->predict(c.text, c.language, static_cast<int>(seen.size()))) {
+      if (judge.inside(c, label)) found.push_back(label);
       if (found.size() == static_cast<std::size_t>(kContentSuggestions)) break;
     }
-    auto right = [&](const std::string& s) {
-      return std::any_of(it.gold.begin(), it.gold.end(),
-                         [&](const auto& g) { return suggester.is_under(s, g); });
-    };
-    const bool first = !found.empty() && right(found[0]);
-    hits += first ? 1 : 0;
-    none += found.empty() ? 1 : 0;
-    int covered = 0;
-    for (const std::string& g : it.gold) {
-      if (std::any_of(found.begin(), found.end(),
-                      [&](const auto& s) { return suggester.is_under(s, g); }))
-        ++covered;
-    }
-    recall += static_cast<double>(covered) / static_cast<double>(it.gold.size());
-    if (!first)
-      q.misses.push_back({it.id, it.title, *it.gold.begin(), found.empty() ? "" : found[0]});
+    judge.add(c, found, found.empty() ? "" : found[0]);
   }
-  if (q.contents > 0) {
-    q.precision_at_1 = hits / q.contents;
-    q.recall_at_3 = recall / q.contents;
-    q.no_suggestion = none / q.contents;
-    out.reachable = reachable / q.contents;
-  }
+  SupervisedQuality out{judge.result(), 0};
+  if (!all.empty()) out.reachable = reachable / static_cast<double>(all.size());
   return out;
 }
 
