@@ -10,20 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-// The text of a blanks question with its answers hidden: "La ___ capte la ___."
-std::string hide_blanks(const std::string& text) {
-  std::string out;
-  std::size_t at = 0;
-  while (true) {
-    const std::size_t open = text.find('*', at);
-    const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
-    if (close == std::string::npos) break;
-    out += text.substr(at, open - at) + "___";
-    at = close + 1;
-  }
-  return out + text.substr(at);
-}
-
 json interaction_json(const Interaction& x, bool for_pupil) {
   json j = {{"id", x.id},
             {"at_ms", x.at_ms},

@@ -145,13 +145,7 @@ data quiz_view(const learn::Interaction& q, courses::Id block) {
       b.set("number", std::to_string(i + 1));
       blanks.push_back(b);
     }
-    std::string shown = q.text;  // the blanks as ___
-    for (std::size_t open = shown.find('*'); open != std::string::npos; open = shown.find('*')) {
-      const std::size_t close = shown.find('*', open + 1);
-      if (close == std::string::npos) break;
-      shown.replace(open, close - open + 1, "___");
-    }
-    d.set("blanks_text", shown);
+    d.set("blanks_text", learn::hide_blanks(q.text));
     d.set("blanks", blanks);
   } else {
     d.set("open", true);

@@ -29,15 +29,7 @@ std::string step_text(const learn::Interaction& x) {
   switch (x.type) {
     case InteractionType::kDefinition: return x.term + " : " + x.definition;
     case InteractionType::kChapter: return x.title;
-    case InteractionType::kBlanks: {
-      std::string shown = x.text;
-      for (std::size_t open = shown.find('*'); open != std::string::npos; open = shown.find('*')) {
-        const std::size_t close = shown.find('*', open + 1);
-        if (close == std::string::npos) break;
-        shown.replace(open, close - open + 1, "___");
-      }
-      return shown;
-    }
+    case InteractionType::kBlanks: return learn::hide_blanks(x.text);
     case InteractionType::kChoice: {
       std::string out = x.question;
       for (std::size_t i = 0; i < x.choices.size(); ++i)

@@ -36,6 +36,25 @@ catalog::OpenOptions all_modules() {
   return o;
 }
 
+// The Set-Cookie's value, as the next request's Cookie header.
+httplib::Headers cookie_of(const httplib::Result& r) {
+  const std::string set = r->get_header_value("Set-Cookie");
+  return {{"Cookie", set.substr(0, set.find(';'))}};
+}
+
+// A signed-in teacher's headers: her session cookie and CSRF token.
+httplib::Headers sign_in(httplib::Client& c, const std::string& login) {
+  const auto r = c.Post(
+      "/connexion",
+      "identifiant=" + login + "&mot_de_passe=" + httplib::detail::encode_query_param(kPassword),
+      "application/x-www-form-urlencoded");
+  EXPECT_TRUE(r && r->status == 303);
+  httplib::Headers h = cookie_of(r);
+  const auto me = nlohmann::json::parse(c.Get("/api/v1/me", h)->body);
+  h.emplace("X-CSRF-Token", me.value("csrf_token", ""));
+  return h;
+}
+
 TEST(CoursePages, DraftsAreTheOwnersCopiesAreTheCopiersAndBlocksKeepToTheirCourse) {
   testing::TempDir tmp;
   const DataDir dir{tmp.path()};
@@ -64,21 +83,8 @@ TEST(CoursePages, DraftsAreTheOwnersCopiesAreTheCopiersAndBlocksKeepToTheirCours
     ASSERT_TRUE(index::reindex(**db, dir.index(), nullptr, stop).is_ok());
   }
   testing::RunningServer server(dir.root);
-  auto sign_in = [&](const std::string& login) {
-    auto c = server.client();
-    const auto r = c.Post(
-        "/connexion",
-        "identifiant=" + login + "&mot_de_passe=" + httplib::detail::encode_query_param(kPassword),
-        "application/x-www-form-urlencoded");
-    EXPECT_TRUE(r && r->status == 303);
-    const std::string set = r->get_header_value("Set-Cookie");
-    httplib::Headers h{{"Cookie", set.substr(0, set.find(';'))}};
-    const auto me = nlohmann::json::parse(c.Get("/api/v1/me", h)->body);
-    h.emplace("X-CSRF-Token", me.value("csrf_token", ""));
-    return h;
-  };
   auto c = server.client();
-  const auto lea = sign_in("lea"), marc = sign_in("marc");
+  const auto lea = sign_in(c, "lea"), marc = sign_in(c, "marc");
   auto post = [&](const httplib::Headers& who, const std::string& path, const std::string& body) {
     return c.Post(path, who, body, "application/x-www-form-urlencoded");
   };
@@ -145,12 +151,6 @@ TEST(CoursePages, DraftsAreTheOwnersCopiesAreTheCopiersAndBlocksKeepToTheirCours
   EXPECT_NE(marc_list.find("(copie)"), std::string::npos);
 }
 
-// The Set-Cookie's value, as the next request's Cookie header.
-httplib::Headers cookie_of(const httplib::Result& r) {
-  const std::string set = r->get_header_value("Set-Cookie");
-  return {{"Cookie", set.substr(0, set.find(';'))}};
-}
-
 // An interactive video in a course, as its teacher adds it and her pupils do it: the editor
 // offers her own videos only; a pupil of the course's class goes through it under the same
 // pseudonym, and comes back; her score reaches the teacher's progress page; the printed course
@@ -199,18 +199,7 @@ TEST(CoursePages, AnInteractiveVideoIsDoneByTheClassAndItsScoreReachesTheTeacher
   }
   testing::RunningServer server(dir.root);
   auto c = server.client();
-  auto sign_in = [&](const std::string& login) {
-    const auto r = c.Post(
-        "/connexion",
-        "identifiant=" + login + "&mot_de_passe=" + httplib::detail::encode_query_param(kPassword),
-        "application/x-www-form-urlencoded");
-    EXPECT_TRUE(r && r->status == 303);
-    httplib::Headers h = cookie_of(r);
-    const auto me = nlohmann::json::parse(c.Get("/api/v1/me", h)->body);
-    h.emplace("X-CSRF-Token", me.value("csrf_token", ""));
-    return h;
-  };
-  const auto lea = sign_in("lea");
+  const auto lea = sign_in(c, "lea");
   auto post = [&](const httplib::Headers& who, const std::string& path, const std::string& body) {
     return c.Post(path, who, body, "application/x-www-form-urlencoded");
   };

@@ -108,6 +108,8 @@ bool is_question(InteractionType t);  // choice, true_false, blanks, open
 // The blanks of a blanks text, each with its accepted answers: "La *chlorophylle* capte
 // la *lumière/lumiere*." -> {{"chlorophylle"}, {"lumière", "lumiere"}}.
 std::vector<std::vector<std::string>> blanks_of(std::string_view text);
+// The text with its blanks hidden, as pupils see it: "La ___ capte la ___."
+std::string hide_blanks(const std::string& text);
 
 // A pupil's response, as the player sends it: the chosen choice indexes (choice), the
 // answer (true_false), the words typed in each blank (blanks), the text (open).
