@@ -6,7 +6,9 @@
 // and get_mset(0, 10) on the same lexical index, the same queries folded as Repère folds them),
 // the resident memory of a process serving the index, and hybrid queries per second with 1 and
 // 2 threads. Never fails on time.
-// Usage: search_bench SOURCE_DIR WORK_DIR [PASSAGES]   (default 100000; the target is 1000000)
+// Usage: search_bench SOURCE_DIR WORK_DIR [PASSAGES [MODE]]   (default 100000; the target is
+// 1000000). MODE "profile": only hybrid queries, ten times over, for `perf record`; "once": once,
+// for `valgrind --tool=callgrind --toggle-collect='repere::search::Searcher::search*'`.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -247,6 +249,13 @@ int main(int argc, char** argv) {
     queries.push_back(q);
   }
   run_queries(**searcher, {queries.begin(), queries.begin() + 50}, 0.5);  // warm the caches
+  if (argc > 4 && (std::string(argv[4]) == "profile" || std::string(argv[4]) == "once")) {
+    for (int round = std::string(argv[4]) == "once" ? 9 : 0; round < 10; ++round) {
+      const Latency l = run_queries(**searcher, queries, 0.5);
+      std::printf("hybrid p50 %.3f ms\n", l.p50_ms);
+    }
+    return 0;
+  }
   const auto generation = repere::index::current_generation(dir.index());
   if (!generation.is_ok() || !generation->has_value()) return 1;
   run_raw_xapian((*generation)->lexical(), {queries.begin(), queries.begin() + 50});

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "repere/core/text.h"
 
@@ -178,10 +179,15 @@ std::string plain_words(const std::string& q) {
 // parser's spelling flag does) was a fifth of a search's time over a million passages.
 // Nothing for a query of more than kMaxSuggestedWords words: a paste is not a misspelling.
 // Returns each unknown word -> its correction (LexicalResult::corrected_query() says them).
+// `weighed` tells which words the library lacks (weigh_words() read their frequencies).
 std::map<std::string, std::string> spelling_corrections(const Xapian::Database& db,
                                                         const std::string& language,
-                                                        const std::string& prepared) {
-  const Xapian::Stem stem = stemmer_for(language);
+                                                        const std::string& prepared,
+                                                        const std::vector<QueryWord>& weighed) {
+  auto unknown = [&](const std::string& word) {
+    return std::any_of(weighed.begin(), weighed.end(),
+                       [&](const QueryWord& w) { return w.word == word && !w.known; });
+  };
   std::map<std::string, std::string> out;
   const auto words = text::search_terms(prepared);
   const auto meaningful = std::count_if(
@@ -189,7 +195,7 @@ std::map<std::string, std::string> spelling_corrections(const Xapian::Database& 
   if (meaningful > kMaxSuggestedWords) return out;
   for (const std::string& word : words) {
     if (word.find_first_of("0123456789") == std::string::npos && !stopper(language)(word) &&
-        !db.term_exists(word) && !db.term_exists("Z" + stem(word))) {
+        unknown(word)) {
       std::string nearest = db.get_spelling_suggestion(word);
       if (!nearest.empty() && nearest != word) out[word] = std::move(nearest);
     }
@@ -199,9 +205,8 @@ std::map<std::string, std::string> spelling_corrections(const Xapian::Database& 
 
 // The distinct words behind `term_words` (less the excluded ones) with their weights, and for
 // each the index terms that stand for it.
-std::vector<std::vector<std::string>> weigh_words(
-    const Xapian::Database& db, LexicalResult& result,
-    const std::map<std::string, std::string>& misspelt, const std::vector<std::string>& excluded) {
+std::vector<std::vector<std::string>> weigh_words(const Xapian::Database& db, LexicalResult& result,
+                                                  const std::vector<std::string>& excluded) {
   std::vector<std::vector<std::string>> terms;
   const double n = std::max<double>(1, db.get_doccount());
   for (const auto& [term, word] : result.term_words) {
@@ -241,11 +246,7 @@ std::vector<std::vector<std::string>> weigh_words(
     w.known = df > 0;
     w.frequency = df / n;
     w.passages = static_cast<std::int64_t>(df);
-    const auto c = misspelt.find(w.word);
-    if (!w.known && c != misspelt.end()) w.correction = c->second;
-    w.weight = w.known                 ? std::log(1 + (n - df + 0.5) / (df + 0.5))
-               : !w.correction.empty() ? 0.0
-                                       : rarest;
+    w.weight = w.known ? std::log(1 + (n - df + 0.5) / (df + 0.5)) : rarest;
   }
   return terms;
 }
@@ -625,7 +626,7 @@ Result<LexicalResult> LexicalIndex::search_synonyms(const std::string& query,
       result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
-    const auto terms = weigh_words(impl_->db, result, {}, {});
+    const auto terms = weigh_words(impl_->db, result, {});
     if (expanded.empty()) return result;
     Xapian::Query q =
         exact.empty() ? expanded : Xapian::Query(Xapian::Query::OP_AND_NOT, expanded, exact);
@@ -702,8 +703,6 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     Xapian::QueryParser qp;
     set_up(qp, impl_->db, language);
     const Xapian::Query parsed = parse(qp, prepared, 0);
-    const auto corrections =
-        spelling_corrections(impl_->db, language.empty() ? "fr" : language, prepared);
     result.typed = text::search_terms(prepared);
     // Query terms, and for each stem the words of the query it came from.
     for (auto t = parsed.get_unique_terms_begin(); t != parsed.get_unique_terms_end(); ++t) {
@@ -715,7 +714,16 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
       result.term_words.emplace_back(term, word);
       result.query_terms.push_back(word);
     }
-    const auto terms = weigh_words(impl_->db, result, corrections, excluded_words(prepared));
+    const auto terms = weigh_words(impl_->db, result, excluded_words(prepared));
+    // A misspelt word weighs nothing: its correction is offered instead.
+    const auto corrections =
+        spelling_corrections(impl_->db, language.empty() ? "fr" : language, prepared, result.words);
+    for (QueryWord& w : result.words) {
+      const auto c = corrections.find(w.word);
+      if (w.known || c == corrections.end()) continue;
+      w.correction = c->second;
+      w.weight = 0;
+    }
     result.suggestion = result.corrected_query();
     if (parsed.empty() || limit <= 0) return result;
     Xapian::Query q = with_proximity(parsed, result.query_terms);
@@ -753,41 +761,65 @@ struct Match {
   std::string stem;
 };
 
-// The words of `text` (valid UTF-8) that are words of the query: same stem after folding,
-// function words aside.
-std::vector<Match> matches(const std::string& text, const std::string& language,
-                           const std::vector<std::string>& query_words) {
-  Xapian::Stem stem = stemmer_for(language.empty() ? "fr" : language);
-  std::set<std::string> wanted;
+}  // namespace
+
+struct Highlighter::Impl {
+  std::string language;
+  Xapian::Stem stem;
+  // Each word met, as written, to its stem; "" for a function word.
+  std::unordered_map<std::string, std::string> stems;
+
+  const std::string& stem_of(const std::string& word) {
+    const auto known = stems.find(word);
+    if (known != stems.end()) return known->second;
+    if (stems.size() > 200000) stems.clear();  // a bound: a big library's words, once each
+    const std::string folded = text::fold(word);
+    std::string s = stopper(language)(folded) ? std::string() : stem(folded);
+    return stems.emplace(word, std::move(s)).first->second;
+  }
+
+  // The words of `text` (valid UTF-8) that are words of the query: same stem after folding,
+  // function words aside.
+  std::vector<Match> matches(const std::string& text, const Words& words) {
+    std::vector<Match> out;
+    if (words.stems.empty()) return out;
+    for (const text::Token& t : text::tokenize(text)) {
+      if (t.kind == text::TokenKind::kElision) continue;
+      const std::string& s = stem_of(t.text);
+      if (!s.empty() && std::binary_search(words.stems.begin(), words.stems.end(), s))
+        out.push_back({t.begin, t.end, s});
+    }
+    return out;
+  }
+};
+
+Highlighter::Highlighter(const std::string& language) : impl_(std::make_unique<Impl>()) {
+  impl_->language = language.empty() ? "fr" : language;
+  impl_->stem = stemmer_for(impl_->language);
+}
+
+Highlighter::~Highlighter() = default;
+
+Highlighter::Words Highlighter::words_of(const std::vector<std::string>& query_words) const {
+  Words out;
   for (const std::string& w : query_words) {
-    for (const std::string& t : text::search_terms(w)) wanted.insert(stem(t));
+    for (const std::string& t : text::search_terms(w)) out.stems.push_back(impl_->stem(t));
   }
-  std::vector<Match> out;
-  for (const text::Token& t : text::tokenize(text)) {
-    if (t.kind == text::TokenKind::kElision) continue;
-    const std::string folded = text::fold(t.text);
-    if (stopper(language)(folded)) continue;
-    std::string s = stem(folded);
-    if (wanted.count(s)) out.push_back({t.begin, t.end, std::move(s)});
-  }
+  std::sort(out.stems.begin(), out.stems.end());
+  out.stems.erase(std::unique(out.stems.begin(), out.stems.end()), out.stems.end());
   return out;
 }
 
-}  // namespace
-
-std::size_t words_said(std::string_view text, const std::string& language,
-                       const std::vector<std::string>& query_words) {
+std::size_t Highlighter::words_said(std::string_view text, const Words& words) {
   std::set<std::string> said;
-  for (Match& m : matches(text::sanitize_utf8(text), language, query_words)) {
-    said.insert(std::move(m.stem));
-  }
+  for (Match& m : impl_->matches(text::sanitize_utf8(text), words)) said.insert(std::move(m.stem));
   return said.size();
 }
 
-std::string highlight(std::string_view raw, const std::string& language,
-                      const std::vector<std::string>& query_words, std::size_t max_bytes) {
+std::string Highlighter::highlight(std::string_view raw, const Words& words,
+                                   std::size_t max_bytes) {
   const std::string text = text::sanitize_utf8(raw);
-  const std::vector<Match> marks = matches(text, language, query_words);
+  const std::vector<Match> marks = impl_->matches(text, words);
   // The window: starts a little before the first match, or at the start.
   std::size_t from = 0;
   if (!marks.empty() && marks.front().begin > max_bytes / 4) {
@@ -814,6 +846,18 @@ std::string highlight(std::string_view raw, const std::string& language,
   text::append_escaped_html(out, std::string_view(text).substr(at, to - at));
   if (to < text.size()) out += " …";
   return out;
+}
+
+std::size_t words_said(std::string_view text, const std::string& language,
+                       const std::vector<std::string>& query_words) {
+  Highlighter h(language);
+  return h.words_said(text, h.words_of(query_words));
+}
+
+std::string highlight(std::string_view raw, const std::string& language,
+                      const std::vector<std::string>& query_words, std::size_t max_bytes) {
+  Highlighter h(language);
+  return h.highlight(raw, h.words_of(query_words), max_bytes);
 }
 
 }  // namespace repere::index

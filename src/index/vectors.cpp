@@ -148,6 +148,18 @@ Status VectorIndex::save(const fs::path& file) const {
   return Status::ok();
 }
 
+float dot(const float* a, const float* b, std::size_t n) {
+  float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t k = 0; k < 8; ++k) lanes[k] += a[i + k] * b[i + k];
+  }
+  float sum = 0;
+  for (; i < n; ++i) sum += a[i] * b[i];
+  for (const float x : lanes) sum += x;
+  return sum;
+}
+
 std::size_t VectorIndex::size() const { return impl_->live; }
 
 std::optional<float> VectorIndex::similarity(std::int64_t passage_id,
@@ -157,9 +169,15 @@ std::optional<float> VectorIndex::similarity(std::int64_t passage_id,
   const auto found = g.label_lookup_.find(static_cast<hnswlib::labeltype>(passage_id));
   if (found == g.label_lookup_.end() || g.isMarkedDeleted(found->second)) return std::nullopt;
   const auto* v = reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
-  float dot = 0;
-  for (int i = 0; i < impl_->dimension; ++i) dot += v[i] * q[i];
-  return dot;
+  return dot(v, q.data(), q.size());
+}
+
+std::vector<float> VectorIndex::vector(std::int64_t passage_id) const {
+  const auto& g = *impl_->graph;
+  const auto found = g.label_lookup_.find(static_cast<hnswlib::labeltype>(passage_id));
+  if (found == g.label_lookup_.end() || g.isMarkedDeleted(found->second)) return {};
+  const auto* v = reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
+  return {v, v + impl_->dimension};
 }
 
 std::vector<VectorHit> VectorIndex::search(const std::vector<float>& q, std::size_t k,
@@ -176,9 +194,7 @@ std::vector<VectorHit> VectorIndex::search(const std::vector<float>& q, std::siz
       const auto found = g.label_lookup_.find(static_cast<hnswlib::labeltype>(id));
       if (found == g.label_lookup_.end() || g.isMarkedDeleted(found->second)) continue;
       const auto* v = reinterpret_cast<const float*>(g.getDataByInternalId(found->second));
-      float dot = 0;
-      for (int i = 0; i < impl_->dimension; ++i) dot += v[i] * q[i];
-      out.push_back({id, dot});
+      out.push_back({id, dot(v, q.data(), q.size())});
     }
     std::sort(out.begin(), out.end(),
               [](const VectorHit& a, const VectorHit& b) { return a.similarity > b.similarity; });

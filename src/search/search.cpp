@@ -74,12 +74,13 @@ struct Calibration {
   int samples = 0;    // 0: not measured (too few passages): no qualification by meaning
   float zero = 0;     // median similarity of unrelated pairs: meaning adds nothing below
   float related = 1;  // median similarity of related pairs: meaning counts fully above
-  // A query's similarities are read against its own similarities to these passages (spread
-  // over the library): z = (similarity - mean) / deviation. A passage qualifies by meaning
-  // when its z passes that of the best passage a nonsense query finds (90th percentile): a
-  // query that means something has a clear nearest passage; one that means nothing in this
-  // library finds a flat top.
-  std::vector<std::int64_t> reference;
+  // A query's similarities are read against its own similarities to the sampled passages
+  // (spread over the library): z = (similarity - mean) / deviation. A passage qualifies by
+  // meaning when its z passes that of the best passage a nonsense query finds (90th
+  // percentile): a query that means something has a clear nearest passage; one that means
+  // nothing in this library finds a flat top. Their vectors, one after the other (copied
+  // once: a query's scale is then 200 dot products).
+  std::vector<float> reference_vectors;
   float z_floor = 1e9f;
 };
 
@@ -103,18 +104,28 @@ bool qualifies_by_meaning(const Calibration& c, const QueryScale& scale,
   return scale.z(*similarity) >= c.z_floor;
 }
 
-// No scale (deviation 0) without reference passages or a query vector.
-QueryScale scale_of(const std::vector<std::int64_t>& reference, const index::VectorIndex& vectors,
-                    const std::vector<float>& query) {
+// The reference passages' vectors, one after the other; a passage without one is left out.
+std::vector<float> vectors_of(const std::vector<std::int64_t>& reference,
+                              const index::VectorIndex& vectors) {
+  std::vector<float> out;
+  for (const std::int64_t id : reference) {
+    const std::vector<float> v = vectors.vector(id);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+// No scale (deviation 0) without reference vectors or a query vector.
+QueryScale scale_of(const std::vector<float>& reference, const std::vector<float>& query) {
   QueryScale out;
   if (query.empty()) return out;
   double sum = 0, squares = 0;
   int n = 0;
-  for (const std::int64_t id : reference) {
-    const auto sim = vectors.similarity(id, query);
-    if (!sim) continue;
-    sum += *sim;
-    squares += static_cast<double>(*sim) * *sim;
+  const std::size_t dim = query.size();
+  for (std::size_t at = 0; at + dim <= reference.size(); at += dim) {
+    const float sim = index::dot(&reference[at], query.data(), dim);
+    sum += sim;
+    squares += static_cast<double>(sim) * sim;
     ++n;
   }
   if (n < 10) return out;
@@ -336,8 +347,9 @@ Result<Calibration> calibrate(catalog::Database& db, const index::Embedder& embe
   }
   std::vector<std::int64_t> reference;
   for (const Sample& smp : samples) reference.push_back(smp.passage);
+  std::vector<float> reference_vectors = vectors_of(reference, vectors);
   for (std::size_t i = samples.size(); i < embedded.size(); ++i) {
-    const QueryScale scale = scale_of(reference, vectors, embedded[i]);
+    const QueryScale scale = scale_of(reference_vectors, embedded[i]);
     const auto best = vectors.search(embedded[i], 1, nullptr);
     if (!best.empty() && scale.deviation > 0) nonsense.push_back(scale.z(best.front().similarity));
   }
@@ -345,7 +357,7 @@ Result<Calibration> calibrate(catalog::Database& db, const index::Embedder& embe
   out.samples = static_cast<int>(samples.size());
   out.zero = quantile(unrelated, 0.5);
   out.related = quantile(related, 0.5);
-  out.reference = std::move(reference);
+  out.reference_vectors = std::move(reference_vectors);
   out.z_floor = quantile(nonsense, 0.9);
   return out;
 }
@@ -399,6 +411,14 @@ struct Searcher::Impl {
   std::optional<catalog::Statement> passage_stmt;
   std::optional<catalog::Statement> moment_stmt;
   std::optional<catalog::Statement> line_stmt;  // the lines (cues) of a moment
+  // Per language of the passages, what the searches met of its words.
+  std::map<std::string, std::unique_ptr<index::Highlighter>> highlighters;
+
+  index::Highlighter& highlighter(const std::string& language) {
+    auto& h = highlighters[language];
+    if (!h) h = std::make_unique<index::Highlighter>(language);
+    return *h;
+  }
 
   Status prepare() {
     REPERE_ASSIGN_OR_RETURN(content_stmt,
@@ -538,18 +558,34 @@ struct Searcher::Impl {
     return Status::ok();
   }
 
-  Status fill_moment(const Candidate& c, const std::vector<std::string>& words, Moment& m) {
+  // A moment's place and text, before its snippet is made (only kept moments get one).
+  struct Read {
+    Moment moment;
+    std::string text;
+    std::string language;
+  };
+
+  Status read_moment(const Candidate& c, Read& out) {
     auto& stmt = *moment_stmt;
     stmt.reset();
     stmt.bind(1, c.passage_id);
     REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
     if (!row) return Status::not_found("passage " + std::to_string(c.passage_id));
+    Moment& m = out.moment;
     m.passage_id = c.passage_id;
     m.start_ms = stmt.optional_int64(0);
     m.end_ms = stmt.optional_int64(1);
     m.page = stmt.optional_int64(2);
-    const std::string language = stmt.text(4);
-    m.snippet = index::highlight(stmt.text(3), language, words);
+    out.text = stmt.text(3);
+    out.language = stmt.text(4);
+    return Status::ok();
+  }
+
+  // The snippet of a kept moment, and where a timed one lands.
+  Status finish_moment(Read& read, index::Highlighter& highlighter,
+                       const index::Highlighter::Words& words) {
+    Moment& m = read.moment;
+    m.snippet = highlighter.highlight(read.text, words);
     if (m.start_ms && m.end_ms) {
       // The line that says the most of the query's words (the first of them on a tie): a
       // moment that reaches back into the end of the previous topic, where a word is said in
@@ -557,12 +593,12 @@ struct Searcher::Impl {
       m.at_ms = m.start_ms;
       auto& lines = *line_stmt;
       lines.reset();
-      lines.bind(1, c.passage_id);
+      lines.bind(1, m.passage_id);
       std::size_t most = 0;
       while (true) {
         REPERE_ASSIGN_OR_RETURN(const bool line, lines.step());
         if (!line) break;
-        const std::size_t said = index::words_said(lines.text(1), language, words);
+        const std::size_t said = highlighter.words_said(lines.text(1), words);
         if (said > most) {
           most = said;
           m.at_ms = lines.int64(0);
@@ -710,10 +746,17 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
       }
     }
   }
-  REPERE_ASSIGN_OR_RETURN(
-      const auto vector, impl_->nearest(query_vector, r.filters, static_cast<std::size_t>(wanted)));
+  // When the words found a full list, the meaning side adds to it the passages nearest the
+  // query: as many as the page shows (the search beam is then 64 passages rather than 100; a
+  // passage found by meaning alone ranks after those the words found). Else as many as the
+  // words would have given.
+  const std::int64_t nearest = by_words && static_cast<std::int64_t>(exact_hits) >= wanted
+                                   ? (r.offset + r.limit) * r.moments_per_content
+                                   : wanted;
+  REPERE_ASSIGN_OR_RETURN(const auto vector, impl_->nearest(query_vector, r.filters,
+                                                            static_cast<std::size_t>(nearest)));
   const QueryScale scale =
-      impl_->vectors ? scale_of(impl_->shared->calibration.reference, *impl_->vectors, query_vector)
+      impl_->vectors ? scale_of(impl_->shared->calibration.reference_vectors, query_vector)
                      : QueryScale{};
   auto candidates = fuse(lexical.hits, coverage, required_coverage(lexical.words.size()),
                          exact_hits, vector, r.semantic_ratio, impl_->shared->calibration, scale,
@@ -756,6 +799,16 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   std::vector<std::string> highlighted = lexical.query_terms;
   for (const std::string& w : by_synonyms.query_terms) highlighted.push_back(w);
   const Calibration& calibration = impl_->shared->calibration;
+  // The words to mark, per language of the passages shown, with or without the synonyms.
+  std::map<std::pair<std::string, bool>, index::Highlighter::Words> marked;
+  auto marker = [&](const std::string& language, bool with_synonyms) {
+    index::Highlighter& h = impl_->highlighter(language);
+    const auto key = std::make_pair(language, with_synonyms);
+    auto at = marked.find(key);
+    if (at == marked.end())
+      at = marked.emplace(key, h.words_of(with_synonyms ? highlighted : lexical.query_terms)).first;
+    return std::make_pair(&h, &at->second);
+  };
   for (std::size_t i = static_cast<std::size_t>(r.offset);
        i < groups.size() && out.hits.size() < static_cast<std::size_t>(r.limit); ++i) {
     Hit h = std::move(groups[i]);
@@ -777,17 +830,20 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
     }
     for (const Candidate* c : members[i]) {
       const bool full = static_cast<int>(h.moments.size()) == r.moments_per_content;
-      Moment m;
-      // A synonym is marked only where it stood in for the query's words.
-      REPERE_RETURN_IF_ERROR(
-          impl_->fill_moment(*c, c->by_synonym ? highlighted : lexical.query_terms, m));
+      Impl::Read read;
+      REPERE_RETURN_IF_ERROR(impl_->read_moment(*c, read));
+      const Moment& m = read.moment;
       // The same seconds read from another track add nothing; an adjacent passage that also
       // matches widens the moment it continues (its link and snippet stay the better one's).
       const auto kept = std::find_if(h.moments.begin(), h.moments.end(), [&](const Moment& k) {
         return same_moment(k, m) || adjacent_moments(k, m);
       });
       if (kept == h.moments.end()) {
-        if (!full) h.moments.push_back(std::move(m));
+        if (full) continue;
+        // A synonym is marked only where it stood in for the query's words.
+        const auto [highlighter, words] = marker(read.language, c->by_synonym);
+        REPERE_RETURN_IF_ERROR(impl_->finish_moment(read, *highlighter, *words));
+        h.moments.push_back(std::move(read.moment));
       } else if (!same_moment(*kept, m)) {
         kept->start_ms = std::min(*kept->start_ms, *m.start_ms);
         kept->end_ms = std::max(*kept->end_ms, *m.end_ms);

@@ -219,6 +219,30 @@ namespace repere::index {
 std::string highlight(std::string_view text, const std::string& language,
                       const std::vector<std::string>& query_words, std::size_t max_bytes = 240);
 
+// Marks the words of queries in texts, as highlight() and words_said() do, for one language:
+// each word it meets is folded and stemmed once and remembered (a search shows 30 snippets, and
+// the words of a library repeat from one search to the next). Not thread-safe: one per searcher.
+class Highlighter {
+ public:
+  explicit Highlighter(const std::string& language);
+  ~Highlighter();
+  Highlighter(const Highlighter&) = delete;
+  Highlighter& operator=(const Highlighter&) = delete;
+
+  // The stems of a query's words, to mark.
+  struct Words {
+    std::vector<std::string> stems;  // sorted, distinct
+  };
+  Words words_of(const std::vector<std::string>& query_words) const;
+
+  std::string highlight(std::string_view text, const Words& words, std::size_t max_bytes = 240);
+  std::size_t words_said(std::string_view text, const Words& words);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // How many of `query_words` (distinct stems, compared as highlight() compares them) `text`
 // says: which line of a moment says the most of a query.
 std::size_t words_said(std::string_view text, const std::string& language,

@@ -20,6 +20,10 @@ struct VectorHit {
   float similarity = 0;  // cosine, -1..1
 };
 
+// The dot product of two vectors of `n` floats, summed in eight lanes (which the compiler
+// turns into vector instructions; a single running sum it must keep in order).
+float dot(const float* a, const float* b, std::size_t n);
+
 class VectorIndex {
  public:
   static Result<std::unique_ptr<VectorIndex>> create(int dimension);
@@ -47,6 +51,8 @@ class VectorIndex {
                                 const std::unordered_set<std::int64_t>* allowed = nullptr) const;
   // The cosine of one passage's vector with `query`; nullopt when it has none.
   std::optional<float> similarity(std::int64_t passage_id, const std::vector<float>& query) const;
+  // A copy of one passage's vector; empty when it has none.
+  std::vector<float> vector(std::int64_t passage_id) const;
   std::size_t size() const;
 
  private:
