@@ -104,8 +104,14 @@ int run_cli(int argc, char** argv, Io io) {
   train->add_option("--dim", p.train.dim, "Vector size (default 100)")->check(CLI::Range(16, 300));
   train
       ->add_option("--epoch", p.train.epoch,
-                   "Passes over the text (default: 10, fewer beyond 5 million words)")
+                   "Passes over the text (default: 10 for skipgram, up to 100 for passages; "
+                   "fewer for a big library)")
       ->check(CLI::Range(1, 100));
+  train
+      ->add_option("--objective", p.train.objective,
+                   "What the word vectors learn: skipgram (the words around each word, the "
+                   "default) or passages (which passage a sentence comes from)")
+      ->check(CLI::IsMember({"skipgram", "passages"}));
 
   CLI::App* h5p = app.add_subcommand(
       "export-h5p", "Write an interactive video as an H5P package (H5P.InteractiveVideo 1.22)");
@@ -226,10 +232,15 @@ int run_cli(int argc, char** argv, Io io) {
                  "Moment mode: say, on stderr, where each missed query landed");
   eval->add_option("--dim", p.eval.dim, "Embedding size (default 100)")->check(CLI::Range(16, 300));
   eval->add_option("--epoch", p.eval.epoch,
-                   "Training passes (default: 10, fewer beyond 5 million words)")
+                   "Training passes (default: 10 for skipgram, up to 100 for passages; fewer for a "
+                   "big library)")
       ->check(CLI::Range(1, 100));
   eval->add_option("--ratio", p.eval.ratio, "semantic_ratio of the hybrid mode (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
+  eval->add_option("--objective", p.eval.objective,
+                   "What the word vectors learn: skipgram (the words around each word, the "
+                   "default) or passages (which passage a sentence comes from)")
+      ->check(CLI::IsMember({"skipgram", "passages"}));
 
   try {
     app.parse(argc, argv);

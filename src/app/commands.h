@@ -71,7 +71,8 @@ struct ReindexOptions {
   CommonOptions common;
   bool train_embeddings = false;  // `repere train-embeddings`
   int dim = 100;
-  int epoch = 0;  // 0: as many as the text's size allows (index::TrainOptions)
+  int epoch = 0;                       // 0: as many as the text's size allows (index::TrainOptions)
+  std::string objective = "skipgram";  // of the word vectors: skipgram | passages
 };
 
 struct SearchCommandOptions {
@@ -99,8 +100,9 @@ struct EvalCommandOptions {
   bool json = false;
   int dim = 100;
   int epoch = 0;
-  double ratio = 0.5;   // of the hybrid mode
-  bool misses = false;  // moment mode: print each query that missed (on stderr)
+  double ratio = 0.5;                  // of the hybrid mode
+  bool misses = false;                 // moment mode: print each query that missed (on stderr)
+  std::string objective = "skipgram";  // of the word vectors: skipgram | passages
 };
 
 struct UserCommandOptions {

@@ -24,6 +24,11 @@
 namespace repere::app {
 namespace {
 
+// « passages » or « skipgram », as the command line takes it (checked there).
+index::TrainObjective objective_of(const std::string& name) {
+  return name == "passages" ? index::TrainObjective::kPassages : index::TrainObjective::kSkipgram;
+}
+
 namespace fs = std::filesystem;
 
 std::atomic<bool> g_reindex_stop{false};  // set by SIGINT/SIGTERM
@@ -119,7 +124,9 @@ int run_reindex(const ReindexOptions& options, Io io) {
                                      },
                                      g_reindex_stop,
                                      {.train_embeddings = options.train_embeddings,
-                                      .training = {.dim = options.dim, .epoch = options.epoch},
+                                      .training = {.dim = options.dim,
+                                                   .epoch = options.epoch,
+                                                   .objective = objective_of(options.objective)},
                                       .embeddings = embedding_settings(*config)});
   if (!report.is_ok()) {
     io.err << "repere reindex: " << report.status().message() << "\n";
@@ -186,18 +193,30 @@ std::optional<int> finish_eval(const Result<Report>& report, const std::string& 
   return kExitOk;
 }
 
+namespace {
+
+// One training thread: fastText repeats its figures only so.
+index::TrainOptions eval_training(const EvalCommandOptions& options) {
+  return {.dim = options.dim,
+          .epoch = options.epoch,
+          .objective = objective_of(options.objective),
+          .threads = 1};
+}
+
+}  // namespace
+
 // Moment mode (a folder with lectures.jsonl): the lectures are cut by ingest's own segmenter.
 int run_moment_eval(const EvalCommandOptions& options, const std::string& work, Io io) {
   const auto start = std::chrono::steady_clock::now();
-  const auto report = search::evaluate_moments(
-      {.dataset = options.dataset,
-       .work = work,
-       .training = {.dim = options.dim, .epoch = options.epoch, .threads = 1},
-       .hybrid_ratio = options.ratio,
-       .misses = options.misses ? &io.err : nullptr,
-       .segment = [](const std::vector<catalog::Cue>& cues) {
-         return ingest::segment_timed(cues);
-       }});
+  const auto report =
+      search::evaluate_moments({.dataset = options.dataset,
+                                .work = work,
+                                .training = eval_training(options),
+                                .hybrid_ratio = options.ratio,
+                                .misses = options.misses ? &io.err : nullptr,
+                                .segment = [](const std::vector<catalog::Cue>& cues) {
+                                  return ingest::segment_timed(cues);
+                                }});
   if (const auto done = finish_eval(report, work, options, io)) return *done;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -228,13 +247,11 @@ int run_eval(const EvalCommandOptions& options, Io io) {
   }
   if (search::is_moment_set(options.dataset)) return run_moment_eval(options, work, io);
   const auto start = std::chrono::steady_clock::now();
-  const auto report =
-      search::evaluate({.dataset = options.dataset,
-                        .work = work,
-                        .language = options.language,
-                        // One training thread: fastText repeats its figures only so.
-                        .training = {.dim = options.dim, .epoch = options.epoch, .threads = 1},
-                        .hybrid_ratio = options.ratio});
+  const auto report = search::evaluate({.dataset = options.dataset,
+                                        .work = work,
+                                        .language = options.language,
+                                        .training = eval_training(options),
+                                        .hybrid_ratio = options.ratio});
   if (const auto done = finish_eval(report, work, options, io)) return *done;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

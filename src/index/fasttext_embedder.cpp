@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -33,9 +34,25 @@ int automatic_epochs(std::int64_t words) {
   return static_cast<int>(std::clamp(std::floor(fit), 1.0, 10.0));
 }
 
-// Keeps about kWordPasses words of `corpus`, an even share of its lines. Returns the words kept.
-Result<std::int64_t> sample_corpus(const fs::path& corpus, std::int64_t words) {
-  const double keep = kWordPasses / static_cast<double>(words);
+// The passages objective: each word costs a few dot products (its subwords' rows, and the
+// label's path in the tree), so a pass is cheaper and more of them fit the same time.
+constexpr double kPassageWordPasses = 50e6;
+constexpr int kMaxPassageEpochs = 100;
+constexpr int kMinPassageEpochs = 5;
+// Past this many passages, consecutive passages share a label (the output matrix holds one row
+// per label: 100,000 x 100 floats is 40 MB in model.bin).
+constexpr std::int64_t kMaxLabels = 100000;
+
+int passage_epochs(std::int64_t words) {
+  const double fit = kPassageWordPasses / static_cast<double>(std::max<std::int64_t>(words, 1));
+  return static_cast<int>(std::clamp(std::floor(fit), static_cast<double>(kMinPassageEpochs),
+                                     static_cast<double>(kMaxPassageEpochs)));
+}
+
+// Keeps about `target` words of `corpus`, an even share of its lines. Returns the words kept.
+Result<std::int64_t> sample_corpus(const fs::path& corpus, std::int64_t words,
+                                   double target = kWordPasses) {
+  const double keep = target / static_cast<double>(words);
   const fs::path sampled = fs::path(corpus.string() + ".sample");
   std::int64_t kept = 0;
   {
@@ -178,6 +195,91 @@ class FastTextEmbedder : public Embedder {
 
 }  // namespace
 
+namespace {
+
+void write_terms(std::ostream& out, const std::vector<std::string>& terms) {
+  for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? " " : "") << terms[i];
+}
+
+// The sentences of a text, cut after « . », « ! », « ? », « ; » and line ends; as search terms.
+std::vector<std::vector<std::string>> sentences_of(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t end = text.find_first_of(".!?;\n", from);
+    end = end == std::string::npos ? text.size() : end + 1;
+    auto terms = text::search_terms(std::string_view(text).substr(from, end - from));
+    if (terms.size() >= 2) out.push_back(std::move(terms));
+    from = end;
+  }
+  return out;
+}
+
+// One line per text (skipgram), or for the passages objective, lines labelled with their
+// passage: each sentence, each pair of adjacent sentences and the whole passage. Returns the
+// words written and counts the passages.
+Result<std::int64_t> write_corpus(const TextSource& texts, const fs::path& corpus,
+                                  TrainObjective objective, std::int64_t& passages) {
+  std::ofstream out(corpus);
+  std::int64_t words = 0;
+  std::string text;
+  passages = 0;
+  while (texts(text)) {
+    const auto terms = text::search_terms(text);
+    if (terms.empty()) continue;
+    if (objective == TrainObjective::kSkipgram) {
+      write_terms(out, terms);
+      out << '\n';
+      words += static_cast<std::int64_t>(terms.size());
+      continue;
+    }
+    const std::string label = "__label__" + std::to_string(passages++) + " ";
+    const auto sentences = sentences_of(text);
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+      out << label;
+      write_terms(out, sentences[i]);
+      out << '\n';
+      words += static_cast<std::int64_t>(sentences[i].size());
+      if (i + 1 == sentences.size()) continue;
+      out << label;
+      write_terms(out, sentences[i]);
+      out << ' ';
+      write_terms(out, sentences[i + 1]);
+      out << '\n';
+      words += static_cast<std::int64_t>(sentences[i].size() + sentences[i + 1].size());
+    }
+    out << label;
+    write_terms(out, terms);
+    out << '\n';
+    words += static_cast<std::int64_t>(terms.size());
+  }
+  if (!out) return Status::io_error("cannot write " + corpus.string() + ": is the disk full?");
+  return words;
+}
+
+// Past kMaxLabels passages, gives consecutive passages one label: passage i gets label
+// i * kMaxLabels / passages.
+Status group_labels(const fs::path& corpus, std::int64_t passages) {
+  const fs::path grouped = fs::path(corpus.string() + ".grouped");
+  {
+    std::ifstream in(corpus);
+    std::ofstream out(grouped);
+    const std::size_t prefix = std::string("__label__").size();
+    for (std::string line; std::getline(in, line);) {
+      const std::size_t space = line.find(' ');
+      const std::int64_t i = std::atoll(line.c_str() + prefix);
+      out << "__label__" << i * kMaxLabels / passages << line.substr(space) << '\n';
+    }
+    if (!out) return Status::io_error("cannot write " + grouped.string() + ": is the disk full?");
+  }
+  std::error_code ec;
+  fs::rename(grouped, corpus, ec);
+  if (ec) return Status::io_error("cannot rename " + grouped.string() + ": " + ec.message());
+  return Status::ok();
+}
+
+}  // namespace
+
 Status train_fasttext(const TextSource& texts, const fs::path& folder,
                       const TrainOptions& options) {
   std::error_code ec;
@@ -185,34 +287,38 @@ Status train_fasttext(const TextSource& texts, const fs::path& folder,
   fs::create_directories(folder, ec);
   if (ec) return Status::io_error("cannot create " + folder.string() + ": " + ec.message());
   const fs::path corpus = folder / "corpus.txt";
-  std::int64_t words = 0;
-  {
-    std::ofstream out(corpus);
-    std::string text;
-    while (texts(text)) {
-      const auto terms = text::search_terms(text);
-      if (terms.empty()) continue;
-      for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? " " : "") << terms[i];
-      out << '\n';
-      words += static_cast<std::int64_t>(terms.size());
-    }
-    if (!out) return Status::io_error("cannot write " + corpus.string() + ": is the disk full?");
+  const bool by_passage = options.objective == TrainObjective::kPassages;
+  std::int64_t passages = 0;
+  auto written = write_corpus(texts, corpus, options.objective, passages);
+  if (!written.is_ok()) {
+    fs::remove_all(folder, ec);
+    return written.status();
   }
+  std::int64_t words = *written;
+  if (by_passage && passages > kMaxLabels) REPERE_RETURN_IF_ERROR(group_labels(corpus, passages));
   if (words < 1000) {
     fs::remove_all(folder, ec);
     return Status::invalid_argument("only " + std::to_string(words) +
                                     " words to learn from: ingest more text first (at least "
                                     "1,000 words)");
   }
-  if (options.epoch <= 0 && words > static_cast<std::int64_t>(kWordPasses)) {
-    REPERE_ASSIGN_OR_RETURN(words, sample_corpus(corpus, words));
+  const double budget = by_passage ? kPassageWordPasses / kMinPassageEpochs : kWordPasses;
+  if (options.epoch <= 0 && words > static_cast<std::int64_t>(budget)) {
+    REPERE_ASSIGN_OR_RETURN(words, sample_corpus(corpus, words, budget));
   }
   fasttext::Args args;
   args.input = corpus.string();
   args.output = (folder / "model").string();
-  args.model = fasttext::model_name::sg;
   args.dim = options.dim;
-  args.epoch = options.epoch > 0 ? options.epoch : automatic_epochs(words);
+  if (by_passage) {
+    args.model = fasttext::model_name::sup;
+    args.loss = fasttext::loss_name::hs;  // log2(labels) per word: a big library's passages
+    args.lr = 0.5;
+    args.epoch = options.epoch > 0 ? options.epoch : passage_epochs(words);
+  } else {
+    args.model = fasttext::model_name::sg;
+    args.epoch = options.epoch > 0 ? options.epoch : automatic_epochs(words);
+  }
   args.minCount = options.min_count;
   args.thread = options.threads;
   args.minn = options.minn;

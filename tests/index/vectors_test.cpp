@@ -93,7 +93,8 @@ std::vector<std::string> corpus() {
   return out;
 }
 
-TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
+// Both objectives (see TrainObjective): the same topic is nearer than another one.
+void trains_and_embeds(TrainObjective objective) {
   testing::TempDir dir;
   const auto texts = corpus();
   std::size_t at = 0;
@@ -102,8 +103,9 @@ TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
     t = texts[at++];
     return true;
   };
-  ASSERT_TRUE(
-      train_fasttext(source, dir / "model", {.dim = 32, .epoch = 20, .threads = 1}).is_ok());
+  ASSERT_TRUE(train_fasttext(source, dir / "model",
+                             {.dim = 32, .epoch = 20, .objective = objective, .threads = 1})
+                  .is_ok());
   auto e = load_fasttext(dir / "model");
   ASSERT_TRUE(e.is_ok()) << e.status().to_string();
   EXPECT_EQ((*e)->dimension(), 32);
@@ -135,6 +137,14 @@ TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
   EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(dir / "tiny"));
   EXPECT_EQ(load_fasttext(dir / "none").status().code(), StatusCode::kNotFound);
+}
+
+TEST(FastText, TrainsOnTheLibraryAndEmbedsUnitVectors) {
+  trains_and_embeds(TrainObjective::kSkipgram);
+}
+
+TEST(FastText, VectorsTrainedToTellPassagesApartEmbedToo) {
+  trains_and_embeds(TrainObjective::kPassages);
 }
 
 TEST(HybridLibrary, TrainedEmbeddingsSearchByMeaningAndFollowUpdates) {

@@ -4,8 +4,9 @@
 //   - fastText trained on the library (the default, no setting);
 //   - pretrained fastText vectors, a .bin model or a .vec text file (embeddings.vectors);
 //   - an OpenAI-compatible /v1/embeddings server (embeddings.endpoint).
-// The default is fastText trained on the library's own passages (skipgram with subwords, so
-// unseen and misspelt words still get a vector), a passage vector being the SIF-weighted mean
+// The default is fastText trained on the library's own passages (skipgram, see TrainObjective;
+// with subwords, so unseen and misspelt words still get a vector), a passage vector being the
+// SIF-weighted mean
 // of its unit word vectors (weight a / (a + p(word)), Arora et al., 2017), less its projection
 // on the library's common direction (the expected vector of a passage), as SIF does: without
 // it every cosine of the demo library was about 0.9999 and the order of meaning hits was noise
@@ -42,12 +43,28 @@ class Embedder {
   virtual bool remote() const { return false; }
 };
 
+// What the word vectors learn from the library's texts:
+//   - kSkipgram (the default): to predict the words around each word (fastText skipgram);
+//   - kPassages: to tell which passage a sentence, a pair of sentences or the
+//     whole passage comes from (fastText supervised, one label per passage, hierarchical
+//     softmax): words said in the same passages get close, as a query and the passage that
+//     answers it should (the inverse-cloze idea). `repere eval`, one thread, nDCG@10 of the
+//     vector side alone / hybrid: cnil-fr 0.0781 / 0.6392 (skipgram 0.0117 / 0.6309),
+//     cranfield-en 0.0747 / 0.3656 (skipgram 0.0409 / 0.3645). Not the default: on the demo
+//     library its meaning side qualified a content by itself where the hard cases want
+//     nothing (« recette de la pâte à crêpes » found the proportionality lesson that says
+//     « les recettes de cuisine » once), and the vector mode alone no longer singled out
+//     « la vitesse de la lumière ».
+enum class TrainObjective { kSkipgram, kPassages };
+
 struct TrainOptions {
   int dim = 100;
-  // Passes over the text; 0 chooses: 10, or fewer so that passes x words stay under 10
-  // million (about 2 minutes on 2 cores); beyond 10 million words, one pass over an even
-  // sample of the texts of that size.
+  // Passes over the text; 0 chooses. Skipgram: 10, or fewer so that passes x words stay under
+  // 10 million (about 2 minutes on 2 cores); beyond 10 million words, one pass over an even
+  // sample of the texts of that size. Passages: up to 100, so that passes x words stay under
+  // 50 million (each word costs a few dot products, not skipgram's sixty), at least 5.
   int epoch = 0;
+  TrainObjective objective = TrainObjective::kSkipgram;
   int min_count = 2;
   int threads = 2;
   int minn = 3;  // character n-grams: subwords
