@@ -425,14 +425,15 @@ Result<Grade> grade(const Interaction& q, const Response& r) {
   return g;
 }
 
-std::string hide_blanks(const std::string& text) {
+std::string hide_blanks(const std::string& text, std::string_view placeholder) {
   std::string out;
   std::size_t at = 0;
   while (true) {
     const std::size_t open = text.find('*', at);
     const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
     if (close == std::string::npos) break;
-    out += text.substr(at, open - at) + "___";
+    out += text.substr(at, open - at);
+    out += placeholder;
     at = close + 1;
   }
   return out + text.substr(at);

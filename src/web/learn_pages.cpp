@@ -465,17 +465,7 @@ void render_editor(Context& ctx, const http::Request& req, http::Response& res,
 // The player (pupils and preview)
 
 // "La *chlorophylle* capte la *lumière*." as « La … capte la …. »: the answers hidden.
-std::string blanks_label(const std::string& text) {
-  std::string out;
-  std::size_t at = 0;
-  while (true) {
-    const std::size_t open = text.find('*', at);
-    const std::size_t close = open == std::string::npos ? open : text.find('*', open + 1);
-    if (close == std::string::npos) return out + text.substr(at);
-    out += text.substr(at, open - at) + "…";
-    at = close + 1;
-  }
-}
+std::string blanks_label(const std::string& text) { return learn::hide_blanks(text, "…"); }
 
 // "La *chlorophylle* capte la *lumière*." as text and blanks, without the answers.
 list blank_parts(const std::string& text, const std::string& id) {

@@ -108,8 +108,9 @@ bool is_question(InteractionType t);  // choice, true_false, blanks, open
 // The blanks of a blanks text, each with its accepted answers: "La *chlorophylle* capte
 // la *lumière/lumiere*." -> {{"chlorophylle"}, {"lumière", "lumiere"}}.
 std::vector<std::vector<std::string>> blanks_of(std::string_view text);
-// The text with its blanks hidden, as pupils see it: "La ___ capte la ___."
-std::string hide_blanks(const std::string& text);
+// The text with its blanks hidden, as pupils see it: "La ___ capte la ___." (each blank
+// replaced by `placeholder`; the player's labels use « … »).
+std::string hide_blanks(const std::string& text, std::string_view placeholder = "___");
 
 // A pupil's response, as the player sends it: the chosen choice indexes (choice), the
 // answer (true_false), the words typed in each blank (blanks), the text (open).
