@@ -26,6 +26,7 @@ struct Parsed {
   PublishOptions publish;
   TaxonomyCommandOptions taxonomy;
   CoursesCommandOptions courses;
+  GarNoticeOptions gar;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -210,6 +211,12 @@ int run_cli(int argc, char** argv, Io io) {
   }
   publish->add_flag("--all", p.publish.all, "Every draft and every content in review");
 
+  CLI::App* gar = app.add_subcommand(
+      "gar-notice", "Print the ScoLOMFR notice that declares this library to the GAR");
+  add_common(*gar, p);
+  gar->add_option("--name", p.gar.name, "The resource's title (default: oai.repository_name)");
+  gar->add_option("--description", p.gar.description, "What the resource offers");
+
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
   add_common(*serve, p);
@@ -300,6 +307,10 @@ int run_cli(int argc, char** argv, Io io) {
   if (h5p->parsed()) {
     p.h5p.common = *common;
     return run_export_h5p(p.h5p, io);
+  }
+  if (gar->parsed()) {
+    p.gar.common = *common;
+    return run_gar_notice(p.gar, io);
   }
   if (serve->parsed()) {
     p.serve.common = *common;

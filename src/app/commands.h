@@ -51,6 +51,13 @@ struct StatusOptions {
   bool json = false;
 };
 
+// `repere gar-notice`: name and description of the instance (default: oai.repository_name and
+// a sentence made from it); its URL is web.public_url.
+struct GarNoticeOptions {
+  CommonOptions common;
+  std::string name, description;
+};
+
 struct DoctorOptions {
   CommonOptions common;
   bool json = false;
@@ -163,6 +170,7 @@ int run_status(const StatusOptions& options, Io io);
 int run_doctor(const DoctorOptions& options, Io io);
 int run_ingest(const IngestCommandOptions& options, Io io);
 int run_export_h5p(const ExportH5pOptions& options, Io io);
+int run_gar_notice(const GarNoticeOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

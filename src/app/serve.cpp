@@ -71,6 +71,13 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
     return Status::invalid_argument(
         "web.max_upload_bytes must be a number of bytes, 1048576 or more");
   o.max_upload_bytes = upload;
+  o.oai_repository_name = config.oai_repository_name;
+  o.oai_admin_email = config.oai_admin_email;
+  const long page = std::strtol(config.oai_page_size.c_str(), &end, 10);
+  if (config.oai_page_size.empty() || *end != '\0' || page < 1 || page > 1000)
+    return Status::invalid_argument("oai.page_size must be a number from 1 to 1000 (it is '" +
+                                    config.oai_page_size + "')");
+  o.oai_page_size = static_cast<int>(page);
   o.ingest = ingest_settings(config);
   o.secure_cookies = config.web_secure_cookies;
   return Status::ok();

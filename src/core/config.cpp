@@ -121,6 +121,16 @@ const std::vector<Setting>& table() {
       {{"auth.session_idle_minutes", "120", "",
         "Minutes without a request after which a staff session ends (5 to 1440)."},
        &Config::auth_session_idle_minutes},
+      {{"oai.repository_name", "Repère", "",
+        "The name harvesters of the OAI-PMH endpoint (/oai) see for this library."},
+       &Config::oai_repository_name},
+      {{"oai.admin_email", "", "",
+        "The address the OAI-PMH endpoint gives harvesters to write to; empty: "
+        "webmaster@ the host of web.public_url."},
+       &Config::oai_admin_email},
+      {{"oai.page_size", "100", "",
+        "Records (or identifiers) per OAI-PMH answer before its resumption token (1 to 1000)."},
+       &Config::oai_page_size},
   };
   return kTable;
 }

@@ -83,8 +83,13 @@ struct Context {
   Pool<catalog::Database> catalogs;  // read-only
   Pool<catalog::Database> writers;   // for activities, classes and answers
   std::string public_url;            // "https://host", without a final slash
-  Throttle code_misses{10};          // unknown class codes asked, per address per minute
-  Throttle joins{60};                // pupils joining a class, per address per minute
+  struct {
+    std::string repository_name = "Repère";
+    std::string admin_email;
+    int page_size = 100;
+  } oai;                     // the OAI-PMH endpoint (oai.* settings)
+  Throttle code_misses{10};  // unknown class codes asked, per address per minute
+  Throttle joins{60};        // pupils joining a class, per address per minute
   // Failed logins: 10 at once, then one a minute per address; 10 per account per 15 minutes.
   Throttle login_failures_by_address{10};
   Throttle login_failures_by_account{10, std::chrono::minutes(15)};

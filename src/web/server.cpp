@@ -30,6 +30,7 @@
 #include "http.h"
 #include "http_server.h"
 #include "learn_pages.h"
+#include "oai_endpoint.h"
 #include "pages.h"
 #include "programme_pages.h"
 #include "render.h"
@@ -44,6 +45,7 @@
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
+#include "repere/oai/schema.h"
 #include "repere/taxonomy/schema.h"
 #include "review_pages.h"
 #include "upload_pages.h"
@@ -274,6 +276,9 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/contents/(\d{1,18})/tracks/(\d{1,18})\.vtt)", api_track_vtt},
       {R"(/api/v1/media/(\d{1,18}))", api_media},
       {"/", page_home},
+      // Harvesters of other catalogues (oai_endpoint.cpp).
+      {"/oai", oai_endpoint},
+      {"/oai", oai_endpoint, Method::kPost},
       // Staff accounts (account_pages.cpp) and curation (curation_pages.cpp).
       {"/connexion", page_login},
       {"/connexion", page_login_post, Method::kPost},
@@ -507,7 +512,8 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     catalog::OpenOptions open{.create_if_missing = false};
-    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema()};
+    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema(),
+                    &oai::schema()};
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }
@@ -515,6 +521,9 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   impl->ctx.dir = dir;
   impl->ctx.search_options = options.search;
   impl->ctx.public_url = options.public_url;
+  impl->ctx.oai.repository_name = options.oai_repository_name;
+  impl->ctx.oai.admin_email = options.oai_admin_email;
+  impl->ctx.oai.page_size = options.oai_page_size;
   impl->ctx.session_limits.idle = std::chrono::minutes(options.session_idle_minutes);
   impl->ctx.secure_cookies = options.secure_cookies;
   impl->ctx.max_upload_bytes = options.max_upload_bytes;

@@ -19,6 +19,7 @@ case "$target" in
   manifest_fuzz) sources+=("$src/src/ingest/manifest.cpp") ;;
   query_fuzz) sources+=("$src/src/index/lexical.cpp") libs+=(-lxapian) ;;
   multipart_fuzz) sources+=("$src/src/web/multipart.cpp") ;;
+  oai_token_fuzz) sources+=("$src/src/oai/tokens.cpp") libs+=(-lsodium) ;;
 esac
 # (ls may die of SIGPIPE once head has its line: with pipefail that must not stop the script,
 # which it did once the list of headers outgrew one 4 KiB write.)
@@ -28,7 +29,7 @@ if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
     -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
-    -I"$src/src/web" \
+    -I"$src/src/web" -I"$src/src/oai" \
     "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n uchardet) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).

@@ -49,6 +49,9 @@ struct Config {
   std::string auth_session_idle_minutes = "120";        // auth.session_idle_minutes
   std::string web_secure_cookies = "auto";              // web.secure_cookies
   std::string web_max_upload_bytes = "4294967296";      // web.max_upload_bytes
+  std::string oai_repository_name = "Repère";           // oai.repository_name
+  std::string oai_admin_email;                          // oai.admin_email
+  std::string oai_page_size = "100";                    // oai.page_size
 };
 
 struct SettingInfo {

@@ -39,6 +39,11 @@ struct ServerOptions {
   // xAPI identifiers are made from it, never from the request's Host header. Empty:
   // "http://localhost:PORT".
   std::string public_url;
+  // The OAI-PMH endpoint /oai: its name, its administrator's address (oai.admin_email; empty:
+  // webmaster@HOST) and how many records an answer carries before its resumption token.
+  std::string oai_repository_name = "Repère";
+  std::string oai_admin_email;
+  int oai_page_size = 100;
   // Class-code look-ups and joins allowed per client address per minute (then 429).
   int code_attempts_per_minute = 30;
   search::SearcherOptions search;

@@ -1,0 +1,180 @@
+#include "items.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "repere/taxonomy/store.h"
+
+namespace repere::oai {
+
+namespace {
+
+// The items, published contents and deleted records: a datestamp is the content's last change
+// or that of its programme concepts, whichever is later.
+constexpr std::string_view kItems = R"sql(
+SELECT id, datestamp, deleted, sets FROM (
+  SELECT c.id AS id,
+         max(c.updated_at, coalesce((SELECT max(cc.updated_at) FROM content_concept cc
+                                     WHERE cc.content_id = c.id), '')) AS datestamp,
+         0 AS deleted, '' AS sets
+  FROM content c WHERE c.status = 'published'
+  UNION ALL
+  SELECT content_id, datestamp, 1, sets FROM oai_deleted)
+WHERE id > ?1 AND (?2 = '' OR datestamp >= ?2) AND (?3 = '' OR datestamp <= ?3)
+  AND (?4 IS NULL OR id = ?4)
+ORDER BY id
+)sql";
+
+// A setSpec's part from a concept URI: its last path segment, in the characters setSpec allows.
+std::string spec_part(const std::string& uri) {
+  std::string tail =
+      uri.substr(uri.find_last_of("/#") == std::string::npos ? 0 : uri.find_last_of("/#") + 1);
+  // ScoLOMFR's programme parts go by their number: « programme:919:947 ».
+  constexpr std::string_view kProgramme = "scolomfr-voc-015-num-";
+  if (tail.rfind(kProgramme, 0) == 0 && tail.size() > kProgramme.size() &&
+      tail.find_first_not_of("0123456789", kProgramme.size()) == std::string::npos)
+    return tail.substr(kProgramme.size());
+  std::string out;
+  for (const char c : tail) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                    c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' ||
+                    c == ')';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+}  // namespace
+
+bool in_set(const std::vector<std::string>& sets, const std::string& set) {
+  for (const std::string& s : sets) {
+    if (s == set ||
+        (s.size() > set.size() && s.compare(0, set.size(), set) == 0 && s[set.size()] == ':'))
+      return true;
+  }
+  return false;
+}
+
+Result<std::vector<std::string>> Items::sets_of(std::int64_t id, const std::string& stored) {
+  std::vector<std::string> out;
+  if (!stored.empty()) {  // a deleted record: the sets its row told when it left
+    const auto j = nlohmann::json::parse(stored, nullptr, false);
+    if (j.is_array()) {
+      for (const auto& s : j)
+        if (s.is_string()) out.push_back(s.get<std::string>());
+    }
+    return out;
+  }
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT c.kind, k.slug FROM content c LEFT JOIN "
+                                                 "collection k ON k.id = c.collection_id WHERE "
+                                                 "c.id = ?1"));
+  stmt.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return out;
+  out.push_back("type:" + stmt.text(0));
+  if (!stmt.is_null(1)) out.push_back("collection:" + spec_part(stmt.text(1)));
+  taxonomy::ConceptStore concepts(db_);
+  REPERE_ASSIGN_OR_RETURN(const auto given, concepts.of_content(id));
+  for (const taxonomy::ContentConcept& cc : given) {
+    if (cc.state != "confirmed" || cc.purpose != "programme") continue;
+    REPERE_ASSIGN_OR_RETURN(const auto up, concepts.ancestors(cc.uri));
+    std::string spec = "programme";
+    for (auto it = up.rbegin(); it != up.rend(); ++it) spec += ":" + spec_part(it->uri);
+    out.push_back(spec + ":" + spec_part(cc.uri));
+  }
+  return out;
+}
+
+Result<std::vector<Item>> Items::list(const ItemQuery& q, int limit, bool& more) {
+  more = false;
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare(kItems));
+  stmt.bind(1, q.after_id).bind(2, q.from).bind(3, q.until).bind(4, q.only_id);
+  std::vector<Item> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    Item item{
+        .id = stmt.int64(0), .datestamp = stmt.text(1), .deleted = stmt.int64(2) != 0, .sets = {}};
+    REPERE_ASSIGN_OR_RETURN(item.sets, sets_of(item.id, stmt.text(3)));
+    if (!q.set.empty() && !in_set(item.sets, q.set)) continue;
+    if (static_cast<int>(out.size()) == limit) {
+      more = true;
+      return out;
+    }
+    out.push_back(std::move(item));
+  }
+}
+
+Result<std::int64_t> Items::count(const ItemQuery& q) {
+  bool more = false;
+  if (q.set.empty()) {
+    REPERE_ASSIGN_OR_RETURN(auto stmt,
+                            db_.prepare("SELECT count(*) FROM (" + std::string(kItems) + ")"));
+    stmt.bind(1, q.after_id).bind(2, q.from).bind(3, q.until).bind(4, q.only_id);
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    return row ? stmt.int64(0) : 0;
+  }
+  REPERE_ASSIGN_OR_RETURN(const auto all, list(q, 1 << 30, more));
+  return static_cast<std::int64_t>(all.size());
+}
+
+Result<std::string> Items::earliest() {
+  REPERE_ASSIGN_OR_RETURN(auto stmt,
+                          db_.prepare("SELECT min(datestamp) FROM (" + std::string(kItems) + ")"));
+  stmt.bind(1, 0).bind(2, "").bind(3, "").bind(4, std::optional<std::int64_t>{});
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  return row && !stmt.is_null(0) ? stmt.text(0) : std::string();
+}
+
+Result<std::vector<SetInfo>> Items::sets() {
+  std::map<std::string, std::string> found;
+  bool more = false;
+  REPERE_ASSIGN_OR_RETURN(const auto all, list({}, 1 << 30, more));
+  for (const Item& item : all) {
+    if (item.deleted) continue;
+    for (const std::string& s : item.sets) {
+      for (std::size_t at = s.find(':'); at != std::string::npos; at = s.find(':', at + 1))
+        found.emplace(s.substr(0, at), "");
+      found.emplace(s, "");
+    }
+  }
+  // Names: kinds in French, collections by their name, programme parts by their label.
+  static const std::map<std::string, std::string> kKinds = {
+      {"type", "Par type de contenu"},
+      {"type:video", "Vidéos"},
+      {"type:audio", "Sons"},
+      {"type:document", "Documents"},
+      {"type:image", "Images"},
+      {"type:webpage", "Pages web"},
+      {"type:text", "Textes"},
+      {"collection", "Par collection"},
+      {"programme", "Par partie de programme"}};
+  REPERE_ASSIGN_OR_RETURN(auto collection,
+                          db_.prepare("SELECT name FROM collection WHERE slug = ?1"));
+  REPERE_ASSIGN_OR_RETURN(
+      auto label_of,
+      db_.prepare("SELECT pref_label FROM concept WHERE uri LIKE '%/' || ?1 OR uri LIKE "
+                  "'%/scolomfr-voc-015-num-' || ?1 ORDER BY length(uri) LIMIT 1"));
+  std::vector<SetInfo> out;
+  for (auto& [spec, name] : found) {
+    if (const auto k = kKinds.find(spec); k != kKinds.end()) {
+      name = k->second;
+    } else if (spec.rfind("collection:", 0) == 0) {
+      collection.reset();
+      collection.bind(1, spec.substr(11));
+      REPERE_ASSIGN_OR_RETURN(const bool row, collection.step());
+      name = row ? collection.text(0) : spec.substr(11);
+    } else if (spec.rfind("programme:", 0) == 0) {
+      const std::string last = spec.substr(spec.find_last_of(':') + 1);
+      label_of.reset();
+      label_of.bind(1, last);
+      REPERE_ASSIGN_OR_RETURN(const bool row, label_of.step());
+      name = row ? label_of.text(0) : last;
+    }
+    if (name.empty()) name = spec;
+    out.push_back({spec, name});
+  }
+  return out;
+}
+
+}  // namespace repere::oai

@@ -1,0 +1,57 @@
+#include "repere/oai/schema.h"
+
+#include <string_view>
+
+namespace repere::oai {
+namespace {
+
+// Version 1. A content that stops being published (retired, sent back to review, deleted)
+// becomes a deleted record, dated when it left, with the sets it was in that its row still
+// tells (its kind, its collection); published again, it is a record again. Triggers on the
+// catalog's content table do it, so that no path that changes a status can forget it. The
+// signing key is drawn once by SQLite's randomness (seeded by the system's), 32 bytes.
+constexpr std::string_view kDeleted = R"sql(
+CREATE TABLE oai_deleted (
+  content_id INTEGER PRIMARY KEY,
+  datestamp  TEXT NOT NULL,
+  sets       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sets))
+);
+CREATE INDEX oai_deleted_by_datestamp ON oai_deleted(datestamp);
+CREATE TRIGGER oai_unpublished AFTER UPDATE OF status ON content
+  WHEN OLD.status = 'published' AND NEW.status != 'published'
+BEGIN
+  INSERT OR REPLACE INTO oai_deleted(content_id, datestamp, sets)
+  VALUES (OLD.id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          json_array('type:' || OLD.kind));
+  UPDATE oai_deleted SET sets = json_insert(sets, '$[#]', 'collection:' || (SELECT slug FROM
+         collection WHERE id = OLD.collection_id))
+  WHERE content_id = OLD.id AND OLD.collection_id IS NOT NULL;
+END;
+CREATE TRIGGER oai_removed BEFORE DELETE ON content WHEN OLD.status = 'published'
+BEGIN
+  INSERT OR REPLACE INTO oai_deleted(content_id, datestamp, sets)
+  VALUES (OLD.id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), json_array('type:' || OLD.kind));
+  UPDATE oai_deleted SET sets = json_insert(sets, '$[#]', 'collection:' || (SELECT slug FROM
+         collection WHERE id = OLD.collection_id))
+  WHERE content_id = OLD.id AND OLD.collection_id IS NOT NULL;
+END;
+CREATE TRIGGER oai_republished AFTER UPDATE OF status ON content WHEN NEW.status = 'published'
+BEGIN
+  DELETE FROM oai_deleted WHERE content_id = NEW.id;
+END;
+CREATE TABLE oai_key (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  key BLOB NOT NULL CHECK (length(key) = 32)
+);
+INSERT INTO oai_key(id, key) VALUES (1, randomblob(32));
+)sql";
+
+}  // namespace
+
+const catalog::ModuleSchema& schema() {
+  static const catalog::ModuleSchema kSchema{"oai",
+                                             {{1, "deleted records and token key", kDeleted}}};
+  return kSchema;
+}
+
+}  // namespace repere::oai
