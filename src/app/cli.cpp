@@ -27,6 +27,7 @@ struct Parsed {
   TaxonomyCommandOptions taxonomy;
   CoursesCommandOptions courses;
   GarNoticeOptions gar;
+  HarvestCommandOptions harvest;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -217,6 +218,21 @@ int run_cli(int argc, char** argv, Io io) {
   gar->add_option("--name", p.gar.name, "The resource's title (default: oai.repository_name)");
   gar->add_option("--description", p.gar.description, "What the resource offers");
 
+  CLI::App* harvest = app.add_subcommand(
+      "harvest", "Harvest another catalogue (OAI-PMH): its records become external contents");
+  harvest->add_option("URL", p.harvest.url, "The partner's OAI-PMH address (https://host/oai)")
+      ->required();
+  add_common(*harvest, p);
+  harvest
+      ->add_option("--prefix", p.harvest.prefix,
+                   "Format: repere (another Repère: passages with their times), lom or oai_dc")
+      ->check(CLI::IsMember({"repere", "lom", "oai_dc"}));
+  harvest->add_option("--oai-set", p.harvest.set,
+                      "Only this OAI set (setSpec; --set is for settings)");
+  harvest->add_option("--from", p.harvest.from,
+                      "Records changed since this date (default: since the last complete harvest)");
+  harvest->add_flag("--full", p.harvest.full, "Everything, whatever was harvested before");
+
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
   add_common(*serve, p);
@@ -307,6 +323,10 @@ int run_cli(int argc, char** argv, Io io) {
   if (h5p->parsed()) {
     p.h5p.common = *common;
     return run_export_h5p(p.h5p, io);
+  }
+  if (harvest->parsed()) {
+    p.harvest.common = *common;
+    return run_harvest(p.harvest, io);
   }
   if (gar->parsed()) {
     p.gar.common = *common;

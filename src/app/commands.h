@@ -58,6 +58,14 @@ struct GarNoticeOptions {
   std::string name, description;
 };
 
+// `repere harvest URL`: the partner's OAI-PMH endpoint, the format (repere, lom, oai_dc), a
+// set, a start date ("" : since the last complete harvest), or everything again.
+struct HarvestCommandOptions {
+  CommonOptions common;
+  std::string url, prefix = "repere", set, from;
+  bool full = false;
+};
+
 struct DoctorOptions {
   CommonOptions common;
   bool json = false;
@@ -171,6 +179,7 @@ int run_doctor(const DoctorOptions& options, Io io);
 int run_ingest(const IngestCommandOptions& options, Io io);
 int run_export_h5p(const ExportH5pOptions& options, Io io);
 int run_gar_notice(const GarNoticeOptions& options, Io io);
+int run_harvest(const HarvestCommandOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

@@ -18,6 +18,7 @@ SELECT id, datestamp, deleted, sets FROM (
                                      WHERE cc.content_id = c.id), '')) AS datestamp,
          0 AS deleted, '' AS sets
   FROM content c WHERE c.status = 'published'
+    AND json_extract(c.metadata, '$.harvested_from') IS NULL
   UNION ALL
   SELECT content_id, datestamp, 1, sets FROM oai_deleted)
 WHERE id > ?1 AND (?2 = '' OR datestamp >= ?2) AND (?3 = '' OR datestamp <= ?3)

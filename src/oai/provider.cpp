@@ -61,7 +61,9 @@ std::optional<std::string> parse_date(const std::string& text, bool end, bool& d
   return text;
 }
 
-bool known_format(const std::string& prefix) { return prefix == "oai_dc" || prefix == "lom"; }
+bool known_format(const std::string& prefix) {
+  return prefix == "oai_dc" || prefix == "lom" || prefix == "repere";
+}
 
 // One request being answered.
 class Answer {
@@ -219,7 +221,10 @@ class Answer {
         "http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace></metadataFormat>"
         "<metadataFormat><metadataPrefix>lom</metadataPrefix><schema>"
         "http://www.lom-fr.fr/xsd/SCOLOMFR/scolomfr.xsd</schema><metadataNamespace>"
-        "http://ltsc.ieee.org/xsd/LOM</metadataNamespace></metadataFormat></ListMetadataFormats>";
+        "http://ltsc.ieee.org/xsd/LOM</metadataNamespace></metadataFormat>"
+        "<metadataFormat><metadataPrefix>repere</metadataPrefix><schema>" +
+        xml_escape(options_.base_url) + "/oai/repere.xsd</schema><metadataNamespace>" +
+        kRepereNamespace + "</metadataNamespace></metadataFormat></ListMetadataFormats>";
     return Status::ok();
   }
 
@@ -260,7 +265,11 @@ class Answer {
       REPERE_ASSIGN_OR_RETURN(const RecordData data,
                               read_record(db_, item.id, options_.base_url, options_.repository_name,
                                           options_.data_root));
-      out += "<metadata>" + (prefix == "lom" ? scolomfr(data) : dublin_core(data)) + "</metadata>";
+      out += "<metadata>" +
+             (prefix == "lom"      ? scolomfr(data)
+              : prefix == "repere" ? repere_record(data)
+                                   : dublin_core(data)) +
+             "</metadata>";
     }
     return out + "</record>";
   }
@@ -271,9 +280,9 @@ class Answer {
       return fail(body, "idDoesNotExist",
                   "no item has the identifier « " + args_["identifier"] + " »");
     if (!known_format(args_["metadataPrefix"]))
-      return fail(
-          body, "cannotDisseminateFormat",
-          "« " + args_["metadataPrefix"] + " » is not a format of this repository (oai_dc, lom)");
+      return fail(body, "cannotDisseminateFormat",
+                  "« " + args_["metadataPrefix"] +
+                      " » is not a format of this repository (oai_dc, lom, repere)");
     REPERE_ASSIGN_OR_RETURN(const std::string r, record(*item, args_["metadataPrefix"]));
     body = "<GetRecord>" + r + "</GetRecord>";
     return Status::ok();
@@ -321,8 +330,9 @@ class Answer {
                       "« set » is not a setSpec (letters, digits, -_.!~*'() and :)");
       }
       if (!known_format(state.prefix))
-        return fail(body, "cannotDisseminateFormat",
-                    "« " + state.prefix + " » is not a format of this repository (oai_dc, lom)");
+        return fail(
+            body, "cannotDisseminateFormat",
+            "« " + state.prefix + " » is not a format of this repository (oai_dc, lom, repere)");
       ItemQuery all{
           .after_id = 0, .from = state.from, .until = state.until, .set = state.set, .only_id = {}};
       REPERE_ASSIGN_OR_RETURN(state.size, items_.count(all));

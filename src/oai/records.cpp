@@ -307,6 +307,78 @@ std::string scolomfr(const RecordData& r) {
   return out + "</lom:lom>";
 }
 
+std::string_view repere_xsd() {
+  return R"xsd(<?xml version="1.0" encoding="UTF-8"?>
+<!-- The repere metadata format: a content of a Repère library with its passages and their
+     times, so that another Repère can search inside it and link to its moments. -->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:repere="urn:x-repere:oai:content:1"
+           targetNamespace="urn:x-repere:oai:content:1" elementFormDefault="qualified">
+  <xs:element name="content">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="url" type="xs:anyURI"/>
+        <xs:element name="title" type="xs:string" minOccurs="0"/>
+        <xs:element name="description" type="xs:string" minOccurs="0"/>
+        <xs:element name="kind" minOccurs="0">
+          <xs:simpleType>
+            <xs:restriction base="xs:string">
+              <xs:enumeration value="video"/><xs:enumeration value="audio"/>
+              <xs:enumeration value="document"/><xs:enumeration value="image"/>
+              <xs:enumeration value="webpage"/><xs:enumeration value="text"/>
+            </xs:restriction>
+          </xs:simpleType>
+        </xs:element>
+        <xs:element name="language" type="xs:string" minOccurs="0"/>
+        <xs:element name="licence" type="xs:string" minOccurs="0"/>
+        <xs:element name="author" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>
+        <xs:element name="duration_ms" type="xs:nonNegativeInteger" minOccurs="0"/>
+        <xs:element name="pages" type="xs:nonNegativeInteger" minOccurs="0"/>
+        <xs:element name="machine_text" type="xs:boolean" minOccurs="0"/>
+        <xs:element name="passage" minOccurs="0" maxOccurs="unbounded">
+          <xs:complexType>
+            <xs:simpleContent>
+              <xs:extension base="xs:string">
+                <xs:attribute name="start_ms" type="xs:nonNegativeInteger"/>
+                <xs:attribute name="end_ms" type="xs:nonNegativeInteger"/>
+                <xs:attribute name="page" type="xs:positiveInteger"/>
+              </xs:extension>
+            </xs:simpleContent>
+          </xs:complexType>
+        </xs:element>
+      </xs:sequence>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+)xsd";
+}
+
+std::string repere_record(const RecordData& r) {
+  std::string out = "<repere:content xmlns:repere=\"" + std::string(kRepereNamespace) + "\">";
+  const auto el = [&](const std::string& name, const std::string& value) {
+    if (!value.empty())
+      out += "<repere:" + name + ">" + xml_escape(value) + "</repere:" + name + ">";
+  };
+  el("url", r.url);
+  el("title", r.title);
+  el("description", r.description);
+  el("kind", r.kind);
+  el("language", r.language);
+  el("licence", r.licence);
+  for (const std::string& a : r.authors) el("author", a);
+  if (r.duration_ms) el("duration_ms", std::to_string(*r.duration_ms));
+  if (r.pages) el("pages", std::to_string(*r.pages));
+  if (r.machine_text) el("machine_text", "true");
+  for (const TimedText& p : r.passages) {
+    out += "<repere:passage";
+    if (p.start_ms) out += " start_ms=\"" + std::to_string(*p.start_ms) + "\"";
+    if (p.end_ms) out += " end_ms=\"" + std::to_string(*p.end_ms) + "\"";
+    if (p.page) out += " page=\"" + std::to_string(*p.page) + "\"";
+    out += ">" + xml_escape(p.text) + "</repere:passage>";
+  }
+  return out + "</repere:content>";
+}
+
 Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
                                const std::string& base_url, const std::string& publisher,
                                const std::string& data_root) {
@@ -379,6 +451,9 @@ Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
   REPERE_ASSIGN_OR_RETURN(const auto passages,
                           catalog::PassageRepository(db).list_for_content(content_id));
   std::set<std::int64_t> seen;
+  for (const catalog::Passage& p : passages)
+    r.passages.push_back(
+        {.start_ms = p.start_ms, .end_ms = p.end_ms, .page = p.page, .text = p.text});
   for (const catalog::Passage& p : passages) {
     if (r.parts.size() >= 100) break;
     std::string link;

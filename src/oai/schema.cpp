@@ -9,6 +9,8 @@ namespace {
 // becomes a deleted record, dated when it left, with the sets it was in that its row still
 // tells (its kind, its collection); published again, it is a record again. Triggers on the
 // catalog's content table do it, so that no path that changes a status can forget it. The
+// contents harvested from another catalogue (metadata.harvested_from) are not this
+// repository's items: they are neither records nor deleted records here. The
 // signing key is drawn once by SQLite's randomness (seeded by the system's), 32 bytes.
 constexpr std::string_view kDeleted = R"sql(
 CREATE TABLE oai_deleted (
@@ -19,6 +21,7 @@ CREATE TABLE oai_deleted (
 CREATE INDEX oai_deleted_by_datestamp ON oai_deleted(datestamp);
 CREATE TRIGGER oai_unpublished AFTER UPDATE OF status ON content
   WHEN OLD.status = 'published' AND NEW.status != 'published'
+   AND json_extract(OLD.metadata, '$.harvested_from') IS NULL
 BEGIN
   INSERT OR REPLACE INTO oai_deleted(content_id, datestamp, sets)
   VALUES (OLD.id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
@@ -27,7 +30,8 @@ BEGIN
          collection WHERE id = OLD.collection_id))
   WHERE content_id = OLD.id AND OLD.collection_id IS NOT NULL;
 END;
-CREATE TRIGGER oai_removed BEFORE DELETE ON content WHEN OLD.status = 'published'
+CREATE TRIGGER oai_removed BEFORE DELETE ON content
+  WHEN OLD.status = 'published' AND json_extract(OLD.metadata, '$.harvested_from') IS NULL
 BEGIN
   INSERT OR REPLACE INTO oai_deleted(content_id, datestamp, sets)
   VALUES (OLD.id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), json_array('type:' || OLD.kind));
@@ -44,13 +48,20 @@ CREATE TABLE oai_key (
   key BLOB NOT NULL CHECK (length(key) = 32)
 );
 INSERT INTO oai_key(id, key) VALUES (1, randomblob(32));
+-- The harvests of partners (« URL PREFIX SET »): the partner's name and the responseDate of
+-- the last harvest that went to the end of its list, where the next one starts.
+CREATE TABLE oai_partner (
+  harvest       TEXT PRIMARY KEY,
+  name          TEXT NOT NULL DEFAULT '',
+  last_complete TEXT NOT NULL DEFAULT ''
+);
 )sql";
 
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
-  static const catalog::ModuleSchema kSchema{"oai",
-                                             {{1, "deleted records and token key", kDeleted}}};
+  static const catalog::ModuleSchema kSchema{
+      "oai", {{1, "deleted records, token key, harvests", kDeleted}}};
   return kSchema;
 }
 

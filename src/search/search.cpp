@@ -422,8 +422,10 @@ struct Searcher::Impl {
 
   Status prepare() {
     REPERE_ASSIGN_OR_RETURN(content_stmt,
-                            db->prepare("SELECT title, kind, duration_ms FROM content "
-                                        "WHERE id = ?1"));
+                            db->prepare("SELECT title, kind, duration_ms, source_url, "
+                                        "json_extract(metadata, '$.partner'), "
+                                        "json_extract(metadata, '$.harvested_from') FROM "
+                                        "content WHERE id = ?1"));
     REPERE_ASSIGN_OR_RETURN(passage_stmt,
                             db->prepare("SELECT content_id FROM passage WHERE id = ?1"));
     REPERE_ASSIGN_OR_RETURN(moment_stmt, db->prepare("SELECT start_ms, end_ms, page, text, "
@@ -617,6 +619,10 @@ struct Searcher::Impl {
     h.title = stmt.text(0);
     h.kind = stmt.text(1);
     h.duration_ms = stmt.optional_int64(2);
+    if (!stmt.is_null(5)) {
+      h.external_url = stmt.text(3);
+      h.partner = stmt.is_null(4) ? stmt.text(5) : stmt.text(4);
+    }
     return Status::ok();
   }
 };
@@ -892,14 +898,17 @@ std::string to_json(const SearchResponse& r) {
         {"by_meaning", h.explain.by_meaning},
         {"similarity", h.explain.similarity ? json(*h.explain.similarity) : json(nullptr)},
         {"meaning_z", h.explain.meaning_z ? json(*h.explain.meaning_z) : json(nullptr)}};
-    hits.push_back({{"content",
-                     {{"id", h.content_id},
-                      {"title", h.title},
-                      {"kind", h.kind},
-                      {"duration_ms", optional_json(h.duration_ms)}}},
-                    {"score", h.score},
-                    {"moments", std::move(moments)},
-                    {"explain", std::move(explain)}});
+    hits.push_back(
+        {{"content",
+          {{"id", h.content_id},
+           {"title", h.title},
+           {"kind", h.kind},
+           {"duration_ms", optional_json(h.duration_ms)},
+           {"external_url", h.external_url.empty() ? json(nullptr) : json(h.external_url)},
+           {"partner", h.partner.empty() ? json(nullptr) : json(h.partner)}}},
+         {"score", h.score},
+         {"moments", std::move(moments)},
+         {"explain", std::move(explain)}});
   }
   json out = {{"query", r.query},
               {"total", r.total},

@@ -4,6 +4,7 @@
 #include "context.h"
 #include "http.h"
 #include "repere/oai/provider.h"
+#include "repere/oai/records.h"
 
 namespace repere::web {
 
@@ -22,6 +23,10 @@ void oai_endpoint(Context& ctx, const http::Request& req, http::Response& res) {
   const auto answer = oai::respond(**db, options, arguments);
   if (!answer.is_ok()) return problem(res, answer.status());
   res.set_content(*answer, "text/xml; charset=utf-8");
+}
+
+void oai_repere_xsd(Context&, const http::Request&, http::Response& res) {
+  res.set_content(std::string(oai::repere_xsd()), "application/xml; charset=utf-8");
 }
 
 }  // namespace repere::web

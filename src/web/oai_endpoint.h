@@ -13,5 +13,7 @@ namespace repere::web {
 struct Context;
 
 void oai_endpoint(Context& ctx, const http::Request& req, http::Response& res);
+// The XML Schema of the repere format, /oai/repere.xsd.
+void oai_repere_xsd(Context& ctx, const http::Request& req, http::Response& res);
 
 }  // namespace repere::web

@@ -209,6 +209,13 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
     data hit;
     hit.set("id", std::to_string(h.content_id));
     hit.set("title", h.title);
+    // A content harvested from a partner opens there (only web addresses are harvested).
+    const bool external = !h.external_url.empty();
+    const std::string href =
+        external ? h.external_url : "/contenus/" + std::to_string(h.content_id);
+    const std::string sep = h.external_url.find('?') == std::string::npos ? "?" : "&";
+    hit.set("href", href);
+    if (!h.partner.empty()) hit.set("partner", h.partner);
     hit.set("kind_label", kind_label(h.kind));
     if (h.duration_ms) hit.set("duration", clock_time(*h.duration_ms));
     hit.set("why", why_listed(h.explain));
@@ -234,7 +241,22 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
         where = "Passage";
         where_label = "Passage";
       }
+      if (external) {  // the partner's own page, at the moment when it has times
+        link = m.start_ms ? sep + "t=" + std::to_string(m.at_ms.value_or(*m.start_ms) / 1000)
+               : m.page
+                   ? sep + "page=" + std::to_string(*m.page) + "#page-" + std::to_string(*m.page)
+                   : "";
+      }
       if (first_moment.empty()) first_moment = link;
+      d.set("href", href);
+      if (external) {
+        d.set("link", link);
+        d.set("where", where);
+        d.set("where_label", where_label + " (chez " + h.partner + ")");
+        d.set("snippet", m.snippet);
+        moments.push_back(d);
+        continue;
+      }
       if (m.start_ms && (h.kind == "video" || h.kind == "audio")) {
         // The clip starts where the moment starts (not at its landing line) and ends with it.
         d.set("create", "/activites/nouvelle?contenu=" + std::to_string(h.content_id) +
@@ -345,6 +367,19 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
   if (!c.is_ok()) {
     return error_page(res, 404, "Contenu introuvable",
                       "Aucun contenu ne porte le numéro " + std::to_string(id) + ".");
+  }
+  // A content harvested from a partner is read there (its media is not here).
+  if (const auto meta = nlohmann::json::parse(c->metadata_json, nullptr, false);
+      meta.is_object() && meta.contains("harvested_from") &&
+      (c->source_url.rfind("https://", 0) == 0 || c->source_url.rfind("http://", 0) == 0)) {
+    std::string to = c->source_url;
+    if (req.has_param("t"))
+      to += (to.find('?') == std::string::npos ? "?t=" : "&t=") +
+            std::to_string(
+                std::max(0LL, std::strtoll(req.get_param_value("t").c_str(), nullptr, 10)));
+    res.status = 302;
+    res.set_header("Location", to);
+    return;
   }
   const auto tracks = catalog::TrackRepository(**db).list_for_content(id);
   if (!tracks.is_ok()) return error_page(res, tracks.status(), "Erreur");

@@ -279,6 +279,7 @@ const std::vector<Route>& routes() {
       // Harvesters of other catalogues (oai_endpoint.cpp).
       {"/oai", oai_endpoint},
       {"/oai", oai_endpoint, Method::kPost},
+      {"/oai/repere.xsd", oai_repere_xsd},
       // Staff accounts (account_pages.cpp) and curation (curation_pages.cpp).
       {"/connexion", page_login},
       {"/connexion", page_login_post, Method::kPost},

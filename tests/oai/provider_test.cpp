@@ -238,7 +238,8 @@ TEST_F(Provider, CannotDisseminateFormatAndIdDoesNotExist) {
   EXPECT_EQ(error_code(ask({{"verb", "ListMetadataFormats"}, {"identifier", id(draft)}})),
             "idDoesNotExist");
   const std::string formats = ask({{"verb", "ListMetadataFormats"}, {"identifier", id(video)}});
-  EXPECT_EQ(all(formats, "<metadataPrefix>([^<]+)"), (std::vector<std::string>{"oai_dc", "lom"}));
+  EXPECT_EQ(all(formats, "<metadataPrefix>([^<]+)"),
+            (std::vector<std::string>{"oai_dc", "lom", "repere"}));
 }
 
 TEST_F(Provider, NoRecordsMatchAndNoSetHierarchyForAnEmptyRepository) {
@@ -495,6 +496,58 @@ TEST_F(Provider, HostileTextStaysText) {
   const std::string echoed =
       ask({{"verb", "GetRecord"}, {"identifier", "\"><x>"}, {"metadataPrefix", "lom"}});
   EXPECT_EQ(error_code(echoed), "idDoesNotExist");
+}
+
+// Validates a document against the repere format's own XSD; "" when it is valid.
+std::string repere_errors(const std::string& record) {
+  const std::string xsd(repere_xsd());
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd.data(), static_cast<int>(xsd.size()));
+  xmlSchemaPtr schema = xmlSchemaParse(pc);
+  xmlSchemaFreeParserCtxt(pc);
+  if (schema == nullptr) return "the XSD did not load";
+  xmlDocPtr doc = xmlReadMemory(record.data(), static_cast<int>(record.size()), "r.xml", "UTF-8",
+                                XML_PARSE_NONET);
+  if (doc == nullptr) {
+    xmlSchemaFree(schema);
+    return "not well-formed";
+  }
+  xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+  const int rc = xmlSchemaValidateDoc(vc, doc);
+  xmlSchemaFreeValidCtxt(vc);
+  xmlFreeDoc(doc);
+  xmlSchemaFree(schema);
+  return rc == 0 ? "" : "invalid";
+}
+
+TEST_F(Provider, TheRepereFormatCarriesPassagesWithTheirTimesAndValidates) {
+  const auto video = add("La digestion");
+  const std::string r =
+      ask({{"verb", "GetRecord"}, {"identifier", id(video)}, {"metadataPrefix", "repere"}});
+  const auto start = r.find("<repere:content"), end = r.find("</repere:content>");
+  ASSERT_NE(start, std::string::npos) << r;
+  const std::string record = r.substr(start, end + 17 - start);
+  EXPECT_EQ(repere_errors(record), "") << record;
+  EXPECT_NE(record.find("<repere:passage start_ms=\"83000\" end_ms=\"110000\">Les aliments sont "
+                        "digérés dans l'intestin.</repere:passage>"),
+            std::string::npos)
+      << record;
+  EXPECT_NE(record.find("<repere:duration_ms>5400000</repere:duration_ms>"), std::string::npos);
+}
+
+TEST_F(Provider, HarvestedContentsAreNotThisRepositorysItems) {
+  const auto own = add("La digestion");
+  const auto harvested = add("Chez un partenaire");
+  auto mark = db_->prepare(
+      "UPDATE content SET metadata = json_set(metadata, '$.harvested_from', 'https://a/oai') "
+      "WHERE id = ?1");
+  ASSERT_TRUE(mark->bind(1, harvested).run().is_ok());
+  const std::string list = ask({{"verb", "ListIdentifiers"}, {"metadataPrefix", "lom"}});
+  EXPECT_EQ(all(list, "<identifier>([^<]+)</identifier>"), std::vector<std::string>{id(own)});
+  // Removed, it leaves no deleted record here either.
+  ASSERT_TRUE(catalog::ContentRepository(*db_).remove(harvested).is_ok());
+  EXPECT_EQ(all(ask({{"verb", "ListIdentifiers"}, {"metadataPrefix", "lom"}}),
+                "<identifier>([^<]+)</identifier>"),
+            std::vector<std::string>{id(own)});
 }
 
 // Found by fuzzing: a set that is not UTF-8 went into a token's JSON, which threw.

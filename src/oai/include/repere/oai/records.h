@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "repere/catalog/database.h"
@@ -16,6 +17,12 @@ namespace repere::oai {
 struct TaxonPath {
   std::string purpose;                                    // "discipline", "level", "programme"
   std::vector<std::pair<std::string, std::string>> taxa;  // (uri, label)
+};
+
+struct TimedText {  // a passage as the repere format carries it
+  std::optional<std::int64_t> start_ms, end_ms;
+  std::optional<int> page;
+  std::string text;
 };
 
 struct Part {  // a moment or a page of the content, with its deep link
@@ -39,8 +46,9 @@ struct RecordData {
   std::string collection;  // its name; "" none
   std::vector<TaxonPath> classifications;
   std::vector<Part> parts;
-  bool machine_text = false;  // some of its text was made by a machine (speech, OCR)
-  bool gar = false;           // labelled for the GAR (the notice of the instance)
+  std::vector<TimedText> passages;  // every passage, for the repere format
+  bool machine_text = false;        // some of its text was made by a machine (speech, OCR)
+  bool gar = false;                 // labelled for the GAR (the notice of the instance)
 };
 
 // Reads what a record says of a published or unpublished content. `base_url` makes its links;
@@ -53,6 +61,14 @@ Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
 std::string dublin_core(const RecordData& r);
 // <lom:lom>…</lom:lom>, namespaces declared on it: a ScoLOMFR 3.2 record.
 std::string scolomfr(const RecordData& r);
+
+// The namespace of the repere format.
+inline constexpr const char* kRepereNamespace = "urn:x-repere:oai:content:1";
+// <repere:content>…</repere:content>: what another Repère needs to search inside the content
+// and link to its moments (docs/oai.md describes it).
+std::string repere_record(const RecordData& r);
+// The XML Schema of the repere format (served at /oai/repere.xsd).
+std::string_view repere_xsd();
 
 // The ScoLOMFR notice that declares this instance to the GAR as one resource: its name and
 // description, its URL, the levels and disciplines its published contents cover, the GAR label.

@@ -77,6 +77,10 @@ struct Hit {
   std::string title;
   std::string kind;
   std::optional<std::int64_t> duration_ms;
+  // A content harvested from another catalogue (docs/oai.md): its page there and the
+  // partner's name (« chez … »); both "" for the library's own.
+  std::string external_url;
+  std::string partner;
   double score = 0;
   std::vector<Moment> moments;
   Explain explain;
