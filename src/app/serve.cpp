@@ -78,6 +78,32 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
     return Status::invalid_argument("oai.page_size must be a number from 1 to 1000 (it is '" +
                                     config.oai_page_size + "')");
   o.oai_page_size = static_cast<int>(page);
+  const long every = std::strtol(config.oai_harvest_minutes.c_str(), &end, 10);
+  if (config.oai_harvest_minutes.empty() || *end != '\0' || every < 1 || every > 525600)
+    return Status::invalid_argument(
+        "oai.harvest_minutes must be a number from 1 to 525600 (it is '" +
+        config.oai_harvest_minutes + "')");
+  o.oai_harvest_minutes = static_cast<int>(every);
+  for (std::size_t start = 0; start < config.oai_partners.size();) {
+    std::size_t comma = config.oai_partners.find(',', start);
+    if (comma == std::string::npos) comma = config.oai_partners.size();
+    std::string one = config.oai_partners.substr(start, comma - start);
+    one.erase(0, one.find_first_not_of(' '));
+    one.erase(one.find_last_not_of(' ') + 1);
+    start = comma + 1;
+    if (one.empty()) continue;
+    if (!one.starts_with("http://") && !one.starts_with("https://"))
+      return Status::invalid_argument(
+          "oai.partners: each partner is \"URL\" or \"URL PREFIX\" with "
+          "an http:// or https:// URL (not '" +
+          one + "')");
+    const std::string prefix =
+        one.find(' ') == std::string::npos ? "repere" : one.substr(one.find_last_of(' ') + 1);
+    if (prefix != "repere" && prefix != "lom" && prefix != "oai_dc")
+      return Status::invalid_argument("oai.partners: the format of '" + one +
+                                      "' must be repere, lom or oai_dc");
+    o.oai_partners.push_back(one);
+  }
   o.ingest = ingest_settings(config);
   o.secure_cookies = config.web_secure_cookies;
   return Status::ok();

@@ -131,6 +131,13 @@ const std::vector<Setting>& table() {
       {{"oai.page_size", "100", "",
         "Records (or identifiers) per OAI-PMH answer before its resumption token (1 to 1000)."},
        &Config::oai_page_size},
+      {{"oai.partners", "", "",
+        "Other catalogues that `repere serve` harvests (OAI-PMH), comma-separated, each "
+        "\"URL\" or \"URL PREFIX\" (repere, lom, oai_dc), e.g. https://a.example.fr/oai."},
+       &Config::oai_partners},
+      {{"oai.harvest_minutes", "1440", "",
+        "How often `repere serve` harvests the partners, in minutes (1 to 525600)."},
+       &Config::oai_harvest_minutes},
   };
   return kTable;
 }

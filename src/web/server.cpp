@@ -45,6 +45,7 @@
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
+#include "repere/oai/harvest.h"
 #include "repere/oai/schema.h"
 #include "repere/taxonomy/schema.h"
 #include "review_pages.h"
@@ -646,6 +647,51 @@ void send_statements(Server::Impl& impl) {
 
 }  // namespace
 
+// Harvests the configured partners, the first time a few seconds after the server starts, then
+// every oai_harvest_minutes; the search index follows each harvest that changed something.
+void harvest_partners(Server::Impl& impl, const std::atomic<bool>& stopping) {
+  const ServerOptions& o = impl.options;
+  const auto period = std::chrono::minutes(std::max(1, o.oai_harvest_minutes));
+  std::vector<std::chrono::steady_clock::time_point> next(
+      o.oai_partners.size(), std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  std::vector<int> failures(o.oai_partners.size(), 0);
+  while (!stopping) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (std::size_t i = 0; i < o.oai_partners.size() && !stopping; ++i) {
+      if (std::chrono::steady_clock::now() < next[i]) continue;
+      const std::string& entry = o.oai_partners[i];
+      oai::HarvestOptions h;
+      h.base_url = entry.substr(0, entry.find(' '));
+      if (entry.find(' ') != std::string::npos)
+        h.prefix = entry.substr(entry.find_last_of(' ') + 1);
+      h.stop = &stopping;
+      auto db = impl.ctx.catalog_for_writing();
+      auto report = db.is_ok() ? oai::harvest(**db, h) : Result<oai::HarvestReport>(db.status());
+      if (report.is_ok()) {
+        failures[i] = 0;
+        next[i] = std::chrono::steady_clock::now() + period;
+        if (o.warn && (report->added || report->updated || report->removed || report->skipped)) {
+          o.warn("OAI harvest of " + h.base_url + ": " + std::to_string(report->added) +
+                 " added, " + std::to_string(report->updated) + " updated, " +
+                 std::to_string(report->removed) + " removed, " + std::to_string(report->skipped) +
+                 " skipped");
+        }
+      } else {
+        const auto wait = std::min<std::chrono::minutes>(
+            period, std::chrono::minutes(5) * (1 << std::min(failures[i]++, 8)));
+        next[i] = std::chrono::steady_clock::now() + wait;
+        if (o.warn)
+          o.warn("OAI harvest of " + h.base_url + " failed (" + report.status().message() +
+                 "); next try in " + std::to_string(wait.count()) + " min");
+      }
+      // What came is searchable, whether the harvest ended or not.
+      const auto indexed = impl.ctx.refresh_index();
+      if (!indexed.is_ok() && o.warn)
+        o.warn("cannot update the search index: " + indexed.status().message());
+    }
+  }
+}
+
 Status Server::serve() {
   std::thread lrs;
   if (!impl_->options.lrs_endpoint.empty()) lrs = std::thread(send_statements, std::ref(*impl_));
@@ -661,9 +707,13 @@ Status Server::serve() {
         impl_->options.warn("cannot update the search index: " + done.status().message());
     }
   });
+  std::thread harvester;
+  if (!impl_->options.oai_partners.empty())
+    harvester = std::thread(harvest_partners, std::ref(*impl_), std::cref(stopping));
   const Status served = impl_->http->serve();
   stopping = true;
   updater.join();
+  if (harvester.joinable()) harvester.join();
   if (lrs.joinable()) {
     {
       const std::lock_guard lock(impl_->lrs_mutex);

@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -161,6 +163,26 @@ with tempfile.TemporaryDirectory() as tmp:
                  if x["content"]["external_url"] and x["content"]["external_url"].endswith("/" + video_id)]
         check(gone.returncode == 0 and "1 removed" in gone.stdout and not still,
               "the item retired on A leaves B at the next harvest")
+        # A partner that `repere serve` harvests by itself, a few seconds after it starts.
+        d_lib = os.path.join(tmp, "d")
+        run("init", d_lib)
+        d, d_port = serve(d_lib, "oai.partners=" + a_oai, "oai.harvest_minutes=60")
+        try:
+            hits, waited = 0, 0
+            while hits == 0 and waited < 120:
+                time.sleep(1)
+                waited += 1
+                try:  # no index until the first harvest: 404 or 503 meanwhile
+                    with urllib.request.urlopen(
+                            f"http://127.0.0.1:{d_port}/api/v1/search?q=photosynth%C3%A8se",
+                            timeout=30) as r:
+                        found = json.load(r)
+                except urllib.error.HTTPError:
+                    continue
+                hits = len([x for x in found["hits"] if x["content"]["partner"] == "Musée A"])
+            check(hits > 0, f"repere serve with oai.partners harvests A by itself (found after {waited} s)")
+        finally:
+            stop(d)
     finally:
         stop(a)
     before = external_count(b_lib)

@@ -52,6 +52,8 @@ struct Config {
   std::string oai_repository_name = "Repère";           // oai.repository_name
   std::string oai_admin_email;                          // oai.admin_email
   std::string oai_page_size = "100";                    // oai.page_size
+  std::string oai_partners;                             // oai.partners
+  std::string oai_harvest_minutes = "1440";             // oai.harvest_minutes
 };
 
 struct SettingInfo {

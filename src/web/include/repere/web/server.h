@@ -44,6 +44,11 @@ struct ServerOptions {
   std::string oai_repository_name = "Repère";
   std::string oai_admin_email;
   int oai_page_size = 100;
+  // Partners' OAI-PMH endpoints harvested by serve() (oai.partners: "URL" or "URL PREFIX"),
+  // a few seconds after it starts and then every `oai_harvest_minutes`; a partner that fails is
+  // tried again sooner (5 min, doubling, up to the period).
+  std::vector<std::string> oai_partners;
+  int oai_harvest_minutes = 1440;
   // Class-code look-ups and joins allowed per client address per minute (then 429).
   int code_attempts_per_minute = 30;
   search::SearcherOptions search;
