@@ -325,7 +325,7 @@ class Answer {
       if (args_.count("set")) {
         state.set = args_["set"];
         static const std::regex kSetSpec(R"(^[A-Za-z0-9_.!~*'()-]+(:[A-Za-z0-9_.!~*'()-]+)*$)");
-        if (!std::regex_match(state.set, kSetSpec))
+        if (state.set.size() > 1000 || !std::regex_match(state.set, kSetSpec))
           return fail(body, "badArgument",
                       "« set » is not a setSpec (letters, digits, -_.!~*'() and :)");
       }

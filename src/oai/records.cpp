@@ -266,6 +266,10 @@ std::string scolomfr(const RecordData& r) {
   out += "</lom:technical>";
   // 5. Educational
   out += "<lom:educational>";
+  // A recorded video or sound of a library like this one is a lecture (« cours / présentation »,
+  // vocabulary 010); other kinds say nothing rather than guess.
+  if (r.kind == "video" || r.kind == "audio")
+    out += vocab("learningResourceType", "cours / présentation", std::string(kConcept) + "lecture");
   out += vocab("intendedEndUserRole", "enseignant", std::string(kConcept) + "teacher");
   bool secondary = false;
   for (const TaxonPath& p : r.classifications) secondary = secondary || p.purpose == "level";

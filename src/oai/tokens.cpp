@@ -54,7 +54,7 @@ std::string encode_token(const Resumption& r, const std::string& key) {
 
 std::optional<Resumption> decode_token(const std::string& token, const std::string& key,
                                        std::int64_t now) {
-  if (token.size() > 2000 || sodium_init() < 0) return std::nullopt;
+  if (token.size() > kMaxTokenBytes || sodium_init() < 0) return std::nullopt;
   const std::size_t dot = token.find('.');
   if (dot == std::string::npos) return std::nullopt;
   const std::string payload = token.substr(0, dot);

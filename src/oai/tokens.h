@@ -2,6 +2,7 @@
 // Internal to src/oai.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ struct Resumption {
   std::int64_t size = 0;      // completeListSize when the list began
   std::int64_t expires = 0;   // UTC seconds
 };
+
+// No token of ours is longer (a set is at most 1,000 characters); a longer one is refused unread.
+inline constexpr std::size_t kMaxTokenBytes = 8000;
 
 // "PAYLOAD.SIGNATURE", both base64url: the characters a URL and XML carry as they are.
 std::string encode_token(const Resumption& r, const std::string& key);

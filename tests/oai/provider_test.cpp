@@ -459,6 +459,10 @@ TEST_F(Provider, ScolomfrRecordsValidateAgainstTheXsd) {
           lom.find("https://mediatheque.example.fr/contenus/" + std::to_string(video) + "?t=83"),
           std::string::npos);
       EXPECT_NE(lom.find("<lom:duration>PT1H30M0S</lom:duration>"), std::string::npos);
+      EXPECT_NE(lom.find("<lom:typicalLearningTime><lom:duration>PT1H30M0S</lom:duration>"),
+                std::string::npos);
+      EXPECT_NE(lom.find("http://data.education.fr/voc/scolomfr/concept/lecture"),
+                std::string::npos);
       EXPECT_NE(lom.find("Camille Martin"), std::string::npos);
     } else {
       EXPECT_NE(lom.find("Fiche « l'ADN » &amp; &lt;b&gt;cœur&lt;/b&gt;"), std::string::npos);
@@ -559,6 +563,11 @@ TEST_F(Provider, ASetThatIsNotUtf8IsABadArgumentNotACrash) {
   EXPECT_EQ(
       error_code(ask({{"verb", "ListIdentifiers"}, {"metadataPrefix", "lom"}, {"set", "a::b"}})),
       "badArgument");
+  // Found by fuzzing too: a long set made a token longer than any token is read.
+  EXPECT_EQ(error_code(ask({{"verb", "ListIdentifiers"},
+                            {"metadataPrefix", "lom"},
+                            {"set", std::string(1001, 'a')}})),
+            "badArgument");
 }
 
 TEST_F(Provider, TheGarNoticeValidatesAndCarriesTheGarLabel) {
