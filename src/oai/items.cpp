@@ -66,24 +66,48 @@ Result<std::vector<std::string>> Items::sets_of(std::int64_t id, const std::stri
     }
     return out;
   }
-  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT c.kind, k.slug FROM content c LEFT JOIN "
-                                                 "collection k ON k.id = c.collection_id WHERE "
-                                                 "c.id = ?1"));
-  stmt.bind(1, id);
-  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!kind_stmt_) {
+    REPERE_ASSIGN_OR_RETURN(kind_stmt_, db_.prepare("SELECT c.kind, k.slug FROM content c LEFT "
+                                                    "JOIN collection k ON k.id = c.collection_id "
+                                                    "WHERE c.id = ?1"));
+    // The programme parts people confirmed (the rejected and the suggested are not sets).
+    REPERE_ASSIGN_OR_RETURN(concepts_stmt_,
+                            db_.prepare("SELECT concept_uri FROM content_concept WHERE "
+                                        "content_id = ?1 AND state = 'confirmed' AND purpose = "
+                                        "'programme' ORDER BY concept_uri"));
+  }
+  auto& kind = *kind_stmt_;
+  kind.reset();
+  kind.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, kind.step());
   if (!row) return out;
-  out.push_back("type:" + stmt.text(0));
-  if (!stmt.is_null(1)) out.push_back("collection:" + spec_part(stmt.text(1)));
-  taxonomy::ConceptStore concepts(db_);
-  REPERE_ASSIGN_OR_RETURN(const auto given, concepts.of_content(id));
-  for (const taxonomy::ContentConcept& cc : given) {
-    if (cc.state != "confirmed" || cc.purpose != "programme") continue;
-    REPERE_ASSIGN_OR_RETURN(const auto up, concepts.ancestors(cc.uri));
-    std::string spec = "programme";
-    for (auto it = up.rbegin(); it != up.rend(); ++it) spec += ":" + spec_part(it->uri);
-    out.push_back(spec + ":" + spec_part(cc.uri));
+  out.push_back("type:" + kind.text(0));
+  if (!kind.is_null(1)) out.push_back("collection:" + spec_part(kind.text(1)));
+  auto& concepts = *concepts_stmt_;
+  concepts.reset();
+  concepts.bind(1, id);
+  std::vector<std::string> uris;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool more, concepts.step());
+    if (!more) break;
+    uris.push_back(concepts.text(0));
+  }
+  for (const std::string& uri : uris) {
+    REPERE_ASSIGN_OR_RETURN(std::string spec, programme_spec(uri));
+    out.push_back(std::move(spec));
   }
   return out;
+}
+
+Result<std::string> Items::programme_spec(const std::string& uri) {
+  const auto known = programme_specs_.find(uri);
+  if (known != programme_specs_.end()) return known->second;
+  REPERE_ASSIGN_OR_RETURN(const auto up, taxonomy::ConceptStore(db_).ancestors(uri));
+  std::string spec = "programme";
+  for (auto it = up.rbegin(); it != up.rend(); ++it) spec += ":" + spec_part(it->uri);
+  spec += ":" + spec_part(uri);
+  programme_specs_.emplace(uri, spec);
+  return spec;
 }
 
 Result<std::vector<Item>> Items::list(const ItemQuery& q, int limit, bool& more) {

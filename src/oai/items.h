@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,7 +46,12 @@ class Items {
 
  private:
   Result<std::vector<std::string>> sets_of(std::int64_t id, const std::string& stored);
+  Result<std::string> programme_spec(const std::string& uri);
   catalog::Database& db_;
+  // Read once per request: a list reads every item's sets (11,115 contents: 1.2 s when each
+  // item prepared its statements and walked its concepts' ancestors; see docs/oai.md).
+  std::optional<catalog::Statement> kind_stmt_, concepts_stmt_;
+  std::map<std::string, std::string> programme_specs_;  // concept URI -> its setSpec
 };
 
 // Whether an item whose sets are `sets` is in `set` (or in a set under it).
