@@ -3,8 +3,9 @@
 search for words said in one of A's videos finds the moment and links to it on A; retiring
 the item on A removes it from B at the next harvest; A down, B keeps what it had and says so.
 Then a hostile partner (a server of this test): a 30 MB answer, entity expansion, a script in
-a title and a javascript: link, an endless resumption loop, a record without a title — each
-refused or bounded, B's pages never carrying the markup.
+a title and a javascript: link, an endless resumption loop, a record without a title, a
+partner that goes down in the middle of a harvest — each refused or bounded, what came kept,
+B's pages never carrying the markup.
 Usage: harvest_test.py REPERE_BINARY DEMO_DATA_DIR"""
 import http.server
 import json
@@ -83,13 +84,25 @@ def record(ident, title, url="https://partner.example/r", description="Un texte 
             f'</metadata></record>')
 
 
+# The "flaky" partner goes down after its first page, until it is back.
+FLAKY = {"down": False, "back": False}
+
+
 class Hostile(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         mode = self.path.split("/")[1]
-        verb = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query).get("verb", [""])[0]
+        args = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        verb = args.get("verb", [""])[0]
+        if mode == "flaky" and verb != "Identify" and "resumptionToken" in args and FLAKY["down"] \
+                and not FLAKY["back"]:
+            self.send_response(503)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if verb == "Identify":
             body = OAI_HEAD + f"<Identify><repositoryName>Hostile {mode}</repositoryName></Identify></OAI-PMH>"
         elif mode == "big":
@@ -103,6 +116,13 @@ class Hostile(http.server.BaseHTTPRequestHandler):
             body = OAI_HEAD + "<ListRecords>" + record(
                 "script:1", "&lt;script&gt;alert(1)&lt;/script&gt; Les volcans",
                 url="javascript:alert(1)") + "</ListRecords></OAI-PMH>"
+        elif mode == "flaky" and "resumptionToken" not in args:
+            FLAKY["down"] = True
+            body = OAI_HEAD + "<ListRecords>" + record("flaky:1", "Les glaciers") + \
+                "<resumptionToken>page-2</resumptionToken></ListRecords></OAI-PMH>"
+        elif mode == "flaky":
+            body = OAI_HEAD + "<ListRecords>" + record("flaky:2", "Les rivières") + \
+                "<resumptionToken/></ListRecords></OAI-PMH>"
         elif mode == "loop":
             body = OAI_HEAD + "<ListRecords>" + record("loop:1", "Boucle") + \
                 "<resumptionToken>toujours-le-meme</resumptionToken></ListRecords></OAI-PMH>"
@@ -207,6 +227,18 @@ with tempfile.TemporaryDirectory() as tmp:
     bad = run("harvest", base + "/bad/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=60)
     check(bad.returncode == 0 and "2 added" in bad.stdout and "bad:2" in bad.stderr
           and "no title" in bad.stderr, "a record without a title is reported and skipped")
+    # Down during a harvest: the first page is kept, the partner asked again (Retry-After),
+    # then the harvest fails; once the partner is back, the next harvest takes the rest.
+    flaky = run("harvest", base + "/flaky/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=120)
+    kept = sqlite3.connect(os.path.join(c_lib, "catalog.sqlite")).execute(
+        "SELECT count(*) FROM content WHERE external_id LIKE 'flaky:%'").fetchone()[0]
+    check(flaky.returncode != 0 and "trying again in 1000 ms" in flaky.stderr and kept == 1,
+          f"the partner down during a harvest: B keeps the first page ({kept}) and retries")
+    FLAKY["back"] = True
+    back = run("harvest", base + "/flaky/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=120)
+    kept = sqlite3.connect(os.path.join(c_lib, "catalog.sqlite")).execute(
+        "SELECT count(*) FROM content WHERE external_id LIKE 'flaky:%'").fetchone()[0]
+    check(back.returncode == 0 and kept == 2, f"back up, the next harvest takes the rest ({kept})")
     script = run("harvest", base + "/script/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=60)
     c, c_port = serve(c_lib)
     try:
