@@ -58,11 +58,21 @@ bool in_set(const std::vector<std::string>& sets, const std::string& set) {
 
 Result<std::vector<std::string>> Items::sets_of(std::int64_t id, const std::string& stored) {
   std::vector<std::string> out;
-  if (!stored.empty()) {  // a deleted record: the sets its row told when it left
+  if (!stored.empty()) {  // a deleted record
+    REPERE_ASSIGN_OR_RETURN(auto live, sets_of(id, ""));
+    if (!live.empty()) return live;  // retired or in review: its row still tells its sets
+    // Deleted: the sets kept when it left, its programme parts as « concept:URI ».
     const auto j = nlohmann::json::parse(stored, nullptr, false);
-    if (j.is_array()) {
-      for (const auto& s : j)
-        if (s.is_string()) out.push_back(s.get<std::string>());
+    if (!j.is_array()) return out;
+    for (const auto& s : j) {
+      if (!s.is_string()) continue;
+      const std::string set = s.get<std::string>();
+      if (set.rfind("concept:", 0) == 0) {
+        REPERE_ASSIGN_OR_RETURN(std::string spec, programme_spec(set.substr(8)));
+        out.push_back(std::move(spec));
+      } else {
+        out.push_back(set);
+      }
     }
     return out;
   }

@@ -6,8 +6,9 @@ namespace repere::oai {
 namespace {
 
 // Version 1. A content that stops being published (retired, sent back to review, deleted)
-// becomes a deleted record, dated when it left, with the sets it was in that its row still
-// tells (its kind, its collection); published again, it is a record again. Triggers on the
+// becomes a deleted record, dated when it left, with the sets it was in (a deleted content's
+// kind, collection and programme parts are kept with its record; a retired one still tells
+// them); published again, it is a record again. Triggers on the
 // catalog's content table do it, so that no path that changes a status can forget it. The
 // contents harvested from another catalogue (metadata.harvested_from) are not this
 // repository's items: they are neither records nor deleted records here. The
@@ -38,6 +39,13 @@ BEGIN
   UPDATE oai_deleted SET sets = json_insert(sets, '$[#]', 'collection:' || (SELECT slug FROM
          collection WHERE id = OLD.collection_id))
   WHERE content_id = OLD.id AND OLD.collection_id IS NOT NULL;
+  -- Its programme parts go with it (they are deleted with the content): kept as
+  -- « concept:URI », read back as programme sets.
+  UPDATE oai_deleted SET sets = (SELECT json_group_array(value) FROM (
+           SELECT value FROM json_each(oai_deleted.sets) UNION ALL
+           SELECT 'concept:' || concept_uri FROM content_concept WHERE content_id = OLD.id AND
+           state = 'confirmed' AND purpose = 'programme'))
+  WHERE content_id = OLD.id;
 END;
 CREATE TRIGGER oai_republished AFTER UPDATE OF status ON content WHEN NEW.status = 'published'
 BEGIN

@@ -393,6 +393,18 @@ TEST_F(Provider, RetiredAndRemovedContentsStayAsDeletedRecords) {
   const auto removed = add("Supprimée");
   const auto kept = add("Gardée");
   const auto never = add("Jamais publiée", catalog::EditorialStatus::kReview);
+  taxonomy::ConceptStore store(*db_);
+  for (const auto c : {retired, removed})
+    ASSERT_TRUE(store.decide(c, kDigestion, taxonomy::Decision::kConfirm).is_ok());
+  std::string spec;  // the set of « alimentation et digestion », while it has items
+  for (const auto& s : all(ask({{"verb", "ListSets"}}), "<setSpec>([^<]+)</setSpec>"))
+    if (s.size() > 5 && s.substr(s.size() - 5) == ":1530") spec = s;
+  ASSERT_FALSE(spec.empty());
+  const auto in_digestion = [&] {
+    return all(ask({{"verb", "ListIdentifiers"}, {"metadataPrefix", "lom"}, {"set", spec}}),
+               "<identifier>([^<]+)</identifier>");
+  };
+  EXPECT_EQ(in_digestion(), (std::vector<std::string>{id(retired), id(removed)}));
   catalog::ContentRepository contents(*db_);
   clock_ += 10;
   ASSERT_TRUE(contents.set_status(retired, catalog::EditorialStatus::kRetired, "test").is_ok());
@@ -403,6 +415,8 @@ TEST_F(Provider, RetiredAndRemovedContentsStayAsDeletedRecords) {
             (std::vector<std::string>{id(retired), id(removed), id(kept)}));
   EXPECT_EQ(all(list, "<header( status=\"deleted\")?>").size(), 3U);
   EXPECT_EQ(all(list, "(<header status=\"deleted\">)").size(), 2U);
+  // A harvester that harvests a programme part sees both leave it.
+  EXPECT_EQ(in_digestion(), (std::vector<std::string>{id(retired), id(removed)}));
   for (const auto gone : {retired, removed}) {
     const std::string r =
         ask({{"verb", "GetRecord"}, {"identifier", id(gone)}, {"metadataPrefix", "lom"}});
