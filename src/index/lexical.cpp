@@ -163,6 +163,17 @@ Xapian::Query filter_query(const Filters& f) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// Whether the filters let every passage through: only statuses, which every passage has (a
+// library where all is published, searched by a reader). Filtering then costs the matcher a
+// walk of a posting list as long as the library for nothing.
+bool lets_all_through(const Xapian::Database& db, const Filters& f) {
+  if (!f.only_statuses()) return false;
+  Xapian::doccount covered = 0;
+  const std::set<std::string> statuses(f.statuses.begin(), f.statuses.end());
+  for (const std::string& s : statuses) covered += db.get_termfreq(filter_term(kStatusPrefix, s));
+  return covered >= db.get_doccount();
+}
+
 // Query text with the characters Xapian's parser gives meaning to turned into spaces.
 std::string plain_words(const std::string& q) {
   std::string out = q;
@@ -630,7 +641,8 @@ Result<LexicalResult> LexicalIndex::search_synonyms(const std::string& query,
     if (expanded.empty()) return result;
     Xapian::Query q =
         exact.empty() ? expanded : Xapian::Query(Xapian::Query::OP_AND_NOT, expanded, exact);
-    if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
+    if (!filters.empty() && !lets_all_through(impl_->db, filters))
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
     Xapian::Enquire enquire(impl_->db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(weighting());
@@ -727,7 +739,8 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     result.suggestion = result.corrected_query();
     if (parsed.empty() || limit <= 0) return result;
     Xapian::Query q = with_proximity(parsed, result.query_terms);
-    if (!filters.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
+    if (!filters.empty() && !lets_all_through(impl_->db, filters))
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
     Xapian::Enquire enquire(impl_->db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(weighting());

@@ -1,8 +1,10 @@
 // The lexical index and the index generations, on real Xapian databases and catalogs.
 #include <gtest/gtest.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <atomic>
 #include <chrono>
@@ -165,6 +167,45 @@ TEST_F(Lexical, FiltersNarrowAndCombine) {
   EXPECT_EQ(ids("plante pythagore", {.subjects = {"mathematiques"}}), std::vector<std::int64_t>{3});
   EXPECT_TRUE(ids("plante", {.kinds = {"video"}, .levels = {"4e"}}).empty());
   EXPECT_EQ(ids("plante pythagore", {.contents = {20}}), std::vector<std::int64_t>{3});
+}
+
+// A reader's filter (published only) on a library where everything is published lets every
+// passage through: the search skips it, with the same answer; one draft brings it back.
+TEST(LexicalStatusFilter, SkippedWhenEveryPassageIsPublishedAndKeptOtherwise) {
+  for (const bool with_draft : {false, true}) {
+    testing::TempDir dir;
+    auto w = LexicalWriter::create(dir.path() / "lex");
+    ASSERT_TRUE(w.is_ok());
+    const char* texts[] = {"La photosynthèse des plantes.", "Les plantes vertes et la lumière.",
+                           "Les plantes carnivores."};
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE((*w)->put({.passage_id = i + 1,
+                             .content_id = i + 1,
+                             .text = texts[i],
+                             .language = "fr",
+                             .status = with_draft && i == 2 ? "draft" : "published"})
+                      .is_ok());
+    }
+    ASSERT_TRUE((*w)->commit().is_ok());
+    auto index = LexicalIndex::open(dir.path() / "lex");
+    ASSERT_TRUE(index.is_ok());
+    const auto all = (*index)->search("plantes", {}, 0, 10);
+    const auto reader =
+        (*index)->search("plantes", {.statuses = {"published", "published"}}, 0, 10);
+    ASSERT_TRUE(all.is_ok() && reader.is_ok());
+    std::vector<std::int64_t> a, r;
+    for (const auto& h : all->hits) a.push_back(h.passage_id);
+    for (const auto& h : reader->hits) r.push_back(h.passage_id);
+    EXPECT_EQ(a.size(), 3U);
+    if (with_draft) {
+      EXPECT_EQ(std::count(r.begin(), r.end(), 3), 0);
+      EXPECT_EQ(r.size(), 2U);
+    } else {
+      EXPECT_EQ(r, a);
+      for (std::size_t i = 0; i < r.size(); ++i)
+        EXPECT_DOUBLE_EQ(reader->hits[i].score, all->hits[i].score);
+    }
+  }
 }
 
 TEST_F(Lexical, SuggestsASpelling) {
