@@ -12,7 +12,6 @@
 #include "answer.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
-#include "repere/core/text.h"
 
 namespace repere::oai {
 

@@ -264,7 +264,7 @@ class Answer {
     if (!item.deleted) {
       REPERE_ASSIGN_OR_RETURN(const RecordData data,
                               read_record(db_, item.id, options_.base_url, options_.repository_name,
-                                          options_.data_root));
+                                          options_.data_root, prefix == "repere"));
       out += "<metadata>" +
              (prefix == "lom"      ? scolomfr(data)
               : prefix == "repere" ? repere_record(data)

@@ -385,7 +385,7 @@ std::string repere_record(const RecordData& r) {
 
 Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
                                const std::string& base_url, const std::string& publisher,
-                               const std::string& data_root) {
+                               const std::string& data_root, bool with_passages) {
   REPERE_ASSIGN_OR_RETURN(const catalog::Content c, catalog::ContentRepository(db).get(content_id));
   RecordData r;
   r.id = c.id;
@@ -455,9 +455,11 @@ Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
   REPERE_ASSIGN_OR_RETURN(const auto passages,
                           catalog::PassageRepository(db).list_for_content(content_id));
   std::set<std::int64_t> seen;
-  for (const catalog::Passage& p : passages)
-    r.passages.push_back(
-        {.start_ms = p.start_ms, .end_ms = p.end_ms, .page = p.page, .text = p.text});
+  if (with_passages) {
+    for (const catalog::Passage& p : passages)
+      r.passages.push_back(
+          {.start_ms = p.start_ms, .end_ms = p.end_ms, .page = p.page, .text = p.text});
+  }
   for (const catalog::Passage& p : passages) {
     if (r.parts.size() >= 100) break;
     std::string link;

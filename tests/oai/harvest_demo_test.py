@@ -6,29 +6,16 @@ retired content comes back as a deleted record; `repere gar-notice` validates to
 Usage: harvest_demo_test.py REPERE_BINARY DEMO_DATA_DIR SOURCE_DIR SHARED_DIR"""
 import os
 import re
-import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import urllib.parse
 import urllib.request
 
+from library import check, copy_demo, finish, serve, stop
+
 repere, demo, source, shared = sys.argv[1:5]
 xsd_dir = os.path.join(shared, "standards/scolomfr/xsd-3.2.1")
-failures = 0
-passed = 0
-
-
-def check(ok, what):
-    global failures, passed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failures += 1
-
-
 def get(base, **args):
     with urllib.request.urlopen(base + "?" + urllib.parse.urlencode(args), timeout=60) as r:
         return r.read().decode("utf-8")
@@ -60,17 +47,9 @@ def validate(records, folder):
 
 with tempfile.TemporaryDirectory() as tmp:
     lib = os.path.join(tmp, "lib")
-    shutil.copytree(demo, lib, ignore=shutil.ignore_patterns("catalog.sqlite*"))
-    src = sqlite3.connect(os.path.join(demo, "catalog.sqlite"))
-    src.execute("VACUUM INTO ?", (os.path.join(lib, "catalog.sqlite"),))
-    src.close()
-    published = sqlite3.connect(os.path.join(lib, "catalog.sqlite")).execute(
-        "SELECT count(*) FROM content WHERE status = 'published'").fetchone()[0]
-    server = subprocess.Popen([repere, "serve", "--data", lib, "--port", "0",
-                               "--set", "oai.page_size=10"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    published = copy_demo(demo, lib)
+    server, port = serve(repere, lib, "oai.page_size=10")
     try:
-        port = int(server.stdout.readline().rsplit(":", 1)[1].split("/")[0])
         base = f"http://127.0.0.1:{port}/oai"
         for prefix in ("lom", "oai_dc"):
             n, deleted = harvest(base, prefix)
@@ -99,13 +78,11 @@ with tempfile.TemporaryDirectory() as tmp:
         check(retired.returncode == 0 and n == published and deleted == 1,
               f"a retired content is a deleted record ({n} records, {deleted} deleted)")
     finally:
-        server.terminate()
-        server.communicate(timeout=30)
+        stop(server)
     notice = subprocess.run([repere, "gar-notice", "--data", lib], capture_output=True, text=True)
     check(notice.returncode == 0 and "http://data.education.fr/gar" in notice.stdout,
           "repere gar-notice prints a notice with the GAR label")
     check(validate([notice.stdout[notice.stdout.find("<lom:lom"):]], tmp),
           "the GAR notice validates against scolomfr.xsd")
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()

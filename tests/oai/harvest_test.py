@@ -10,7 +10,6 @@ Usage: harvest_test.py REPERE_BINARY DEMO_DATA_DIR"""
 import http.server
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,40 +20,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import library
+from library import check, copy_demo, finish, stop
+
 repere, demo = sys.argv[1:3]
-failures = 0
-passed = 0
-
-
-def check(ok, what):
-    global failures, passed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failures += 1
-
-
 def run(*args, timeout=600):
     return subprocess.run([repere, *args], capture_output=True, text=True, timeout=timeout)
 
 
 def serve(lib, *settings):
-    cmd = [repere, "serve", "--data", lib, "--port", "0"]
-    for s in settings:
-        cmd += ["--set", s]
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    port = int(server.stdout.readline().rsplit(":", 1)[1].split("/")[0])
-    return server, port
-
-
-def stop(server):
-    server.terminate()
-    try:
-        server.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.communicate()
+    return library.serve(repere, lib, *settings)
 
 
 def external_count(lib):
@@ -142,12 +117,7 @@ class Hostile(http.server.BaseHTTPRequestHandler):
 
 with tempfile.TemporaryDirectory() as tmp:
     a_lib, b_lib = os.path.join(tmp, "a"), os.path.join(tmp, "b")
-    shutil.copytree(demo, a_lib, ignore=shutil.ignore_patterns("catalog.sqlite*"))
-    src = sqlite3.connect(os.path.join(demo, "catalog.sqlite"))
-    src.execute("VACUUM INTO ?", (os.path.join(a_lib, "catalog.sqlite"),))
-    src.close()
-    published = sqlite3.connect(os.path.join(a_lib, "catalog.sqlite")).execute(
-        "SELECT count(*) FROM content WHERE status = 'published'").fetchone()[0]
+    published = copy_demo(demo, a_lib)
     run("init", b_lib)
     a, a_port = serve(a_lib, "oai.page_size=10", "oai.repository_name=Musée A")
     a_oai = f"http://127.0.0.1:{a_port}/oai"
@@ -250,5 +220,4 @@ with tempfile.TemporaryDirectory() as tmp:
         stop(c)
     hostile.shutdown()
 
-print(f"{passed} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()

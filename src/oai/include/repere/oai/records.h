@@ -52,10 +52,11 @@ struct RecordData {
 };
 
 // Reads what a record says of a published or unpublished content. `base_url` makes its links;
-// `data_root` finds its media file's size. Errors: not_found.
+// `data_root` finds its media file's size; `with_passages` copies every passage's text (only
+// the repere format carries them). Errors: not_found.
 Result<RecordData> read_record(catalog::Database& db, std::int64_t content_id,
                                const std::string& base_url, const std::string& publisher,
-                               const std::string& data_root);
+                               const std::string& data_root, bool with_passages = false);
 
 // <oai_dc:dc>…</oai_dc:dc>, namespaces declared on it.
 std::string dublin_core(const RecordData& r);
