@@ -460,6 +460,10 @@ ClassShare share_from(const catalog::Statement& row) {
 Result<ClassShare> ActivityStore::add_class(Id activity_id, const Editor& editor,
                                             const std::string& name) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
+  return add_class_for(activity_id, name);
+}
+
+Result<ClassShare> ActivityStore::add_class_for(Id activity_id, const std::string& name) {
   std::string clean = text::strip_control(name, /*keep_lines=*/false);
   while (!clean.empty() && clean.back() == ' ') clean.pop_back();
   while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);

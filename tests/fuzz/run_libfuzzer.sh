@@ -20,6 +20,7 @@ case "$target" in
   query_fuzz) sources+=("$src/src/index/lexical.cpp") libs+=(-lxapian) ;;
   multipart_fuzz) sources+=("$src/src/web/multipart.cpp") ;;
   oai_token_fuzz) sources+=("$src/src/oai/tokens.cpp") libs+=(-lsodium) ;;
+  lti_jwt_fuzz) sources+=("$src/src/lti/jose.cpp") libs+=(-lcrypto) ;;
   oai_answer_fuzz) sources+=("$src/src/oai/answer.cpp" "$src/src/catalog/types.cpp")
     libs+=($(pkg-config --cflags --libs libxml-2.0)) ;;
 esac
@@ -31,7 +32,7 @@ if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
     -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
-    -I"$src/src/web" -I"$src/src/oai" -I"$src/src/oai/include" \
+    -I"$src/src/web" -I"$src/src/oai" -I"$src/src/oai/include" -I"$src/src/lti/include" \
     "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n uchardet) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).
