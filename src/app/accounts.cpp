@@ -16,6 +16,7 @@
 #include "repere/courses/schema.h"
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
+#include "repere/lti/schema.h"
 #include "repere/oai/schema.h"
 #include "repere/taxonomy/schema.h"
 
@@ -145,8 +146,8 @@ Status publish_command(const PublishOptions& o, std::ostream& out) {
 Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
   catalog::OpenOptions options{.create_if_missing = false};
-  options.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema(),
-                     &oai::schema()};
+  options.modules = {&learn::schema(),   &auth::schema(), &taxonomy::schema(),
+                     &courses::schema(), &oai::schema(),  &lti::schema()};
   return catalog::Database::open(dir.catalog(), options);
 }
 

@@ -28,6 +28,7 @@ struct Parsed {
   CoursesCommandOptions courses;
   GarNoticeOptions gar;
   HarvestCommandOptions harvest;
+  LtiCommandOptions lti;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -233,6 +234,31 @@ int run_cli(int argc, char** argv, Io io) {
                       "Records changed since this date (default: since the last complete harvest)");
   harvest->add_flag("--full", p.harvest.full, "Everything, whatever was harvested before");
 
+  CLI::App* lti = app.add_subcommand(
+      "lti", "LTI 1.3: the platforms (Moodle, ENT) that launch Repère, and the tool's keys");
+  lti->require_subcommand(1);
+  CLI::App* lti_add = lti->add_subcommand(
+      "add-platform", "Register a platform (or add deployments to one registered)");
+  lti_add->add_option("--issuer", p.lti.issuer, "The platform's issuer (Platform ID)")->required();
+  lti_add->add_option("--client-id", p.lti.client_id, "What the platform calls this tool")
+      ->required();
+  lti_add->add_option("--name", p.lti.name, "Its name, as logs and pages show it");
+  lti_add->add_option("--auth-url", p.lti.auth_url, "Its authentication request URL")->required();
+  lti_add->add_option("--token-url", p.lti.token_url, "Its access token URL (grades)");
+  lti_add->add_option("--jwks-url", p.lti.jwks_url, "Its public keyset URL")->required();
+  lti_add->add_option("--deployment", p.lti.deployments, "A deployment id (repeatable)")
+      ->required();
+  CLI::App* lti_list = lti->add_subcommand("platforms", "List the registered platforms");
+  CLI::App* lti_remove = lti->add_subcommand("remove-platform", "Forget a platform");
+  lti_remove->add_option("ID", p.lti.id, "Its number (repere lti platforms)")->required();
+  CLI::App* lti_rotate =
+      lti->add_subcommand("rotate-key", "Sign with a new key (the old one stays published a day)");
+  CLI::App* lti_tool = lti->add_subcommand("tool", "Print what to give a platform");
+  CLI::App* lti_scores =
+      lti->add_subcommand("scores", "Send the scores that are due, and say the queue");
+  for (CLI::App* cmd : {lti_add, lti_list, lti_remove, lti_rotate, lti_tool, lti_scores})
+    add_common(*cmd, p);
+
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
   add_common(*serve, p);
@@ -327,6 +353,16 @@ int run_cli(int argc, char** argv, Io io) {
   if (harvest->parsed()) {
     p.harvest.common = *common;
     return run_harvest(p.harvest, io);
+  }
+  if (lti->parsed()) {
+    p.lti.common = *common;
+    p.lti.action = lti_add->parsed()      ? "add"
+                   : lti_list->parsed()   ? "list"
+                   : lti_remove->parsed() ? "remove"
+                   : lti_rotate->parsed() ? "rotate-key"
+                   : lti_tool->parsed()   ? "tool"
+                                          : "scores";
+    return run_lti(p.lti, io);
   }
   if (gar->parsed()) {
     p.gar.common = *common;

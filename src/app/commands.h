@@ -66,6 +66,16 @@ struct HarvestCommandOptions {
   bool full = false;
 };
 
+// `repere lti ACTION`: platforms registered with this LTI 1.3 tool (add, list, remove), the
+// tool's keys (rotate-key) and addresses (tool), and the queue of scores (scores).
+struct LtiCommandOptions {
+  CommonOptions common;
+  std::string action;  // add, list, remove, rotate-key, tool, scores
+  std::string issuer, client_id, name, auth_url, token_url, jwks_url;
+  std::vector<std::string> deployments;
+  std::int64_t id = 0;  // remove
+};
+
 struct DoctorOptions {
   CommonOptions common;
   bool json = false;
@@ -180,6 +190,7 @@ int run_ingest(const IngestCommandOptions& options, Io io);
 int run_export_h5p(const ExportH5pOptions& options, Io io);
 int run_gar_notice(const GarNoticeOptions& options, Io io);
 int run_harvest(const HarvestCommandOptions& options, Io io);
+int run_lti(const LtiCommandOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

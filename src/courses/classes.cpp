@@ -92,6 +92,20 @@ Result<CoursePupil> ClassStore::pupil_by_token(const std::string& token) {
   return CoursePupil{stmt.int64(0), stmt.int64(1), stmt.text(2), ""};
 }
 
+Result<CoursePupil> ClassStore::renew_token(Id pupil_id) {
+  CoursePupil p{pupil_id, 0, "", learn::new_pupil_token()};
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE course_pupil SET token_hash = ?2 WHERE "
+                                                 "id = ?1 RETURNING class_id, pseudonym"));
+  stmt.bind(1, pupil_id).bind(2, learn::token_digest(p.token));
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return Status::not_found("no course pupil " + std::to_string(pupil_id));
+  p.class_id = stmt.int64(0);
+  p.pseudonym = stmt.text(1);
+  REPERE_ASSIGN_OR_RETURN(const bool more, stmt.step());
+  (void)more;
+  return p;
+}
+
 Status ClassStore::check_in_course(const CoursePupil& pupil, const char* table, Id id) {
   // The chapter or block must be of the pupil's class's course.
   const std::string sql =

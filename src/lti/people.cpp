@@ -1,6 +1,9 @@
 #include "repere/lti/people.h"
 
+#include <algorithm>
 #include <regex>
+
+#include "repere/courses/store.h"
 
 namespace repere::lti {
 
@@ -134,61 +137,135 @@ Result<auth::User> teacher_for(catalog::Database& db, const Launch& launch) {
   return user;
 }
 
+namespace {
+
+std::string context_of(const Launch& launch) {
+  return launch.context_id.empty() ? "link:" + launch.resource_link_id : launch.context_id;
+}
+
+std::string class_name_of(const Launch& launch) {
+  std::string name = launch.context_title.empty() ? launch.platform.name : launch.context_title;
+  if (name.empty()) name = "Classe LTI";
+  if (name.size() > 100) name.resize(100);
+  return name;
+}
+
+// The class a launch's context has for `target`, or 0.
+Result<Id> known_class(catalog::Database& db, const Launch& launch, const std::string& target) {
+  REPERE_ASSIGN_OR_RETURN(auto cls, db.prepare("SELECT class_id FROM lti_class WHERE platform_id "
+                                               "= ?1 AND context_id = ?2 AND target = ?3"));
+  cls.bind(1, launch.platform.id).bind(2, context_of(launch)).bind(3, target);
+  REPERE_ASSIGN_OR_RETURN(const bool found, cls.step());
+  if (!found) return Id{0};
+  const Id id = cls.int64(0);
+  cls.reset();
+  if (!launch.memberships_url.empty()) {  // the roster's address may come with a later launch
+    REPERE_ASSIGN_OR_RETURN(auto nrps, db.prepare("UPDATE lti_class SET memberships_url = ?4 "
+                                                  "WHERE platform_id = ?1 AND context_id = ?2 AND "
+                                                  "target = ?3"));
+    nrps.bind(1, launch.platform.id).bind(2, context_of(launch)).bind(3, target);
+    REPERE_RETURN_IF_ERROR(nrps.bind(4, launch.memberships_url).run());
+  }
+  return id;
+}
+
+Status remember_class(catalog::Database& db, const Launch& launch, const std::string& target,
+                      Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(auto add, db.prepare("INSERT INTO lti_class(platform_id, context_id, "
+                                               "target, class_id, memberships_url) VALUES (?1, "
+                                               "?2, ?3, ?4, ?5)"));
+  add.bind(1, launch.platform.id).bind(2, context_of(launch)).bind(3, target).bind(4, class_id);
+  return add.bind(5, launch.memberships_url).run();
+}
+
+// The pupil row of a learner in a class ("activite" or "cours"), or 0.
+Result<Id> known_pupil(catalog::Database& db, const Launch& launch, const char* kind, Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(auto known, db.prepare("SELECT pupil_id FROM lti_pupil WHERE "
+                                                 "platform_id = ?1 AND sub = ?2 AND kind = ?3 AND "
+                                                 "class_id = ?4"));
+  known.bind(1, launch.platform.id).bind(2, launch.sub).bind(3, kind).bind(4, class_id);
+  REPERE_ASSIGN_OR_RETURN(const bool found, known.step());
+  return found ? known.int64(0) : Id{0};
+}
+
+Status remember_pupil(catalog::Database& db, const Launch& launch, const char* kind, Id class_id,
+                      Id pupil_id) {
+  REPERE_ASSIGN_OR_RETURN(auto add, db.prepare("INSERT INTO lti_pupil(platform_id, sub, kind, "
+                                               "class_id, pupil_id, lineitem) VALUES (?1, ?2, ?3, "
+                                               "?4, ?5, ?6)"));
+  add.bind(1, launch.platform.id).bind(2, launch.sub).bind(3, kind).bind(4, class_id);
+  return add.bind(5, pupil_id).bind(6, launch.lineitem).run();
+}
+
+Result<int> next_number(catalog::Database& db, const char* table, Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(auto count, db.prepare(std::string("SELECT count(*) FROM ") + table +
+                                                 " WHERE class_id = ?1"));
+  count.bind(1, class_id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, count.step());
+  return row ? static_cast<int>(count.int64(0)) + 1 : 1;
+}
+
+}  // namespace
+
+Result<CourseSeat> course_pupil_for(catalog::Database& db, const Launch& launch, Id course_id) {
+  REPERE_ASSIGN_OR_RETURN(const courses::Course course, courses::CourseStore(db).get(course_id));
+  if (course.state != courses::CourseState::kPublished)
+    return Status::not_found("course " + std::to_string(course_id) + " is not published");
+  courses::ClassStore classes(db);
+  const std::string target = "cours:" + std::to_string(course_id);
+  REPERE_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
+  REPERE_ASSIGN_OR_RETURN(Id class_id, known_class(db, launch, target));
+  if (class_id == 0) {
+    REPERE_ASSIGN_OR_RETURN(const courses::CourseClass made,
+                            classes.add_class(course_id, class_name_of(launch)));
+    class_id = made.id;
+    REPERE_RETURN_IF_ERROR(remember_class(db, launch, target, class_id));
+  }
+  REPERE_ASSIGN_OR_RETURN(const auto all, classes.classes(course_id));
+  const auto mine =
+      std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.id == class_id; });
+  if (mine == all.end()) return Status::not_found("the course's class is gone");
+  REPERE_ASSIGN_OR_RETURN(const Id known, known_pupil(db, launch, "cours", class_id));
+  CourseSeat seat{{}, mine->code};
+  if (known != 0) {
+    REPERE_ASSIGN_OR_RETURN(seat.pupil, classes.renew_token(known));
+  } else {
+    REPERE_ASSIGN_OR_RETURN(const int number, next_number(db, "course_pupil", class_id));
+    REPERE_ASSIGN_OR_RETURN(seat.pupil,
+                            classes.join(mine->code, pseudonym_for(launch.given_name, number)));
+    REPERE_RETURN_IF_ERROR(remember_pupil(db, launch, "cours", class_id, seat.pupil.id));
+  }
+  REPERE_RETURN_IF_ERROR(tx.commit());
+  return seat;
+}
+
 Result<learn::Pupil> pupil_for(catalog::Database& db, const Launch& launch, Id activity_id) {
   learn::ActivityStore store(db);
   REPERE_RETURN_IF_ERROR(store.get(activity_id).status());
-  const std::string context =
-      launch.context_id.empty() ? "link:" + launch.resource_link_id : launch.context_id;
-  REPERE_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
   const std::string target = "activite:" + std::to_string(activity_id);
-  REPERE_ASSIGN_OR_RETURN(auto cls, db.prepare("SELECT class_id FROM lti_class WHERE platform_id "
-                                               "= ?1 AND context_id = ?2 AND target = ?3"));
-  cls.bind(1, launch.platform.id).bind(2, context).bind(3, target);
-  REPERE_ASSIGN_OR_RETURN(const bool has_class, cls.step());
-  Id class_id = 0;
-  if (has_class) {
-    class_id = cls.int64(0);
-  } else {
-    std::string name = launch.context_title.empty() ? launch.platform.name : launch.context_title;
-    if (name.empty()) name = "Classe LTI";
-    if (name.size() > 100) name.resize(100);
-    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare share, store.add_class_for(activity_id, name));
+  REPERE_ASSIGN_OR_RETURN(auto tx, catalog::Transaction::begin(db));
+  REPERE_ASSIGN_OR_RETURN(Id class_id, known_class(db, launch, target));
+  if (class_id == 0) {
+    REPERE_ASSIGN_OR_RETURN(const learn::ClassShare share,
+                            store.add_class_for(activity_id, class_name_of(launch)));
     class_id = share.id;
-    REPERE_ASSIGN_OR_RETURN(auto add, db.prepare("INSERT INTO lti_class(platform_id, context_id, "
-                                                 "target, class_id) VALUES (?1, ?2, ?3, ?4)"));
-    REPERE_RETURN_IF_ERROR(
-        add.bind(1, launch.platform.id).bind(2, context).bind(3, target).bind(4, class_id).run());
+    REPERE_RETURN_IF_ERROR(remember_class(db, launch, target, class_id));
   }
-  REPERE_ASSIGN_OR_RETURN(
-      auto known,
-      db.prepare("SELECT pupil_id FROM lti_pupil WHERE "
-                 "platform_id = ?1 AND sub = ?2 AND kind = 'activite' AND class_id = ?3"));
-  known.bind(1, launch.platform.id).bind(2, launch.sub).bind(3, class_id);
-  REPERE_ASSIGN_OR_RETURN(const bool has_pupil, known.step());
+  REPERE_ASSIGN_OR_RETURN(const Id known, known_pupil(db, launch, "activite", class_id));
   learn::Pupil pupil;
-  if (has_pupil) {
-    const Id id = known.int64(0);
-    known.reset();
-    REPERE_ASSIGN_OR_RETURN(pupil, store.renew_token(id));
-    if (!launch.lineitem.empty()) {
+  if (known != 0) {
+    REPERE_ASSIGN_OR_RETURN(pupil, store.renew_token(known));
+    if (!launch.lineitem.empty()) {  // the link may have been graded since
       REPERE_ASSIGN_OR_RETURN(auto li, db.prepare("UPDATE lti_pupil SET lineitem = ?2 WHERE "
                                                   "kind = 'activite' AND pupil_id = ?1"));
-      REPERE_RETURN_IF_ERROR(li.bind(1, id).bind(2, launch.lineitem).run());
+      REPERE_RETURN_IF_ERROR(li.bind(1, known).bind(2, launch.lineitem).run());
     }
   } else {
-    REPERE_ASSIGN_OR_RETURN(auto count,
-                            db.prepare("SELECT count(*) FROM pupil WHERE class_id = ?1"));
-    count.bind(1, class_id);
-    REPERE_ASSIGN_OR_RETURN(const bool row, count.step());
-    const int number = row ? static_cast<int>(count.int64(0)) + 1 : 1;
+    REPERE_ASSIGN_OR_RETURN(const int number, next_number(db, "pupil", class_id));
     REPERE_ASSIGN_OR_RETURN(const learn::ClassShare share, store.class_by_id(class_id));
     REPERE_ASSIGN_OR_RETURN(pupil,
                             store.join(share.code, pseudonym_for(launch.given_name, number)));
-    REPERE_ASSIGN_OR_RETURN(auto add, db.prepare("INSERT INTO lti_pupil(platform_id, sub, kind, "
-                                                 "class_id, pupil_id, lineitem) VALUES (?1, ?2, "
-                                                 "'activite', ?3, ?4, ?5)"));
-    add.bind(1, launch.platform.id).bind(2, launch.sub).bind(3, class_id).bind(4, pupil.id);
-    REPERE_RETURN_IF_ERROR(add.bind(5, launch.lineitem).run());
+    REPERE_RETURN_IF_ERROR(remember_pupil(db, launch, "activite", class_id, pupil.id));
   }
   REPERE_RETURN_IF_ERROR(tx.commit());
   return pupil;

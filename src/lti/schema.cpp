@@ -103,11 +103,19 @@ CREATE TABLE lti_score (
 CREATE INDEX lti_score_due ON lti_score(next_try) WHERE sent_at IS NULL AND superseded = 0;
 )sql";
 
+// Version 2. The context's Names and Role Provisioning Services URL, from its latest launch
+// ('': none), so that the class's results can show the platform's roster.
+constexpr std::string_view kRoster = R"sql(
+ALTER TABLE lti_class ADD COLUMN memberships_url TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
   static const catalog::ModuleSchema kSchema{
-      "lti", {{1, "platforms, keys, launches, deep links, score queue", kTables}}};
+      "lti",
+      {{1, "platforms, keys, launches, deep links, score queue", kTables},
+       {2, "the roster's address of a platform's class", kRoster}}};
   return kSchema;
 }
 

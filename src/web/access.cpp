@@ -18,11 +18,19 @@ const Viewer& anonymous() {
   return kAnonymous;
 }
 
+}  // namespace
+
 bool secure_cookie(const Context& ctx, const http::Request& req) {
   if (ctx.secure_cookies == "always") return true;
   if (ctx.secure_cookies == "never") return false;
   return req.secure;
 }
+
+std::string framed_cookie_attributes(const Context& ctx, const http::Request& req) {
+  return secure_cookie(ctx, req) ? "; SameSite=None; Secure" : "; SameSite=Lax";
+}
+
+namespace {
 
 std::string account_links(const Viewer& viewer) {
   if (!viewer.signed_in()) {
@@ -37,7 +45,8 @@ std::string account_links(const Viewer& viewer) {
       ")</span></span> <a href=\"/activites\">Mes activités</a> <a href=\"/cours\">Mes cours</a>";
   if (viewer.can(auth::Role::kCurator))
     out += " <a href=\"/gestion\">Gestion</a> <a href=\"/gestion/relecture\">Relecture</a>";
-  if (viewer.can(auth::Role::kAdmin)) out += " <a href=\"/gestion/journal\">Journal</a>";
+  if (viewer.can(auth::Role::kAdmin))
+    out += " <a href=\"/gestion/journal\">Journal</a> <a href=\"/gestion/lti\">Plateformes LTI</a>";
   out +=
       " <form method=\"post\" action=\"/deconnexion\" class=\"deconnexion\"><button "
       "type=\"submit\">Se déconnecter</button></form></nav>";
@@ -120,6 +129,9 @@ void limit_search(const Viewer& viewer, search::SearchRequest& request) {
 }
 
 bool changes_state(const http::Request& req) {
+  // An LTI platform's posts (a login to begin, an id_token) carry no CSRF token: a signed
+  // token and a single-use state are what they are checked by (lti_pages.cpp).
+  if (req.path == "/lti/login" || req.path == "/lti/launch") return false;
   return req.method == "POST" || req.method == "PUT" || req.method == "DELETE";
 }
 

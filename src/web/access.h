@@ -67,6 +67,13 @@ bool carries_csrf_token(const http::Request& req, const Viewer& viewer);
 // 403, or a problem for the API) when the viewer may not. `api`: answer with a problem.
 bool require_role(const http::Request& req, http::Response& res, auth::Role role, bool api);
 
+// Cookies are Secure when web.secure_cookies says so (auto: the request came over HTTPS).
+bool secure_cookie(const Context& ctx, const http::Request& req);
+// The attributes of a cookie that must work inside a platform's frame (LTI launches):
+// "; SameSite=None; Secure" over HTTPS; "; SameSite=Lax" otherwise (browsers refuse
+// SameSite=None without Secure).
+std::string framed_cookie_attributes(const Context& ctx, const http::Request& req);
+
 // The session cookie for a new session, or one that ends it.
 std::string session_cookie(const Context& ctx, const http::Request& req, const std::string& token);
 std::string ended_session_cookie(const Context& ctx, const http::Request& req);

@@ -13,6 +13,7 @@
 #include "access.h"
 #include "answers.h"
 #include "context.h"
+#include "lti_pages.h"
 #include "repere/h5p/h5p.h"
 #include "repere/learn/json.h"
 #include "repere/learn/store.h"
@@ -244,6 +245,7 @@ void api_answer(Context& ctx, const http::Request& req, http::Response& res) {
       REPERE_RETURN_IF_ERROR(store.record_statement(
           a.id, p.id, learn::answered_statement(who, q, r, g, elapsed).dump()));
     }
+    queue_lti_score(ctx, store, p);
     send_json(res, learn::to_json(g));
     return Status::ok();
   });

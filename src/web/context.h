@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -103,6 +104,23 @@ struct Context {
   std::atomic<bool> index_pending{false};  // an update waits for an ingest to end
   std::mutex generation_mutex;
   int generation = -1;  // of the searchers in the pool
+  // Problems worth an operator's eye (a refused LTI launch); null: none.
+  std::function<void(const std::string&)> warn;
+  // LTI launches on their way to their page (lti_pages.cpp): for five minutes, the cookies a
+  // launch set, so that a browser that refused them in the platform's frame gets them again
+  // in a window of its own. Keyed by the SHA-256 of a one-time token.
+  struct LtiHandoff {
+    std::vector<std::string> cookies;  // Set-Cookie values
+    std::string path;                  // where the launch goes
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::mutex lti_mutex;
+  std::map<std::string, LtiHandoff> lti_handoffs;
+  // The registered platforms' origins, which may frame what their launches open; read from the
+  // catalog at most once a minute.
+  std::vector<std::string> lti_origins;
+  std::chrono::steady_clock::time_point lti_origins_read{};
+  std::vector<std::string> framing_platforms();
 
   // A searcher on the live index generation (pooled searchers of an older one are dropped).
   Result<Pool<search::Searcher>::Lease> searcher();

@@ -10,6 +10,7 @@
 #include "context.h"
 #include "course_pages.h"
 #include "course_videos.h"
+#include "lti_pages.h"
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -985,6 +986,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
     }
     sel.set("questions", questions);
     sel.set("open_questions", open_questions);
+    add_lti_roster(ctx, **db, "activite", chosen, sel);
     page.set("selected", sel);
   }
   res.set_header("Cache-Control", "no-store");
@@ -1269,6 +1271,7 @@ void page_answer(Context& ctx, const http::Request& req, http::Response& res) {
     static_cast<void>(store.record_statement(
         v->activity.id, v->pupil->id, learn::answered_statement(who, *q, r, *g, elapsed).dump()));
   }
+  queue_lti_score(ctx, store, *v->pupil);
   if (wants_json(req)) return send_json(res, learn::to_json(*g));
   render_class(ctx, store, res, *v, Shown{interaction, *g});
 }

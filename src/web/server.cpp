@@ -30,6 +30,7 @@
 #include "http.h"
 #include "http_server.h"
 #include "learn_pages.h"
+#include "lti_pages.h"
 #include "oai_endpoint.h"
 #include "pages.h"
 #include "programme_pages.h"
@@ -45,6 +46,7 @@
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
+#include "repere/lti/schema.h"
 #include "repere/oai/harvest.h"
 #include "repere/oai/schema.h"
 #include "repere/taxonomy/schema.h"
@@ -281,6 +283,16 @@ const std::vector<Route>& routes() {
       {"/oai", oai_endpoint},
       {"/oai", oai_endpoint, Method::kPost},
       {"/oai/repere.xsd", oai_repere_xsd},
+      // Launches from LMS and ENT platforms, LTI 1.3 (lti_pages.cpp).
+      {"/lti/login", lti_login},
+      {"/lti/login", lti_login, Method::kPost},
+      {"/lti/launch", lti_launch, Method::kPost},
+      {"/lti/jwks.json", lti_jwks},
+      {R"(/lti/suite/([A-Za-z0-9_-]{43}))", lti_handoff},
+      {"/lti/choisir", lti_choose},
+      {"/lti/choisir", lti_choose_post, Method::kPost},
+      {"/gestion/lti", page_lti_platforms},
+      {"/gestion/lti", page_lti_platforms_post, Method::kPost},
       // Staff accounts (account_pages.cpp) and curation (curation_pages.cpp).
       {"/connexion", page_login},
       {"/connexion", page_login_post, Method::kPost},
@@ -363,6 +375,14 @@ const std::vector<Route>& routes() {
 bool framable(const std::string& path) {
   return path == "/" || path.rfind("/classe", 0) == 0 || path.rfind("/contenus/", 0) == 0 ||
          path.rfind("/recherche", 0) == 0;
+}
+
+// What an LTI launch opens inside a registered platform's frame: the pupil and reading pages,
+// the launch and deep-linking pages, and a launched teacher's preview of an interactive video
+// or course. Editors and management are never framed.
+bool framable_by_platforms(const std::string& path) {
+  static const std::regex kLaunched(R"(/activites/\d{1,18}/apercu|/cours/\d{1,18})");
+  return framable(path) || path.rfind("/lti/", 0) == 0 || std::regex_match(path, kLaunched);
 }
 
 void security_headers(http::Response& res, const std::vector<std::string>& ancestors = {},
@@ -468,7 +488,15 @@ void refuse_forgery(const http::Request& req, http::Response& res) {
 
 void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   const auto t0 = std::chrono::steady_clock::now();
-  security_headers(res, impl.options.frame_ancestors, framable(req.path));
+  if (framable_by_platforms(req.path)) {
+    std::vector<std::string> ancestors = impl.options.frame_ancestors;
+    const std::vector<std::string> platforms = impl.ctx.framing_platforms();
+    if (!framable(req.path)) ancestors.clear();  // only the platforms frame these
+    ancestors.insert(ancestors.end(), platforms.begin(), platforms.end());
+    security_headers(res, ancestors, true);
+  } else {
+    security_headers(res, impl.options.frame_ancestors, false);
+  }
   const Viewer viewer = identify(impl.ctx, req);
   req.viewer = &viewer;
   if (changes_state(req) && !carries_csrf_token(req, viewer)) {
@@ -514,8 +542,8 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     catalog::OpenOptions open{.create_if_missing = false};
-    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema(),
-                    &oai::schema()};
+    open.modules = {&learn::schema(),   &auth::schema(), &taxonomy::schema(),
+                    &courses::schema(), &oai::schema(),  &lti::schema()};
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }
@@ -531,6 +559,7 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   impl->ctx.max_upload_bytes = options.max_upload_bytes;
   impl->ctx.ingest = options.ingest;
   impl->ctx.uploads = std::make_shared<Uploads>();
+  impl->ctx.warn = options.warn;
   while (impl->ctx.public_url.ends_with('/')) impl->ctx.public_url.pop_back();
   // The searchers of the pool share the vector index and the embedder.
   if (!impl->ctx.search_options.cache)
@@ -707,12 +736,21 @@ Status Server::serve() {
         impl_->options.warn("cannot update the search index: " + done.status().message());
     }
   });
+  // Scores for LTI platforms (lti_pages.cpp): the due ones every 2 s; kept while one is down.
+  std::thread grader([this, &stopping] {
+    int ticks = 0;
+    while (!stopping) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (++ticks % 10 == 0) send_lti_scores(impl_->ctx);
+    }
+  });
   std::thread harvester;
   if (!impl_->options.oai_partners.empty())
     harvester = std::thread(harvest_partners, std::ref(*impl_), std::cref(stopping));
   const Status served = impl_->http->serve();
   stopping = true;
   updater.join();
+  grader.join();
   if (harvester.joinable()) harvester.join();
   if (lrs.joinable()) {
     {

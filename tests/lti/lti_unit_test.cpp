@@ -9,6 +9,8 @@
 
 #include "../catalog/test_catalog.h"
 #include "repere/auth/schema.h"
+#include "repere/courses/schema.h"
+#include "repere/courses/store.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
 #include "repere/lti/deep_linking.h"
@@ -16,6 +18,7 @@
 #include "repere/lti/launch.h"
 #include "repere/lti/people.h"
 #include "repere/lti/registry.h"
+#include "repere/lti/roster.h"
 #include "repere/lti/schema.h"
 #include "repere/lti/scores.h"
 
@@ -110,7 +113,7 @@ class LtiCatalog : public ::testing::Test {
  protected:
   void SetUp() override {
     catalog::OpenOptions o;
-    o.modules = {&learn::schema(), &auth::schema(), &schema()};
+    o.modules = {&learn::schema(), &auth::schema(), &courses::schema(), &schema()};
     db_ = open_or_die(dir_.path() / "catalog.sqlite", o);
     ASSERT_TRUE(db_);
     Platform p{0,
@@ -447,6 +450,26 @@ TEST_F(LtiPeople, ALearnerIsOnePupilOfHerContextsClassWithoutHerName) {
   EXPECT_EQ(names->int64(0), 0);
 }
 
+TEST_F(LtiPeople, ALearnerOfAPublishedCourseIsOnePupilOfItsClass) {
+  courses::CourseStore store(*db_);
+  const courses::Id course = *store.create("La digestion", std::nullopt);
+  EXPECT_EQ(course_pupil_for(*db_, launch_, course).status().code(), StatusCode::kNotFound);
+  courses::CourseFields fields;
+  fields.title = "La digestion";
+  fields.state = courses::CourseState::kPublished;
+  ASSERT_TRUE(store.update(course, fields).is_ok());
+  const auto seat = course_pupil_for(*db_, launch_, course);
+  ASSERT_TRUE(seat.is_ok()) << seat.status().to_string();
+  EXPECT_EQ(seat->pupil.pseudonym, "L. 1");
+  courses::ClassStore classes(*db_);
+  EXPECT_EQ(classes.class_by_code(seat->code)->name, "5e A");
+  const auto again = course_pupil_for(*db_, launch_, course);
+  EXPECT_EQ(again->pupil.id, seat->pupil.id);
+  EXPECT_EQ(again->code, seat->code);
+  EXPECT_FALSE(classes.pupil_by_token(seat->pupil.token).is_ok());  // the old token ended
+  EXPECT_TRUE(classes.pupil_by_token(again->pupil.token).is_ok());
+}
+
 TEST_F(LtiPeople, ATeacherIsOneAccountAndADisabledOneIsRefused) {
   launch_.sub = "prof-1";
   launch_.name = "Camille Martin";
@@ -498,6 +521,50 @@ TEST_F(LtiPeople, ScoresWaitWhileThePlatformIsDownAndAreNeverLost) {
   EXPECT_EQ(score_queue(*db_)->waiting, 0);
   EXPECT_EQ(score_queue(*db_)->sent, 1);
   EXPECT_EQ(catalog::count_rows(*db_, "lti_score"), 2);  // the superseded one is kept too
+}
+
+TEST_F(LtiPeople, TheRosterSaysWhoHasNotStartedAndIsNotStored) {
+  const auto first = *pupil_for(*db_, launch_, activity_);
+  const KeyPair key = *ToolKeys(*db_).current(kNow);
+  const Poster token = [](const std::string&, const std::string&, const std::string& body,
+                          const std::string&) -> HttpAnswer {
+    EXPECT_NE(body.find("contextmembership.readonly"), std::string::npos);
+    return {200, R"({"access_token":"t"})", ""};
+  };
+  const std::string m = "http://purl.imsglobal.org/vocab/lis/v2/membership#";
+  const json members = {
+      {"members",
+       {{{"user_id", "eleve-1"}, {"name", "Léa Durand"}, {"roles", {m + "Learner"}}},
+        {{"user_id", "eleve-9"}, {"given_name", "Zoé"}, {"roles", {m + "Learner"}}},
+        {{"user_id", "eleve-8"}, {"roles", {m + "Learner"}}, {"status", "Inactive"}},
+        {{"user_id", "prof"}, {"roles", {m + "Instructor"}}}}}};
+  std::string asked;
+  const Getter get = [&](const std::string& url, const std::string& accept,
+                         const std::string& bearer) -> HttpAnswer {
+    asked = url;
+    EXPECT_EQ(accept, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json");
+    EXPECT_EQ(bearer, "t");
+    return {200, members.dump(), ""};
+  };
+  // No launch gave the roster's address yet.
+  EXPECT_EQ(roster(*db_, key, "activite", first.class_id, kNow, token, get).status().code(),
+            StatusCode::kNotFound);
+  launch_.memberships_url = "https://moodle.example/nrps/5A";
+  ASSERT_TRUE(pupil_for(*db_, launch_, activity_).is_ok());  // a later launch brings it
+  const auto r = roster(*db_, key, "activite", first.class_id, kNow, token, get);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(asked, "https://moodle.example/nrps/5A");
+  EXPECT_EQ(r->platform, "Éléa");
+  ASSERT_EQ(r->learners.size(), 2u);
+  EXPECT_TRUE(r->learners[0].joined);
+  EXPECT_EQ(r->learners[0].pseudonym, "L. 1");
+  EXPECT_FALSE(r->learners[1].joined);
+  EXPECT_EQ(r->learners[1].name, "Zoé");
+  const Getter down = [](const std::string&, const std::string&, const std::string&) {
+    return HttpAnswer{503, "", ""};
+  };
+  EXPECT_EQ(roster(*db_, key, "activite", first.class_id, kNow, token, down).status().code(),
+            StatusCode::kUnavailable);
 }
 
 TEST_F(LtiPeople, DeepLinkingResponsesAreSignedForThePlatform) {

@@ -79,6 +79,9 @@ class ClassStore {
   Result<CourseClass> class_by_code(const std::string& code);  // case and spaces ignored
   Result<CoursePupil> join(const std::string& code, const std::string& pseudonym);
   Result<CoursePupil> pupil_by_token(const std::string& token);
+  // A pupil by id, and a new secret token for it (the old one stops working): for a caller that
+  // knows the pupil another way (an LTI launch). Errors: not_found.
+  Result<CoursePupil> renew_token(Id pupil_id);
   // The pupil finished a chapter of the class's course.
   Status finish_chapter(const CoursePupil& pupil, Id chapter_id);
   // The pupil's latest answer to a question block (`correct`: none for an open question).

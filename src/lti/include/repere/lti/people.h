@@ -11,6 +11,7 @@
 
 #include "repere/auth/accounts.h"
 #include "repere/catalog/database.h"
+#include "repere/courses/classes.h"
 #include "repere/learn/store.h"
 #include "repere/lti/launch.h"
 
@@ -42,6 +43,15 @@ Result<auth::User> teacher_for(catalog::Database& db, const Launch& launch);
 // item of the launch, when it has one, is where her score goes. Errors: not_found (no such
 // activity).
 Result<learn::Pupil> pupil_for(catalog::Database& db, const Launch& launch, Id activity_id);
+
+// The same for a course (a published one): the pupil of the class that the launch's context
+// has for course `course_id`, and that class's share code (where her page is).
+// Errors: not_found (no such course, or not published).
+struct CourseSeat {
+  courses::CoursePupil pupil;
+  std::string code;
+};
+Result<CourseSeat> course_pupil_for(catalog::Database& db, const Launch& launch, Id course_id);
 
 // The pseudonym of the n-th learner of a class: "L. 3" (first name's initial, number), or
 // "Élève 3" without a first name.

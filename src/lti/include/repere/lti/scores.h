@@ -7,12 +7,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "repere/catalog/database.h"
 #include "repere/lti/jose.h"
+#include "repere/lti/services.h"
 
 namespace repere::lti {
 
@@ -20,16 +20,6 @@ namespace repere::lti {
 // nothing is queued). `completed`: every graded question answered.
 Result<bool> queue_score(catalog::Database& db, std::int64_t pupil_id, double given, double maximum,
                          bool completed, std::int64_t now);
-
-struct HttpAnswer {
-  int status = 0;  // 0: no answer (the error says why)
-  std::string body;
-  std::string error;
-};
-// POSTs `body` of `content_type` to `url`, with `bearer` as an Authorization bearer token when
-// not empty.
-using Poster = std::function<HttpAnswer(const std::string& url, const std::string& content_type,
-                                        const std::string& body, const std::string& bearer)>;
 
 struct SendReport {
   int sent = 0;
@@ -50,11 +40,5 @@ Result<QueueState> score_queue(catalog::Database& db);
 
 // The scores URL of a line item: "/scores" added to its path, before any query.
 std::string scores_url(const std::string& lineitem);
-
-// The HTTP client the server uses (cpp-httplib, TLS included): GET a body (errors:
-// unavailable), POST as Poster does. Bodies are capped at 1 MB; 10 s timeouts.
-Result<std::string> http_get(const std::string& url);
-HttpAnswer http_post(const std::string& url, const std::string& content_type,
-                     const std::string& body, const std::string& bearer);
 
 }  // namespace repere::lti
