@@ -1,5 +1,7 @@
 #include "repere/lti/launch.h"
 
+#include <httplib.h>
+
 #include <nlohmann/json.hpp>
 
 #include "repere/auth/accounts.h"
@@ -24,22 +26,9 @@ Status refuse(const std::string& why) {
 }
 
 std::string add_query(std::string url, const std::vector<std::pair<std::string, std::string>>& q) {
-  auto encode = [](const std::string& s) {
-    std::string out;
-    for (const unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, "%%%02X", c);
-        out += hex;
-      }
-    }
-    return out;
-  };
   char sep = url.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [k, v] : q) {
-    url += sep + k + "=" + encode(v);
+    url += sep + k + "=" + httplib::detail::encode_query_param(v);
     sep = '&';
   }
   return url;

@@ -1,5 +1,7 @@
 #include "repere/lti/people.h"
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <regex>
 
@@ -27,28 +29,10 @@ std::string initial(const std::string& s) {
 std::string query_param(const std::string& url, const std::string& name) {
   const auto q = url.find('?');
   if (q == std::string::npos) return "";
-  std::size_t at = q + 1;
-  while (at < url.size()) {
-    const auto end = std::min(url.find('&', at), url.size());
-    const std::string pair = url.substr(at, end - at);
-    if (pair.rfind(name + "=", 0) == 0) {
-      std::string v = pair.substr(name.size() + 1);
-      std::string out;
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '%' && i + 2 < v.size() &&
-            std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
-          out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else {
-          out += v[i];
-        }
-      }
-      return out;
-    }
-    at = end + 1;
-  }
-  return "";
+  httplib::Params params;
+  httplib::detail::parse_query_text(url.substr(q + 1), params);
+  const auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
 }
 
 }  // namespace

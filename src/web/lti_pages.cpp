@@ -186,6 +186,31 @@ Result<std::vector<lti::LinkItem>> chosen_items(catalog::Database& db, const htt
   return items;
 }
 
+// The picker's deep-linking request, for the signed-in teacher whose it is; answered (the
+// sign-in, an expired request) and empty otherwise.
+struct Picker {
+  Pool<catalog::Database>::Lease db;
+  lti::DeepLink link;
+  std::string jeton;
+};
+std::optional<Picker> open_picker(Context& ctx, const http::Request& req, http::Response& res) {
+  if (!require_role(req, res, auth::Role::kTeacher, false)) return std::nullopt;
+  const std::string jeton = param(req, "jeton");
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) {
+    error_page(res, db.status(), "Médiathèque indisponible");
+    return std::nullopt;
+  }
+  auto link = lti::find_deep_link(**db, jeton, viewer_of(req).session->user.id, lti::unix_now());
+  if (!link.is_ok()) {
+    error_page(res, 404, "Sélection expirée",
+               "Cette sélection de contenus n'est plus ouverte (elle vaut une heure). "
+               "Recommencez depuis la plateforme.");
+    return std::nullopt;
+  }
+  return Picker{std::move(*db), std::move(*link), jeton};
+}
+
 }  // namespace
 
 std::vector<std::string> Context::framing_platforms() {
@@ -302,22 +327,15 @@ void lti_handoff(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void lti_choose(Context& ctx, const http::Request& req, http::Response& res) {
-  if (!require_role(req, res, auth::Role::kTeacher, false)) return;
+  auto open = open_picker(ctx, req, res);
+  if (!open) return;
+  auto& [db, link, jeton] = *open;
   const auth::User& user = viewer_of(req).session->user;
-  const std::string jeton = param(req, "jeton");
-  auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto link = lti::find_deep_link(**db, jeton, user.id, lti::unix_now());
-  if (!link.is_ok()) {
-    return error_page(res, 404, "Sélection expirée",
-                      "Cette sélection de contenus n'est plus ouverte (elle vaut une heure). "
-                      "Recommencez depuis la plateforme.");
-  }
   data page;
   page.set("jeton", jeton);
   const std::string q = param(req, "q").substr(0, 500);
   page.set("q", q);
-  page.set("input", link->multiple ? "checkbox" : "radio");
+  page.set("input", link.multiple ? "checkbox" : "radio");
   list moments;
   if (!q.empty()) {
     auto searcher = ctx.searcher();
@@ -349,7 +367,7 @@ void lti_choose(Context& ctx, const http::Request& req, http::Response& res) {
   page.set("moments", moments);
   page.set("none", q.empty() ? false : moments.empty());
   list activities;
-  if (const auto mine = learn::ActivityStore(**db).editable_by(user.id); mine.is_ok()) {
+  if (const auto mine = learn::ActivityStore(*db).editable_by(user.id); mine.is_ok()) {
     for (const auto& a : *mine) {
       data row;
       row.set("spec", "activite:" + std::to_string(a.id));
@@ -360,7 +378,7 @@ void lti_choose(Context& ctx, const http::Request& req, http::Response& res) {
   page.set("activities", activities);
   page.set("has_activities", !activities.empty());
   list courses_list;
-  if (const auto mine = courses::CourseStore(**db).of_owner(user.id); mine.is_ok()) {
+  if (const auto mine = courses::CourseStore(*db).of_owner(user.id); mine.is_ok()) {
     for (const auto& c : *mine) {
       data row;
       row.set("spec", "cours:" + std::to_string(c.id));
@@ -374,19 +392,13 @@ void lti_choose(Context& ctx, const http::Request& req, http::Response& res) {
 }
 
 void lti_choose_post(Context& ctx, const http::Request& req, http::Response& res) {
-  if (!require_role(req, res, auth::Role::kTeacher, false)) return;
+  auto open = open_picker(ctx, req, res);
+  if (!open) return;
+  auto& [db, link, jeton] = *open;
   const auth::User& user = viewer_of(req).session->user;
-  const std::string jeton = param(req, "jeton");
-  auto db = ctx.catalog_for_writing();
-  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto link = lti::find_deep_link(**db, jeton, user.id, lti::unix_now());
-  if (!link.is_ok()) {
-    return error_page(res, 404, "Sélection expirée",
-                      "Cette sélection n'est plus ouverte. Recommencez depuis la plateforme.");
-  }
-  const auto items = chosen_items(**db, req, user);
+  const auto items = chosen_items(*db, req, user);
   if (!items.is_ok()) return error_page(res, 400, "Choix impossible", items.status().message());
-  const auto jwt = lti::deep_link_response(**db, *link, *items, launch_url(ctx), lti::unix_now());
+  const auto jwt = lti::deep_link_response(*db, link, *items, launch_url(ctx), lti::unix_now());
   if (!jwt.is_ok()) {
     return error_page(res, 400, "Choix impossible",
                       jwt.status().code() == StatusCode::kInvalidArgument
@@ -394,20 +406,20 @@ void lti_choose_post(Context& ctx, const http::Request& req, http::Response& res
                             "qu'un), puis « Ajouter à la plateforme »."
                           : jwt.status().message());
   }
-  (void)lti::end_deep_link(**db, jeton);
-  (void)auth::AuditLog(**db).record(
+  (void)lti::end_deep_link(*db, jeton);
+  (void)auth::AuditLog(*db).record(
       user.actor(), "lti.deep_link", "lti",
-      std::to_string(items->size()) + " item(s) to " + link->return_url.substr(0, 200));
+      std::to_string(items->size()) + " item(s) to " + link.return_url.substr(0, 200));
   data page;
-  page.set("action", link->return_url);
+  page.set("action", link.return_url);
   page.set("jwt", *jwt);
   page.set("count", std::to_string(items->size()));
   // The form goes to the platform: the page's policy lets it, and only it.
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
                  "object-src 'none'; base-uri 'none'; form-action " +
-                     lti::origin_of(link->return_url) + "; frame-ancestors 'self' " +
-                     lti::origin_of(link->return_url));
+                     lti::origin_of(link.return_url) + "; frame-ancestors 'self' " +
+                     lti::origin_of(link.return_url));
   send_page(res, render("lti_envoi", page, "Retour à la plateforme", "", "lti.js"));
 }
 
