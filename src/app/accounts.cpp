@@ -18,6 +18,7 @@
 #include "repere/learn/schema.h"
 #include "repere/lti/schema.h"
 #include "repere/oai/schema.h"
+#include "repere/sso/schema.h"
 #include "repere/taxonomy/schema.h"
 
 namespace repere::app {
@@ -146,8 +147,8 @@ Status publish_command(const PublishOptions& o, std::ostream& out) {
 Result<std::unique_ptr<catalog::Database>> open_library(const DataDir& dir) {
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
   catalog::OpenOptions options{.create_if_missing = false};
-  options.modules = {&learn::schema(),   &auth::schema(), &taxonomy::schema(),
-                     &courses::schema(), &oai::schema(),  &lti::schema()};
+  options.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema(),
+                     &oai::schema(),   &lti::schema(),  &sso::schema()};
   return catalog::Database::open(dir.catalog(), options);
 }
 

@@ -29,6 +29,7 @@ struct Parsed {
   GarNoticeOptions gar;
   HarvestCommandOptions harvest;
   LtiCommandOptions lti;
+  SsoCommandOptions sso;
 };
 
 void add_common(CLI::App& cmd, Parsed& p) {
@@ -259,6 +260,57 @@ int run_cli(int argc, char** argv, Io io) {
   for (CLI::App* cmd : {lti_add, lti_list, lti_remove, lti_rotate, lti_tool, lti_scores})
     add_common(*cmd, p);
 
+  CLI::App* sso = app.add_subcommand(
+      "sso", "Single sign-on: the identity providers (GAR, ENT, académie) people sign on with");
+  sso->require_subcommand(1);
+  CLI::App* sso_oidc =
+      sso->add_subcommand("add-oidc", "Declare (or change) an OpenID Connect provider");
+  CLI::App* sso_cas = sso->add_subcommand("add-cas", "Declare (or change) a CAS 3.0 server");
+  for (CLI::App* cmd : {sso_oidc, sso_cas}) {
+    cmd->add_option("NAME", p.sso.slug, "Its short name in URLs: /sso/NAME/connexion")->required();
+    cmd->add_option("--label", p.sso.label,
+                    "What the login button says: « Se connecter avec LABEL »")
+        ->required();
+    cmd->add_option("--subject-attribute", p.sso.subject_attribute,
+                    "The attribute that identifies a person (GAR: IDO; default: the protocol's)");
+    cmd->add_option("--role-attribute", p.sso.role_attribute,
+                    "The profile attribute (default PRO)");
+    cmd->add_option("--teacher-value", p.sso.teacher_values,
+                    "A profile value that makes a teacher (repeatable; default National_ens, "
+                    "National_doc)");
+    cmd->add_option("--pupil-value", p.sso.pupil_values,
+                    "A profile value that makes a pupil (repeatable; default National_elv)");
+    cmd->add_option("--school-attribute", p.sso.school_attribute,
+                    "The school attribute (default UAI)");
+    cmd->add_option("--class-attribute", p.sso.class_attributes,
+                    "An attribute naming classes or groups (repeatable; default DIV and GRO)");
+    cmd->add_option("--given-name-attribute", p.sso.given_name_attribute,
+                    "The first name attribute (default PRE)");
+    cmd->add_option("--family-name-attribute", p.sso.family_name_attribute,
+                    "The family name attribute (default NOM)");
+    cmd->add_flag("--keep-names", p.sso.keep_names,
+                  "Store pupils' full names (off: an opaque identifier and a pseudonym only)");
+  }
+  sso_oidc->add_option("--discovery", p.sso.discovery,
+                       "The issuer, or its .well-known/openid-configuration URL");
+  sso_oidc->add_option("--issuer", p.sso.issuer, "The issuer (without --discovery)");
+  sso_oidc->add_option("--authorize-url", p.sso.authorize_url, "Authorization endpoint");
+  sso_oidc->add_option("--token-url", p.sso.token_url, "Token endpoint");
+  sso_oidc->add_option("--userinfo-url", p.sso.userinfo_url, "Userinfo endpoint (optional)");
+  sso_oidc->add_option("--jwks-url", p.sso.jwks_url, "The provider's key set");
+  sso_oidc->add_option("--client-id", p.sso.client_id, "What the provider calls Repère")
+      ->required();
+  sso_oidc->add_option("--client-secret", p.sso.client_secret, "Its secret (client_secret_post)");
+  sso_oidc->add_option("--scopes", p.sso.scopes,
+                       "Scopes asked for (default openid; GAR: \"openid scope.gar\")");
+  sso_oidc->add_option("--extra", p.sso.extra_params,
+                       "Parameters added to the request, name=value&… (GAR: idRessource=…)");
+  sso_cas->add_option("--cas-url", p.sso.cas_url, "The server's base URL (…/cas)")->required();
+  CLI::App* sso_list = sso->add_subcommand("list", "List the identity providers");
+  CLI::App* sso_remove = sso->add_subcommand("remove", "Forget an identity provider");
+  sso_remove->add_option("NAME", p.sso.slug, "Its short name")->required();
+  for (CLI::App* cmd : {sso_oidc, sso_cas, sso_list, sso_remove}) add_common(*cmd, p);
+
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
   add_common(*serve, p);
@@ -363,6 +415,14 @@ int run_cli(int argc, char** argv, Io io) {
                    : lti_tool->parsed()   ? "tool"
                                           : "scores";
     return run_lti(p.lti, io);
+  }
+  if (sso->parsed()) {
+    p.sso.common = *common;
+    p.sso.action = sso_oidc->parsed()   ? "add-oidc"
+                   : sso_cas->parsed()  ? "add-cas"
+                   : sso_list->parsed() ? "list"
+                                        : "remove";
+    return run_sso(p.sso, io);
   }
   if (gar->parsed()) {
     p.gar.common = *common;

@@ -76,6 +76,22 @@ struct LtiCommandOptions {
   std::int64_t id = 0;  // remove
 };
 
+// `repere sso ACTION`: the identity providers people sign on with (add-oidc, add-cas, list,
+// remove), and how each one's attributes map to roles, schools and classes.
+struct SsoCommandOptions {
+  CommonOptions common;
+  std::string action;  // add-oidc, add-cas, list, remove
+  std::string slug, label;
+  std::string discovery, issuer, client_id, client_secret, authorize_url, token_url, userinfo_url,
+      jwks_url, scopes = "openid", extra_params;  // OpenID Connect
+  std::string cas_url;                            // CAS
+  // The mapping ("" or empty: the GAR's defaults).
+  std::string subject_attribute, role_attribute, school_attribute, given_name_attribute,
+      family_name_attribute;
+  std::vector<std::string> teacher_values, pupil_values, class_attributes;
+  bool keep_names = false;
+};
+
 struct DoctorOptions {
   CommonOptions common;
   bool json = false;
@@ -191,6 +207,7 @@ int run_export_h5p(const ExportH5pOptions& options, Io io);
 int run_gar_notice(const GarNoticeOptions& options, Io io);
 int run_harvest(const HarvestCommandOptions& options, Io io);
 int run_lti(const LtiCommandOptions& options, Io io);
+int run_sso(const SsoCommandOptions& options, Io io);
 
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);

@@ -244,7 +244,7 @@ Result<std::string> verify_jwt(std::string_view token, std::string_view jwks_jso
   }
   const json set = json::parse(jwks_json, nullptr, false);
   if (!set.is_object() || !set.contains("keys") || !set["keys"].is_array())
-    return Status::unauthenticated("the platform's key set is not a JWK Set ({\"keys\": [...]})");
+    return Status::unauthenticated("the key set is not a JWK Set ({\"keys\": [...]})");
   const json* chosen = nullptr;
   int rsa_keys = 0;
   for (const json& k : set["keys"]) {
@@ -260,7 +260,7 @@ Result<std::string> verify_jwt(std::string_view token, std::string_view jwks_jso
   if (!chosen) {
     if (key_missing) *key_missing = true;
     return Status::unauthenticated("no signing key \"" + header.kid.substr(0, 80) +
-                                   "\" in the platform's key set");
+                                   "\" in the issuer's key set");
   }
   REPERE_ASSIGN_OR_RETURN(const auto key, rsa_public((*chosen)["n"], (*chosen)["e"]));
   const auto signature = unbase64url(parts[2]);

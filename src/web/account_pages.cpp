@@ -8,6 +8,7 @@
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/core/text.h"
+#include "sso_pages.h"
 
 namespace repere::web {
 namespace {
@@ -20,10 +21,11 @@ std::string local_path(const std::string& wanted) {
   return wanted.substr(0, 500);
 }
 
-void login_form(http::Response& res, const std::string& suite, const std::string& login,
-                const std::string& error, int status) {
+void login_form(Context& ctx, http::Response& res, const std::string& suite,
+                const std::string& login, const std::string& error, int status) {
   data page;
   page.set("suite", local_path(suite));
+  add_sso_providers(ctx, local_path(suite), page);
   page.set("login", login);
   if (!error.empty()) page.set("error", error);
   send_page(res, render("connexion", page, "Se connecter"), status);
@@ -41,14 +43,14 @@ void refuse(http::Response& res, int wait) {
 
 }  // namespace
 
-void page_login(Context&, const http::Request& req, http::Response& res) {
+void page_login(Context& ctx, const http::Request& req, http::Response& res) {
   const Viewer& v = viewer_of(req);
   if (v.signed_in()) {
     res.status = 303;
     res.set_header("Location", local_path(req.get_param_value("suite")));
     return;
   }
-  login_form(res, req.get_param_value("suite"), "", "", 200);
+  login_form(ctx, res, req.get_param_value("suite"), "", "", 200);
 }
 
 void page_login_post(Context& ctx, const http::Request& req, http::Response& res) {
@@ -69,7 +71,7 @@ void page_login_post(Context& ctx, const http::Request& req, http::Response& res
     ctx.login_failures_by_address.note(req.remote_addr);
     ctx.login_failures_by_account.note(account);
     (void)audit.record("address:" + req.remote_addr, "login.failed", "user:" + login);
-    return login_form(res, suite, login,
+    return login_form(ctx, res, suite, login,
                       "Identifiant ou mot de passe incorrect. Vérifiez-les et réessayez.", 401);
   }
   const auto session = auth::SessionStore(**db, ctx.session_limits).start(*user, req.remote_addr);

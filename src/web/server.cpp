@@ -49,8 +49,10 @@
 #include "repere/lti/schema.h"
 #include "repere/oai/harvest.h"
 #include "repere/oai/schema.h"
+#include "repere/sso/schema.h"
 #include "repere/taxonomy/schema.h"
 #include "review_pages.h"
+#include "sso_pages.h"
 #include "upload_pages.h"
 
 namespace repere::web {
@@ -293,6 +295,13 @@ const std::vector<Route>& routes() {
       {"/lti/choisir", lti_choose_post, Method::kPost},
       {"/gestion/lti", page_lti_platforms},
       {"/gestion/lti", page_lti_platforms_post, Method::kPost},
+      // Single sign-on from identity providers, and the ENT classes (sso_pages.cpp).
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/connexion)", sso_begin},
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/retour)", sso_return},
+      {"/ent", page_ent},
+      {"/ent/partager", page_ent_share, Method::kPost},
+      {R"(/ent/classe/(activite|cours)/(\d{1,18}))", page_ent_seat},
+      {"/ent/sortie", page_ent_leave, Method::kPost},
       // Staff accounts (account_pages.cpp) and curation (curation_pages.cpp).
       {"/connexion", page_login},
       {"/connexion", page_login_post, Method::kPost},
@@ -542,8 +551,8 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   }
   {  // an older catalog is brought to this binary's schema (activities came with version 3)
     catalog::OpenOptions open{.create_if_missing = false};
-    open.modules = {&learn::schema(),   &auth::schema(), &taxonomy::schema(),
-                    &courses::schema(), &oai::schema(),  &lti::schema()};
+    open.modules = {&learn::schema(), &auth::schema(), &taxonomy::schema(), &courses::schema(),
+                    &oai::schema(),   &lti::schema(),  &sso::schema()};
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }

@@ -347,6 +347,16 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "/contenus/424242/notions",
        {303, 303, 403, 404, 404},
        form({{"notion", "http://example.org/aucune"}, {"decision", "rejeter"}})},
+      // ENT pages (single sign-on): teachers see their ENT classes, others the way in; a
+      // share is refused (not her ENT class) back to /ent; a seat needs an ENT pupil session.
+      {"GET", "/ent", {200, 200, 200, 200, 200}, "", "Entrer par l'ENT", "Mes classes de l'ENT", 2},
+      {"POST",
+       "/ent/partager",
+       {303, 303, 303, 303, 303},
+       form({{"classe", "424242"}, {"choix", "activite:1"}})},
+      {"GET", "/ent/classe/activite/1", {303, 303, 303, 303, 303}},
+      {"GET", "/sso/inconnu/connexion", {404, 404, 404, 404, 404}},
+      {"GET", "/sso/inconnu/retour?state=x", {404, 404, 404, 404, 404}},
   };
   for (const Row& row : rows) {
     for (std::size_t who = 0; who < 5; ++who) {

@@ -1,0 +1,101 @@
+// `repere sso …`: the identity providers people sign on with (OpenID Connect, CAS 3.0), and
+// the mapping of each one's attributes to Repère roles, schools and classes.
+#include <ostream>
+
+#include "commands.h"
+#include "repere/lti/services.h"
+#include "repere/sso/providers.h"
+
+namespace repere::app {
+
+namespace {
+
+sso::Mapping mapping_of(const SsoCommandOptions& o) {
+  sso::Mapping m;
+  m.subject = o.subject_attribute;
+  if (!o.role_attribute.empty()) m.role = o.role_attribute;
+  if (!o.teacher_values.empty()) m.teacher_values = o.teacher_values;
+  if (!o.pupil_values.empty()) m.pupil_values = o.pupil_values;
+  if (!o.school_attribute.empty()) m.school = o.school_attribute;
+  if (!o.class_attributes.empty()) m.classes = o.class_attributes;
+  if (!o.given_name_attribute.empty()) m.given_name = o.given_name_attribute;
+  if (!o.family_name_attribute.empty()) m.family_name = o.family_name_attribute;
+  m.keep_names = o.keep_names;
+  return m;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s.empty() ? "(none)" : s;
+}
+
+Status add(catalog::Database& db, const SsoCommandOptions& o, std::ostream& out) {
+  sso::Provider p;
+  p.slug = o.slug;
+  p.name = o.label;
+  p.mapping = mapping_of(o);
+  if (o.action == "add-cas") {
+    p.kind = sso::Provider::Kind::kCas;
+    p.cas_url = o.cas_url;
+  } else {
+    p.client_id = o.client_id;
+    p.client_secret = o.client_secret;
+    p.scopes = o.scopes;
+    p.extra_params = o.extra_params;
+    if (!o.discovery.empty()) {
+      REPERE_RETURN_IF_ERROR(sso::discover(p, o.discovery, lti::http_get));
+    }
+    if (!o.issuer.empty()) p.issuer = o.issuer;
+    if (!o.authorize_url.empty()) p.authorize_url = o.authorize_url;
+    if (!o.token_url.empty()) p.token_url = o.token_url;
+    if (!o.userinfo_url.empty()) p.userinfo_url = o.userinfo_url;
+    if (!o.jwks_url.empty()) p.jwks_url = o.jwks_url;
+  }
+  REPERE_ASSIGN_OR_RETURN(const sso::Provider stored, sso::ProviderStore(db).put(p));
+  out << "Identity provider « " << stored.name << " » (" << sso::kind_name(stored.kind)
+      << ") declared: people sign on at /sso/" << stored.slug << "/connexion\n";
+  return Status::ok();
+}
+
+Status list(catalog::Database& db, std::ostream& out) {
+  REPERE_ASSIGN_OR_RETURN(const auto all, sso::ProviderStore(db).list());
+  if (all.empty()) out << "No identity provider is declared (repere sso add-oidc, add-cas).\n";
+  for (const sso::Provider& p : all) {
+    out << p.slug << "\t" << p.name << " (" << sso::kind_name(p.kind) << ")\n";
+    if (p.kind == sso::Provider::Kind::kCas) {
+      out << "  CAS URL    " << p.cas_url << "\n";
+    } else {
+      out << "  issuer     " << p.issuer << "\n  client id  " << p.client_id << "\n  authorize  "
+          << p.authorize_url << "\n  token      " << p.token_url << "\n  userinfo   "
+          << (p.userinfo_url.empty() ? "(none)" : p.userinfo_url) << "\n  keys       " << p.jwks_url
+          << "\n  scopes     " << p.scopes << "\n";
+    }
+    const sso::Mapping& m = p.mapping;
+    out << "  mapping    subject " << (m.subject.empty() ? "(the protocol's)" : m.subject)
+        << "; role " << m.role << " (teacher: " << joined(m.teacher_values)
+        << "; pupil: " << joined(m.pupil_values) << "); school " << m.school << "; classes "
+        << joined(m.classes) << "; names " << (m.keep_names ? "kept" : "not kept") << "\n";
+  }
+  return Status::ok();
+}
+
+Status sso_command(const SsoCommandOptions& o, std::ostream& out) {
+  REPERE_ASSIGN_OR_RETURN(auto db, open_library(DataDir{o.common.data_dir}));
+  if (o.action == "add-oidc" || o.action == "add-cas") return add(*db, o, out);
+  if (o.action == "list") return list(*db, out);
+  REPERE_RETURN_IF_ERROR(sso::ProviderStore(*db).remove(o.slug));
+  out << "Identity provider " << o.slug << " removed: its sign-ons are refused from now on\n";
+  return Status::ok();
+}
+
+}  // namespace
+
+int run_sso(const SsoCommandOptions& options, Io io) {
+  const Status s = sso_command(options, io.out);
+  if (s.is_ok()) return kExitOk;
+  io.err << "repere sso " << options.action << ": " << s.message() << "\n";
+  return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+}  // namespace repere::app
