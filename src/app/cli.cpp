@@ -266,7 +266,9 @@ int run_cli(int argc, char** argv, Io io) {
   CLI::App* sso_oidc =
       sso->add_subcommand("add-oidc", "Declare (or change) an OpenID Connect provider");
   CLI::App* sso_cas = sso->add_subcommand("add-cas", "Declare (or change) a CAS 3.0 server");
-  for (CLI::App* cmd : {sso_oidc, sso_cas}) {
+  CLI::App* sso_saml =
+      sso->add_subcommand("add-saml", "Declare (or change) a SAML 2.0 identity provider");
+  for (CLI::App* cmd : {sso_oidc, sso_cas, sso_saml}) {
     cmd->add_option("NAME", p.sso.slug, "Its short name in URLs: /sso/NAME/connexion")->required();
     cmd->add_option("--label", p.sso.label,
                     "What the login button says: « Se connecter avec LABEL »")
@@ -306,10 +308,18 @@ int run_cli(int argc, char** argv, Io io) {
   sso_oidc->add_option("--extra", p.sso.extra_params,
                        "Parameters added to the request, name=value&… (GAR: idRessource=…)");
   sso_cas->add_option("--cas-url", p.sso.cas_url, "The server's base URL (…/cas)")->required();
+  sso_saml
+      ->add_option("--idp-metadata", p.sso.idp_metadata,
+                   "The IdP's metadata: a file, or its http(s) URL")
+      ->required();
   CLI::App* sso_list = sso->add_subcommand("list", "List the identity providers");
+  CLI::App* sso_md =
+      sso->add_subcommand("metadata", "Print this SAML service provider's metadata for an IdP");
+  sso_md->add_option("NAME", p.sso.slug, "The SAML provider's short name")->required();
   CLI::App* sso_remove = sso->add_subcommand("remove", "Forget an identity provider");
   sso_remove->add_option("NAME", p.sso.slug, "Its short name")->required();
-  for (CLI::App* cmd : {sso_oidc, sso_cas, sso_list, sso_remove}) add_common(*cmd, p);
+  for (CLI::App* cmd : {sso_oidc, sso_cas, sso_saml, sso_list, sso_remove, sso_md})
+    add_common(*cmd, p);
 
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the library to browsers: pages in French and the JSON API under /api/v1");
@@ -420,7 +430,9 @@ int run_cli(int argc, char** argv, Io io) {
     p.sso.common = *common;
     p.sso.action = sso_oidc->parsed()   ? "add-oidc"
                    : sso_cas->parsed()  ? "add-cas"
+                   : sso_saml->parsed() ? "add-saml"
                    : sso_list->parsed() ? "list"
+                   : sso_md->parsed()   ? "metadata"
                                         : "remove";
     return run_sso(p.sso, io);
   }

@@ -80,11 +80,12 @@ struct LtiCommandOptions {
 // remove), and how each one's attributes map to roles, schools and classes.
 struct SsoCommandOptions {
   CommonOptions common;
-  std::string action;  // add-oidc, add-cas, list, remove
+  std::string action;  // add-oidc, add-cas, add-saml, list, remove, metadata
   std::string slug, label;
   std::string discovery, issuer, client_id, client_secret, authorize_url, token_url, userinfo_url,
       jwks_url, scopes = "openid", extra_params;  // OpenID Connect
   std::string cas_url;                            // CAS
+  std::string idp_metadata;                       // SAML: a file or an http(s) URL
   // The mapping ("" or empty: the GAR's defaults).
   std::string subject_attribute, role_attribute, school_attribute, given_name_attribute,
       family_name_attribute;

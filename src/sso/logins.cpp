@@ -47,6 +47,15 @@ Result<Begun> begin_login(catalog::Database& db, Id provider_id, const std::stri
   return b;
 }
 
+Status attach_request_id(catalog::Database& db, const std::string& state,
+                         const std::string& request_id) {
+  REPERE_ASSIGN_OR_RETURN(auto st,
+                          db.prepare("UPDATE sso_login SET nonce = ?2 WHERE state_hash = ?1"));
+  REPERE_RETURN_IF_ERROR(st.bind(1, auth::sha256_hex(state)).bind(2, request_id).run());
+  if (db.changes() == 0) return Status::not_found("no such login in progress");
+  return Status::ok();
+}
+
 Result<Pending> take_login(catalog::Database& db, const std::string& state, Id provider_id,
                            std::int64_t now) {
   if (state.empty() || state.size() > 200)

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "repere/sso/saml.h"
+
 namespace repere::sso {
 
 using nlohmann::json;
@@ -29,6 +31,15 @@ Status check(const Provider& p) {
   if (p.name.empty() || p.name.size() > 100)
     return Status::invalid_argument("label: 1 to 100 characters");
   if (p.kind == Provider::Kind::kCas) return need_url("CAS URL", p.cas_url);
+  if (p.kind == Provider::Kind::kSaml) {
+    REPERE_ASSIGN_OR_RETURN(const std::string entity, idp_entity_id(p.idp_metadata));
+    if (entity != p.issuer)
+      return Status::invalid_argument("issuer: the IdP's entityID is \"" + entity + "\"");
+    if (p.sp_key_pem.empty() || p.sp_cert_pem.empty())
+      return Status::invalid_argument(
+          "SP key: a SAML provider needs this SP's key and certificate");
+    return Status::ok();
+  }
   REPERE_RETURN_IF_ERROR(need_url("issuer", p.issuer));
   if (p.client_id.empty() || p.client_id.size() > 255)
     return Status::invalid_argument("client id: 1 to 255 characters");
@@ -45,7 +56,8 @@ Status check(const Provider& p) {
 
 constexpr std::string_view kColumns =
     "SELECT id, slug, kind, name, issuer, client_id, client_secret, authorize_url, token_url, "
-    "userinfo_url, jwks_url, scopes, extra_params, cas_url, mapping FROM sso_provider ";
+    "userinfo_url, jwks_url, scopes, extra_params, cas_url, mapping, idp_metadata, sp_key_pem, "
+    "sp_cert_pem FROM sso_provider ";
 
 Result<std::vector<Provider>> read(catalog::Statement& st) {
   std::vector<Provider> out;
@@ -55,7 +67,10 @@ Result<std::vector<Provider>> read(catalog::Statement& st) {
     Provider p;
     p.id = st.int64(0);
     p.slug = st.text(1);
-    p.kind = st.text(2) == "cas" ? Provider::Kind::kCas : Provider::Kind::kOidc;
+    const std::string kind = st.text(2);
+    p.kind = kind == "cas"    ? Provider::Kind::kCas
+             : kind == "saml" ? Provider::Kind::kSaml
+                              : Provider::Kind::kOidc;
     p.name = st.text(3);
     p.issuer = st.text(4);
     p.client_id = st.text(5);
@@ -68,6 +83,9 @@ Result<std::vector<Provider>> read(catalog::Statement& st) {
     p.extra_params = st.text(12);
     p.cas_url = st.text(13);
     REPERE_ASSIGN_OR_RETURN(p.mapping, Mapping::parse(st.text(14)));
+    p.idp_metadata = st.text(15);
+    p.sp_key_pem = st.text(16);
+    p.sp_cert_pem = st.text(17);
     out.push_back(std::move(p));
   }
   return out;
@@ -85,7 +103,14 @@ std::string without_slash(std::string s) {
 
 }  // namespace
 
-const char* kind_name(Provider::Kind k) { return k == Provider::Kind::kCas ? "cas" : "oidc"; }
+const char* kind_name(Provider::Kind k) {
+  switch (k) {
+    case Provider::Kind::kCas: return "cas";
+    case Provider::Kind::kSaml: return "saml";
+    case Provider::Kind::kOidc: return "oidc";
+  }
+  return "oidc";
+}
 
 Status discover(Provider& p, const std::string& issuer_or_url, const Fetcher& fetch) {
   const bool is_document = issuer_or_url.find("/.well-known/") != std::string::npos;
@@ -120,16 +145,20 @@ Result<Provider> ProviderStore::put(const Provider& p) {
   REPERE_RETURN_IF_ERROR(check(p));
   REPERE_ASSIGN_OR_RETURN(
       auto st,
-      db_.prepare("INSERT INTO sso_provider(slug, kind, name, issuer, client_id, client_secret, "
-                  "authorize_url, token_url, userinfo_url, jwks_url, scopes, extra_params, "
-                  "cas_url, mapping) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                  "?13, ?14) ON CONFLICT(slug) DO UPDATE SET kind = excluded.kind, name = "
-                  "excluded.name, issuer = excluded.issuer, client_id = excluded.client_id, "
-                  "client_secret = excluded.client_secret, authorize_url = "
-                  "excluded.authorize_url, token_url = excluded.token_url, userinfo_url = "
-                  "excluded.userinfo_url, jwks_url = excluded.jwks_url, scopes = "
-                  "excluded.scopes, extra_params = excluded.extra_params, cas_url = "
-                  "excluded.cas_url, mapping = excluded.mapping, jwks = '', jwks_fetched = 0"));
+      db_.prepare(
+          "INSERT INTO sso_provider(slug, kind, name, issuer, client_id, client_secret, "
+          "authorize_url, token_url, userinfo_url, jwks_url, scopes, extra_params, "
+          "cas_url, mapping, idp_metadata, sp_key_pem, sp_cert_pem) VALUES (?1, ?2, ?3, "
+          "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON "
+          "CONFLICT(slug) DO UPDATE SET kind = excluded.kind, name = "
+          "excluded.name, issuer = excluded.issuer, client_id = excluded.client_id, "
+          "client_secret = excluded.client_secret, authorize_url = "
+          "excluded.authorize_url, token_url = excluded.token_url, userinfo_url = "
+          "excluded.userinfo_url, jwks_url = excluded.jwks_url, scopes = "
+          "excluded.scopes, extra_params = excluded.extra_params, cas_url = "
+          "excluded.cas_url, mapping = excluded.mapping, idp_metadata = excluded.idp_metadata, "
+          "sp_key_pem = excluded.sp_key_pem, sp_cert_pem = excluded.sp_cert_pem, jwks = '', "
+          "jwks_fetched = 0"));
   st.bind(1, p.slug)
       .bind(2, kind_name(p.kind))
       .bind(3, p.name)
@@ -143,7 +172,10 @@ Result<Provider> ProviderStore::put(const Provider& p) {
       .bind(11, p.scopes)
       .bind(12, p.extra_params)
       .bind(13, p.cas_url)
-      .bind(14, p.mapping.to_json());
+      .bind(14, p.mapping.to_json())
+      .bind(15, p.idp_metadata)
+      .bind(16, p.sp_key_pem)
+      .bind(17, p.sp_cert_pem);
   REPERE_RETURN_IF_ERROR(st.run());
   return by_slug(p.slug);
 }

@@ -9,12 +9,13 @@ namespace {
 // (user_account, class_share, course_class, pupil, course_pupil) without foreign keys: those
 // tables are not this module's.
 constexpr std::string_view kTables = R"sql(
--- An identity provider: kind 'oidc' or 'cas'. `slug` names it in URLs (/sso/SLUG/...).
--- `mapping` is a JSON object (see identity.h). The OIDC key set is cached here.
+-- An identity provider: kind 'oidc', 'cas' or 'saml'. `slug` names it in URLs
+-- (/sso/SLUG/...). `mapping` is a JSON object (see identity.h). The OIDC key set is cached
+-- here; a SAML IdP keeps its metadata (issuer: its entityID) and this SP's key for it.
 CREATE TABLE sso_provider (
   id             INTEGER PRIMARY KEY,
   slug           TEXT NOT NULL UNIQUE,
-  kind           TEXT NOT NULL CHECK (kind IN ('oidc', 'cas')),
+  kind           TEXT NOT NULL CHECK (kind IN ('oidc', 'cas', 'saml')),
   name           TEXT NOT NULL,
   issuer         TEXT NOT NULL DEFAULT '',
   client_id      TEXT NOT NULL DEFAULT '',
@@ -27,6 +28,9 @@ CREATE TABLE sso_provider (
   extra_params   TEXT NOT NULL DEFAULT '',
   cas_url        TEXT NOT NULL DEFAULT '',
   mapping        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(mapping)),
+  idp_metadata   TEXT NOT NULL DEFAULT '',
+  sp_key_pem     TEXT NOT NULL DEFAULT '',
+  sp_cert_pem    TEXT NOT NULL DEFAULT '',
   jwks           TEXT NOT NULL DEFAULT '',
   jwks_fetched   INTEGER NOT NULL DEFAULT 0,
   created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
@@ -46,6 +50,19 @@ CREATE TABLE sso_login (
 CREATE TABLE sso_cas_ticket (
   ticket_hash TEXT PRIMARY KEY,
   used_at     INTEGER NOT NULL
+);
+-- SAML assertions accepted (their ID's SHA-256), kept a day: a replayed one is refused.
+CREATE TABLE sso_saml_assertion (
+  id_hash TEXT PRIMARY KEY,
+  used_at INTEGER NOT NULL
+);
+-- What single logout needs of a SAML sign-on: Lasso's session, under the Repère session's
+-- token (its SHA-256) that the sign-on started.
+CREATE TABLE sso_saml_session (
+  token_hash  TEXT PRIMARY KEY,
+  provider_id INTEGER NOT NULL REFERENCES sso_provider(id) ON DELETE CASCADE,
+  dump        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
 );
 -- A person a provider brought: `subject` is the provider's opaque identifier (GAR: IDO).
 -- A teacher has a Repère account (user_id); a pupil has none. `given_initial` is what the

@@ -132,6 +132,11 @@ bool changes_state(const http::Request& req) {
   // An LTI platform's posts (a login to begin, an id_token) carry no CSRF token: a signed
   // token and a single-use state are what they are checked by (lti_pages.cpp).
   if (req.path == "/lti/login" || req.path == "/lti/launch") return false;
+  // A SAML IdP's answer (HTTP-POST binding): its signature, InResponseTo and single-use
+  // RelayState are what it is checked by (sso_pages.cpp).
+  if (req.path.rfind("/sso/", 0) == 0 && req.path.size() > 4 &&
+      req.path.compare(req.path.size() - 4, 4, "/acs") == 0)
+    return false;
   return req.method == "POST" || req.method == "PUT" || req.method == "DELETE";
 }
 

@@ -94,9 +94,11 @@ void page_logout(Context& ctx, const http::Request& req, http::Response& res) {
     if (v.signed_in())
       (void)auth::AuditLog(**db).record(v.actor(), "logout", "user:" + v.session->user.login);
   }
+  // A session from a SAML IdP ends there too (single logout).
+  const std::string slo = saml_logout_url(ctx, token);
   res.status = 303;
   res.set_header("Set-Cookie", ended_session_cookie(ctx, req));
-  res.set_header("Location", "/");
+  res.set_header("Location", slo.empty() ? "/" : slo);
 }
 
 }  // namespace repere::web

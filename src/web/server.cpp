@@ -298,6 +298,10 @@ const std::vector<Route>& routes() {
       // Single sign-on from identity providers, and the ENT classes (sso_pages.cpp).
       {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/connexion)", sso_begin},
       {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/retour)", sso_return},
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/metadata)", sso_metadata},
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/acs)", sso_acs, Method::kPost},
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/slo)", sso_slo},
+      {R"(/sso/([a-z0-9][a-z0-9-]{0,39})/depart/([A-Za-z0-9_-]{43}))", sso_departure},
       {"/ent", page_ent},
       {"/ent/partager", page_ent_share, Method::kPost},
       {R"(/ent/classe/(activite|cours)/(\d{1,18}))", page_ent_seat},

@@ -16,6 +16,7 @@
 #include "repere/sso/logins.h"
 #include "repere/sso/oidc.h"
 #include "repere/sso/people.h"
+#include "repere/sso/saml.h"
 
 namespace repere::web {
 
@@ -80,9 +81,15 @@ Result<sso::Provider> provider_of(Context& ctx, catalog::Database& db, const htt
   return sso::ProviderStore(db).by_slug(req.matches[1].str());
 }
 
+sso::SpUrls saml_urls(const Context& ctx, const sso::Provider& p) {
+  return sso::sp_urls(base_url(ctx), p.slug);
+}
+
+// `saml_session`: Lasso's session of a SAML sign-on, kept for single logout.
 void signed_on(Context& ctx, catalog::Database& db, const http::Request& req, http::Response& res,
                const sso::Provider& p, const sso::Attributes& attributes,
-               const std::string& subject, const std::string& return_path) {
+               const std::string& subject, const std::string& return_path,
+               const std::string& saml_session = "") {
   const auto who = sso::map_identity(attributes, subject, p.mapping);
   if (!who.is_ok()) return refuse(ctx, req, res, p.slug, who.status());
   const auto arrival = sso::arrive(db, p, *who, lti::unix_now());
@@ -97,9 +104,14 @@ void signed_on(Context& ctx, catalog::Database& db, const http::Request& req, ht
     (void)auth::AuditLog(db).record(arrival->teacher->actor(), "login",
                                     "user:" + arrival->teacher->login,
                                     "sign-on by " + p.slug + " (" + req.remote_addr + ")");
+    if (!saml_session.empty())
+      (void)sso::remember_saml_session(db, s->token, p.id, saml_session, lti::unix_now());
     res.add_header("Set-Cookie", session_cookie(ctx, req, s->token));
     return go(res, chose ? return_path : "/ent");
   }
+  if (!saml_session.empty())
+    (void)sso::remember_saml_session(db, arrival->pupil_session, p.id, saml_session,
+                                     lti::unix_now());
   (void)auth::AuditLog(db).record("ent:" + std::to_string(arrival->person_id), "login",
                                   "sso:" + p.slug, "pupil (" + req.remote_addr + ")");
   res.add_header("Set-Cookie", std::string(kPupilCookie) + "=" + arrival->pupil_session +
@@ -241,10 +253,39 @@ void sso_begin(Context& ctx, const http::Request& req, http::Response& res) {
                       "Après la connexion, Repère ne renvoie que vers ses propres pages. "
                       "Reprenez la connexion depuis l'accueil de Repère.");
   }
+  const bool saml = p->kind == sso::Provider::Kind::kSaml;
+  // A SAML IdP posts its answer back from its own site: the cookie must be sent on that
+  // cross-site POST (SameSite=None, possible over HTTPS only).
   res.add_header("Set-Cookie", std::string(kStateCookie) + "=" + begun->state + "; Path=/sso/" +
-                                   p->slug + "/retour; Max-Age=600" + cookie_attributes(ctx, req));
+                                   p->slug + (saml ? "/acs" : "/retour") + "; Max-Age=600" +
+                                   (saml ? "; HttpOnly" + framed_cookie_attributes(ctx, req)
+                                         : cookie_attributes(ctx, req)));
   if (p->kind == sso::Provider::Kind::kCas)
     return go(res, sso::cas_login_url(*p, cas_service(ctx, *p, begun->state)));
+  if (p->kind == sso::Provider::Kind::kSaml) {
+    const auto request = sso::authn_request(*p, saml_urls(ctx, *p), begun->state);
+    if (!request.is_ok() ||
+        !sso::attach_request_id(**db, begun->state, request->request_id).is_ok()) {
+      warn(ctx, "SAML request for " + p->slug + " failed: " +
+                    (request.is_ok() ? std::string("no login row") : request.status().message()));
+      return error_page(res, 500, "Connexion impossible",
+                        "Repère n'a pas pu préparer la demande au service d'identité. "
+                        "L'administrateur en trouvera la raison dans son journal.");
+    }
+    data page;
+    page.set("action", request->url);
+    page.set("saml_request", request->saml_request);
+    page.set("relay_state", begun->state);
+    page.set("provider", p->name);
+    // The form goes to the IdP: the page's policy lets it, and only it.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                   "object-src 'none'; base-uri 'none'; form-action " +
+                       lti::origin_of(request->url) + "; frame-ancestors 'none'");
+    send_page(res, render("sso_envoi", page, "Vers votre service d'identité", "", "sso.js"));
+    res.set_header("Cache-Control", "no-store");
+    return;
+  }
   go(res,
      sso::authorization_url(*p, return_url(ctx, *p), begun->state, begun->nonce, begun->challenge));
 }
@@ -253,7 +294,8 @@ void sso_return(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const auto p = provider_of(ctx, **db, req);
-  if (!p.is_ok()) return error_page(res, 404, "Service d'identité inconnu", "");
+  if (!p.is_ok() || p->kind == sso::Provider::Kind::kSaml)
+    return error_page(res, 404, "Service d'identité inconnu", "");
   const bool cas = p->kind == sso::Provider::Kind::kCas;
   const std::string state = req.get_param_value(cas ? "etat" : "state");
   // The state must be this browser's: an answer begun in another browser (login CSRF) is
@@ -283,6 +325,97 @@ void sso_return(Context& ctx, const http::Request& req, http::Response& res) {
                                        pending->nonce, pending->verifier, lti::unix_now(), client);
   if (!answer.is_ok()) return refuse(ctx, req, res, p->slug, answer.status());
   signed_on(ctx, **db, req, res, *p, answer->attributes, answer->subject, pending->return_path);
+}
+
+void sso_metadata(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto p = provider_of(ctx, **db, req);
+  if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
+    return error_page(res, 404, "Service d'identité inconnu", "");
+  res.status = 200;
+  res.set_header("Content-Type", "application/samlmetadata+xml; charset=utf-8");
+  res.body = sso::sp_metadata(*p, saml_urls(ctx, *p));
+}
+
+void sso_acs(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto p = provider_of(ctx, **db, req);
+  if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
+    return error_page(res, 404, "Service d'identité inconnu", "");
+  const std::string state = req.get_param_value("RelayState");
+  // The state cookie, when the browser sent it on the IdP's cross-site POST, must be this
+  // login's; without it the single-use RelayState and InResponseTo answer for the browser.
+  const std::string bound = cookie(req, kStateCookie);
+  if (!bound.empty() && !auth::same_token(bound, state)) {
+    return refuse(ctx, req, res, p->slug,
+                  Status::unauthenticated("the RelayState is not the one of this browser's login"));
+  }
+  const auto pending = sso::take_login(**db, state, p->id, lti::unix_now());
+  if (!pending.is_ok()) return refuse(ctx, req, res, p->slug, pending.status());
+  const auto answer =
+      sso::finish_saml(**db, *p, saml_urls(ctx, *p), req.get_param_value("SAMLResponse"),
+                       pending->nonce, lti::unix_now());
+  if (!answer.is_ok()) return refuse(ctx, req, res, p->slug, answer.status());
+  signed_on(ctx, **db, req, res, *p, answer->attributes, answer->name_id, pending->return_path,
+            answer->session_dump);
+}
+
+void sso_slo(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto p = provider_of(ctx, **db, req);
+  if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
+    return error_page(res, 404, "Service d'identité inconnu", "");
+  if (req.has_param("SAMLResponse")) {
+    const auto q = req.target.find('?');
+    const Status s = sso::logout_response(*p, saml_urls(ctx, *p),
+                                          q == std::string::npos ? "" : req.target.substr(q + 1));
+    if (!s.is_ok()) warn(ctx, s.message() + " (from " + req.remote_addr + ")");
+    return go(res, "/");
+  }
+  error_page(res, 501, "Déconnexion depuis l'ENT",
+             "Repère ne prend pas encore en charge la déconnexion demandée par le service "
+             "d'identité : fermez votre navigateur, ou déconnectez-vous de Repère (« Se "
+             "déconnecter »).");
+}
+
+std::string saml_logout_url(Context& ctx, const std::string& token) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok() || token.empty()) return "";
+  const auto kept = sso::take_saml_session(**db, token);
+  if (!kept.is_ok() || !*kept) return "";
+  const auto p = sso::ProviderStore(**db).get((*kept)->provider_id);
+  if (!p.is_ok()) return "";
+  // The way to the IdP goes through a page of this site (GET): a logout form's redirect to
+  // another site would be stopped by the pages' form-action policy. The Lasso session waits
+  // there under a one-time token.
+  const std::string departure = auth::random_token();
+  if (!sso::remember_saml_session(**db, departure, p->id, (*kept)->dump, lti::unix_now()).is_ok())
+    return "";
+  return "/sso/" + p->slug + "/depart/" + departure;
+}
+
+void sso_departure(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return go(res, "/");
+  const auto p = provider_of(ctx, **db, req);
+  const auto kept = sso::take_saml_session(**db, req.matches[2].str());
+  if (!p.is_ok() || !kept.is_ok() || !*kept || (*kept)->provider_id != p->id) return go(res, "/");
+  const auto url = sso::logout_request(*p, saml_urls(ctx, *p), (*kept)->dump);
+  if (!url.is_ok()) {
+    warn(ctx, "single logout from " + p->slug + " not sent: " + url.status().message());
+    return go(res, "/");
+  }
+  // A page, not a redirect: this navigation began with the logout form, and the pages'
+  // form-action policy would stop a redirect of it to another site. Its script follows the
+  // link at once; without scripts, the person does.
+  data page;
+  page.set("url", *url);
+  page.set("provider", p->name);
+  send_page(res, render("sso_depart", page, "Déconnexion", "", "sso.js"));
+  res.set_header("Cache-Control", "no-store");
 }
 
 void page_ent(Context& ctx, const http::Request& req, http::Response& res) {

@@ -1,6 +1,6 @@
 // Single sign-on in a real browser (Debian's Chromium, playwright-core, axe-core) against a real
 // identity provider started by the test: LemonLDAP::NG 2.16 from Debian (tests/sso/lemonldap.mjs),
-// which is at once an OpenID Connect provider and a CAS 3.0 server, its accounts carrying GAR
+// which is at once an OpenID Connect provider, a CAS 3.0 server and a SAML 2.0 IdP, its accounts carrying GAR
 // attributes (PRO, UAI, DIV, IDO, PRE, NOM). On a copy of the demo library:
 // 1. a teacher (National_ens, DIV 5A and 4B) signs on from the login page's « Se connecter avec
 //    ENT (OpenID Connect) » and lands as a teacher on « Mes classes de l'ENT »; she makes an
@@ -8,10 +8,12 @@
 // 2. a pupil of 5A signs on by CAS from /ent and finds the video, opens it and is in class
 //    « 5e A » under the pseudonym « R. 1 », with no code to type; a pupil of 4B (OIDC) finds
 //    nothing and is refused 5A's class;
-// 3. the teacher signs on by CAS too and lands as a teacher;
+// 3. the teacher signs on by CAS too and lands as a teacher; by SAML 2.0 too, and logging out
+//    of Repère logs her out of the IdP (single logout); a pupil of 5A by SAML finds 5A's video;
 // 4. what must be refused is, with a log line naming the reason and no session: a replayed CAS
 //    answer, a replayed OpenID Connect answer, an answer without this browser's state, a forged
-//    CAS ticket, a return address on another host.
+//    CAS ticket, a replayed SAML answer, an XML signature wrapping attempt, a return address on
+//    another host.
 // Usage: node sso.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -50,7 +52,9 @@ for (let i = 0; i < 100; i++) {
   } catch {}
   await new Promise((r) => setTimeout(r, 100));
 }
-const idp = await startLemonldap({ repere: base });
+// The IdP starts once to publish its SAML metadata, then again (same port and keys) with the
+// metadata of the SP Repère made for it.
+let idp = await startLemonldap({ repere: base });
 let browser;
 try {
   function cli(args) {
@@ -61,6 +65,14 @@ try {
     '--client-id', 'repere', '--client-secret', 'un secret de test']);
   cli(['add-cas', 'ent-cas', '--label', 'ENT (CAS)', '--cas-url', `${idp.base}/cas`,
     '--subject-attribute', 'IDO']);
+  cli(['add-saml', 'ent-saml', '--label', 'ENT (SAML)', '--idp-metadata', `${idp.base}/saml/metadata`,
+    '--subject-attribute', 'IDO']);
+  const spMetadata = await (await fetch(`${base}/sso/ent-saml/metadata`)).text();
+  check(spMetadata.includes(`entityID="${base}/sso/ent-saml/metadata"`) && spMetadata.includes('AuthnRequestsSigned="true"'),
+    'the SP metadata is published at its entityID, with signed requests');
+  const { port: idpPort, keys } = idp;
+  idp.stop();
+  idp = await startLemonldap({ repere: base, port: idpPort, keys, samlSp: spMetadata });
   const list = spawnSync(repere, ['sso', 'list', '--data', data], { encoding: 'utf8' }).stdout;
   check(list.includes(`${idp.base}/oauth2/token`) && list.includes('subject IDO'),
     'repere sso list shows the discovered endpoints and the mapping');
@@ -154,6 +166,26 @@ try {
   check(new URL(t2.url()).pathname === '/activites' && (await t2.locator('.compte .qui').count()) === 1,
     `by CAS the teacher lands as a teacher where she asked to go (${t2.url()})`);
 
+  // ---- 3b. SAML 2.0: the teacher lands as a teacher; a pupil of 5A finds 5A's video; logging
+  // out of Repère logs out of the IdP too (single logout).
+  const s1 = await (await browser.newContext(viewport)).newPage();
+  await s1.goto(`${base}/sso/ent-saml/connexion`, { waitUntil: 'commit' });
+  await atProvider(s1, 'dwho');
+  check(new URL(s1.url()).pathname === '/ent' && (await s1.locator('.compte .qui').count()) === 1,
+    `by SAML the teacher lands as a teacher (${s1.url()})`);
+  await Promise.all([s1.waitForURL((u) => u.toString() === `${base}/`), s1.locator('.compte button, .compte a', { hasText: 'Se déconnecter' }).first().click()]);
+  check((await s1.locator('.compte .qui').count()) === 0, 'she logs out: single logout through the IdP and back to Repère');
+  await s1.goto(`${base}/sso/ent-saml/connexion`, { waitUntil: 'commit' });
+  await s1.waitForLoadState('load');
+  check(await s1.locator('input[name=user]').count() === 1, 'the IdP asks her to sign in again: its session ended too');
+  const samlAnswers = [];
+  const s2 = await (await browser.newContext(viewport)).newPage();
+  s2.on('request', (r) => { if (r.url().startsWith(`${base}/sso/ent-saml/acs`)) samlAnswers.push(r.postData()); });
+  await s2.goto(`${base}/sso/ent-saml/connexion`, { waitUntil: 'commit' });
+  await atProvider(s2, 'rtyler');
+  check(await s2.getByRole('link', { name: 'Quiz ENT' }).count() === 1,
+    'by SAML a pupil of 5A finds « Quiz ENT »: the same school class as by OpenID Connect');
+
   // ---- 4. Refusals: a log line each, no session.
   const before = logText.length;
   const replay = await pupil.page.goto(replays[0]);
@@ -177,15 +209,45 @@ try {
   await atProvider(o2, 'rtyler');
   const again = await o2.goto(oidcAnswers[0]);
   check(again.status() === 401, `a replayed OpenID Connect answer is refused (${again.status()})`);
+  // A replayed SAML answer (its assertion and RelayState once used).
+  const replayedSaml = await freshPage.request.post(`${base}/sso/ent-saml/acs`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, data: samlAnswers[0] });
+  check(replayedSaml.status() === 401, `a replayed SAML answer is refused (${replayedSaml.status()})`);
+  // An XML signature wrapping attempt: the IdP's genuine signed assertion for a pupil of 4B is
+  // kept, and a forged unsigned one (a teacher) is put before it, for a login in progress.
+  const w = await (await browser.newContext(viewport)).newPage();
+  await w.goto(`${base}/sso/ent-saml/connexion`, { waitUntil: 'commit' });
+  await atProvider(w, 'msmith');
+  const form = await (await w.request.get(`${base}/sso/ent-saml/connexion`)).text();
+  const field = (html, name) => (html.match(new RegExp(`name="${name}" value="([^"]+)"`)) || [])[1];
+  const relay = field(form, 'RelayState');
+  const atIdp = await (await w.request.post(`${idp.base}/saml/singleSignOn`, {
+    form: { SAMLRequest: field(form, 'SAMLRequest'), RelayState: relay } })).text();
+  const genuine = Buffer.from(field(atIdp, 'SAMLResponse').replace(/&#x2B;|&#43;/g, '+').replace(/&#x3D;|&#61;/g, '='), 'base64').toString('utf8');
+  const assertion = genuine.match(/<(\w+:)?Assertion[\s\S]*<\/(\w+:)?Assertion>/);
+  check(Boolean(assertion), 'the IdP answered the login in progress with a signed assertion');
+  if (assertion) {
+    const forgedAssertion = assertion[0]
+      .replace(/<(\w+:)?Signature[\s\S]*?<\/(\w+:)?Signature>/, '')
+      .replace(/ID="[^"]+"/, 'ID="_forged"')
+      .replaceAll('ido-msmith', 'ido-dwho').replaceAll('National_elv', 'National_ens');
+    const wrapped = genuine.replace(assertion[0], forgedAssertion + assertion[0]);
+    const xsw = await w.request.post(`${base}/sso/ent-saml/acs`, {
+      form: { SAMLResponse: Buffer.from(wrapped).toString('base64'), RelayState: relay } });
+    check(xsw.status() === 401, `an XML signature wrapping attempt is refused (${xsw.status()})`);
+    check((await w.context().cookies()).every((c) => c.name !== 'repere_session'), 'and makes no teacher session');
+  }
   const away = await freshPage.request.get(`${base}/sso/ent-oidc/connexion?suite=${encodeURIComponent('//evil.example/')}`, { maxRedirects: 0 });
   check(away.status() === 400, `a return address on another host is refused before leaving (${away.status()})`);
   await new Promise((r) => setTimeout(r, 300));
   const lines = logText.slice(before);
   for (const [what, words] of [['replayed CAS answer', 'already used state'],
     ['state of another browser', "not the one of this browser's login"],
-    ['forged ticket', 'INVALID_TICKET'], ['other host', 'not a path of this site']]) {
+    ['forged ticket', 'INVALID_TICKET'], ['other host', 'not a path of this site'],
+    ['replayed SAML answer', 'SAML sign-on refused'], ['signature wrapping', 'SAML sign-on refused']]) {
     check(lines.includes(words), `the log says why (${what}: « ${words} »)`);
   }
+  for (const line of lines.split('\n').filter((l) => l.includes('refused'))) console.log(`     log: ${line.slice(0, 240)}`);
   check(idp.log().length > 0, 'the identity provider ran');
 } catch (e) {
   console.log(`FAIL ${e.stack}`);

@@ -4,11 +4,14 @@
 //   dwho   / dwho    teacher (National_ens) of 5A and 4B
 //   rtyler / rtyler  pupil (National_elv) of 5A
 //   msmith / msmith  pupil of 4B
-// startLemonldap({ repere }) writes its configuration in a temporary folder, runs the portal's
-// PSGI application with plackup on a free port, and resolves when its discovery document
-// answers: { base, stop, log }.
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+// It is also a SAML 2.0 IdP (entityID BASE/saml/metadata) once given Repère's SP metadata.
+// startLemonldap({ repere, port, keys, samlSp }) writes its configuration in a temporary
+// folder, runs the portal's PSGI application with plackup on `port` (default: a free one), and
+// resolves when its discovery document answers: { base, port, keys, stop, log }. `keys`
+// (makeIdpKeys(): a key and its self-signed certificate) sign its tokens and assertions; pass the
+// same port and keys to start it again with the SP's metadata (`samlSp`).
+import { spawn, spawnSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,18 +29,31 @@ function freePort() {
   });
 }
 
-export async function startLemonldap({ repere, clientSecret = 'un secret de test', casService }) {
+// A 2048-bit RSA key and a self-signed certificate for it (Debian's openssl).
+export function makeIdpKeys() {
+  const dir = mkdtempSync(join(tmpdir(), 'repere-idp-keys-'));
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=idp-test',
+    '-days', '2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  const keys = { privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return keys;
+}
+
+const GAR = ['PRO', 'DIV', 'UAI', 'PRE', 'NOM', 'IDO'];
+
+export async function startLemonldap({ repere, clientSecret = 'un secret de test', casService, port, keys, samlSp }) {
   const dir = mkdtempSync(join(tmpdir(), 'repere-llng-'));
   for (const d of ['conf', 'sessions/lock', 'psessions/lock', 'cache']) mkdirSync(join(dir, d), { recursive: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  port = port || await freePort();
+  keys = keys || makeIdpKeys();
+  // The portal is at localhost, not 127.0.0.1: browsers refuse a cookie whose Domain is an IP
+  // address, and LemonLDAP::NG keeps a SAML request in one while the person signs in.
+  const base = `http://localhost:${port}`;
+  const privateKey = keys.privateKey;
+  const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
   writeFileSync(join(dir, 'lemonldap-ng.ini'), `[all]
-logLevel = notice
+logLevel = ${process.env.LLNG_LOG || "notice"}
 [configuration]
 type = File
 dirName = ${dir}/conf
@@ -60,7 +76,7 @@ status = 0
       PRE: `(split / /, $cn)[0]`,
       NOM: `(split / /, $cn)[1]`,
     },
-    cookieName: 'llng', domain: '127.0.0.1', portal: `${base}/`, securedCookie: 0, timeout: 7200,
+    cookieName: 'llng', domain: 'localhost', sameSite: 'Lax', portal: `${base}/`, securedCookie: 0, timeout: 7200,
     globalStorage: 'Apache::Session::File',
     globalStorageOptions: { Directory: `${dir}/sessions`, LockDirectory: `${dir}/sessions/lock`,
       generateModule: 'Lemonldap::NG::Common::Apache::Session::Generate::SHA256' },
@@ -69,7 +85,7 @@ status = 0
     persistentStorage: 'Apache::Session::File',
     persistentStorageOptions: { Directory: `${dir}/psessions`, LockDirectory: `${dir}/psessions/lock` },
     notification: 0, loginHistoryEnabled: 0, whatToTrace: 'uid',
-    locationRules: { '127.0.0.1': { default: 'accept' } },
+    locationRules: { localhost: { default: 'accept' } },
     // OpenID Connect provider: Repère is client "repere", code flow with PKCE required.
     issuerDBOpenIDConnectActivation: 1,
     oidcServiceMetaDataIssuer: base,
@@ -86,11 +102,38 @@ status = 0
     issuerDBCASActivation: 1, casAccessControlPolicy: 'none',
     casAppMetaDataOptions: { repere: { casAppMetaDataOptionsService: casService || `${repere}/` } },
     casAppMetaDataExportedVars: { repere: { PRO: 'PRO', DIV: 'DIV', UAI: 'UAI', PRE: 'PRE', NOM: 'NOM', IDO: 'IDO' } },
+    // SAML 2.0 IdP: signs its assertions and checks Repère's signed requests.
+    issuerDBSAMLActivation: 1,
+    samlEntityID: '#PORTAL#/saml/metadata',
+    samlServicePrivateKeySig: privateKey, samlServicePublicKeySig: keys.cert,
+    samlServicePrivateKeyEnc: privateKey, samlServicePublicKeyEnc: keys.cert,
+    samlOrganizationName: 'ENT de test', samlOrganizationDisplayName: 'ENT de test', samlOrganizationURL: base,
   };
+  if (samlSp) {
+    conf.samlSPMetaDataXML = { repere: { samlSPMetaDataXML: samlSp } };
+    conf.samlSPMetaDataExportedAttributes = { repere: Object.fromEntries(GAR.map((a) =>
+      [a, `0;${a};urn:oasis:names:tc:SAML:2.0:attrname-format:basic`])) };
+    conf.samlSPMetaDataOptions = { repere: {
+      samlSPMetaDataOptionsNameIDFormat: 'persistent',
+      samlSPMetaDataOptionsSignSSOMessage: 1, samlSPMetaDataOptionsCheckSSOMessageSignature: 1,
+      samlSPMetaDataOptionsSignSLOMessage: 1, samlSPMetaDataOptionsCheckSLOMessageSignature: 1,
+      samlSPMetaDataOptionsEnableIDPInitiatedURL: 0,
+    } };
+  }
   writeFileSync(join(dir, 'conf', 'lmConf-1.json'), JSON.stringify(conf, null, 1));
   const logPath = join(dir, 'portal.log');
   const out = await import('node:fs').then((fs) => fs.openSync(logPath, 'a'));
-  const portal = spawn('plackup', ['--host', '127.0.0.1', '--port', String(port), PSGI], {
+  // The portal's application, with its static files (scripts: the auto-posted SAML answer).
+  writeFileSync(join(dir, 'portal.psgi'), `use Plack::Builder;
+use Plack::App::File;
+my $portal = do '${PSGI}' or die "portal: $@ $!";
+builder {
+  mount '/static' => Plack::App::File->new(root => '/usr/share/lemonldap-ng/portal/htdocs/static')->to_app;
+  mount '/javascript' => Plack::App::File->new(root => '/usr/share/javascript')->to_app;
+  mount '/' => $portal;
+};
+`);
+  const portal = spawn('plackup', ['--host', '127.0.0.1', '--port', String(port), join(dir, 'portal.psgi')], {
     stdio: ['ignore', out, out],
     env: { ...process.env, LLNG_DEFAULTCONFFILE: join(dir, 'lemonldap-ng.ini') },
   });
@@ -101,8 +144,8 @@ status = 0
   const log = () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } };
   for (let i = 0; i < 150; i++) {
     try {
-      const r = await fetch(`${base}/.well-known/openid-configuration`);
-      if (r.ok) return { base, stop, log };
+      const r = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`, { headers: { Host: `localhost:${port}` } });
+      if (r.ok) return { base, port, keys, stop, log };
     } catch {}
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -28,9 +28,14 @@ struct Begun {
 Result<Begun> begin_login(catalog::Database& db, Id provider_id, const std::string& return_path,
                           std::int64_t now);
 
+// Keeps, with a begun login, the id of the SAML AuthnRequest it sent (its answer's
+// InResponseTo), in place of the nonce. Errors: not_found.
+Status attach_request_id(catalog::Database& db, const std::string& state,
+                         const std::string& request_id);
+
 struct Pending {
   Id provider_id = 0;
-  std::string nonce;
+  std::string nonce;  // OIDC: the nonce; SAML: the AuthnRequest's id
   std::string verifier;
   std::string return_path;
 };

@@ -1,5 +1,6 @@
 // The identity providers an operator declared: OpenID Connect providers (by their discovery
-// document or by hand) and CAS servers, each with the mapping of its attributes.
+// document or by hand), CAS servers and SAML 2.0 IdPs (by their metadata), each with the
+// mapping of its attributes.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +19,12 @@ namespace repere::sso {
 using Id = std::int64_t;
 
 struct Provider {
-  enum class Kind { kOidc, kCas };
+  enum class Kind { kOidc, kCas, kSaml };
   Id id = 0;
   std::string slug;  // [a-z0-9-]{1,40}: /sso/SLUG/connexion
   Kind kind = Kind::kOidc;
   std::string name;  // shown on the login page: « Se connecter avec NAME »
-  // OpenID Connect.
+  // OpenID Connect: the issuer; SAML: the IdP's entityID (from its metadata).
   std::string issuer;
   std::string client_id;
   std::string client_secret;
@@ -36,10 +37,14 @@ struct Provider {
   // CAS: the server's base URL ("https://cas.example/cas"; /login and /p3/serviceValidate
   // are under it).
   std::string cas_url;
+  // SAML: the IdP's metadata (EntityDescriptor), and this SP's key and certificate for it.
+  std::string idp_metadata;
+  std::string sp_key_pem;
+  std::string sp_cert_pem;
   Mapping mapping;
 };
 
-const char* kind_name(Provider::Kind k);  // "oidc", "cas"
+const char* kind_name(Provider::Kind k);  // "oidc", "cas", "saml"
 
 // Fetches a URL's body (200 only). Errors: unavailable.
 using Fetcher = std::function<Result<std::string>(const std::string& url)>;
@@ -55,7 +60,8 @@ class ProviderStore {
   explicit ProviderStore(catalog::Database& db) : db_(db) {}
 
   // Adds or replaces (by slug) a provider. Errors: invalid_argument naming the field (a bad
-  // slug, a URL that is not http(s), a missing client id, endpoint or CAS URL).
+  // slug, a URL that is not http(s), a missing client id, endpoint or CAS URL, IdP metadata
+  // that is not an IdP's, an SP without its key).
   Result<Provider> put(const Provider& p);
   Result<std::vector<Provider>> list();
   Result<Provider> get(Id id);
