@@ -21,6 +21,8 @@ case "$target" in
   multipart_fuzz) sources+=("$src/src/web/multipart.cpp") ;;
   oai_token_fuzz) sources+=("$src/src/oai/tokens.cpp") libs+=(-lsodium) ;;
   lti_jwt_fuzz) sources+=("$src/src/lti/jose.cpp") libs+=(-lcrypto) ;;
+  sso_cas_fuzz) sources+=("$src/src/sso/cas_answer.cpp" "$src/src/sso/identity.cpp")
+    libs+=($(pkg-config --cflags --libs libxml-2.0)) ;;
   oai_answer_fuzz) sources+=("$src/src/oai/answer.cpp" "$src/src/catalog/types.cpp")
     libs+=($(pkg-config --cflags --libs libxml-2.0)) ;;
 esac
@@ -33,6 +35,7 @@ if [ ! -x "$bin" ] || [ "$newest_source" -nt "$bin" ]; then
     -I"$src/src/core/include" -I"$src/src/extract/include" -I"$src/src/media/include" \
     -I"$src/src/ingest/include" -I"$src/src/catalog/include" -I"$src/src/index/include" \
     -I"$src/src/web" -I"$src/src/oai" -I"$src/src/oai/include" -I"$src/src/lti/include" \
+    -I"$src/src/sso/include" -I"$src/src/auth/include" \
     "${sources[@]}" $(pkg-config --cflags --libs icu-uc icu-i18n uchardet) "${libs[@]}" -o "$bin"
 fi
 # -max_total_time bounds the run; -timeout flags any input that takes over 5 s (a hang).
