@@ -357,6 +357,10 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
       {"GET", "/ent/classe/activite/1", {303, 303, 303, 303, 303}},
       {"GET", "/sso/inconnu/connexion", {404, 404, 404, 404, 404}},
       {"GET", "/sso/inconnu/retour?state=x", {404, 404, 404, 404, 404}},
+      // SAML: an IdP posts without a CSRF token (its signature answers for it).
+      {"GET", "/sso/inconnu/metadata", {404, 404, 404, 404, 404}},
+      {"POST", "/sso/inconnu/acs", {404, 404, 404, 404, 404}, form({{"SAMLResponse", "x"}})},
+      {"GET", "/sso/inconnu/slo", {404, 404, 404, 404, 404}},
   };
   for (const Row& row : rows) {
     for (std::size_t who = 0; who < 5; ++who) {
