@@ -213,6 +213,11 @@ Result<CourseSeat> course_pupil_for(catalog::Database& db, const Launch& launch,
   CourseSeat seat{{}, mine->code};
   if (known != 0) {
     REPERE_ASSIGN_OR_RETURN(seat.pupil, classes.renew_token(known));
+    if (!launch.lineitem.empty()) {  // the link may have been graded since
+      REPERE_ASSIGN_OR_RETURN(auto li, db.prepare("UPDATE lti_pupil SET lineitem = ?2 WHERE "
+                                                  "kind = 'cours' AND pupil_id = ?1"));
+      REPERE_RETURN_IF_ERROR(li.bind(1, known).bind(2, launch.lineitem).run());
+    }
   } else {
     REPERE_ASSIGN_OR_RETURN(const int number, next_number(db, "course_pupil", class_id));
     REPERE_ASSIGN_OR_RETURN(seat.pupil,

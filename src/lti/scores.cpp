@@ -39,11 +39,11 @@ std::string scores_url(const std::string& lineitem) {
 }
 
 Result<bool> queue_score(catalog::Database& db, std::int64_t pupil_id, double given, double maximum,
-                         bool completed, std::int64_t now) {
-  REPERE_ASSIGN_OR_RETURN(
-      auto who, db.prepare("SELECT platform_id, sub, lineitem FROM lti_pupil "
-                           "WHERE kind = 'activite' AND pupil_id = ?1 AND lineitem != ''"));
-  who.bind(1, pupil_id);
+                         bool completed, std::int64_t now, std::string_view kind) {
+  REPERE_ASSIGN_OR_RETURN(auto who,
+                          db.prepare("SELECT platform_id, sub, lineitem FROM lti_pupil "
+                                     "WHERE kind = ?2 AND pupil_id = ?1 AND lineitem != ''"));
+  who.bind(1, pupil_id).bind(2, kind);
   REPERE_ASSIGN_OR_RETURN(const bool found, who.step());
   if (!found) return false;
   const Id platform_id = who.int64(0);

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "course_videos.h"
 #include "http.h"
+#include "lti_pages.h"
 #include "programme_pages.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
@@ -674,6 +675,7 @@ bool course_class_answer(Context& ctx, const http::Request& req, http::Response&
     error_page(res, kept, "Réponse non enregistrée");
     return true;
   }
+  queue_lti_course_score(ctx, **db, side->course, *side->pupil);
   render_pupil_side(**db, req, res, *side, checked->answer, checked->answer.block);
   return true;
 }
@@ -690,6 +692,7 @@ void page_course_chapter_done(Context& ctx, const http::Request& req, http::Resp
   const courses::Id chapter = param_id(req, "chapitre");
   if (!courses::ClassStore(**db).finish_chapter(*side->pupil, chapter).is_ok())
     return error_page(res, 400, "Chapitre inconnu", "Ce chapitre n'est pas dans ce cours.");
+  queue_lti_course_score(ctx, **db, side->course, *side->pupil);
   const auto& chapters = side->course.chapters;
   std::size_t at = 0;
   while (at < chapters.size() && chapters[at].id != chapter) ++at;

@@ -14,7 +14,9 @@
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
 #include "repere/core/text.h"
+#include "repere/courses/classes.h"
 #include "repere/courses/store.h"
+#include "repere/learn/json.h"
 #include "repere/learn/store.h"
 #include "repere/lti/deep_linking.h"
 #include "repere/lti/launch.h"
@@ -141,6 +143,57 @@ void open_link(Context& ctx, catalog::Database& db, const http::Request& req, ht
            path);
 }
 
+// A course's points for a platform's grade book (`progress`: a pupil's, or none for the
+// maximum alone): one per graded question block, and each interactive video's graded
+// questions, as that video's own store counts them.
+struct CoursePoints {
+  double given = 0, maximum = 0;
+  bool completed = true;
+};
+CoursePoints course_points(catalog::Database& db, const courses::Course& course,
+                           const courses::PupilCourseProgress* progress) {
+  CoursePoints p;
+  p.completed = progress != nullptr;
+  learn::ActivityStore activities(db);
+  for (const courses::Chapter& ch : course.chapters) {
+    for (const courses::Block& b : ch.blocks) {
+      if (b.kind == courses::BlockKind::kQuiz) {
+        const auto q = learn::interaction_from_json(nlohmann::json::parse(b.body, nullptr, false));
+        if (!q.is_ok() || !learn::is_graded(q->type)) continue;
+        p.maximum += 1;
+        if (!progress) continue;
+        const auto it = progress->answers.find(b.id);
+        if (it == progress->answers.end()) {
+          p.completed = false;
+        } else if (it->second.value_or(false)) {
+          p.given += 1;
+        }
+      } else if (b.kind == courses::BlockKind::kVideo && b.activity_id) {
+        const courses::VideoProgress* seen = nullptr;
+        if (progress) {
+          const auto v = progress->videos.find(b.id);
+          if (v != progress->videos.end()) seen = &v->second;
+        }
+        if (seen != nullptr && seen->max_score > 0) {
+          p.maximum += seen->max_score;
+          p.given += seen->score;
+          if (seen->answered < seen->graded) p.completed = false;
+          continue;
+        }
+        const auto a = activities.get(*b.activity_id);
+        if (!a.is_ok()) continue;
+        double m = 0;
+        for (const learn::Interaction& q : a->interactions) {
+          if (learn::is_graded(q.type)) m += learn::max_score(q);
+        }
+        p.maximum += m;
+        if (m > 0) p.completed = false;
+      }
+    }
+  }
+  return p;
+}
+
 std::string param(const http::Request& req, const std::string& name) {
   return req.get_param_value(name);
 }
@@ -180,6 +233,9 @@ Result<std::vector<lti::LinkItem>> chosen_items(catalog::Database& db, const htt
         return Status::not_found("course " + std::to_string(t->id) + " is not yours");
       item.title = c->title;
       item.text = "Cours";
+      REPERE_ASSIGN_OR_RETURN(const courses::Course course, courses::CourseStore(db).get(t->id));
+      const double max = course_points(db, course, nullptr).maximum;
+      if (max > 0) item.score_maximum = max;
     }
     items.push_back(std::move(item));
   }
@@ -494,6 +550,18 @@ void queue_lti_score(Context& ctx, learn::ActivityStore& store, const learn::Pup
                                        completed, lti::unix_now());
   if (!queued.is_ok())
     warn(ctx, "cannot queue the LTI score of pupil " + std::to_string(pupil.id) + ": " +
+                  queued.status().message());
+}
+
+void queue_lti_course_score(Context& ctx, catalog::Database& db, const courses::Course& course,
+                            const courses::CoursePupil& pupil) {
+  const auto progress = courses::ClassStore(db).progress(pupil);
+  if (!progress.is_ok()) return;
+  const CoursePoints p = course_points(db, course, &*progress);
+  const auto queued =
+      lti::queue_score(db, pupil.id, p.given, p.maximum, p.completed, lti::unix_now(), "cours");
+  if (!queued.is_ok())
+    warn(ctx, "cannot queue the LTI course score of pupil " + std::to_string(pupil.id) + ": " +
                   queued.status().message());
 }
 

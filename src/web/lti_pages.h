@@ -17,6 +17,11 @@ namespace repere::catalog {
 class Database;
 }  // namespace repere::catalog
 
+namespace repere::courses {
+struct Course;
+struct CoursePupil;
+}  // namespace repere::courses
+
 namespace repere::web {
 
 struct Context;
@@ -38,6 +43,12 @@ void page_lti_platforms_post(Context& ctx, const http::Request& req, http::Respo
 // After a pupil's answer: when she came by LTI with a line item, her score (out of every
 // graded question) is queued for the platform. Never fails the answer.
 void queue_lti_score(Context& ctx, learn::ActivityStore& store, const learn::Pupil& pupil);
+
+// After a course pupil's answer or finished chapter: when she came by LTI with a line item,
+// her course score is queued — a point per graded question block, and the graded questions of
+// the course's interactive videos as she answered them there. Never fails the answer.
+void queue_lti_course_score(Context& ctx, catalog::Database& db, const courses::Course& course,
+                            const courses::CoursePupil& pupil);
 
 // The class's platform roster (Names and Role Provisioning), when a launch made the class: who
 // of its learners has started (with her pseudonym) and who has not, read now and not kept;

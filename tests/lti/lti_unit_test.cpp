@@ -470,6 +470,33 @@ TEST_F(LtiPeople, ALearnerOfAPublishedCourseIsOnePupilOfItsClass) {
   EXPECT_TRUE(classes.pupil_by_token(again->pupil.token).is_ok());
 }
 
+TEST_F(LtiPeople, ACoursePupilsScoreGoesToHerLineItem) {
+  courses::CourseStore store(*db_);
+  const courses::Id course = *store.create("La digestion", std::nullopt);
+  courses::CourseFields fields;
+  fields.title = "La digestion";
+  fields.state = courses::CourseState::kPublished;
+  ASSERT_TRUE(store.update(course, fields).is_ok());
+  launch_.lineitem = "";
+  const auto first = course_pupil_for(*db_, launch_, course);
+  ASSERT_TRUE(first.is_ok());
+  // Launched first from an ungraded link: nothing to send.
+  EXPECT_FALSE(*queue_score(*db_, first->pupil.id, 1, 2, false, kNow, "cours"));
+  // The link was graded since: her next launch brings its line item.
+  launch_.lineitem = "https://moodle.example/li/9";
+  ASSERT_TRUE(course_pupil_for(*db_, launch_, course).is_ok());
+  EXPECT_TRUE(*queue_score(*db_, first->pupil.id, 1, 2, false, kNow, "cours"));
+  // The same number as an interactive video's pupil is another pupil.
+  EXPECT_FALSE(*queue_score(*db_, first->pupil.id, 1, 2, false, kNow, "activite"));
+  auto row = db_->prepare(
+      "SELECT lineitem, json_extract(body, '$.scoreGiven'), "
+      "json_extract(body, '$.scoreMaximum') FROM lti_score");
+  ASSERT_TRUE(row.is_ok() && *row->step());
+  EXPECT_EQ(row->text(0), "https://moodle.example/li/9");
+  EXPECT_EQ(row->real(1), 1.0);
+  EXPECT_EQ(row->real(2), 2.0);
+}
+
 TEST_F(LtiPeople, ATeacherIsOneAccountAndADisabledOneIsRefused) {
   launch_.sub = "prof-1";
   launch_.name = "Camille Martin";

@@ -316,6 +316,39 @@ TEST(CoursePages, AnInteractiveVideoIsDoneByTheClassAndItsScoreReachesTheTeacher
       "'h5p.json' in p.namelist() and 'content/videos/extrait.mp4' in p.namelist(), "
       "p.namelist()\"";
   EXPECT_EQ(std::system(check.c_str()), 0);
+  // Had Zoé come by LTI with a line item (as a launch records her), each answer queues her
+  // course score for the platform: a point per graded question (the true/false and the blanks;
+  // the open question is not graded) and the video's graded question, 1 right.
+  std::int64_t true_false = 0;
+  {
+    auto db = catalog::Database::open(dir.catalog(), all_modules());
+    ASSERT_TRUE(db.is_ok());
+    true_false = courses::CourseStore(**db).get(course_id)->chapters[0].blocks[1].id;
+    ASSERT_TRUE((*db)
+                    ->exec("INSERT INTO lti_platform(id, issuer, client_id, auth_url, jwks_url) "
+                           "VALUES (1, 'https://moodle.example', 'tool', "
+                           "'https://moodle.example/auth', 'https://moodle.example/jwks'); "
+                           "INSERT INTO lti_pupil(platform_id, sub, kind, class_id, pupil_id, "
+                           "lineitem) SELECT 1, 'zoe', 'cours', class_id, id, "
+                           "'https://moodle.example/li/5' FROM course_pupil")
+                    .is_ok());
+  }
+  ASSERT_EQ(c.Post("/classe/" + code + "/reponse", zoe,
+                   "bloc=" + std::to_string(true_false) + "&reponse=faux",
+                   "application/x-www-form-urlencoded")
+                ->status,
+            200);
+  {
+    auto db = catalog::Database::open(dir.catalog(), all_modules());
+    auto score = (*db)->prepare(
+        "SELECT lineitem, json_extract(body, '$.scoreGiven'), json_extract(body, "
+        "'$.scoreMaximum'), json_extract(body, '$.activityProgress') FROM lti_score");
+    ASSERT_TRUE(score.is_ok() && *score->step()) << "a score is queued";
+    EXPECT_EQ(score->text(0), "https://moodle.example/li/5");
+    EXPECT_EQ(score->real(1), 2.0);
+    EXPECT_EQ(score->real(2), 3.0);
+    EXPECT_EQ(score->text(3), "InProgress");  // the blanks are not answered yet
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "repere/catalog/database.h"
@@ -17,9 +18,10 @@
 namespace repere::lti {
 
 // Queues the pupil's score when she is an LTI pupil with a line item (false: she is not, and
-// nothing is queued). `completed`: every graded question answered.
+// nothing is queued). `completed`: every graded question answered. `kind`: "activite" (a pupil
+// of an interactive video's class) or "cours" (of a course's class).
 Result<bool> queue_score(catalog::Database& db, std::int64_t pupil_id, double given, double maximum,
-                         bool completed, std::int64_t now);
+                         bool completed, std::int64_t now, std::string_view kind = "activite");
 
 struct SendReport {
   int sent = 0;
