@@ -9,6 +9,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -275,6 +276,42 @@ Result<std::string> verify_jwt(std::string_view token, std::string_view jwks_jso
     return Status::unauthenticated("the token's signature does not match the platform's key");
   REPERE_ASSIGN_OR_RETURN(const json claims, json_part(parts[1], "claims"));
   return claims.dump();
+}
+
+Status check_token_audience(std::string_view claims_json, const std::string& client_id) {
+  const json claims = json::parse(claims_json, nullptr, false);
+  if (!claims.is_object()) return Status::unauthenticated("the token's claims are not an object");
+  std::vector<std::string> audiences;
+  if (const auto aud = claims.find("aud"); aud != claims.end()) {
+    if (aud->is_string()) audiences.push_back(*aud);
+    if (aud->is_array()) {
+      for (const json& a : *aud) {
+        if (a.is_string()) audiences.push_back(a);
+      }
+    }
+  }
+  if (std::find(audiences.begin(), audiences.end(), client_id) == audiences.end())
+    return Status::unauthenticated("wrong audience: aud does not hold the client id \"" +
+                                   client_id + "\"");
+  const auto azp = claims.find("azp");
+  const bool has_azp = azp != claims.end();
+  if ((audiences.size() > 1 || has_azp) && (!has_azp || !azp->is_string() || *azp != client_id))
+    return Status::unauthenticated("wrong authorised party: azp is not the client id");
+  return Status::ok();
+}
+
+Status check_token_times(std::string_view claims_json, std::int64_t now, std::int64_t leeway) {
+  const json claims = json::parse(claims_json, nullptr, false);
+  if (!claims.is_object()) return Status::unauthenticated("the token's claims are not an object");
+  const auto exp = claims.find("exp");
+  const auto iat = claims.find("iat");
+  if (exp == claims.end() || !exp->is_number() || iat == claims.end() || !iat->is_number())
+    return Status::unauthenticated("the token has no exp or iat");
+  if (exp->get<double>() < static_cast<double>(now - leeway))
+    return Status::unauthenticated("the token has expired");
+  if (iat->get<double>() > static_cast<double>(now + leeway))
+    return Status::unauthenticated("the token was issued in the future (iat)");
+  return Status::ok();
 }
 
 }  // namespace repere::lti

@@ -19,6 +19,7 @@
 #include <mutex>
 
 #include "repere/auth/accounts.h"
+#include "repere/core/text.h"
 
 namespace repere::sso {
 
@@ -77,19 +78,8 @@ std::string pem_body(const std::string& pem) {
   return out;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// Attribute values and text of the metadata: HTML's escaping is XML's (& < > ").
+std::string escape(const std::string& s) { return text::escape_html(s); }
 
 // The SP as Lasso sees it, with the IdP of the provider's metadata.
 Result<Server> sp_server(const Provider& p, const SpUrls& urls) {

@@ -23,7 +23,8 @@ export function check(ok, what) {
   }
 }
 
-function freePort() {
+// A free loopback port (for a server a test starts).
+export function freePort() {
   return new Promise((resolve) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {

@@ -16,25 +16,14 @@
 //    another host.
 // Usage: node sso.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
-import { auditedPage, check, copyWithAccounts, launch, tally } from './lib.mjs';
+import { auditedPage, check, copyWithAccounts, freePort, launch, tally } from './lib.mjs';
 import { startLemonldap } from '../sso/lemonldap.mjs';
 
 const [repere, demoData, shotDir] = process.argv.slice(2);
 if (!repere || !demoData || !shotDir) {
   console.error('usage: node sso.mjs REPERE_BINARY DEMO_DATA_DIR SCREENSHOT_DIR');
   process.exit(2);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const { work, data } = copyWithAccounts(repere, demoData, 'repere-sso-', [], '');

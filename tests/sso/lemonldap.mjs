@@ -13,21 +13,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../e2e/lib.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PSGI = '/usr/share/lemonldap-ng/portal/htdocs/index.psgi';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // A 2048-bit RSA key and a self-signed certificate for it (Debian's openssl).
 export function makeIdpKeys() {

@@ -53,6 +53,16 @@ Result<JwtHeader> read_jwt_header(std::string_view token);
 Result<std::string> verify_jwt(std::string_view token, std::string_view jwks_json,
                                bool* key_missing = nullptr);
 
+// The checks of a verified token's claims (JSON object text) that LTI launches and OpenID
+// Connect id_tokens share. Errors: unauthenticated with the reason, which the caller prefixes
+// with its protocol.
+// `aud` (a string or an array) holds `client_id`; `azp`, when present or when there are
+// several audiences, is `client_id`.
+Status check_token_audience(std::string_view claims_json, const std::string& client_id);
+// `exp` and `iat` are numbers; `exp` not passed and `iat` not in the future, by more than
+// `leeway` seconds.
+Status check_token_times(std::string_view claims_json, std::int64_t now, std::int64_t leeway);
+
 // The thumbprint of a JWK's RSA public key (RFC 7638), base64url.
 Result<std::string> jwk_thumbprint(std::string_view n_b64, std::string_view e_b64);
 
