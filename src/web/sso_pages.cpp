@@ -76,8 +76,7 @@ void refuse(Context& ctx, const http::Request& req, http::Response& res, const s
              "de Repère, qui en trouvera la raison dans son journal.");
 }
 
-Result<sso::Provider> provider_of(Context& ctx, catalog::Database& db, const http::Request& req) {
-  (void)ctx;
+Result<sso::Provider> provider_of(catalog::Database& db, const http::Request& req) {
   return sso::ProviderStore(db).by_slug(req.matches[1].str());
 }
 
@@ -129,8 +128,8 @@ data division_row(const sso::DivisionView& d) {
   return row;
 }
 
-void teacher_page(Context& ctx, catalog::Database& db, const http::Request& req,
-                  http::Response& res, const auth::User& user) {
+void teacher_page(catalog::Database& db, const http::Request& req, http::Response& res,
+                  const auth::User& user) {
   const auto divisions = sso::divisions_of_user(db, user.id);
   if (!divisions.is_ok()) return error_page(res, divisions.status(), "Classes indisponibles");
   const auto activities = learn::ActivityStore(db).editable_by(user.id);
@@ -183,7 +182,6 @@ void teacher_page(Context& ctx, catalog::Database& db, const http::Request& req,
   if (req.has_param("erreur")) page.set("error", req.get_param_value("erreur").substr(0, 200));
   send_page(res, render("ent", page, "Mes classes de l'ENT"));
   res.set_header("Cache-Control", "no-store");
-  (void)ctx;
 }
 
 void pupil_page(catalog::Database& db, http::Response& res, Id person) {
@@ -239,7 +237,7 @@ void add_sso_providers(Context& ctx, const std::string& suite, data& page) {
 void sso_begin(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   if (!p.is_ok())
     return error_page(res, 404, "Service d'identité inconnu",
                       "Repère ne connaît pas ce service d'identité. L'administrateur le déclare "
@@ -293,7 +291,7 @@ void sso_begin(Context& ctx, const http::Request& req, http::Response& res) {
 void sso_return(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   if (!p.is_ok() || p->kind == sso::Provider::Kind::kSaml)
     return error_page(res, 404, "Service d'identité inconnu", "");
   const bool cas = p->kind == sso::Provider::Kind::kCas;
@@ -330,7 +328,7 @@ void sso_return(Context& ctx, const http::Request& req, http::Response& res) {
 void sso_metadata(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
     return error_page(res, 404, "Service d'identité inconnu", "");
   res.status = 200;
@@ -341,7 +339,7 @@ void sso_metadata(Context& ctx, const http::Request& req, http::Response& res) {
 void sso_acs(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
     return error_page(res, 404, "Service d'identité inconnu", "");
   const std::string state = req.get_param_value("RelayState");
@@ -365,7 +363,7 @@ void sso_acs(Context& ctx, const http::Request& req, http::Response& res) {
 void sso_slo(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   if (!p.is_ok() || p->kind != sso::Provider::Kind::kSaml)
     return error_page(res, 404, "Service d'identité inconnu", "");
   if (req.has_param("SAMLResponse")) {
@@ -400,7 +398,7 @@ std::string saml_logout_url(Context& ctx, const std::string& token) {
 void sso_departure(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return go(res, "/");
-  const auto p = provider_of(ctx, **db, req);
+  const auto p = provider_of(**db, req);
   const auto kept = sso::take_saml_session(**db, req.matches[2].str());
   if (!p.is_ok() || !kept.is_ok() || !*kept || (*kept)->provider_id != p->id) return go(res, "/");
   const auto url = sso::logout_request(*p, saml_urls(ctx, *p), (*kept)->dump);
@@ -422,7 +420,7 @@ void page_ent(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
   const Viewer& v = viewer_of(req);
-  if (v.can(auth::Role::kTeacher)) return teacher_page(ctx, **db, req, res, v.session->user);
+  if (v.can(auth::Role::kTeacher)) return teacher_page(**db, req, res, v.session->user);
   const auto person = sso::pupil_of_session(**db, cookie(req, kPupilCookie), lti::unix_now());
   if (person.is_ok()) return pupil_page(**db, res, *person);
   data page;
