@@ -61,10 +61,15 @@ Result<std::string> fetch(const Url& url, const std::string& query, const Harves
     client.set_read_timeout(o.timeout_seconds, 0);
     client.set_follow_location(false);
     std::string body;
-    bool too_big = false;
+    bool too_big = false, too_slow = false;
+    const auto deadline = std::chrono::steady_clock::now() + o.answer_deadline;
     const auto res = client.Get(url.path + "?" + query, [&](const char* data, std::size_t size) {
       if (body.size() + size > o.max_answer_bytes) {
         too_big = true;
+        return false;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        too_slow = true;
         return false;
       }
       body.append(data, size);
@@ -73,6 +78,11 @@ Result<std::string> fetch(const Url& url, const std::string& query, const Harves
     if (too_big) {
       return Status::corruption("the partner's answer is over " +
                                 std::to_string(o.max_answer_bytes >> 20) + " MB: refused");
+    }
+    if (too_slow) {
+      return Status::corruption("the partner's answer took over " +
+                                std::to_string(o.answer_deadline.count()) +
+                                " s to arrive (a partner dripping bytes): refused");
     }
     if (res && res->status == 200) return body;
     const bool again = !res || res->status >= 500 || res->status == 429;

@@ -153,6 +153,18 @@ Result<std::int64_t> Items::count(const ItemQuery& q) {
   return static_cast<std::int64_t>(all.size());
 }
 
+Result<std::optional<Items::Harvested>> Items::harvested(std::int64_t id) {
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT coalesce(json_extract(metadata, '$.partner'), ''), "
+                             "json_extract(metadata, '$.harvested_from') FROM content WHERE id = "
+                             "?1 AND status = 'published' AND json_extract(metadata, "
+                             "'$.harvested_from') IS NOT NULL"));
+  stmt.bind(1, id);
+  REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<Harvested>{};
+  return std::optional<Harvested>(Harvested{.partner = stmt.text(0), .url = stmt.text(1)});
+}
+
 Result<std::string> Items::earliest() {
   REPERE_ASSIGN_OR_RETURN(auto stmt,
                           db_.prepare("SELECT min(datestamp) FROM (" + std::string(kItems) + ")"));

@@ -43,6 +43,12 @@ class Items {
   Result<std::string> earliest();
   // Every set an item is in (with the levels above), by spec.
   Result<std::vector<SetInfo>> sets();
+  // For a published content harvested from a partner (not an item of this repository, whose
+  // metadata its own repository disseminates): the partner's name and address.
+  struct Harvested {
+    std::string partner, url;
+  };
+  Result<std::optional<Harvested>> harvested(std::int64_t id);
 
  private:
   Result<std::vector<std::string>> sets_of(std::int64_t id, const std::string& stored);

@@ -208,12 +208,27 @@ class Answer {
     return std::optional<Item>(std::move(found.front()));
   }
 
+  // Why a content this catalog holds but harvested from a partner is disseminated in no
+  // format here ("" when the identifier names no such content): its metadata is its own
+  // repository's to give, and echoing it would make two partners harvest each other's records.
+  Result<std::string> harvested_reason(const std::string& identifier) {
+    const auto id = id_of(identifier);
+    if (!id) return std::string();
+    REPERE_ASSIGN_OR_RETURN(const auto h, items_.harvested(*id));
+    if (!h) return std::string();
+    return "« " + identifier + " » is a record harvested from « " + h->partner +
+           " »: this repository disseminates it in no format; harvest it from " + h->url;
+  }
+
   Status list_formats(std::string& body) {
     if (args_.count("identifier")) {
       REPERE_ASSIGN_OR_RETURN(const auto item, item_of(args_["identifier"]));
-      if (!item)
+      if (!item) {
+        REPERE_ASSIGN_OR_RETURN(const std::string why, harvested_reason(args_["identifier"]));
+        if (!why.empty()) return fail(body, "noMetadataFormats", why);
         return fail(body, "idDoesNotExist",
                     "no item has the identifier « " + args_["identifier"] + " »");
+      }
     }
     body =
         "<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc</metadataPrefix><schema>"
@@ -276,9 +291,12 @@ class Answer {
 
   Status get_record(std::string& body) {
     REPERE_ASSIGN_OR_RETURN(const auto item, item_of(args_["identifier"]));
-    if (!item)
+    if (!item) {
+      REPERE_ASSIGN_OR_RETURN(const std::string why, harvested_reason(args_["identifier"]));
+      if (!why.empty()) return fail(body, "cannotDisseminateFormat", why);
       return fail(body, "idDoesNotExist",
                   "no item has the identifier « " + args_["identifier"] + " »");
+    }
     if (!known_format(args_["metadataPrefix"]))
       return fail(body, "cannotDisseminateFormat",
                   "« " + args_["metadataPrefix"] +

@@ -2,7 +2,8 @@
 """Two Repère instances on loopback: B harvests A (the demo library) with `repere harvest`; B's
 search for words said in one of A's videos finds the moment and links to it on A; retiring
 the item on A removes it from B at the next harvest; A down, B keeps what it had and says so.
-Then a hostile partner (a server of this test): a 30 MB answer, entity expansion, a script in
+Then a hostile partner (a server of this test): a 50 MB record, an answer that never ends,
+entity expansion, a script in
 a title and a javascript: link, an endless resumption loop, a record without a title, a
 partner that goes down in the middle of a harvest — each refused or bounded, what came kept,
 B's pages never carrying the markup.
@@ -61,6 +62,8 @@ def record(ident, title, url="https://partner.example/r", description="Un texte 
 
 # The "flaky" partner goes down after its first page, until it is back.
 FLAKY = {"down": False, "back": False}
+# Whether the harvester hung up on the answer that never ends.
+ENDLESS = {"cut": False}
 
 
 class Hostile(http.server.BaseHTTPRequestHandler):
@@ -81,7 +84,20 @@ class Hostile(http.server.BaseHTTPRequestHandler):
         if verb == "Identify":
             body = OAI_HEAD + f"<Identify><repositoryName>Hostile {mode}</repositoryName></Identify></OAI-PMH>"
         elif mode == "big":
-            body = OAI_HEAD + "<ListRecords>" + record("big:1", "Gros", description="x" * (30 << 20)) + "</ListRecords></OAI-PMH>"
+            body = OAI_HEAD + "<ListRecords>" + record("big:1", "Gros", description="x" * (50 << 20)) + "</ListRecords></OAI-PMH>"
+        elif mode == "endless":  # no Content-Length, and a record that never ends
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.end_headers()
+            try:
+                self.wfile.write((OAI_HEAD + "<ListRecords><record><header><identifier>e:1"
+                                  "</identifier>").encode())
+                chunk = b"x" * (1 << 20)
+                for _ in range(1000):  # 1 GB at most, should the harvester not stop
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                ENDLESS["cut"] = True
+            return
         elif mode == "entities":
             body = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
                     '"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;'
@@ -188,7 +204,12 @@ with tempfile.TemporaryDirectory() as tmp:
     c_lib = os.path.join(tmp, "c")
     run("init", c_lib)
     big = run("harvest", base + "/big/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=120)
-    check(big.returncode != 0 and "over 20 MB" in big.stderr, "a 30 MB answer is refused")
+    check(big.returncode != 0 and "over 20 MB" in big.stderr and external_count(c_lib) == 0,
+          "a 50 MB record is refused")
+    endless = run("harvest", base + "/endless/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=120)
+    time.sleep(0.5)
+    check(endless.returncode != 0 and "over 20 MB" in endless.stderr and ENDLESS["cut"],
+          "an answer that never ends is cut off at 20 MB")
     ent = run("harvest", base + "/entities/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=60)
     check(ent.returncode != 0 and "DOCTYPE" in ent.stderr, "entity expansion is refused")
     loop = run("harvest", base + "/loop/oai", "--prefix", "oai_dc", "--data", c_lib, timeout=60)

@@ -242,6 +242,31 @@ TEST_F(Provider, CannotDisseminateFormatAndIdDoesNotExist) {
             (std::vector<std::string>{"oai_dc", "lom", "repere"}));
 }
 
+// A content harvested from a partner is held here but disseminated in no format: its own
+// repository gives its metadata (and echoing it would make two partners harvest each other).
+TEST_F(Provider, NoMetadataFormatsForARecordHarvestedFromAPartner) {
+  const auto video = add("La digestion");
+  const auto harvested = add("Les volcans, chez le musée B");
+  ASSERT_TRUE(db_->exec("UPDATE content SET metadata = json_object('harvested_from', "
+                        "'https://musee-b.example.org/oai', 'partner', 'Musée B') WHERE id = " +
+                        std::to_string(harvested))
+                  .is_ok());
+  const std::string none = ask({{"verb", "ListMetadataFormats"}, {"identifier", id(harvested)}});
+  EXPECT_EQ(error_code(none), "noMetadataFormats");
+  EXPECT_NE(none.find("https://musee-b.example.org/oai"), std::string::npos) << none;
+  EXPECT_EQ(
+      error_code(ask(
+          {{"verb", "GetRecord"}, {"identifier", id(harvested)}, {"metadataPrefix", "oai_dc"}})),
+      "cannotDisseminateFormat");
+  int answers = 0;
+  EXPECT_EQ(harvest("ListIdentifiers", {{"metadataPrefix", "oai_dc"}}, answers),
+            (std::vector<std::string>{id(video)}));
+  // The repository's own item still has its three formats.
+  EXPECT_EQ(all(ask({{"verb", "ListMetadataFormats"}, {"identifier", id(video)}}),
+                "<metadataPrefix>([^<]+)"),
+            (std::vector<std::string>{"oai_dc", "lom", "repere"}));
+}
+
 TEST_F(Provider, NoRecordsMatchAndNoSetHierarchyForAnEmptyRepository) {
   EXPECT_EQ(error_code(ask({{"verb", "ListSets"}})), "noSetHierarchy");
   EXPECT_EQ(error_code(ask({{"verb", "ListIdentifiers"}, {"metadataPrefix", "lom"}})),

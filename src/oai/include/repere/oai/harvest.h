@@ -10,7 +10,8 @@
 // is committed on its own: an interrupted harvest keeps what it took, and the next one starts
 // from the last complete harvest (`from` = its responseDate), or from the start with `full`.
 //
-// Hostile answers are bounded: an answer over `max_answer_bytes`, a DOCTYPE (entities), a
+// Hostile answers are bounded: an answer over `max_answer_bytes` or slower than
+// `answer_deadline`, a DOCTYPE (entities), a
 // resumption token seen twice or more than `max_pages` answers end the harvest with an error;
 // a bad record (no identifier, no title, nothing to search) is reported and skipped.
 #pragma once
@@ -37,7 +38,9 @@ struct HarvestOptions {
   std::chrono::milliseconds first_wait{1000};
   std::size_t max_answer_bytes = std::size_t{20} << 20;
   int max_pages = 10000;
-  int timeout_seconds = 60;
+  int timeout_seconds = 60;  // of silence while reading an answer
+  // For a whole answer: a partner that drips bytes slowly is cut off after it.
+  std::chrono::seconds answer_deadline{300};
   const std::atomic<bool>* stop = nullptr;           // set: stop after the current page
   std::function<void(const std::string&)> progress;  // one line per page
 };
