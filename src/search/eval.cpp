@@ -23,11 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-struct Query {
-  std::string id;
-  std::string text;
-};
-
 using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, int>>;
 
 Result<Qrels> read_qrels(const fs::path& path) {
@@ -53,23 +48,6 @@ Result<Qrels> read_qrels(const fs::path& path) {
     }
   }
   return out;
-}
-
-// "fr" when French function words outnumber English ones in the queries.
-std::string detect_language(const std::vector<Query>& queries) {
-  static const std::set<std::string> kFr = {
-      "le",  "la",   "les",  "de",      "des",  "du",     "et", "est", "un",  "une", "que",
-      "qui", "pour", "dans", "comment", "quel", "quelle", "ce", "sur", "mon", "ma"};
-  static const std::set<std::string> kEn = {"the",  "of",  "and", "is",    "to", "in",   "a", "for",
-                                            "what", "how", "are", "which", "on", "with", "be"};
-  int fr = 0, en = 0;
-  for (const Query& q : queries) {
-    for (const std::string& w : text::search_terms(q.text)) {
-      fr += kFr.count(w) ? 1 : 0;
-      en += kEn.count(w) ? 1 : 0;
-    }
-  }
-  return fr >= en ? "fr" : "en";
 }
 
 void add_scores(ModeScores& total, const std::vector<std::string>& ranked,
@@ -144,29 +122,59 @@ Status load_corpus(catalog::Database& db, const fs::path& path, const std::strin
 
 }  // namespace
 
-Result<EvalReport> evaluate(const EvalOptions& options) {
-  EvalReport report;
-  std::vector<Query> queries;
-  REPERE_RETURN_IF_ERROR(read_jsonl(options.dataset / "queries.jsonl", [&](const json& j, int) {
-    queries.push_back({string_field(j, "_id"), string_field(j, "text")});
+std::string queries_language(const std::vector<std::pair<std::string, std::string>>& queries) {
+  static const std::set<std::string> kFr = {
+      "le",  "la",   "les",  "de",      "des",  "du",     "et", "est", "un",  "une", "que",
+      "qui", "pour", "dans", "comment", "quel", "quelle", "ce", "sur", "mon", "ma"};
+  static const std::set<std::string> kEn = {"the",  "of",  "and", "is",    "to", "in",   "a", "for",
+                                            "what", "how", "are", "which", "on", "with", "be"};
+  int fr = 0, en = 0;
+  for (const auto& q : queries) {
+    for (const std::string& w : text::search_terms(q.second)) {
+      fr += kFr.count(w) ? 1 : 0;
+      en += kEn.count(w) ? 1 : 0;
+    }
+  }
+  return fr >= en ? "fr" : "en";
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> read_beir_queries(const fs::path& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  REPERE_RETURN_IF_ERROR(read_jsonl(path, [&](const json& j, int) {
+    out.emplace_back(string_field(j, "_id"), string_field(j, "text"));
     return Status::ok();
   }));
-  REPERE_ASSIGN_OR_RETURN(const Qrels qrels, read_qrels(options.dataset / "qrels.tsv"));
-  report.language = options.language.empty() ? detect_language(queries) : options.language;
+  return out;
+}
 
+Result<BeirLibrary> build_beir_library(const fs::path& corpus, const fs::path& work,
+                                       const std::string& language, bool train_embeddings,
+                                       const index::TrainOptions& training) {
+  BeirLibrary out;
+  const DataDir dir{work};
+  REPERE_ASSIGN_OR_RETURN(auto db, catalog::Database::open(dir.catalog()));
+  REPERE_RETURN_IF_ERROR(load_corpus(*db, corpus, language, out.doc_of, out.docs));
+  std::atomic<bool> stop{false};
+  // Embeddings trained on the corpus itself, as `repere train-embeddings` does.
+  REPERE_RETURN_IF_ERROR(
+      index::reindex(*db, dir.root / "index", nullptr, stop,
+                     {.train_embeddings = train_embeddings, .training = training})
+          .status());
+  return out;
+}
+
+Result<EvalReport> evaluate(const EvalOptions& options) {
+  EvalReport report;
+  REPERE_ASSIGN_OR_RETURN(const auto queries, read_beir_queries(options.dataset / "queries.jsonl"));
+  REPERE_ASSIGN_OR_RETURN(const Qrels qrels, read_qrels(options.dataset / "qrels.tsv"));
+  report.language = options.language.empty() ? queries_language(queries) : options.language;
   const DataDir dir{options.work};
-  std::unordered_map<std::int64_t, std::string> doc_of;
-  {
-    REPERE_ASSIGN_OR_RETURN(auto db, catalog::Database::open(dir.catalog()));
-    REPERE_RETURN_IF_ERROR(
-        load_corpus(*db, options.dataset / "corpus.jsonl", report.language, doc_of, report.docs));
-    std::atomic<bool> stop{false};
-    // Embeddings trained on the corpus itself, as `repere train-embeddings` does.
-    REPERE_RETURN_IF_ERROR(
-        index::reindex(*db, dir.root / "index", nullptr, stop,
-                       {.train_embeddings = options.train_embeddings, .training = options.training})
-            .status());
-  }
+  REPERE_ASSIGN_OR_RETURN(
+      BeirLibrary library,
+      build_beir_library(options.dataset / "corpus.jsonl", options.work, report.language,
+                         options.train_embeddings, options.training));
+  report.docs = library.docs;
+  auto& doc_of = library.doc_of;
   REPERE_ASSIGN_OR_RETURN(auto searcher, Searcher::open(dir));
   const std::vector<std::pair<std::string, double>> modes =
       options.train_embeddings
@@ -177,14 +185,14 @@ Result<EvalReport> evaluate(const EvalOptions& options) {
   for (const auto& [mode, ratio] : modes) {
     ModeScores total;
     std::int64_t counted = 0;
-    for (const Query& q : queries) {
-      const auto rel = qrels.find(q.id);
+    for (const auto& [id, text] : queries) {
+      const auto rel = qrels.find(id);
       if (rel == qrels.end()) continue;
       if (std::none_of(rel->second.begin(), rel->second.end(),
                        [](const auto& kv) { return kv.second > 0; }))
         continue;
       SearchRequest r;
-      r.query = q.text;
+      r.query = text;
       r.semantic_ratio = ratio;
       r.limit = 100;
       r.group_by_content = false;

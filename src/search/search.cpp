@@ -663,6 +663,10 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const DataDir& dir,
 
 int Searcher::generation() const { return impl_->generation; }
 
+const index::Embedder* Searcher::embedder() const {
+  return impl_->vectors ? impl_->embedder : nullptr;
+}
+
 Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   SearchRequest r = request;
   r.language = impl_->language_of(r);
@@ -707,6 +711,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
     if (!w.known) out.unknown_words.push_back(written_form(r.query, w.word));  // « crêpes »
   }
   out.meaningful_words = static_cast<int>(lexical.words.size());
+  out.words = lexical.words;
   // A query none of whose words the library has has no meaning to compare either, for
   // vectors learnt from the library (fastText would still make a vector of « xyzzy qwerty »
   // from its letters); pretrained vectors and endpoints know words the library lacks.

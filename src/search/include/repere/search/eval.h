@@ -10,6 +10,8 @@
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "repere/catalog/types.h"
@@ -45,6 +47,23 @@ struct EvalOptions {
 // Errors: invalid_argument naming the file and line of a malformed record; not_found for a
 // missing file.
 Result<EvalReport> evaluate(const EvalOptions& options);
+
+// A library made of a BEIR corpus, as `evaluate` makes it: one published text content and one
+// passage per document, indexed (with word vectors trained on it when asked).
+struct BeirLibrary {
+  std::int64_t docs = 0;
+  std::unordered_map<std::int64_t, std::string> doc_of;  // content id -> the corpus's _id
+};
+Result<BeirLibrary> build_beir_library(const std::filesystem::path& corpus,
+                                       const std::filesystem::path& work,
+                                       const std::string& language, bool train_embeddings,
+                                       const index::TrainOptions& training);
+
+// A BEIR queries.jsonl: (_id, text) in file order.
+Result<std::vector<std::pair<std::string, std::string>>> read_beir_queries(
+    const std::filesystem::path& path);
+// The language of a set of queries: "fr" when French function words outnumber English ones.
+std::string queries_language(const std::vector<std::pair<std::string, std::string>>& queries);
 
 std::string to_json(const EvalReport& report);
 

@@ -99,6 +99,8 @@ struct SearchResponse {
   std::string language;                    // of the query, as given or told
   std::vector<std::string> unknown_words;  // words of the query no passage has, as written
   int meaningful_words = 0;                // words of the query that are not function words
+  // Those words with their weights in this library (what answers weigh sentences by).
+  std::vector<index::QueryWord> words;
   std::vector<Hit> hits;
 };
 
@@ -146,6 +148,9 @@ class Searcher {
   // Errors: invalid_argument for a request out of range (limit, ratio).
   Result<SearchResponse> search(const SearchRequest& request);
   int generation() const;
+  // What turns texts into vectors for the meaning side, to compare other texts with a query
+  // the same way (answers weigh sentences by it); null when the generation has no vectors.
+  const index::Embedder* embedder() const;
 
  private:
   struct Impl;
