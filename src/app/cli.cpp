@@ -352,6 +352,13 @@ int run_cli(int argc, char** argv, Io io) {
                    "What the word vectors learn: skipgram (the words around each word, the "
                    "default) or passages (which passage a sentence comes from)")
       ->check(CLI::IsMember({"skipgram", "passages"}));
+  eval->add_flag("--answers", p.eval.answers,
+                 "Measure answers instead: token F1 and half coverage of the annotated spans "
+                 "(answers.jsonl), and abstention");
+  eval->add_option("--unanswerable", p.eval.unanswerable,
+                   "Answers mode: the queries.jsonl of another domain, asked of the same library "
+                   "(abstaining is right there)")
+      ->check(CLI::ExistingFile);
 
   try {
     app.parse(argc, argv);

@@ -115,6 +115,8 @@ struct ReindexOptions {
   int dim = 100;
   int epoch = 0;                       // 0: as many as the text's size allows (index::TrainOptions)
   std::string objective = "skipgram";  // of the word vectors: skipgram | passages
+  bool answers = false;                // answers mode: the folder has answers.jsonl
+  std::filesystem::path unanswerable;  // answers mode: another domain's queries.jsonl
 };
 
 struct SearchCommandOptions {
@@ -145,6 +147,8 @@ struct EvalCommandOptions {
   double ratio = 0.5;                  // of the hybrid mode
   bool misses = false;                 // moment mode: print each query that missed (on stderr)
   std::string objective = "skipgram";  // of the word vectors: skipgram | passages
+  bool answers = false;                // answers mode: the folder has answers.jsonl
+  std::filesystem::path unanswerable;  // answers mode: another domain's queries.jsonl
 };
 
 struct UserCommandOptions {

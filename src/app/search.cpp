@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "commands.h"
+#include "repere/answer/eval.h"
 #include "repere/catalog/database.h"
 #include "repere/core/config.h"
 #include "repere/core/data_dir.h"
@@ -239,12 +240,56 @@ int run_moment_eval(const EvalCommandOptions& options, const std::string& work, 
   return kExitOk;
 }
 
+// Answers mode (--answers): the answers to the set's questions against its annotated spans.
+int run_answer_eval(const EvalCommandOptions& options, const std::string& work, Io io) {
+  const auto start = std::chrono::steady_clock::now();
+  answer::AnswerEvalOptions o{.dataset = options.dataset,
+                              .work = work,
+                              .unanswerable = options.unanswerable,
+                              .language = options.language,
+                              .training = eval_training(options),
+                              .misses = options.misses ? &io.err : nullptr};
+  o.answer.semantic_ratio = options.ratio;
+  const auto report = answer::evaluate_answers(o);
+  std::error_code ec;
+  std::filesystem::remove_all(work, ec);
+  if (!report.is_ok()) {
+    io.err << "repere eval: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (options.json) {
+    io.out << answer::to_json(*report) << "\n";
+    return kExitOk;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[240];
+  std::snprintf(line, sizeof line,
+                "%lld documents, %lld questions with an annotated answer, language %s (%.1f s)\n",
+                static_cast<long long>(report->docs), static_cast<long long>(report->questions),
+                report->language.c_str(), seconds);
+  io.out << line;
+  std::snprintf(line, sizeof line,
+                "token F1 %.4f (over the %lld answered: %.4f)\nhalf coverage %.4f\n"
+                "abstention %.4f in the domain\n",
+                report->f1, static_cast<long long>(report->answered), report->f1_answered,
+                report->half_covered, report->abstention);
+  io.out << line;
+  if (report->other_questions > 0) {
+    std::snprintf(line, sizeof line, "abstention %.4f on %lld questions of another domain\n",
+                  report->other_abstention, static_cast<long long>(report->other_questions));
+    io.out << line;
+  }
+  return kExitOk;
+}
+
 int run_eval(const EvalCommandOptions& options, Io io) {
   std::string work = (std::filesystem::temp_directory_path() / "repere-eval-XXXXXX").string();
   if (::mkdtemp(work.data()) == nullptr) {
     io.err << "repere eval: cannot create a temporary folder\n";
     return kExitFailure;
   }
+  if (options.answers) return run_answer_eval(options, work, io);
   if (search::is_moment_set(options.dataset)) return run_moment_eval(options, work, io);
   const auto start = std::chrono::steady_clock::now();
   const auto report = search::evaluate({.dataset = options.dataset,
