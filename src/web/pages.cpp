@@ -8,6 +8,7 @@
 #include <set>
 
 #include "access.h"
+#include "answer_pages.h"
 #include "answers.h"
 #include "context.h"
 #include "curation_pages.h"
@@ -192,6 +193,8 @@ void page_results(Context& ctx, const http::Request& req, http::Response& res) {
   if (!found.is_ok()) return error_page(res, found.status(), "Recherche impossible");
   data page;
   page.set("query", request->query);
+  if (const Status answered = add_answer(ctx, *found, *request, page); !answered.is_ok())
+    return error_page(res, answered, "Recherche impossible");
   if (!within.empty()) {  // narrowed to a concept: said, with the way out
     page.set("within", within);
     page.set("within_link", "/programme/" + req.get_param_value("notion"));

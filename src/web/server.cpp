@@ -20,6 +20,7 @@
 #include "access.h"
 #include "account_pages.h"
 #include "activities.h"
+#include "answer_pages.h"
 #include "answers.h"
 #include "contents_api.h"
 #include "context.h"
@@ -275,6 +276,7 @@ const std::vector<Route>& routes() {
   static const std::vector<Route> kRoutes = {
       {"/api/v1/health", api_health},
       {"/api/v1/search", api_search},
+      {"/api/v1/answer", api_library_answer},
       {"/api/v1/contents", api_contents},
       {R"(/api/v1/contents/(\d{1,18}))", api_content},
       {R"(/api/v1/contents/(\d{1,18})/passages)", api_passages},
