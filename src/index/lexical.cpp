@@ -341,6 +341,35 @@ std::vector<StemmedWord> stemmed_words(std::string_view text, const std::string&
   return out;
 }
 
+namespace {
+
+// The pronouns a French question or imperative hangs on its verb: « est-ce », « se
+// propage-t-elle », « dit-on », « donne-le-moi ».
+bool inverted_pronoun(std::string_view part) {
+  static constexpr std::string_view kPronouns[] = {
+      "ce",   "elle", "elles", "en",   "il", "ils", "je",  "la", "le",   "les",
+      "leur", "lui",  "moi",   "nous", "on", "t",   "toi", "tu", "vous", "y"};
+  return std::find(std::begin(kPronouns), std::end(kPronouns), part) != std::end(kPronouns);
+}
+
+// Unhooks the pronouns at the end of a hyphenated word (the folded `s`, token `t`), so that
+// « qu'est-ce » is the stopwords « est ce » rather than the phrase "est ce" that Xapian's
+// parser makes of a hyphenated word, which no stopper drops and which weighed a question like
+// « Qu'est-ce que la zéolithe ? » down to nothing. Compounds keep their hyphens:
+// « arc-en-ciel », « peut-être ».
+void split_inverted_pronouns(std::string& s, const text::Token& t) {
+  std::size_t end = t.end;
+  while (true) {
+    const std::size_t hyphen = s.rfind('-', end - 1);
+    if (hyphen == std::string::npos || hyphen <= t.begin) return;
+    if (!inverted_pronoun(std::string_view(s).substr(hyphen + 1, end - hyphen - 1))) return;
+    s[hyphen] = ' ';
+    end = hyphen;
+  }
+}
+
+}  // namespace
+
 std::string prepare_for_xapian(std::string_view raw) {
   std::string s = text::fold(text::sanitize_utf8(raw));
   for (char& c : s) {
@@ -351,6 +380,7 @@ std::string prepare_for_xapian(std::string_view raw) {
     if (t.kind == text::TokenKind::kElision) {
       for (std::size_t i = t.begin; i < t.end; ++i) s[i] = ' ';
     }
+    if (t.kind == text::TokenKind::kWord) split_inverted_pronouns(s, t);
   }
   return s;
 }

@@ -272,7 +272,7 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "\"total\":0"},  // retired: out of the index for everyone
       // Answers: cited from published contents only, from every status for curators.
       {"GET",
-       "/api/v1/answer?q=La%20z%C3%A9olithe%2C%20un%20min%C3%A9ral%20poreux%20%3F&ratio=0",
+       "/api/v1/answer?q=Qu%27est-ce%20que%20la%20z%C3%A9olithe%20%3F&ratio=0",
        {200, 200, 200, 200, 200},
        "",
        "\"answered\":false",
