@@ -325,6 +325,10 @@ Result<Answer> Answerer::answer_from(const search::SearchResponse& found,
                 .at_ms = c.at_ms,
                 .page = rp.passage.page};
     bytes += c.text.size();
+    if (std::none_of(out.evidence.begin(), out.evidence.end(),
+                     [&](const Evidence& e) { return e.source.passage_id == rp.passage.id; })) {
+      out.evidence.push_back({.source = s.source, .text = rp.passage.text});
+    }
     out.sentences.push_back(std::move(s));
   };
   auto around = [&](const Candidate& c) {
@@ -388,9 +392,14 @@ std::string to_json(const Answer& a) {
   json out = {{"query", a.query},
               {"language", a.language},
               {"answered", a.answered},
-              {"method", "extractive"},
+              {"method", a.generated_by.empty() ? "extractive" : "generated"},
               {"sentences", std::move(sentences)}};
   if (!a.answered) out["reason"] = a.reason;
+  if (!a.generated_by.empty()) {
+    out["model"] = a.generated_by;
+    out["dropped"] = a.dropped;
+  }
+  if (!a.generation_problem.empty()) out["generation_problem"] = a.generation_problem;
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

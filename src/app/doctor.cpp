@@ -257,6 +257,8 @@ int run_doctor(const DoctorOptions& options, Io io) {
                  config->asr_engine == "endpoint", checks);
   check_endpoint("embeddings-endpoint", "embeddings.endpoint", config->embeddings_endpoint, false,
                  checks);
+  check_endpoint("generation-endpoint", "answers.generation_endpoint",
+                 config->answers_generation_endpoint, false, checks);
   check_vectors(*config, checks);
   check_thesaurus(*config, checks);
   check_data_folder(dir, checks);

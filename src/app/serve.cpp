@@ -106,6 +106,15 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
   }
   o.ingest = ingest_settings(config);
   o.secure_cookies = config.web_secure_cookies;
+  o.generation.base_url = config.answers_generation_endpoint;
+  o.generation.model = config.answers_generation_model;
+  o.generation.api_key = config.answers_generation_key;
+  const long wait = std::strtol(config.answers_generation_timeout_seconds.c_str(), &end, 10);
+  if (config.answers_generation_timeout_seconds.empty() || *end != '\0' || wait < 1 || wait > 300)
+    return Status::invalid_argument(
+        "answers.generation_timeout_seconds must be a number from 1 to 300 (it is '" +
+        config.answers_generation_timeout_seconds + "')");
+  o.generation.timeout_seconds = static_cast<int>(wait);
   return Status::ok();
 }
 

@@ -77,6 +77,23 @@ const std::vector<Setting>& table() {
         "hunspell-en-us): they tell a real word the library lacks from a misspelling, and the "
         "language of a query; empty for none."},
        &Config::search_dictionaries},
+      {{"answers.generation_endpoint", "", "",
+        "Base URL of an OpenAI-compatible server offering /v1/chat/completions (a model server "
+        "the institution chose) that rephrases answers from the passages they quote, keeping "
+        "only the sentences the cited passages say; empty (the default): answers are the "
+        "library's own sentences, nothing is generated."},
+       &Config::answers_generation_endpoint},
+      {{"answers.generation_model", "", "",
+        "Model name sent to the generation endpoint, shown beside the generated text."},
+       &Config::answers_generation_model},
+      {{"answers.generation_key", "", "",
+        "API key sent to the generation endpoint as a Bearer token; better set as "
+        "REPERE_ANSWERS_GENERATION_KEY than written in repere.toml."},
+       &Config::answers_generation_key},
+      {{"answers.generation_timeout_seconds", "20", "",
+        "Seconds the generation endpoint has to answer before the library's own sentences are "
+        "shown instead."},
+       &Config::answers_generation_timeout_seconds},
       {{"xapi.lrs_endpoint", "", "",
         "xAPI endpoint of a Learning Record Store that receives the pupils' statements as they "
         "happen (e.g. https://lrs.example.org/xapi); empty for none."},

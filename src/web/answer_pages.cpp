@@ -6,6 +6,7 @@
 #include "http.h"
 #include "pages.h"
 #include "repere/answer/answer.h"
+#include "repere/answer/generate.h"
 
 namespace repere::web {
 
@@ -19,6 +20,9 @@ answer::AnswerOptions options_of(const search::SearchRequest& r) {
   o.language = r.language;
   return o;
 }
+
+constexpr const char* kGenerationFailed =
+    "the model could not answer: these are the library's own sentences";
 
 // Where a cited sentence is said, and the link that plays or opens it there.
 struct Cited {
@@ -48,6 +52,32 @@ Cited cited(const answer::Source& s, const std::string& query) {
   return {base + "?passage=" + std::to_string(s.passage_id) + "&" + q + "#passage", "dans"};
 }
 
+// A model's answer: each sentence with the source it cites, and what the page must say of it.
+Status add_generated(const answer::Answer& a, const std::string& query, data& page) {
+  list sentences;
+  for (const answer::Sentence& s : a.sentences) {
+    data one;
+    const Cited c = cited(s.source, query);
+    one.set("text", s.text);
+    one.set("link", c.link);
+    one.set("where", c.where);
+    one.set("title", s.source.title);
+    if (!s.source.partner.empty()) one.set("partner", s.source.partner);
+    sentences.push_back(one);
+  }
+  page.set("generated", sentences);
+  page.set("has_generated", true);
+  page.set("generated_by", a.generated_by);
+  if (a.dropped > 0) {
+    page.set("dropped", a.dropped == 1 ? std::string("Une phrase du modèle a été écartée : aucun "
+                                                     "passage cité ne la disait.")
+                                       : std::to_string(a.dropped) +
+                                             " phrases du modèle ont été écartées : aucun "
+                                             "passage cité ne les disait.");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 void api_library_answer(Context& ctx, const http::Request& req, http::Response& res) {
@@ -62,7 +92,13 @@ void api_library_answer(Context& ctx, const http::Request& req, http::Response& 
   if (!db.is_ok()) return problem(res, db.status());
   const auto got = answer::Answerer(**searcher, **db).answer(request->query, options_of(*request));
   if (!got.is_ok()) return problem(res, got.status());
-  res.set_content(answer::to_json(*got), "application/json");
+  answer::Answer a = answer::with_generation(ctx.rephraser.get(), *got);
+  if (!a.generation_problem.empty()) {
+    // The details (the endpoint's address) are for the operator's log, not for every reader.
+    if (ctx.warn) ctx.warn("answer shown without generation: " + a.generation_problem);
+    a.generation_problem = kGenerationFailed;
+  }
+  res.set_content(answer::to_json(a), "application/json");
 }
 
 Status add_answer(Context& ctx, const search::SearchResponse& found,
@@ -70,11 +106,17 @@ Status add_answer(Context& ctx, const search::SearchResponse& found,
   if (request.offset > 0 || !answer::is_question(request.query)) return Status::ok();
   REPERE_ASSIGN_OR_RETURN(auto searcher, ctx.searcher());
   REPERE_ASSIGN_OR_RETURN(auto db, ctx.catalog());
-  REPERE_ASSIGN_OR_RETURN(const answer::Answer a,
+  REPERE_ASSIGN_OR_RETURN(answer::Answer extractive,
                           answer::Answerer(*searcher, *db).answer_from(found, options_of(request)));
+  const answer::Answer a = answer::with_generation(ctx.rephraser.get(), std::move(extractive));
   if (!a.answered) {
     page.set("no_answer", a.reason);
     return Status::ok();
+  }
+  if (!a.generated_by.empty()) return add_generated(a, request.query, page);
+  if (!a.generation_problem.empty()) {
+    page.set("generation_failed", true);
+    if (ctx.warn) ctx.warn("answer shown without generation: " + a.generation_problem);
   }
   // Sentences that follow each other in one passage make one quotation, cited once; each
   // other quotation is cited where it is said.

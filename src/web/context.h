@@ -24,6 +24,10 @@ namespace repere::web::http {
 struct Request;
 }  // namespace repere::web::http
 
+namespace repere::answer {
+class Rephraser;
+}  // namespace repere::answer
+
 namespace repere::web {
 
 class Uploads;  // upload_pages.h
@@ -106,6 +110,8 @@ struct Context {
   int generation = -1;  // of the searchers in the pool
   // Problems worth an operator's eye (a refused LTI launch); null: none.
   std::function<void(const std::string&)> warn;
+  // An operator's model that rephrases answers (answers.generation_*); null: none, the default.
+  std::shared_ptr<const answer::Rephraser> rephraser;
   // LTI launches on their way to their page (lti_pages.cpp): for five minutes, the cookies a
   // launch set, so that a browser that refused them in the platform's frame gets them again
   // in a window of its own. Keyed by the SHA-256 of a one-time token.

@@ -562,8 +562,13 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
     auto db = catalog::Database::open(dir.catalog(), open);
     if (!db.is_ok()) return db.status().with_context("cannot open " + dir.catalog().string());
   }
+  std::shared_ptr<const answer::Rephraser> rephraser;
+  if (!options.generation.base_url.empty()) {
+    REPERE_ASSIGN_OR_RETURN(rephraser, answer::Rephraser::create(options.generation));
+  }
   auto impl = std::make_unique<Impl>();
   impl->ctx.dir = dir;
+  impl->ctx.rephraser = std::move(rephraser);
   impl->ctx.search_options = options.search;
   impl->ctx.public_url = options.public_url;
   impl->ctx.oai.repository_name = options.oai_repository_name;

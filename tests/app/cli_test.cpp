@@ -317,9 +317,10 @@ TEST(Cli, DoctorPrintsOneLinePerDependency) {
     words >> verdict >> name;
     names.push_back(name);
   }
-  for (const char* expected : {"sqlite", "icu", "ffmpeg", "poppler", "tesseract", "tesseract-fra",
-                               "tesseract-eng", "xapian", "pocketsphinx", "whisper-cli",
-                               "asr-endpoint", "embeddings-endpoint", "vectors", "data-folder"}) {
+  for (const char* expected :
+       {"sqlite", "icu", "ffmpeg", "poppler", "tesseract", "tesseract-fra", "tesseract-eng",
+        "xapian", "pocketsphinx", "whisper-cli", "asr-endpoint", "embeddings-endpoint",
+        "generation-endpoint", "vectors", "data-folder"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
 }

@@ -34,14 +34,15 @@ export function freePort() {
   });
 }
 
-// Starts `repere serve --data DIR` on a free port; resolves when /api/v1/health answers.
-export async function startServer(repere, dataDir) {
+// Starts `repere serve --data DIR` on a free port, with `env` added to its environment
+// (settings as REPERE_* variables); resolves when /api/v1/health answers.
+export async function startServer(repere, dataDir, env = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(repere, ['serve', '--data', dataDir, '--port', String(port)], {
     stdio: ['ignore', 'ignore', 'ignore'],
     // Links to copy are made from the configured public address, as on a real deployment.
-    env: { ...process.env, REPERE_WEB_PUBLIC_URL: base },
+    env: { ...process.env, REPERE_WEB_PUBLIC_URL: base, ...env },
   });
   for (let i = 0; i < 100; i++) {
     try {

@@ -48,10 +48,17 @@ struct Source {
 };
 
 struct Sentence {
-  std::string text;  // as the library has it (plain text, not escaped)
+  std::string text;  // as the library has it (plain text, not escaped); a model's, if generated
   Source source;
   double score = 0;
   double coverage = 0;  // share of the query's weight its words say
+};
+
+// A passage the answer quotes, whole: what an operator's model may rephrase from, and nothing
+// else (generate.h).
+struct Evidence {
+  Source source;  // where its first quoted sentence is said
+  std::string text;
 };
 
 struct Answer {
@@ -61,6 +68,15 @@ struct Answer {
   std::vector<Sentence> sentences;  // source by source, in reading order within each
   // When not answered: why, in French, for the page (« Je n'ai pas trouvé de réponse … »).
   std::string reason;
+  std::vector<Evidence> evidence;  // the quoted passages, in the order first quoted
+  // Set when an operator's model rephrased the sentences (generate.h): its name,
+  // « mistral-small@llm.example.fr », and how many of its sentences were dropped because no
+  // cited passage said them.
+  std::string generated_by;
+  int dropped = 0;
+  // Why the library's own sentences are shown although a model is configured ("" otherwise):
+  // the endpoint down, or none of its sentences supported by the passages.
+  std::string generation_problem;
 };
 
 struct AnswerOptions {

@@ -38,22 +38,26 @@ struct Config {
   std::string embeddings_endpoint_key;                                 // embeddings.endpoint_key
   std::string search_thesaurus = "/usr/share/mythes/th_fr_FR_v2.dat";  // search.thesaurus
   std::string search_dictionaries = "/usr/share/hunspell";             // search.dictionaries
-  std::string xapi_lrs_endpoint;                                       // xapi.lrs_endpoint
-  std::string xapi_lrs_username;                                       // xapi.lrs_username
-  std::string xapi_lrs_password;                                       // xapi.lrs_password
-  std::string web_public_url;                                          // web.public_url
-  std::string web_trusted_proxies;                                     // web.trusted_proxies
-  std::string web_frame_ancestors;                                     // web.frame_ancestors
-  std::string web_max_connections_per_address = "256";  // web.max_connections_per_address
-  std::string ingest_default_state = "draft";           // ingest.default_state
-  std::string auth_session_idle_minutes = "120";        // auth.session_idle_minutes
-  std::string web_secure_cookies = "auto";              // web.secure_cookies
-  std::string web_max_upload_bytes = "4294967296";      // web.max_upload_bytes
-  std::string oai_repository_name = "Repère";           // oai.repository_name
-  std::string oai_admin_email;                          // oai.admin_email
-  std::string oai_page_size = "100";                    // oai.page_size
-  std::string oai_partners;                             // oai.partners
-  std::string oai_harvest_minutes = "1440";             // oai.harvest_minutes
+  std::string answers_generation_endpoint;                // answers.generation_endpoint
+  std::string answers_generation_model;                   // answers.generation_model
+  std::string answers_generation_key;                     // answers.generation_key
+  std::string answers_generation_timeout_seconds = "20";  // answers.generation_timeout_seconds
+  std::string xapi_lrs_endpoint;                          // xapi.lrs_endpoint
+  std::string xapi_lrs_username;                          // xapi.lrs_username
+  std::string xapi_lrs_password;                          // xapi.lrs_password
+  std::string web_public_url;                             // web.public_url
+  std::string web_trusted_proxies;                        // web.trusted_proxies
+  std::string web_frame_ancestors;                        // web.frame_ancestors
+  std::string web_max_connections_per_address = "256";    // web.max_connections_per_address
+  std::string ingest_default_state = "draft";             // ingest.default_state
+  std::string auth_session_idle_minutes = "120";          // auth.session_idle_minutes
+  std::string web_secure_cookies = "auto";                // web.secure_cookies
+  std::string web_max_upload_bytes = "4294967296";        // web.max_upload_bytes
+  std::string oai_repository_name = "Repère";             // oai.repository_name
+  std::string oai_admin_email;                            // oai.admin_email
+  std::string oai_page_size = "100";                      // oai.page_size
+  std::string oai_partners;                               // oai.partners
+  std::string oai_harvest_minutes = "1440";               // oai.harvest_minutes
 };
 
 struct SettingInfo {

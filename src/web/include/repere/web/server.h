@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "repere/answer/generate.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/result.h"
 #include "repere/ingest/pipeline.h"
@@ -67,6 +68,9 @@ struct ServerOptions {
   // how their files are ingested (the configuration's OCR, speech and ingest settings).
   std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;
   ingest::IngestOptions ingest;
+  // An operator's chat endpoint that rephrases answers from their passages (answers.generation_*);
+  // an empty base_url (the default): answers are the library's own sentences.
+  answer::GenerationOptions generation;
   // Problems worth an operator's eye (the LRS refusing statements); null: none.
   std::function<void(const std::string&)> warn;
 };
@@ -74,7 +78,8 @@ struct ServerOptions {
 class Server {
  public:
   // Errors: not_found when `dir` holds no catalog (`repere init`); invalid_argument for an
-  // lrs_endpoint that is not an http(s) URL.
+  // lrs_endpoint or a generation endpoint that is not an http(s) URL, or a generation endpoint
+  // without its model.
   static Result<std::unique_ptr<Server>> create(const DataDir& dir, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
