@@ -1,5 +1,7 @@
 #include "sentences.h"
 
+#include "repere/answer/answer.h"
+
 #include <array>
 #include <cctype>
 #include <string>
@@ -119,6 +121,13 @@ std::vector<Span> split_sentences(std::string_view text) {
     }
   }
   push(out, text, start, text.size());
+  return out;
+}
+
+std::vector<std::string> sentences_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Span& s : split_sentences(text))
+    out.emplace_back(text.substr(s.begin, s.end - s.begin));
   return out;
 }
 

@@ -16,13 +16,22 @@ std::string cleaned(const std::string& s) {
 }
 
 CourseClass class_from(catalog::Statement& s) {
-  return {s.int64(0), s.int64(1), s.text(2), s.text(3), s.text(4)};
+  return {s.int64(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.int64(5) != 0};
 }
 
 constexpr const char* kClassColumns =
-    "SELECT id, course_id, code, name, created_at FROM course_class ";
+    "SELECT id, course_id, code, name, created_at, reading_view FROM course_class ";
 
 }  // namespace
+
+Status ClassStore::set_reading_view(Id course_id, Id class_id, bool on) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE course_class SET reading_view = ?1 "
+                                                 "WHERE id = ?2 AND course_id = ?3"));
+  REPERE_RETURN_IF_ERROR(stmt.bind(1, on ? 1 : 0).bind(2, class_id).bind(3, course_id).run());
+  if (db_.changes() == 0)
+    return Status::not_found("no class " + std::to_string(class_id) + " of this course");
+  return Status::ok();
+}
 
 Result<CourseClass> ClassStore::add_class(Id course_id, const std::string& name) {
   const std::string clean = cleaned(name);
@@ -245,9 +254,10 @@ Result<VideoPass> ClassStore::video_pass(const CoursePupil& pupil, Id block_id) 
 
 Result<CourseClass> ClassStore::class_of_video_class(Id share_id) {
   REPERE_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT k.id, k.course_id, k.code, k.name, k.created_at FROM "
-                             "course_video_class v JOIN course_class k ON k.id = v.class_id "
-                             "WHERE v.share_id = ?1"));
+      auto stmt,
+      db_.prepare("SELECT k.id, k.course_id, k.code, k.name, k.created_at, k.reading_view FROM "
+                  "course_video_class v JOIN course_class k ON k.id = v.class_id "
+                  "WHERE v.share_id = ?1"));
   stmt.bind(1, share_id);
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("not a course's video class");

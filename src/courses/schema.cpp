@@ -129,6 +129,13 @@ CREATE TABLE course_video_pupil (
 );
 )sql";
 
+// Version 4: a class's default for the reading view (a dyslexia-friendly font, larger spacing,
+// one idea per line), which its pupils get unless they chose otherwise.
+constexpr std::string_view kReadingView = R"sql(
+ALTER TABLE course_class ADD COLUMN reading_view INTEGER NOT NULL DEFAULT 0
+  CHECK (reading_view IN (0, 1));
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
@@ -136,7 +143,8 @@ const catalog::ModuleSchema& schema() {
       "courses",
       {{1, "courses", kCourses},
        {2, "courses shared with classes", kClasses},
-       {3, "interactive videos in courses", kVideos, /*rebuilds_tables=*/true}}};
+       {3, "interactive videos in courses", kVideos, /*rebuilds_tables=*/true},
+       {4, "a class's default reading view", kReadingView}}};
   return kSchema;
 }
 

@@ -108,6 +108,13 @@ ALTER TABLE activity ADD COLUMN counting TEXT NOT NULL DEFAULT 'first'
   CHECK (counting IN ('first', 'best'));
 )sql";
 
+// Version 4: a class's default for the reading view (a dyslexia-friendly font, larger spacing,
+// one idea per line), which its pupils get unless they chose otherwise.
+constexpr std::string_view kReadingView = R"sql(
+ALTER TABLE class_share ADD COLUMN reading_view INTEGER NOT NULL DEFAULT 0
+  CHECK (reading_view IN (0, 1));
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
@@ -115,7 +122,8 @@ const catalog::ModuleSchema& schema() {
       "learn",
       {{1, "activities, classes, pupils and answers", kActivities},
        {2, "owners and editors of activities", kOwners},
-       {3, "attempts per question and which one counts", kAttempts}}};
+       {3, "attempts per question and which one counts", kAttempts},
+       {4, "a class's default reading view", kReadingView}}};
   return kSchema;
 }
 

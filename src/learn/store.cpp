@@ -452,7 +452,7 @@ Status ActivityStore::remove(Id id, const Editor& editor) {
 namespace {
 
 ClassShare share_from(const catalog::Statement& row) {
-  return {row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4)};
+  return {row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.int64(5) != 0};
 }
 
 }  // namespace
@@ -482,11 +482,21 @@ Result<ClassShare> ActivityStore::add_class_for(Id activity_id, const std::strin
   return Status::unavailable("could not find a free share code; try again");
 }
 
+Status ActivityStore::set_reading_view(Id activity_id, const Editor& editor, Id class_id, bool on) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE class_share SET reading_view = ?1 "
+                                                 "WHERE id = ?2 AND activity_id = ?3"));
+  REPERE_RETURN_IF_ERROR(stmt.bind(1, on ? 1 : 0).bind(2, class_id).bind(3, activity_id).run());
+  if (db_.changes() == 0)
+    return Status::not_found("no class " + std::to_string(class_id) + " here");
+  return Status::ok();
+}
+
 Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Editor& editor) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
-  REPERE_ASSIGN_OR_RETURN(auto stmt,
-                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
-                                      "class_share WHERE activity_id = ?1 ORDER BY id"));
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
+                             "class_share WHERE activity_id = ?1 ORDER BY id"));
   stmt.bind(1, activity_id);
   std::vector<ClassShare> out;
   while (true) {
@@ -498,9 +508,9 @@ Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Edi
 }
 
 Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
-  REPERE_ASSIGN_OR_RETURN(auto stmt,
-                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
-                                      "class_share WHERE code = ?1"));
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
+                             "class_share WHERE code = ?1"));
   stmt.bind(1, clean_code(code));
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("no class with the code " + clean_code(code).substr(0, 12));
@@ -508,9 +518,9 @@ Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
 }
 
 Result<ClassShare> ActivityStore::class_by_id(Id id) {
-  REPERE_ASSIGN_OR_RETURN(auto stmt,
-                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
-                                      "class_share WHERE id = ?1"));
+  REPERE_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
+                             "class_share WHERE id = ?1"));
   stmt.bind(1, id);
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("no class " + std::to_string(id));
@@ -722,9 +732,10 @@ Result<Created> ActivityStore::copy_for(Id id, Id owner) {
 
 Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id class_id) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
-  REPERE_ASSIGN_OR_RETURN(auto share_stmt,
-                          db_.prepare("SELECT id, activity_id, code, name, created_at FROM "
-                                      "class_share WHERE id = ?1 AND activity_id = ?2"));
+  REPERE_ASSIGN_OR_RETURN(
+      auto share_stmt,
+      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
+                  "class_share WHERE id = ?1 AND activity_id = ?2"));
   share_stmt.bind(1, class_id).bind(2, activity_id);
   REPERE_ASSIGN_OR_RETURN(const bool found, share_stmt.step());
   if (!found) return Status::not_found("no class " + std::to_string(class_id) + " here");

@@ -82,6 +82,13 @@ const Viewer& viewer_of(const http::Request& req) {
   return req.viewer != nullptr ? *req.viewer : anonymous();
 }
 
+std::string local_path(const std::string& wanted) {
+  if (wanted.empty() || wanted[0] != '/' || wanted.starts_with("//") ||
+      wanted.find('\\') != std::string::npos || wanted.find_first_of("\r\n") != std::string::npos)
+    return "/";
+  return wanted.substr(0, 500);
+}
+
 std::string cookie(const http::Request& req, const std::string& name) {
   const std::string all = req.get_header_value("Cookie");
   std::size_t at = 0;

@@ -42,6 +42,9 @@ struct Viewer {
 
 // The request's viewer (an anonymous one when the server set none).
 const Viewer& viewer_of(const http::Request& req);
+// Where to go back to after a form (`suite`): a path of this site only (never "//elsewhere" or
+// a URL); "/" otherwise.
+std::string local_path(const std::string& wanted);
 // The value of a cookie of the request, "" when absent.
 std::string cookie(const http::Request& req, const std::string& name);
 // The viewer of a request: the staff session its cookie names, if live.

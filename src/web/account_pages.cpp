@@ -13,14 +13,6 @@
 namespace repere::web {
 namespace {
 
-// Where to go after signing in: a path of this site only (never "//elsewhere" or a URL).
-std::string local_path(const std::string& wanted) {
-  if (wanted.empty() || wanted[0] != '/' || wanted.starts_with("//") ||
-      wanted.find('\\') != std::string::npos || wanted.find_first_of("\r\n") != std::string::npos)
-    return "/";
-  return wanted.substr(0, 500);
-}
-
 void login_form(Context& ctx, http::Response& res, const std::string& suite,
                 const std::string& login, const std::string& error, int status) {
   data page;

@@ -1112,6 +1112,19 @@ void page_add_to_course_post(Context& ctx, const http::Request& req, http::Respo
            "#bloc-" + std::to_string(*id));
 }
 
+void page_course_reading_view(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const auto c = owned_course(ctx, req, res, **db);
+  if (!c.is_ok()) return;
+  const courses::Id class_id = path_id(req, 2);
+  const bool on = req.get_param_value("mode") == "adaptee";
+  if (const Status done = courses::ClassStore(**db).set_reading_view(c->id, class_id, on);
+      !done.is_ok())
+    return error_page(res, done, "Classe inconnue");
+  redirect(res, course_path(c->id) + "/progression?classe=" + std::to_string(class_id));
+}
+
 void page_course_progress(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
@@ -1134,6 +1147,8 @@ void page_course_progress(Context& ctx, const http::Request& req, http::Response
   page.set("id", std::to_string(c->id));
   page.set("class_name", share->name);
   page.set("code", share->code);
+  page.set("cid", std::to_string(share->id));
+  page.set("reading_view", share->reading_view);
   list heads;
   for (std::size_t i = 0; i < c->chapters.size(); ++i) {
     data h;

@@ -60,6 +60,8 @@ void page_course_chapter_done(Context& ctx, const http::Request& req, http::Resp
 // GET /cours/ID/progression?classe=K (its owner): per pupil, the chapters finished and the
 // questions answered and right; per question, how many answered and were right.
 void page_course_progress(Context& ctx, const http::Request& req, http::Response& res);
+// POST /cours/ID/classes/CID/lecture (mode=adaptee|standard): the class's default reading view.
+void page_course_reading_view(Context& ctx, const http::Request& req, http::Response& res);
 
 // The published courses aligned with a concept or one under it ({{#courses}}: link, title), for
 // the concept's page.

@@ -13,6 +13,8 @@
 #include "answers.h"
 #include "context.h"
 #include "http.h"
+#include "reading_pages.h"
+#include "repere/answer/answer.h"
 #include "repere/index/lexical.h"
 #include "repere/preview/pages.h"
 
@@ -247,11 +249,21 @@ data document_view(Context& ctx, const catalog::Content& c, const std::vector<ca
         b.set("h", number(*cue->box_h));
         boxes.push_back(b);
       }
-      for (const std::string& text : page_paragraphs(it->second)) {
+      const std::vector<std::string> texts = page_paragraphs(it->second);
+      for (const std::string& text : texts) {
+        // One idea per line in the reading view: each sentence its own span.
+        std::string html;
+        for (const std::string& sentence : answer::sentences_of(text)) {
+          html += (html.empty() ? "" : " ") + std::string("<span class=\"idee\">") +
+                  index::highlight(sentence, lang, words, sentence.size() + 64) + "</span>";
+        }
         data para;
-        para.set("html", index::highlight(text, lang, words, text.size() + 64));
+        para.set("html", html);
         paragraphs.push_back(para);
       }
+      list voice = voice_parts("/contenus/" + id + "/pages/" + std::to_string(n), texts, {});
+      p.set("has_voice", !voice.empty());
+      p.set("voice", voice);
     }
     p.set("has_boxes", !boxes.empty());
     p.set("boxes", boxes);

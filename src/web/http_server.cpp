@@ -64,7 +64,8 @@ std::string http_date() {
 bool compressible(const std::string& type) {
   return type.starts_with("text/") || type.starts_with("application/json") ||
          type.starts_with("application/problem+json") ||
-         type.find("javascript") != std::string::npos || type.find("xml") != std::string::npos;
+         type.find("javascript") != std::string::npos || type.find("xml") != std::string::npos ||
+         type == "font/otf";  // the reading view's font: 41 KB, 30 KB compressed
 }
 
 // gzip of `in`; empty if zlib fails (the answer then goes uncompressed).

@@ -11,6 +11,7 @@
 #include "course_pages.h"
 #include "course_videos.h"
 #include "lti_pages.h"
+#include "reading_pages.h"
 #include "render.h"
 #include "repere/auth/audit.h"
 #include "repere/catalog/contents.h"
@@ -526,7 +527,8 @@ struct PlayerSetup {
   std::optional<Shown> shown;
   std::optional<learn::PupilProgress> progress;  // a pupil's answers so far (not in preview)
   std::string summary_url;                       // where the end screen reads them
-  std::string back_url;  // a course's class the pupil came from, "" otherwise
+  std::string back_url;   // a course's class the pupil came from, "" otherwise
+  std::string voice_url;  // "/classe/CODE/voix": where the cards are read aloud; "" in preview
 };
 
 std::string score_text(double v) {
@@ -668,6 +670,8 @@ void render_player(Context& ctx, http::Response& res, const PlayerSetup& setup) 
         break;
     }
     d.set("is_form", learn::is_question(x.type));
+    if (!setup.voice_url.empty() && !spoken_card(x).empty())
+      d.set("voice", setup.voice_url + "/" + id + ".ogg");
     if (setup.progress) {
       for (const auto& q : setup.progress->questions) {
         if (q.interaction_id != x.id) continue;
@@ -893,6 +897,21 @@ void page_add_class(Context& ctx, const http::Request& req, http::Response& res)
   redirect(res, "/activites/" + std::to_string(id) + "/modifier?cle=" + key + "#classes");
 }
 
+void page_class_reading_view(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog_for_writing();
+  if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
+  const std::int64_t id = path_id(req);
+  const std::int64_t class_id = path_id(req, 2);
+  const bool on = param(req, "mode") == "adaptee";
+  const Status done = learn::ActivityStore(**db).set_reading_view(id, editor_of(req), class_id, on);
+  if (!done.is_ok()) {
+    return error_page(res, 404, "Lien de modification inconnu",
+                      "Aucune classe de cette vidéo interactive ne répond à ce lien.");
+  }
+  redirect(res, "/activites/" + std::to_string(id) + "/resultats?cle=" + key_of(req) +
+                    "&classe=" + std::to_string(class_id));
+}
+
 void page_results_of(Context& ctx, const http::Request& req, http::Response& res) {
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");
@@ -926,6 +945,7 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   if (const auto r = store.results(id, editor_of(req), chosen); r.is_ok()) {
     data sel;
     sel.set("cid", std::to_string(chosen));
+    sel.set("reading_view", r->share.reading_view);
     sel.set("name", r->share.name);
     sel.set("code", shown_code(r->share.code));
     sel.set("pupil_count", r->pupils.size() == 1 ? std::string("1 élève")
@@ -1165,7 +1185,9 @@ void render_class(Context& ctx, learn::ActivityStore& store, http::Response& res
                     .pseudonym = v.pupil->pseudonym,
                     .shown = shown,
                     .progress = std::nullopt,
-                    .summary_url = "/classe/" + v.share.code + "/bilan"};
+                    .summary_url = "/classe/" + v.share.code + "/bilan",
+                    .back_url = "",
+                    .voice_url = "/classe/" + v.share.code + "/voix"};
   if (auto p = store.progress(*v.pupil); p.is_ok()) setup.progress = std::move(*p);
   if (auto db = ctx.catalog(); db.is_ok()) {  // made for a course's class: the way back
     if (auto back = course_link_of_video_class(**db, v.share.id)) setup.back_url = *back;
@@ -1175,8 +1197,66 @@ void render_class(Context& ctx, learn::ActivityStore& store, http::Response& res
 
 }  // namespace
 
+// What a card says aloud: a definition's term and text, a chapter's title, a question with its
+// choices; a text with blanks says « blanc » where each blank is, never its answer. Feedback
+// is not read before the pupil answers.
+std::string spoken_card(const learn::Interaction& x) {
+  switch (x.type) {
+    case InteractionType::kDefinition: return x.term + " : " + x.definition;
+    case InteractionType::kChapter: return x.title;
+    case InteractionType::kChoice: {
+      std::string out = x.question;
+      for (std::size_t k = 0; k < x.choices.size(); ++k)
+        out += "\nRéponse " + std::to_string(k + 1) + " : " + x.choices[k].text + ".";
+      return out;
+    }
+    case InteractionType::kTrueFalse: return x.question + "\nVrai ou faux ?";
+    case InteractionType::kOpen: return x.question;
+    case InteractionType::kBlanks: {
+      std::string out;
+      bool inside = false;
+      for (const char c : x.text) {
+        if (c == '*') {
+          if (!inside) out += " blanc ";
+          inside = !inside;
+        } else if (!inside) {
+          out += c;
+        }
+      }
+      return out;
+    }
+  }
+  return "";
+}
+
+void page_card_voice(Context& ctx, const http::Request& req, http::Response& res) {
+  if (refuse_guessing(ctx, req, res, true)) return;
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  learn::ActivityStore store(**db);
+  const auto share = store.class_by_code(req.matches[1].str());
+  if (!share.is_ok()) {
+    count_miss(ctx, req);
+    return problem(res, 404, "Not Found", "no class has this code");
+  }
+  const auto a = store.get(share->activity_id);
+  if (!a.is_ok()) return problem(res, a.status());
+  if (const Status seen = check_visible(ctx, req, a->content_id); !seen.is_ok())
+    return problem(res, seen);
+  const std::int64_t wanted = path_id(req, 2);
+  const auto x = std::find_if(a->interactions.begin(), a->interactions.end(),
+                              [&](const learn::Interaction& i) { return i.id == wanted; });
+  if (x == a->interactions.end() || spoken_card(*x).empty())
+    return problem(res, 404, "Not Found", "this activity has no such card");
+  const auto content = catalog::ContentRepository(**db).get(a->content_id);
+  const std::string language = content.is_ok() ? content->language : "fr";
+  send_spoken(ctx, res, spoken_card(*x), language,
+              "a" + std::to_string(a->id) + "-i" + std::to_string(x->id));
+}
+
 void page_class(Context& ctx, const http::Request& req, http::Response& res) {
   if (refuse_guessing(ctx, req, res, false)) return;
+  mark_reading_default(ctx, req, res);
   if (course_class_page(ctx, req, res)) return;  // a course shared with the class
   auto db = ctx.catalog_for_writing();
   if (!db.is_ok()) return error_page(res, db.status(), "Médiathèque indisponible");

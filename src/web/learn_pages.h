@@ -38,6 +38,16 @@ void page_editor(Context& ctx, const http::Request& req, http::Response& res);
 void page_editor_post(Context& ctx, const http::Request& req, http::Response& res);
 void page_add_class(Context& ctx, const http::Request& req, http::Response& res);
 void page_results_of(Context& ctx, const http::Request& req, http::Response& res);
+// What a card says aloud: a definition's term and text, a chapter's title, a question with its
+// choices; a text with blanks says « blanc » where each blank is, never its answer; "" for a
+// card with nothing to say. Pure.
+std::string spoken_card(const learn::Interaction& x);
+// GET /classe/CODE/voix/IID.ogg: card IID of the class's activity read aloud (its term and
+// definition, its question and choices; never a blank's answer). 404: no such class or card.
+void page_card_voice(Context& ctx, const http::Request& req, http::Response& res);
+// POST /activites/ID/classes/CID/lecture (cle, mode=adaptee|standard): the class's default
+// reading view.
+void page_class_reading_view(Context& ctx, const http::Request& req, http::Response& res);
 // « Mes activités »; claiming an old edit link's activity; giving rights to a colleague.
 void page_my_activities(Context& ctx, const http::Request& req, http::Response& res);
 void page_claim(Context& ctx, const http::Request& req, http::Response& res);

@@ -14,6 +14,7 @@
 #include "curation_pages.h"
 #include "document_pages.h"
 #include "programme_pages.h"
+#include "reading_pages.h"
 #include "render.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
@@ -507,6 +508,17 @@ void page_content(Context& ctx, const http::Request& req, http::Response& res) {
         }
         lines.push_back(line);
       }
+      // Read aloud, in parts of a few minutes.
+      std::vector<std::string> said_lines;
+      std::vector<std::int64_t> starts;
+      for (const auto& cue : *cues) {
+        said_lines.push_back(cue.text);
+        if (cue.start_ms) starts.push_back(*cue.start_ms);
+      }
+      list voice = voice_parts("/contenus/" + std::to_string(id), said_lines, starts);
+      page.set("has_voice", !voice.empty());
+      page.set("voice", voice);
+      page.set("voice_what", timed ? "la transcription lue" : "le texte lu");
     }
     page.set("lines", lines);
   }

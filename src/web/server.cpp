@@ -35,6 +35,7 @@
 #include "oai_endpoint.h"
 #include "pages.h"
 #include "programme_pages.h"
+#include "reading_pages.h"
 #include "render.h"
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
@@ -322,6 +323,15 @@ const std::vector<Route>& routes() {
       {R"(/contenus/(\d{1,18})/pages/(\d{1,6})\.webp)", page_image},
       {R"(/contenus/(\d{1,18})/images/(\d{1,6})\.webp)", moment_image},
       {R"(/contenus/(\d{1,18})/integrer)", page_embed},
+      // Reading aids (reading_pages.cpp): texts read aloud, the reading view and its font.
+      {R"(/contenus/(\d{1,18})/voix/(\d{1,4})\.ogg)", content_voice},
+      {R"(/contenus/(\d{1,18})/pages/(\d{1,6})/voix/(\d{1,4})\.ogg)", page_voice},
+      {R"(/classe/([A-Za-z0-9]{6,12})/voix/(\d{1,18})\.ogg)", page_card_voice},
+      {"/preferences/lecture", reading_preference_post, Method::kPost},
+      {R"(/polices/opendyslexic-(regular|bold)\.otf)", reading_font},
+      {R"(/activites/(\d{1,18})/classes/(\d{1,18})/lecture)", page_class_reading_view,
+       Method::kPost},
+      {R"(/cours/(\d{1,18})/classes/(\d{1,18})/lecture)", page_course_reading_view, Method::kPost},
       {"/programme", page_programmes},
       {R"(/programme/(\d{1,18}))", page_concept},
       {R"(/contenus/(\d{1,18})/pistes/(\d{1,18}))", page_correct_track, Method::kPost},
@@ -524,6 +534,10 @@ void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
     fs::remove(req.body_file, ignored);
   }
   if (res.status >= 400 && res.body.empty() && !res.stream) error_answer(req, res);
+  // The reading view's switch is a form: it is in before decorate_page gives forms their CSRF
+  // field.
+  if (res.get_header_value("Content-Type").starts_with("text/html")) decorate_reading(req, res);
+  res.headers.erase(kClassDefault);
   decorate_page(res, viewer);
   // An answer to a request that carries a key, a token or a cookie is for that person alone:
   // no cache, shared or private, keeps it.

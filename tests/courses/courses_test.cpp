@@ -379,18 +379,23 @@ TEST_F(Courses, UpgradingToInteractiveVideoBlocksKeepsEveryBlockAndAnswer) {
                          ", 0, 30000); INSERT INTO course_block (id, chapter_id, seq, kind, "
                          "body) VALUES (701, 70, 2, 'key_idea', 'Le cœur est une pompe.')")
                     .is_ok());
-    ClassStore classes(*db);
-    const auto share = *classes.add_class(7, "4e A");
-    const auto tom = *classes.join(share.code, "Tom");
-    ASSERT_TRUE(classes.answer(tom, 701, R"({"chosen":[0]})", true).is_ok());
-    ASSERT_TRUE(classes.finish_chapter(tom, 70).is_ok());
+    // A class, its pupil, an answer and a finished chapter, as version 2 wrote them (this
+    // binary's ClassStore reads version 4's columns).
+    ASSERT_TRUE(db->exec("INSERT INTO course_class (id, course_id, code, name) VALUES (1, 7, "
+                         "'ABCDEFGHJ', '4e A'); INSERT INTO course_pupil (id, class_id, "
+                         "pseudonym, token_hash) VALUES (1, 1, 'Tom', '" +
+                         std::string(64, 'a') +
+                         "'); INSERT INTO course_answer (pupil_id, block_id, response, correct) "
+                         "VALUES (1, 701, '{\"chosen\":[0]}', 1); INSERT INTO "
+                         "course_chapter_done (pupil_id, chapter_id) VALUES (1, 70)")
+                    .is_ok());
   }
   // ...opened by this binary: the same blocks under the same ids, the answers still theirs.
   catalog::OpenOptions o;
   o.modules = {&learn::schema(), &auth::schema(), &schema()};
   auto db = catalog::open_or_die(old_dir, o);
   ASSERT_TRUE(db);
-  EXPECT_EQ(*catalog::module_version(*db, "courses"), 3);
+  EXPECT_EQ(*catalog::module_version(*db, "courses"), 4);  // through 3, and the reading view (4)
   const auto c = CourseStore(*db).get(7);
   ASSERT_TRUE(c.is_ok()) << c.status().to_string();
   ASSERT_EQ(c->chapters.at(0).blocks.size(), 2u);
@@ -399,6 +404,9 @@ TEST_F(Courses, UpgradingToInteractiveVideoBlocksKeepsEveryBlockAndAnswer) {
   EXPECT_EQ(c->chapters[0].blocks[1].body, "Le cœur est une pompe.");
   EXPECT_EQ(catalog::count_rows(*db, "course_answer"), 1);
   EXPECT_EQ(catalog::count_rows(*db, "course_chapter_done"), 1);
+  const auto kept = ClassStore(*db).class_by_code("ABCDEFGHJ");  // and the class, standard view
+  ASSERT_TRUE(kept.is_ok()) << kept.status().to_string();
+  EXPECT_FALSE(kept->reading_view);
   // Foreign keys are on again, and the rebuilt table's still hold.
   EXPECT_EQ(
       db->exec("INSERT INTO course_block (chapter_id, seq, kind) VALUES (999, 1, 'text')").code(),

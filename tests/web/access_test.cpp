@@ -237,6 +237,25 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "/contenus/" + std::to_string(l.published_pdf) + "/pages/3.webp",
        {404, 404, 404, 404, 404}},
       {"GET", "/contenus/" + p + "/pages/1.webp", {404, 404, 404, 404, 404}},  // a video has none
+      // Texts read aloud, the reading view and its font: as the content page; for everyone.
+      {"GET", "/contenus/" + p + "/voix/1.ogg", {200, 200, 200, 200, 200}},
+      {"GET", "/contenus/" + d + "/voix/1.ogg", {404, 404, 404, 200, 200}},
+      {"GET", "/contenus/" + r + "/voix/1.ogg", {404, 404, 404, 200, 200}},
+      {"GET", "/contenus/" + p + "/voix/2.ogg", {404, 404, 404, 404, 404}},  // one part only
+      {"POST", "/preferences/lecture", {303, 303, 303, 303, 303}, form({{"mode", "adaptee"}})},
+      {"POST", "/preferences/lecture", {400, 400, 400, 400, 400}, form({{"mode", "rose"}})},
+      {"GET", "/polices/opendyslexic-regular.otf", {200, 200, 200, 200, 200}},
+      {"GET", "/classe/" + l.code + "/voix/424242.ogg", {404, 404, 404, 404, 404}},  // no card
+      {"GET", "/classe/ZZZZZZZZZ/voix/1.ogg", {404, 404, 404, 404, 404}},
+      // A class's default reading view: its activity's edit key, or the course's teacher.
+      {"POST",
+       "/activites/" + std::to_string(l.activity) + "/classes/424242/lecture",
+       {404, 404, 404, 404, 404},
+       form({{"cle", l.key}, {"mode", "adaptee"}})},
+      {"POST",
+       "/cours/424242/classes/1/lecture",
+       {303, 303, 404, 404, 404},
+       form({{"mode", "adaptee"}})},
       // A video's moment thumbnails and its player alone (for ENTs): as its content page.
       {"GET", "/contenus/" + p + "/images/1.webp", {200, 200, 200, 200, 200}},
       {"GET", "/contenus/" + d + "/images/1.webp", {404, 404, 404, 200, 200}},

@@ -141,3 +141,28 @@ window.repere = {
     });
   });
 })();
+// The reading view's line focus: the lines of a transcript and the sentences of a page can be
+// reached by Tab (the first of each text) and walked with the arrow keys, the line in focus
+// highlighted. Without this script, the line under the pointer is.
+(function () {
+  'use strict';
+  if (!document.body.classList.contains('lecture-adaptee')) return;
+  var groups = document.querySelectorAll('.lignes, .texte-page');
+  Array.prototype.forEach.call(groups, function (group) {
+    var lines = group.querySelectorAll('.lignes > li, .idee');
+    Array.prototype.forEach.call(lines, function (line, i) {
+      line.tabIndex = i === 0 ? 0 : -1;
+    });
+    group.addEventListener('keydown', function (e) {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      var at = Array.prototype.indexOf.call(lines, document.activeElement);
+      if (at < 0) return;
+      var next = lines[at + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (!next) return;
+      e.preventDefault();
+      lines[at].tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    });
+  });
+})();

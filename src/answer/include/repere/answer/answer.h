@@ -35,6 +35,10 @@ namespace repere::answer {
 // « peut-on », « how », « what »…).
 bool is_question(std::string_view query);
 
+// The sentences of a text, as answers cut it (after « . », « ! », « ? », « … », not after
+// « M. » or « J.-C. »), for the reading view's one idea per line. Pure.
+std::vector<std::string> sentences_of(std::string_view text);
+
 // Where a sentence is said.
 struct Source {
   std::int64_t content_id = 0;

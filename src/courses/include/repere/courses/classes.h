@@ -23,6 +23,9 @@ namespace repere::courses {
 struct CourseClass {
   Id id = 0, course_id = 0;
   std::string code, name, created_at;
+  // Its pupils get the reading view (a dyslexia-friendly font, larger spacing, one idea per
+  // line) unless they chose otherwise.
+  bool reading_view = false;
 };
 
 struct CoursePupil {
@@ -76,6 +79,9 @@ class ClassStore {
 
   Result<CourseClass> add_class(Id course_id, const std::string& name);
   Result<std::vector<CourseClass>> classes(Id course_id);
+  // The class's default reading view; the caller checked the course is the teacher's.
+  // Errors: not_found for a class of another course.
+  Status set_reading_view(Id course_id, Id class_id, bool on);
   Result<CourseClass> class_by_code(const std::string& code);  // case and spaces ignored
   Result<CoursePupil> join(const std::string& code, const std::string& pseudonym);
   Result<CoursePupil> pupil_by_token(const std::string& token);

@@ -35,6 +35,9 @@ struct ClassShare {
   std::string code;  // 6 characters of an alphabet without look-alikes (no 0 O 1 I L)
   std::string name;
   std::string created_at;
+  // Its pupils get the reading view (a dyslexia-friendly font, larger spacing, one idea per
+  // line) unless they chose otherwise.
+  bool reading_view = false;
 };
 
 struct Pupil {
@@ -183,6 +186,9 @@ class ActivityStore {
   // its own (an LTI launch makes the class of the platform's course). Errors: as add_class.
   Result<ClassShare> add_class_for(Id activity_id, const std::string& name);
   Result<std::vector<ClassShare>> classes(Id activity_id, const Editor& editor);
+  // The class's default reading view. Errors: as classes(); not_found for a class of another
+  // activity.
+  Status set_reading_view(Id activity_id, const Editor& editor, Id class_id, bool on);
   Result<ClassShare> class_by_code(const std::string& code);  // case and spaces ignored
   Result<ClassShare> class_by_id(Id id);
 
