@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "repere/core/process.h"
+#include "repere/core/text.h"
 
 namespace repere::preview {
 
@@ -27,8 +28,9 @@ std::string text_hash(std::string_view text) {
   return out;
 }
 
-// What espeak-ng is given: the text without control characters, lines kept.
-std::string speakable(std::string_view text) {
+// What espeak-ng is given: valid UTF-8 without control characters, lines kept.
+std::string speakable(std::string_view raw) {
+  const std::string text = text::sanitize_utf8(raw);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {

@@ -10,11 +10,13 @@
 #include <thread>
 
 #include "access.h"
+#include "answers.h"
 #include "context.h"
 #include "course_videos.h"
 #include "http.h"
 #include "lti_pages.h"
 #include "programme_pages.h"
+#include "reading_pages.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
 #include "repere/courses/cartridge.h"
@@ -25,6 +27,7 @@
 #include "repere/learn/activity.h"
 #include "repere/learn/json.h"
 #include "repere/learn/store.h"
+#include "repere/preview/speech.h"
 #include "repere/taxonomy/store.h"
 
 namespace repere::web {
@@ -154,6 +157,52 @@ data quiz_view(const learn::Interaction& q, courses::Id block) {
   return d;
 }
 
+}  // namespace
+
+std::string spoken_block(const Block& b) {
+  if (b.kind == BlockKind::kKeyIdea) return "À retenir : " + b.body;
+  if (b.kind != BlockKind::kText) return "";
+  // The text without its Markdown marks: what a reader hears.
+  std::string out;
+  for (std::size_t i = 0; i < b.body.size(); ++i) {
+    const char c = b.body[i];
+    if (c == '*' || c == '_' || c == '#' || c == '`' || c == '[') continue;
+    if (c == ']' && i + 1 < b.body.size() && b.body[i + 1] == '(') {  // a link: its text only
+      const std::size_t close = b.body.find(')', i);
+      if (close != std::string::npos) {
+        i = close;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out.find_first_not_of(" \n\t-") == std::string::npos ? "" : out;
+}
+
+void page_block_voice(Context& ctx, const http::Request& req, http::Response& res) {
+  auto db = ctx.catalog();
+  if (!db.is_ok()) return problem(res, db.status());
+  const auto k = courses::ClassStore(**db).class_by_code(req.matches[1].str());
+  if (!k.is_ok()) {
+    ctx.code_misses.note(req.remote_addr);
+    return problem(res, 404, "Not Found", "no class has this code");
+  }
+  const auto course = CourseStore(**db).get(k->course_id);
+  if (!course.is_ok() || course->state != CourseState::kPublished)
+    return problem(res, 404, "Not Found", "this course is not open to its class");
+  const std::int64_t wanted = path_id(req, 2);
+  for (const auto& chapter : course->chapters) {
+    for (const Block& b : chapter.blocks) {
+      if (b.id != wanted || spoken_block(b).empty()) continue;
+      return send_spoken(ctx, res, spoken_block(b).substr(0, preview::kMaxSpokenBytes), "fr",
+                         "k" + std::to_string(course->id) + "-b" + std::to_string(b.id));
+    }
+  }
+  problem(res, 404, "Not Found", "this course has no such text or key idea");
+}
+
+namespace {
+
 data block_view(catalog::Database& db, const Viewer& viewer, const Block& b,
                 const std::optional<QuizAnswer>& answer, const std::string& class_code,
                 const courses::PupilCourseProgress* progress) {
@@ -166,6 +215,9 @@ data block_view(catalog::Database& db, const Viewer& viewer, const Block& b,
   data d;
   d.set("id", std::to_string(b.id));
   d.set("kind", std::string(courses::to_string(b.kind)));
+  // A class's pupils may hear its texts and key ideas read aloud.
+  if (!class_code.empty() && !spoken_block(b).empty())
+    d.set("voice", "/classe/" + class_code + "/blocs/" + std::to_string(b.id) + "/voix.ogg");
   switch (b.kind) {
     case BlockKind::kVideo: break;  // above
     case BlockKind::kText: d.set("html", courses::markdown_to_html(b.body)); break;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "render.h"
+#include "repere/courses/course.h"
 
 namespace repere::web::http {
 struct Request;
@@ -60,6 +61,12 @@ void page_course_chapter_done(Context& ctx, const http::Request& req, http::Resp
 // GET /cours/ID/progression?classe=K (its owner): per pupil, the chapters finished and the
 // questions answered and right; per question, how many answered and were right.
 void page_course_progress(Context& ctx, const http::Request& req, http::Response& res);
+// What a course's block says aloud: a key idea (« À retenir : … »), a text without its Markdown
+// marks; "" for other blocks. Pure.
+std::string spoken_block(const courses::Block& b);
+// GET /classe/CODE/blocs/BID/voix.ogg: a text or key idea of the class's course read aloud;
+// 404 when the course is not published or has no such block.
+void page_block_voice(Context& ctx, const http::Request& req, http::Response& res);
 // POST /cours/ID/classes/CID/lecture (mode=adaptee|standard): the class's default reading view.
 void page_course_reading_view(Context& ctx, const http::Request& req, http::Response& res);
 

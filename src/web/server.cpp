@@ -327,6 +327,7 @@ const std::vector<Route>& routes() {
       {R"(/contenus/(\d{1,18})/voix/(\d{1,4})\.ogg)", content_voice},
       {R"(/contenus/(\d{1,18})/pages/(\d{1,6})/voix/(\d{1,4})\.ogg)", page_voice},
       {R"(/classe/([A-Za-z0-9]{6,12})/voix/(\d{1,18})\.ogg)", page_card_voice},
+      {R"(/classe/([A-Za-z0-9]{6,12})/blocs/(\d{1,18})/voix\.ogg)", page_block_voice},
       {"/preferences/lecture", reading_preference_post, Method::kPost},
       {R"(/polices/opendyslexic-(regular|bold)\.otf)", reading_font},
       {R"(/activites/(\d{1,18})/classes/(\d{1,18})/lecture)", page_class_reading_view,

@@ -67,7 +67,7 @@ try {
   // 3. By keyboard: the first quotation's link is reached by Tab from the search box.
   await open(`${base}/recherche?q=${encodeURIComponent(QUESTION)}`);
   let reached = false;
-  for (let i = 0; i < 40 && !reached; i++) {
+  for (let i = 0; i < 80 && !reached; i++) {
     await page.keyboard.press('Tab');
     reached = await page.evaluate(() => !!document.activeElement.closest('.reponse footer'));
   }

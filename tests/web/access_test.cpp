@@ -246,7 +246,6 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
       {"POST", "/preferences/lecture", {400, 400, 400, 400, 400}, form({{"mode", "rose"}})},
       {"GET", "/polices/opendyslexic-regular.otf", {200, 200, 200, 200, 200}},
       {"GET", "/classe/" + l.code + "/voix/424242.ogg", {404, 404, 404, 404, 404}},  // no card
-      {"GET", "/classe/ZZZZZZZZZ/voix/1.ogg", {404, 404, 404, 404, 404}},
       // A class's default reading view: its activity's edit key, or the course's teacher.
       {"POST",
        "/activites/" + std::to_string(l.activity) + "/classes/424242/lecture",

@@ -111,9 +111,11 @@ TEST_F(DocumentPages, APageShowsAsAnImageWithTheSearchedWordBoxedAndItsTextAsPar
   // The word's boxes over the image, from the PDF's own word positions.
   const auto page3 = html.substr(html.find("id=\"page-3\""), 4000);
   EXPECT_EQ(count(page3.substr(0, page3.find("</svg>")), "<rect "), 2) << page3;
-  // Its text as paragraphs, the word marked, no list of words.
-  EXPECT_NE(page3.find("<p>Les <mark>stomates</mark> sont de petites ouvertures sous les feuilles. "
-                       "Par les <mark>stomates</mark> entrent"),
+  // Its text as paragraphs, the word marked, no list of words; each sentence a span, for the
+  // reading view's one idea per line.
+  EXPECT_NE(page3.find("<p><span class=\"idee\">Les <mark>stomates</mark> sont de petites "
+                       "ouvertures sous les feuilles.</span> <span class=\"idee\">Par les "
+                       "<mark>stomates</mark> entrent"),
             std::string::npos)
       << page3;
   EXPECT_EQ(page3.find("<li"), std::string::npos);

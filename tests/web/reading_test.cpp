@@ -10,6 +10,7 @@
 #include <fstream>
 #include <regex>
 
+#include "course_pages.h"
 #include "learn_pages.h"
 #include "reading_pages.h"
 #include "repere/auth/schema.h"
@@ -382,6 +383,53 @@ TEST_F(Reading, AnActivitysCardsAreReadAloudToItsPupils) {
   EXPECT_GT(seconds_of(save(got->body, "carte.ogg")), 2.0);
   EXPECT_EQ(client.Get("/classe/" + code_ + "/voix/424242.ogg")->status, 404);
   EXPECT_EQ(client.Get("/classe/ZZZZZZZZZ/voix/1.ogg")->status, 404);
+}
+
+TEST_F(Reading, ACoursesKeyIdeaIsReadAloudToItsClassOnceItIsPublished) {
+  std::int64_t key_idea = 0;
+  {
+    auto db = catalog::Database::open(dir_->catalog());
+    ASSERT_TRUE(db.is_ok());
+    courses::CourseStore store(**db);
+    const auto chapter = store.add_chapter(course_, "La lumière");
+    ASSERT_TRUE(chapter.is_ok());
+    courses::Block b;
+    b.kind = courses::BlockKind::kKeyIdea;
+    b.body = "Les plantes vertes fabriquent leur matière grâce à la lumière.";
+    const auto added = store.add_block(*chapter, b);
+    ASSERT_TRUE(added.is_ok());
+    key_idea = *added;
+  }
+  const testing::RunningServer server(dir_->root);
+  auto client = server.client();
+  const std::string src =
+      "/classe/" + course_code_ + "/blocs/" + std::to_string(key_idea) + "/voix.ogg";
+  EXPECT_EQ(client.Get(src)->status, 404);  // a draft course: nothing
+  {
+    auto db = catalog::Database::open(dir_->catalog());
+    ASSERT_TRUE(db.is_ok());
+    ASSERT_TRUE(courses::CourseStore(**db)
+                    .update(course_, {.title = "La photosynthèse en 5e",
+                                      .state = courses::CourseState::kPublished})
+                    .is_ok());
+  }
+  const auto joined =
+      client.Post("/classe/" + course_code_, "pseudonyme=Sam", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(joined);
+  const std::string set = joined->get_header_value("Set-Cookie");
+  httplib::Headers pupil = {{"Cookie", set.substr(0, set.find(';'))}};
+  const std::string page = client.Get("/classe/" + course_code_, pupil)->body;
+  EXPECT_NE(page.find("src=\"" + src + "\""), std::string::npos) << page.substr(0, 3000);
+  EXPECT_NE(page.find("Écouter l'idée clé"), std::string::npos);
+  const auto got = client.Get(src);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200) << got->body.substr(0, 300);
+  EXPECT_GT(seconds_of(save(got->body, "idee.ogg")), 2.0);
+  courses::Block text;
+  text.kind = courses::BlockKind::kText;
+  text.body =
+      "## Les feuilles\nLes **stomates** s'ouvrent : voir [le schéma](https://example.org).";
+  EXPECT_EQ(spoken_block(text), " Les feuilles\nLes stomates s'ouvrent : voir le schéma.");
 }
 
 TEST(SpokenCard, SaysTheDefinitionAndNeverABlanksAnswer) {
