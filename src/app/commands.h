@@ -214,6 +214,10 @@ int run_harvest(const HarvestCommandOptions& options, Io io);
 int run_lti(const LtiCommandOptions& options, Io io);
 int run_sso(const SsoCommandOptions& options, Io io);
 
+// "41.2 s of CPU for 0:12:30 of audio and video (198 s per hour read)", or, with no media,
+// "41.2 s of CPU": what an ingest cost (status.cpp).
+std::string cpu_text(double cpu_seconds, double media_seconds);
+
 // Parses the command line and runs the chosen subcommand.
 int run_cli(int argc, char** argv, Io io);
 

@@ -140,6 +140,7 @@ int run_ingest(const IngestCommandOptions& options, Io io) {
          << " unchanged, " << r.skipped << " skipped\n"
          << "Contents processed: " << r.processed << ", failures: " << r.failed << "\n";
   if (r.indexed > 0) io.out << "Search index: " << r.indexed << " contents (re)indexed\n";
+  if (r.processed > 0) io.out << "CPU: " << cpu_text(r.cpu_seconds, r.media_seconds) << "\n";
   if (r.processed > 0) suggest_programme(dir, io);
   if (r.added > 0 && ingest_options.state != catalog::EditorialStatus::kPublished) {
     io.out << "New contents are " << catalog::to_string(ingest_options.state)

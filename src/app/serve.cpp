@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "repere/core/hours.h"
 #include "repere/web/server.h"
 
 namespace repere::app {
@@ -106,6 +107,8 @@ Status web_settings(const Config& config, web::ServerOptions& o) {
   }
   o.ingest = ingest_settings(config);
   o.secure_cookies = config.web_secure_cookies;
+  REPERE_RETURN_IF_ERROR(parse_hours(config.serve_heavy_hours, "serve.heavy_hours").status());
+  o.heavy_hours = config.serve_heavy_hours;
   o.generation.base_url = config.answers_generation_endpoint;
   o.generation.model = config.answers_generation_model;
   o.generation.api_key = config.answers_generation_key;

@@ -1,6 +1,7 @@
 // repere status: counts by kind and state, failures with their messages, sizes on disk.
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "commands.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/summary.h"
+#include "repere/catalog/usage.h"
 #include "repere/core/config.h"
 #include "repere/core/data_dir.h"
 #include "repere/core/files.h"
@@ -57,7 +59,69 @@ json counts_json(const catalog::Counts& counts) {
   return out;
 }
 
-json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& sizes) {
+// What searching and ingesting have cost, from the catalog's usage counters.
+struct Energy {
+  double searches = 0, search_cpu = 0;
+  double contents = 0, media_seconds = 0, ingest_cpu = 0;
+  std::string since;  // the oldest counter's start
+  std::string heavy;  // serve.heavy_hours, "" for any time
+};
+
+Energy energy_of(catalog::Database& db, const Config& config) {
+  Energy e;
+  e.heavy = config.serve_heavy_hours;
+  const auto counters = catalog::UsageRepository(db).all();
+  if (!counters.is_ok()) return e;
+  auto value = [&](const char* name) {
+    const auto it = counters->find(name);
+    if (it == counters->end()) return 0.0;
+    if (e.since.empty() || it->second.since < e.since) e.since = it->second.since;
+    return it->second.value;
+  };
+  e.searches = value(catalog::kSearchRequests);
+  e.search_cpu = value(catalog::kSearchCpuSeconds);
+  e.contents = value(catalog::kIngestContents);
+  e.media_seconds = value(catalog::kIngestMediaSeconds);
+  e.ingest_cpu = value(catalog::kIngestCpuSeconds);
+  return e;
+}
+
+std::string fixed(double v, int decimals) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(decimals) << v;
+  return out.str();
+}
+
+std::string energy_text(const Energy& e) {
+  std::string out = "search ";
+  out += e.searches > 0 ? fixed(e.searches, 0) + " requests, " +
+                              fixed(e.search_cpu * 1000 / e.searches, 2) + " ms of CPU each"
+                        : "no request counted yet";
+  out += "; ingest ";
+  out += e.contents > 0 ? cpu_text(e.ingest_cpu, e.media_seconds) : "nothing counted yet";
+  if (!e.since.empty()) out += " (since " + e.since + ")";
+  out += "; heavy work ";
+  out += e.heavy.empty() ? "at any time" : "only " + e.heavy + " (serve.heavy_hours)";
+  return out;
+}
+
+}  // namespace
+
+std::string cpu_text(double cpu_seconds, double media_seconds) {
+  std::string out = fixed(cpu_seconds, 1) + " s of CPU";
+  if (media_seconds <= 0) return out;
+  const auto total = static_cast<long long>(media_seconds + 0.5);
+  char clock[32];
+  std::snprintf(clock, sizeof clock, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
+                total % 60);
+  return out + " for " + clock + " of audio and video (" +
+         fixed(cpu_seconds * 3600 / media_seconds, 0) + " s per hour read)";
+}
+
+namespace {
+
+json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& sizes,
+             const Energy& e) {
   json failures = json::array();
   for (const auto& f : s.failures) {
     failures.push_back({{"path", f.path},
@@ -91,7 +155,19 @@ json to_json(const DataDir& dir, const catalog::CatalogSummary& s, const Sizes& 
       {"sizes",
        {{"catalog_bytes", sizes.catalog},
         {"index_bytes", sizes.index},
-        {"media_bytes", sizes.media}}}};
+        {"media_bytes", sizes.media}}},
+      {"energy",
+       {{"search_requests", e.searches},
+        {"search_cpu_seconds", e.search_cpu},
+        {"cpu_ms_per_search",
+         e.searches > 0 ? json(e.search_cpu * 1000 / e.searches) : json(nullptr)},
+        {"ingested_contents", e.contents},
+        {"ingested_media_seconds", e.media_seconds},
+        {"ingest_cpu_seconds", e.ingest_cpu},
+        {"cpu_seconds_per_media_hour",
+         e.media_seconds > 0 ? json(e.ingest_cpu * 3600 / e.media_seconds) : json(nullptr)},
+        {"since", e.since.empty() ? json(nullptr) : json(e.since)},
+        {"heavy_hours", e.heavy.empty() ? json(nullptr) : json(e.heavy)}}}};
 }
 
 std::string counts_text(const catalog::Counts& counts) {
@@ -122,7 +198,7 @@ void print_warnings(std::ostream& out, const std::vector<catalog::Warning>& warn
 }
 
 void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSummary& s,
-                const Sizes& sizes) {
+                const Sizes& sizes, const Energy& e) {
   out << "Library   " << std::filesystem::absolute(dir.root).string() << " (catalog schema "
       << s.schema_version << ", repere " << version() << ")\n";
   out << "Contents  " << s.contents << " (" << counts_text(s.contents_by_kind) << ")\n";
@@ -137,6 +213,7 @@ void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSum
   }
   out << "Disk      catalog " << human_size(sizes.catalog) << ", index " << human_size(sizes.index)
       << ", media copies " << human_size(sizes.media) << "\n";
+  out << "Energy    " << energy_text(e) << "\n";
   print_warnings(out, s.warnings);
   if (s.failures.empty()) {
     out << "Failures  none\n";
@@ -154,17 +231,17 @@ void print_text(std::ostream& out, const DataDir& dir, const catalog::CatalogSum
 Status status(const StatusOptions& options, std::ostream& out) {
   const DataDir dir{options.common.data_dir};
   REPERE_RETURN_IF_ERROR(check_data_dir(dir));
-  REPERE_RETURN_IF_ERROR(
-      load_config(
-          {.data_dir = dir.root, .env = repere_environment(), .overrides = options.common.settings})
-          .status());
+  REPERE_ASSIGN_OR_RETURN(const Config config, load_config({.data_dir = dir.root,
+                                                            .env = repere_environment(),
+                                                            .overrides = options.common.settings}));
   REPERE_ASSIGN_OR_RETURN(auto db, catalog::Database::open(dir.catalog(), {.read_only = true}));
   REPERE_ASSIGN_OR_RETURN(const catalog::CatalogSummary summary, catalog::summarize(*db));
   const Sizes sizes = measure(dir);
+  const Energy energy = energy_of(*db, config);
   if (options.json) {
-    out << to_json(dir, summary, sizes).dump(2) << "\n";
+    out << to_json(dir, summary, sizes, energy).dump(2) << "\n";
   } else {
-    print_text(out, dir, summary, sizes);
+    print_text(out, dir, summary, sizes, energy);
   }
   return Status::ok();
 }

@@ -157,6 +157,17 @@ ALTER TABLE track ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE track ADD COLUMN reviewed_at TEXT;
 )sql";
 
+// Version 6: what the server and ingest spent (CPU seconds, searches, media read), added to by
+// each process, for `repere status`.
+constexpr std::string_view kUsage = R"sql(
+CREATE TABLE usage_counter (
+  name       TEXT PRIMARY KEY CHECK (length(name) > 0),
+  value      REAL NOT NULL DEFAULT 0,
+  since      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+)sql";
+
 const std::vector<Migration>& all_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "contents, tracks and cues", kContents},
@@ -164,6 +175,7 @@ const std::vector<Migration>& all_migrations() {
       {3, "activities, classes, pupils and answers (now the learn module's)", ""},
       {4, "who published a content and when; the modules' schema versions", kEditorial},
       {5, "revisions of corrected tracks; who reviewed a track", kRevisions},
+      {6, "usage counters: CPU seconds per search and per ingested hour", kUsage},
   };
   return kMigrations;
 }

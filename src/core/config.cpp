@@ -94,6 +94,11 @@ const std::vector<Setting>& table() {
         "Seconds the generation endpoint has to answer before the library's own sentences are "
         "shown instead."},
        &Config::answers_generation_timeout_seconds},
+      {{"serve.heavy_hours", "", "",
+        "Hours of the day (local time, HH:MM-HH:MM, such as 20:00-07:00) when `repere serve` "
+        "reads uploads (OCR, speech recognition, learning the search vectors); outside them "
+        "uploads wait. Empty: any time."},
+       &Config::serve_heavy_hours},
       {{"xapi.lrs_endpoint", "", "",
         "xAPI endpoint of a Learning Record Store that receives the pupils' statements as they "
         "happen (e.g. https://lrs.example.org/xapi); empty for none."},

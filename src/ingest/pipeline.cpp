@@ -7,12 +7,15 @@
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "repere/catalog/contents.h"
 #include "repere/catalog/jobs.h"
 #include "repere/catalog/texts.h"
+#include "repere/catalog/usage.h"
 #include "repere/core/files.h"
+#include "repere/core/process.h"
 #include "repere/core/text.h"
 #include "repere/index/language.h"
 #include "repere/index/library.h"
@@ -520,6 +523,10 @@ struct Shared {
   std::atomic<int> done{0};
   std::atomic<int> failed{0};
   int total = 0;
+  // What the run spent and read, for `repere status`: the workers' CPU (nanoseconds) and the
+  // seconds of audio and video extracted (milliseconds).
+  std::atomic<std::int64_t> cpu_ns{0};
+  std::atomic<std::int64_t> media_ms{0};
   std::mutex fatal_mutex;
   Status fatal;
 };
@@ -532,6 +539,12 @@ Status run_job(Database& db, const catalog::Job& job, Shared& shared) {
   catalog::JobRepository jobs(db);
   if (s.is_ok()) {
     if (!extract) shared.sink.progress(++shared.done, shared.total);
+    if (extract && job.content_id) {
+      const auto c = catalog::ContentRepository(db).get(*job.content_id);
+      if (c.is_ok() && c->duration_ms &&
+          (c->kind == catalog::ContentKind::kVideo || c->kind == catalog::ContentKind::kAudio))
+        shared.media_ms += *c->duration_ms;
+    }
     return Status::ok();
   }
   if (transient(s) && job.attempts < kMaxAttempts) {
@@ -545,7 +558,19 @@ Status run_job(Database& db, const catalog::Job& job, Shared& shared) {
   return jobs.fail(job.id, s.message());
 }
 
+// Adds the calling thread's CPU time since it was made to `total` (nanoseconds), however the
+// thread's work ends.
+struct CpuSpent {
+  explicit CpuSpent(std::atomic<std::int64_t>& t) : total(t), start(thread_cpu_seconds()) {}
+  ~CpuSpent() { total += static_cast<std::int64_t>((thread_cpu_seconds() - start) * 1e9); }
+  CpuSpent(const CpuSpent&) = delete;
+  CpuSpent& operator=(const CpuSpent&) = delete;
+  std::atomic<std::int64_t>& total;
+  double start;
+};
+
 void worker(Shared& shared) {
+  const CpuSpent spent(shared.cpu_ns);
   auto db = Database::open(shared.dir.catalog());
   if (!db.is_ok()) {
     std::lock_guard<std::mutex> lock(shared.fatal_mutex);
@@ -620,10 +645,12 @@ Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, Pr
                         "another `repere ingest` or `repere reindex` is running on this data "
                         "folder; wait for it to finish"));
   REPERE_ASSIGN_OR_RETURN(auto db, Database::open(dir.catalog()));
+  const double children_before = children_cpu_seconds();
   IngestReport report;
+  Shared shared{.dir = dir, .extract = options.extract, .sink = sink, .stop = stop};
+  std::optional<CpuSpent> caller(shared.cpu_ns);  // registering and indexing, on this thread
   REPERE_RETURN_IF_ERROR(register_all(*db, dir, options, sink, report, stop));
 
-  Shared shared{.dir = dir, .extract = options.extract, .sink = sink, .stop = stop};
   REPERE_ASSIGN_OR_RETURN(shared.total, pending_contents(*db));
   const int n = options.workers > 0
                     ? options.workers
@@ -640,6 +667,17 @@ Result<IngestReport> ingest(const DataDir& dir, const IngestOptions& options, Pr
     REPERE_ASSIGN_OR_RETURN(const auto indexed,
                             index::update_index(*db, dir.root / "index", options.embeddings));
     report.indexed = indexed.contents_indexed;
+  }
+  caller.reset();
+  report.cpu_seconds = static_cast<double>(shared.cpu_ns) / 1e9 +
+                       std::max(0.0, children_cpu_seconds() - children_before);
+  report.media_seconds = static_cast<double>(shared.media_ms) / 1000.0;
+  if (report.processed > 0 || report.failed > 0) {
+    const Status counted =
+        catalog::UsageRepository(*db).add({{catalog::kIngestContents, report.processed},
+                                           {catalog::kIngestMediaSeconds, report.media_seconds},
+                                           {catalog::kIngestCpuSeconds, report.cpu_seconds}});
+    if (!counted.is_ok()) sink.note("warning: usage not counted: " + counted.message());
   }
   return report;
 }

@@ -16,6 +16,7 @@
 #include "repere/auth/sessions.h"
 #include "repere/catalog/database.h"
 #include "repere/core/data_dir.h"
+#include "repere/core/hours.h"
 #include "repere/ingest/pipeline.h"
 #include "repere/search/search.h"
 #include "throttle.h"
@@ -137,6 +138,13 @@ struct Context {
   // When an ingest holds the index, the update is left to it and to the server's updater
   // thread (index_pending), and this returns false.
   Result<bool> refresh_index();
+  // What searches cost, counted by the request loop (server.cpp) and added to the catalog's
+  // usage counters by flush_usage() (every minute, and when the server stops).
+  std::atomic<std::int64_t> searches{0};
+  std::atomic<std::int64_t> search_cpu_ns{0};
+  Status flush_usage();
+  // serve.heavy_hours: when uploads are read (OCR, speech, learning vectors).
+  HourWindow heavy_hours;
 };
 
 // The number a route's pattern matched (its `match`-th group: routes take 1 to 18 digits).

@@ -40,9 +40,11 @@
 #include "repere/auth/schema.h"
 #include "repere/catalog/contents.h"
 #include "repere/catalog/texts.h"
+#include "repere/catalog/usage.h"
 #include "repere/catalog/webvtt.h"
 #include "repere/core/endpoint.h"
 #include "repere/core/files.h"
+#include "repere/core/process.h"
 #include "repere/core/text.h"
 #include "repere/courses/schema.h"
 #include "repere/index/library.h"
@@ -111,6 +113,22 @@ Result<Pool<catalog::Database>::Lease> Context::catalog_for_writing() {
   return writers.lend([&] {
     return catalog::Database::open(dir.catalog(), {.create_if_missing = false, .migrate = false});
   });
+}
+
+Status Context::flush_usage() {
+  const std::int64_t n = searches.exchange(0);
+  const std::int64_t ns = search_cpu_ns.exchange(0);
+  if (n == 0) return Status::ok();
+  auto db = catalog_for_writing();
+  Status added = db.is_ok() ? catalog::UsageRepository(**db).add(
+                                  {{catalog::kSearchRequests, static_cast<double>(n)},
+                                   {catalog::kSearchCpuSeconds, static_cast<double>(ns) / 1e9}})
+                            : db.status();
+  if (!added.is_ok()) {  // counted again at the next flush
+    searches += n;
+    search_cpu_ns += ns;
+  }
+  return added;
 }
 
 Result<bool> Context::refresh_index() {
@@ -527,6 +545,13 @@ void dispatch(Server::Impl& impl, http::Request& req, http::Response& res) {
   req.viewer = &viewer;
   if (changes_state(req) && !carries_csrf_token(req, viewer)) {
     refuse_forgery(req, res);
+  } else if (req.path == "/recherche" || req.path == "/api/v1/search" ||
+             req.path == "/api/v1/answer") {
+    // A search's CPU, for `repere status`: the worker computes the whole answer on its thread.
+    const double before = thread_cpu_seconds();
+    route(impl, req, res);
+    impl.ctx.search_cpu_ns += static_cast<std::int64_t>((thread_cpu_seconds() - before) * 1e9);
+    ++impl.ctx.searches;
   } else {
     route(impl, req, res);
   }
@@ -581,9 +606,12 @@ Result<std::unique_ptr<Server>> Server::create(const DataDir& dir, const ServerO
   if (!options.generation.base_url.empty()) {
     REPERE_ASSIGN_OR_RETURN(rephraser, answer::Rephraser::create(options.generation));
   }
+  REPERE_ASSIGN_OR_RETURN(const HourWindow heavy,
+                          parse_hours(options.heavy_hours, "serve.heavy_hours"));
   auto impl = std::make_unique<Impl>();
   impl->ctx.dir = dir;
   impl->ctx.rephraser = std::move(rephraser);
+  impl->ctx.heavy_hours = heavy;
   impl->ctx.search_options = options.search;
   impl->ctx.public_url = options.public_url;
   impl->ctx.oai.repository_name = options.oai_repository_name;
@@ -765,7 +793,12 @@ Status Server::serve() {
     int ticks = 0;
     while (!stopping) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      if (++ticks % 10 != 0 || !impl_->ctx.index_pending) continue;
+      if (++ticks % 300 == 0) {  // a minute
+        if (const Status flushed = impl_->ctx.flush_usage();
+            !flushed.is_ok() && impl_->options.warn)
+          impl_->options.warn("cannot count searches: " + flushed.message());
+      }
+      if (ticks % 10 != 0 || !impl_->ctx.index_pending) continue;
       const auto done = impl_->ctx.refresh_index();
       if (!done.is_ok() && impl_->options.warn)
         impl_->options.warn("cannot update the search index: " + done.status().message());
@@ -785,6 +818,8 @@ Status Server::serve() {
   const Status served = impl_->http->serve();
   stopping = true;
   updater.join();
+  if (const Status flushed = impl_->ctx.flush_usage(); !flushed.is_ok() && impl_->options.warn)
+    impl_->options.warn("cannot count searches: " + flushed.message());
   grader.join();
   if (harvester.joinable()) harvester.join();
   if (lrs.joinable()) {

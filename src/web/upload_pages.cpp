@@ -12,6 +12,7 @@
 #include "multipart.h"
 #include "render.h"
 #include "repere/auth/audit.h"
+#include "repere/core/hours.h"
 #include "repere/ingest/pipeline.h"
 #include "repere/taxonomy/suggest.h"
 
@@ -81,6 +82,12 @@ class UploadProgress : public ingest::ProgressSink {
 
 std::string state_text(const UploadState& s) {
   if (!s.error.empty()) return "Lecture impossible.";
+  if (s.running && !s.waiting_for.empty()) {
+    return "En attente : les fichiers sont gardés ; ce serveur ne fait les lectures lourdes "
+           "(reconnaissance de texte et de parole) qu'entre " +
+           s.waiting_for.substr(0, 5) + " et " + s.waiting_for.substr(6) +
+           ". La lecture commencera à " + s.waiting_for.substr(0, 5) + ".";
+  }
   if (s.running) {
     if (s.total == 0) return "Lecture en cours : recherche des fichiers…";
     return "Lecture en cours : " + std::to_string(s.done) + " contenu(s) lu(s) sur " +
@@ -182,7 +189,22 @@ void page_upload_post(Context& ctx, const http::Request& req, http::Response& re
   Context* shared = &ctx;
   Uploads* uploads = ctx.uploads.get();
   const std::string actor = viewer.actor();
-  uploads->run(std::thread([shared, uploads, id, options, actor] {
+  uploads->run(std::thread([shared, uploads, id, options, actor, folder] {
+    // Frugality: outside serve.heavy_hours the files wait on disk for the window to open.
+    const HourWindow& hours = shared->heavy_hours;
+    while (!uploads->stop() && hours.minutes_until_open(minute_of_day_now()) > 0) {
+      uploads->update(id, [&](UploadState& s) { s.waiting_for = hours.to_string(); });
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    uploads->update(id, [&](UploadState& s) { s.waiting_for.clear(); });
+    if (uploads->stop()) {
+      uploads->update(id, [&](UploadState& s) {
+        s.running = false;
+        s.error = "Le serveur s'est arrêté avant de lire ces fichiers ; ils sont gardés dans " +
+                  folder.string() + " : `repere ingest` les lit.";
+      });
+      return;
+    }
     UploadProgress sink(*uploads, id);
     const auto report = ingest::ingest(shared->dir, options, sink, uploads->stop());
     uploads->update(id, [&](UploadState& s) {

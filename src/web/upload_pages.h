@@ -33,6 +33,8 @@ struct UploadState {
   int unchanged = 0, skipped = 0;  // files already in the library; files that are no content
   std::vector<std::string> notes;  // skipped files, failures (the last 100)
   std::string error;               // the ingest could not run at all
+  // serve.heavy_hours ("20:00-07:00") while the upload waits for them; "" otherwise.
+  std::string waiting_for;
 };
 
 // The uploads of this server's life, and the threads that ingest them. Thread-safe.

@@ -59,10 +59,20 @@ TEST(Cli, InitThenStatusJsonHasZeroContents) {
   EXPECT_TRUE(json["failures"].empty());
   EXPECT_EQ(json["schema_version"], catalog::latest_schema_version());
   EXPECT_GT(json["sizes"]["catalog_bytes"].get<int>(), 0);
+  EXPECT_EQ(json["energy"]["search_requests"], 0);
+  EXPECT_TRUE(json["energy"]["cpu_ms_per_search"].is_null());
+  EXPECT_TRUE(json["energy"]["heavy_hours"].is_null());
 
   const CliRun text = repere({"status", "--data", lib}, tmp);
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("Contents  0"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Energy    search no request counted yet; ingest nothing counted yet; "
+                          "heavy work at any time"),
+            std::string::npos)
+      << text.out;
+  const CliRun night =
+      repere({"status", "--data", lib, "--set", "serve.heavy_hours=20:00-07:00"}, tmp);
+  EXPECT_NE(night.out.find("heavy work only 20:00-07:00"), std::string::npos) << night.out;
   EXPECT_NE(text.out.find("Failures  none"), std::string::npos);
 }
 

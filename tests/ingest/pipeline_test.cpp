@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include "repere/catalog/database.h"
 #include "repere/catalog/summary.h"
 #include "repere/catalog/texts.h"
+#include "repere/catalog/usage.h"
 #include "repere/index/dictionary.h"
 #include "repere/ingest/files.h"
 #include "repere/ingest/pipeline.h"
@@ -155,6 +157,27 @@ TEST_F(Pipeline, IngestsGoodFilesAndRecordsBadOnes) {
   const auto txt = **contents.find_by_media_path((media_ / "textes/eau.txt").string());
   EXPECT_NE(catalog::PassageRepository(*db_).list_for_content(txt.id)->at(0).text.find("s'évapore"),
             std::string::npos);
+}
+
+// Frugality: what an ingest cost is reported and added to the catalog's usage counters.
+TEST_F(Pipeline, CountsTheCpuItSpentAndTheSecondsOfMediaItRead) {
+  const auto report = run({.paths = {media_ / "videos/lecture.mp4"}});
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  ASSERT_EQ(report->processed, 1);
+  EXPECT_NEAR(report->media_seconds, 12.0, 0.3);
+  EXPECT_GT(report->cpu_seconds, 0.0);
+  std::printf("ingest of a 12 s video: %.3f s of CPU (%.0f s per hour read)\n", report->cpu_seconds,
+              report->cpu_seconds * 3600 / report->media_seconds);
+  auto db_ = db();
+  auto counters = *catalog::UsageRepository(*db_).all();
+  EXPECT_EQ(counters[catalog::kIngestContents].value, 1);
+  EXPECT_NEAR(counters[catalog::kIngestMediaSeconds].value, report->media_seconds, 1e-6);
+  EXPECT_NEAR(counters[catalog::kIngestCpuSeconds].value, report->cpu_seconds, 1e-6);
+  EXPECT_FALSE(counters[catalog::kIngestCpuSeconds].since.empty());
+  // A second run that reads nothing adds nothing.
+  ASSERT_TRUE(run({.paths = {media_ / "videos/lecture.mp4"}}).is_ok());
+  counters = *catalog::UsageRepository(*db_).all();
+  EXPECT_EQ(counters[catalog::kIngestContents].value, 1);
 }
 
 TEST_F(Pipeline, SecondRunChangesNothing) {

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -17,6 +18,8 @@
 #include "repere/catalog/contents.h"
 #include "repere/catalog/database.h"
 #include "repere/catalog/texts.h"
+#include "repere/catalog/usage.h"
+#include "repere/core/hours.h"
 #include "repere/index/library.h"
 #include "repere/learn/schema.h"
 #include "repere/learn/store.h"
@@ -631,6 +634,70 @@ std::string finished_upload(httplib::Client& c, const httplib::Headers& h) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return "";
+}
+
+// Frugality: outside serve.heavy_hours an upload is kept and waits; it is not read.
+TEST_F(Accounts, AnUploadOutsideTheHeavyHoursWaitsAndIsKept) {
+  const int now = minute_of_day_now();
+  char window[16];
+  std::snprintf(window, sizeof window, "%02d:%02d-%02d:%02d", (now + 120) / 60 % 24,
+                (now + 120) % 60, (now + 180) / 60 % 24, (now + 180) % 60);
+  std::string folder;
+  {
+    Running server(lib_.dir.path(), {.port = 0, .threads = 4, .heavy_hours = window});
+    const Visitor curator = sign_in(server.client(), server, "conservateur");
+    auto c = server.client();
+    const auto sent =
+        c.Post("/gestion/depot", curator.headers,
+               httplib::MultipartFormDataItems{
+                   {"csrf", curator.csrf, "", ""},
+                   {"fichiers", "La serpentinite est une roche verte.\n", "roche.txt", ""}});
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->status, 303);
+    std::string page;
+    for (int i = 0; i < 50 && page.find("En attente") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      page = c.Get("/gestion/depot", curator.headers)->body;
+    }
+    EXPECT_NE(page.find("La lecture commencera à " + std::string(window).substr(0, 5)),
+              std::string::npos)
+        << page;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const auto found = c.Get("/api/v1/search?q=serpentinite&ratio=0", curator.headers);
+    EXPECT_NE(found->body.find("\"total\":0"), std::string::npos) << "not read yet";
+  }  // the server stops: the waiting upload ends, its files kept
+  std::size_t kept = 0;
+  for (const auto& f : fs::recursive_directory_iterator(lib_.dir.path() / "depots")) {
+    if (f.path().filename() == "roche.txt") ++kept;
+  }
+  EXPECT_EQ(kept, 1u);
+}
+
+// Frugality: each search's CPU is counted, and the server adds the counts to the catalog.
+TEST_F(Accounts, SearchesAndTheirCpuAreCountedInTheCatalog) {
+  auto before = [&] {
+    auto db = catalog::Database::open(DataDir{lib_.dir.path()}.catalog());
+    auto counters = *catalog::UsageRepository(**db).all();
+    return counters[catalog::kSearchRequests].value;
+  };
+  const double at_start = before();
+  {
+    Running server(lib_.dir.path());
+    auto c = server.client();
+    for (const char* q :
+         {"chlorophylle", "lumi%C3%A8re", "Qu%27est-ce%20que%20la%20chlorophylle%20%3F"}) {
+      EXPECT_EQ(c.Get(std::string("/api/v1/search?q=") + q)->status, 200);
+    }
+    EXPECT_EQ(c.Get("/recherche?q=soleil")->status, 200);
+    EXPECT_EQ(c.Get("/contenus/" + std::to_string(lib_.published))->status, 200);  // not one
+  }
+  auto db = catalog::Database::open(DataDir{lib_.dir.path()}.catalog());
+  auto counters = *catalog::UsageRepository(**db).all();
+  EXPECT_EQ(counters[catalog::kSearchRequests].value - at_start, 4);
+  EXPECT_GT(counters[catalog::kSearchCpuSeconds].value, 0);
+  std::printf(
+      "4 searches: %.2f ms of CPU each\n",
+      counters[catalog::kSearchCpuSeconds].value * 1000 / counters[catalog::kSearchRequests].value);
 }
 
 TEST_F(Accounts, ACuratorsUploadIsStreamedToDiskAndIngestedAsADraft) {

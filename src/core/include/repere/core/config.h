@@ -42,6 +42,7 @@ struct Config {
   std::string answers_generation_model;                   // answers.generation_model
   std::string answers_generation_key;                     // answers.generation_key
   std::string answers_generation_timeout_seconds = "20";  // answers.generation_timeout_seconds
+  std::string serve_heavy_hours;                          // serve.heavy_hours
   std::string xapi_lrs_endpoint;                          // xapi.lrs_endpoint
   std::string xapi_lrs_username;                          // xapi.lrs_username
   std::string xapi_lrs_password;                          // xapi.lrs_password

@@ -15,6 +15,11 @@ namespace repere {
 // (-1 when a signal ended it). Errors: unavailable when it cannot be started (not installed).
 Result<int> run_program(const std::vector<std::string>& args, const std::filesystem::path& log);
 
+// CPU seconds the calling thread has used so far (user and system).
+double thread_cpu_seconds();
+// CPU seconds used by the children this process has waited for (ffmpeg, whisper-cli…).
+double children_cpu_seconds();
+
 // The end of a log (at most `max_bytes`, valid UTF-8, trailing blank lines dropped), to quote
 // in an error.
 std::string log_tail(const std::filesystem::path& log, std::size_t max_bytes = 400);

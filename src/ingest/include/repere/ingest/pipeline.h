@@ -46,6 +46,10 @@ struct IngestReport {
   int failed = 0;     // files or stages that failed in this run
   bool interrupted = false;
   std::int64_t indexed = 0;  // contents (re)indexed for search at the end
+  // What the run spent: CPU seconds of its threads and of the programs it waited for; seconds of
+  // audio and video read. Also added to the catalog's usage counters (repere status).
+  double cpu_seconds = 0;
+  double media_seconds = 0;
 };
 
 // Receives progress from the workers (from several threads; implementations synchronise).

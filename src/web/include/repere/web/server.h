@@ -68,6 +68,9 @@ struct ServerOptions {
   // how their files are ingested (the configuration's OCR, speech and ingest settings).
   std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;
   ingest::IngestOptions ingest;
+  // Frugality (serve.heavy_hours): "HH:MM-HH:MM", local time, when uploads are read; an upload
+  // sent outside waits for the window. "": any time.
+  std::string heavy_hours;
   // An operator's chat endpoint that rephrases answers from their passages (answers.generation_*);
   // an empty base_url (the default): answers are the library's own sentences.
   answer::GenerationOptions generation;
