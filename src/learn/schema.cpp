@@ -115,6 +115,12 @@ ALTER TABLE class_share ADD COLUMN reading_view INTEGER NOT NULL DEFAULT 0
   CHECK (reading_view IN (0, 1));
 )sql";
 
+// Version 5: whether the class's results show « Élèves à accompagner » (on unless its teacher
+// turned it off).
+constexpr std::string_view kInsight = R"sql(
+ALTER TABLE class_share ADD COLUMN insight INTEGER NOT NULL DEFAULT 1 CHECK (insight IN (0, 1));
+)sql";
+
 }  // namespace
 
 const catalog::ModuleSchema& schema() {
@@ -123,7 +129,8 @@ const catalog::ModuleSchema& schema() {
       {{1, "activities, classes, pupils and answers", kActivities},
        {2, "owners and editors of activities", kOwners},
        {3, "attempts per question and which one counts", kAttempts},
-       {4, "a class's default reading view", kReadingView}}};
+       {4, "a class's default reading view", kReadingView},
+       {5, "whether a class's results show pupils to support", kInsight}}};
   return kSchema;
 }
 

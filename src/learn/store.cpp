@@ -452,7 +452,8 @@ Status ActivityStore::remove(Id id, const Editor& editor) {
 namespace {
 
 ClassShare share_from(const catalog::Statement& row) {
-  return {row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.int64(5) != 0};
+  return {row.int64(0), row.int64(1),      row.text(2),      row.text(3),
+          row.text(4),  row.int64(5) != 0, row.int64(6) != 0};
 }
 
 }  // namespace
@@ -492,11 +493,22 @@ Status ActivityStore::set_reading_view(Id activity_id, const Editor& editor, Id 
   return Status::ok();
 }
 
+Status ActivityStore::set_insight(Id activity_id, const Editor& editor, Id class_id, bool on) {
+  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE class_share SET insight = ?1 "
+                                                 "WHERE id = ?2 AND activity_id = ?3"));
+  REPERE_RETURN_IF_ERROR(stmt.bind(1, on ? 1 : 0).bind(2, class_id).bind(3, activity_id).run());
+  if (db_.changes() == 0)
+    return Status::not_found("no class " + std::to_string(class_id) + " here");
+  return Status::ok();
+}
+
 Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Editor& editor) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   REPERE_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
-                             "class_share WHERE activity_id = ?1 ORDER BY id"));
+      auto stmt,
+      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view, insight FROM "
+                  "class_share WHERE activity_id = ?1 ORDER BY id"));
   stmt.bind(1, activity_id);
   std::vector<ClassShare> out;
   while (true) {
@@ -509,8 +521,9 @@ Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Edi
 
 Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
   REPERE_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
-                             "class_share WHERE code = ?1"));
+      auto stmt,
+      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view, insight FROM "
+                  "class_share WHERE code = ?1"));
   stmt.bind(1, clean_code(code));
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("no class with the code " + clean_code(code).substr(0, 12));
@@ -519,8 +532,9 @@ Result<ClassShare> ActivityStore::class_by_code(const std::string& code) {
 
 Result<ClassShare> ActivityStore::class_by_id(Id id) {
   REPERE_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
-                             "class_share WHERE id = ?1"));
+      auto stmt,
+      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view, insight FROM "
+                  "class_share WHERE id = ?1"));
   stmt.bind(1, id);
   REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
   if (!row) return Status::not_found("no class " + std::to_string(id));
@@ -628,7 +642,7 @@ Result<ClassAnswers> answers_of(catalog::Database& db, Id class_id, std::optiona
       db.prepare("SELECT a.pupil_id, a.interaction_id, a.correct, a.score, a.max_score, "
                  "a.response, a.elapsed_ms, a.created_at, "
                  "CAST((julianday(a.created_at) - julianday(p.created_at)) * 86400000 AS "
-                 "INTEGER) FROM answer a JOIN pupil p ON p.id = a.pupil_id "
+                 "INTEGER), a.id FROM answer a JOIN pupil p ON p.id = a.pupil_id "
                  "WHERE p.class_id = ?1 AND (?2 IS NULL OR p.id = ?2) ORDER BY a.id"));
   stmt.bind(1, class_id).bind(2, pupil);
   ClassAnswers out;
@@ -643,6 +657,7 @@ Result<ClassAnswers> answers_of(catalog::Database& db, Id class_id, std::optiona
     r.response_json = stmt.text(5);
     r.elapsed_ms = stmt.int64(6);
     r.created_at = stmt.text(7);
+    r.id = stmt.int64(9);
     std::int64_t& time = out.time_ms[stmt.int64(0)];
     time = std::max(time, stmt.int64(8));
     auto& list = out.given[{stmt.int64(0), r.interaction_id}];
@@ -734,7 +749,7 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
   REPERE_ASSIGN_OR_RETURN(
       auto share_stmt,
-      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view FROM "
+      db_.prepare("SELECT id, activity_id, code, name, created_at, reading_view, insight FROM "
                   "class_share WHERE id = ?1 AND activity_id = ?2"));
   share_stmt.bind(1, class_id).bind(2, activity_id);
   REPERE_ASSIGN_OR_RETURN(const bool found, share_stmt.step());
@@ -744,7 +759,7 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
   REPERE_ASSIGN_OR_RETURN(const Activity a, get(activity_id));
 
   // Every pupil of the class, numbered in the order they joined, then each one's answers.
-  REPERE_ASSIGN_OR_RETURN(auto pupils, db_.prepare("SELECT id, pseudonym FROM pupil "
+  REPERE_ASSIGN_OR_RETURN(auto pupils, db_.prepare("SELECT id, pseudonym, created_at FROM pupil "
                                                    "WHERE class_id = ?1 ORDER BY id"));
   pupils.bind(1, class_id);
   while (true) {
@@ -754,6 +769,7 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
     p.pupil_id = pupils.int64(0);
     p.number = static_cast<int>(out.pupils.size()) + 1;
     p.pseudonym = pupils.text(1);
+    p.joined_at = pupils.text(2);
     out.pupils.push_back(std::move(p));
   }
   REPERE_ASSIGN_OR_RETURN(const ClassAnswers given, answers_of(db_, class_id, std::nullopt));
@@ -778,14 +794,21 @@ Result<Results> ActivityStore::results(Id activity_id, const Editor& editor, Id 
   for (PupilResult& p : out.pupils) {
     if (const auto t = given.time_ms.find(p.pupil_id); t != given.time_ms.end())
       p.time_ms = t->second;
-    if (const auto w = furthest.find(p.pupil_id); w != furthest.end()) p.watched = w->second;
+    if (const auto w = furthest.find(p.pupil_id); w != furthest.end()) {
+      p.watched = w->second;
+      p.watched_known = true;
+    }
     for (const Interaction& q : a.interactions) {
       if (is_graded(q.type)) p.max_score += max_score(q);
+      if (const auto all = given.given.find({p.pupil_id, q.id}); all != given.given.end())
+        p.every.insert(p.every.end(), all->second.begin(), all->second.end());
       const AnswerRecord* c = counted(p.pupil_id, q);
       if (!c) continue;
       p.score += c->score;
       p.answers.push_back(*c);
     }
+    std::stable_sort(p.every.begin(), p.every.end(),
+                     [](const AnswerRecord& x, const AnswerRecord& y) { return x.id < y.id; });
   }
   for (const Interaction& q : a.interactions) {
     if (!is_question(q.type)) continue;

@@ -35,16 +35,6 @@ std::string interaction_type_label(learn::InteractionType t) {
   return "";
 }
 
-namespace {
-
-using learn::InteractionType;
-
-constexpr std::int64_t kWindowMs = 10 * 60 * 1000;  // transcript lines offered around the clip
-constexpr int kChoiceRows = 6;
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
 // The edit key of a page: `cle` in the query string or the form.
 std::string key_of(const http::Request& req) { return req.get_param_value("cle"); }
 
@@ -60,6 +50,16 @@ std::string shown_code(const std::string& code) {
   if (code.size() != 9) return code;
   return code.substr(0, 3) + "-" + code.substr(3, 3) + "-" + code.substr(6);
 }
+
+namespace {
+
+using learn::InteractionType;
+
+constexpr std::int64_t kWindowMs = 10 * 60 * 1000;  // transcript lines offered around the clip
+constexpr int kChoiceRows = 6;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
 
 void redirect(http::Response& res, const std::string& to) {
   res.status = 303;

@@ -20,6 +20,10 @@
 
 #include "repere/learn/activity.h"
 
+namespace repere::learn {
+struct Editor;
+}  // namespace repere::learn
+
 namespace repere::web::http {
 struct Request;
 struct Response;
@@ -28,6 +32,13 @@ struct Response;
 namespace repere::web {
 
 struct Context;
+
+// The edit key of a page: `cle` in the query string or the form.
+std::string key_of(const http::Request& req);
+// Who edits: the edit link's key, and the signed-in teacher if any (owner or given rights).
+learn::Editor editor_of(const http::Request& req);
+// A share code as people read and type it: "K7M-PQ4-XZ9" (older 6-letter codes as they are).
+std::string shown_code(const std::string& code);
 
 // « Définition », « Question à choix », « Vrai ou faux »… as the pages name a card's kind.
 std::string interaction_type_label(learn::InteractionType t);

@@ -27,6 +27,7 @@
 #include "course_pages.h"
 #include "course_videos.h"
 #include "curation_pages.h"
+#include "dashboard_pages.h"
 #include "document_pages.h"
 #include "http.h"
 #include "http_server.h"
@@ -370,6 +371,7 @@ const std::vector<Route>& routes() {
       {R"(/api/v1/activities/(\d{1,18})/classes)", api_create_class, Method::kPost},
       {R"(/api/v1/activities/(\d{1,18})/classes/(\d{1,18})/results)", api_results},
       {R"(/api/v1/activities/(\d{1,18})/classes/(\d{1,18})/results\.csv)", api_results_csv},
+      {R"(/api/v1/activities/(\d{1,18})/classes/(\d{1,18})/dashboard)", api_dashboard},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12}))", api_class},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/pupils)", api_join, Method::kPost},
       {R"(/api/v1/classes/([A-Za-z0-9]{6,12})/answers)", api_answer, Method::kPost},
@@ -387,6 +389,9 @@ const std::vector<Route>& routes() {
       {R"(/activites/(\d{1,18})/modifier)", page_editor_post, Method::kPost},
       {R"(/activites/(\d{1,18})/classes)", page_add_class, Method::kPost},
       {R"(/activites/(\d{1,18})/resultats)", page_results_of},
+      {R"(/activites/(\d{1,18})/tableau)", page_dashboard},
+      {R"(/activites/(\d{1,18})/classes/(\d{1,18})/accompagnement)", page_class_insight,
+       Method::kPost},
       {R"(/activites/(\d{1,18})/apercu)", page_preview},
       {R"(/activites/(\d{1,18})/apercu)", page_preview, Method::kPost},
       // Courses (course_pages.cpp).

@@ -709,7 +709,42 @@ TEST_F(Store, ResultsSayHowFarEachPupilWatched) {
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_DOUBLE_EQ(r->pupils[0].watched, 0.65);  // the furthest, not the last
   EXPECT_DOUBLE_EQ(r->pupils[1].watched, 0);     // Tom never played
+  EXPECT_TRUE(r->pupils[0].watched_known);
+  EXPECT_FALSE(r->pupils[1].watched_known);  // unknown, not « nothing watched »
   (void)tom;
+}
+
+TEST_F(Store, ResultsKeepEveryAttemptInOrderAndWhenThePupilJoined) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 3, Counting::kFirst));
+  auto lea = store.join(store.classes(p.activity, p.key)->front().code, "Léa");
+  ASSERT_TRUE(store.answer(*lea, p.q[1], {.answer = true}, 1000).is_ok());
+  ASSERT_TRUE(store.answer(*lea, p.q[0], {.answer = false}, 2000).is_ok());
+  ASSERT_TRUE(store.answer(*lea, p.q[1], {.answer = false}, 3000).is_ok());
+  const auto r = store.results(p.activity, p.key, p.class_id);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  const PupilResult& got = r->pupils[0];
+  ASSERT_EQ(got.every.size(), 3u);  // each attempt, the order they were given in
+  EXPECT_EQ(got.every[0].interaction_id, p.q[1]);
+  EXPECT_EQ(got.every[1].interaction_id, p.q[0]);
+  EXPECT_EQ(got.every[2].interaction_id, p.q[1]);
+  EXPECT_EQ(got.answers.size(), 2u);                      // the counted ones
+  EXPECT_EQ(got.joined_at.size(), 24u) << got.joined_at;  // 2026-12-03T18:00:09.123Z
+  EXPECT_LE(got.joined_at, got.every[0].created_at);
+}
+
+TEST_F(Store, TheSupportIndicatorIsOnUntilTheTeacherTurnsItOff) {
+  ActivityStore store(*db_);
+  const Played p = play(store, three_graded(video_, 0, Counting::kFirst));
+  EXPECT_TRUE(store.class_by_id(p.class_id)->insight);
+  EXPECT_EQ(store.set_insight(p.activity, "wrong key", p.class_id, false).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store.set_insight(p.activity, p.key, 424242, false).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store.set_insight(p.activity, p.key, p.class_id, false).is_ok());
+  EXPECT_FALSE(store.class_by_id(p.class_id)->insight);
+  EXPECT_FALSE(store.results(p.activity, p.key, p.class_id)->share.insight);
+  ASSERT_TRUE(store.set_insight(p.activity, p.key, p.class_id, true).is_ok());
+  EXPECT_TRUE(store.classes(p.activity, p.key)->front().insight);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ struct Library {
   std::int64_t published = 0, draft = 0, retired = 0;
   std::int64_t published_pdf = 0, draft_pdf = 0;
   std::int64_t draft_track = 0;
-  std::int64_t activity = 0, retired_activity = 0;
+  std::int64_t activity = 0, retired_activity = 0, class_id = 0;
   std::string key, retired_key, code, retired_code;
 
   std::unique_ptr<catalog::Database> open() {
@@ -112,7 +112,9 @@ struct Library {
     const auto made = *store.create(a);
     activity = made.id;
     key = made.edit_key;
-    code = store.add_class(activity, key, "5e B")->code;
+    const auto share = store.add_class(activity, key, "5e B");
+    code = share->code;
+    class_id = share->id;
     a.content_id = retired;
     a.title = "Roches";
     const auto old = *store.create(a);
@@ -330,6 +332,39 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfVisitor) {
        "/activites/" + std::to_string(l.activity) + "/modifier?cle=" + l.key,
        {200, 200, 200, 200, 200}},
       {"GET", "/activites/" + std::to_string(l.activity) + "/modifier", {404, 404, 404, 404, 404}},
+      // A class's dashboard and « Élèves à accompagner »: the edit link's key, as its results.
+      {"GET",
+       "/activites/" + std::to_string(l.activity) + "/tableau?cle=" + l.key,
+       {200, 200, 200, 200, 200},
+       "",
+       "Élèves à accompagner",
+       "Élèves à accompagner"},
+      {"GET", "/activites/" + std::to_string(l.activity) + "/tableau", {404, 404, 404, 404, 404}},
+      {"GET",
+       "/activites/" + std::to_string(l.activity) + "/tableau?cle=" + std::string(32, 'a'),
+       {404, 404, 404, 404, 404}},
+      {"GET",
+       "/api/v1/activities/" + std::to_string(l.activity) + "/classes/" +
+           std::to_string(l.class_id) + "/dashboard?key=" + l.key,
+       {200, 200, 200, 200, 200}},
+      {"GET",
+       "/api/v1/activities/" + std::to_string(l.activity) + "/classes/" +
+           std::to_string(l.class_id) + "/dashboard",
+       {404, 404, 404, 404, 404}},
+      {"GET",
+       "/api/v1/activities/" + std::to_string(l.activity) +
+           "/classes/424242/dashboard?key=" + l.key,
+       {404, 404, 404, 404, 404}},
+      {"POST",
+       "/activites/" + std::to_string(l.activity) + "/classes/" + std::to_string(l.class_id) +
+           "/accompagnement",
+       {404, 404, 404, 404, 404},
+       form({{"mode", "non"}})},
+      {"POST",
+       "/activites/" + std::to_string(l.activity) + "/classes/" + std::to_string(l.class_id) +
+           "/accompagnement",
+       {303, 303, 303, 303, 303},
+       form({{"cle", l.key}, {"mode", "oui"}})},
       // Staff pages.
       {"GET", "/activites", {303, 303, 200, 200, 200}},
       {"GET", "/gestion", {303, 303, 403, 200, 200}},

@@ -38,6 +38,8 @@ struct ClassShare {
   // Its pupils get the reading view (a dyslexia-friendly font, larger spacing, one idea per
   // line) unless they chose otherwise.
   bool reading_view = false;
+  // Its results page shows « Élèves à accompagner » (repere/insight); the teacher may turn it off.
+  bool insight = true;
 };
 
 struct Pupil {
@@ -48,6 +50,7 @@ struct Pupil {
 };
 
 struct AnswerRecord {
+  Id id = 0;  // later answers have larger ids
   Id interaction_id = 0;
   std::optional<bool> correct;
   double score = 0, max_score = 0;
@@ -65,9 +68,12 @@ struct PupilResult {
   // The counted answers (Settings::counting) over every graded question of the activity,
   // answered or not: 1 / 3 for one right answer of three graded questions.
   double score = 0, max_score = 0;
-  std::int64_t time_ms = 0;  // from joining to the last answer
-  double watched = 0;        // the furthest share of the clip the player reached, 0 to 1 (xAPI)
+  std::int64_t time_ms = 0;    // from joining to the last answer
+  double watched = 0;          // the furthest share of the clip the player reached, 0 to 1 (xAPI)
+  bool watched_known = false;  // the player sent its progress (not without JavaScript)
   std::vector<AnswerRecord> answers;  // the counted one per question, in the activity's order
+  std::vector<AnswerRecord> every;    // every answer given, each attempt, in the order given
+  std::string joined_at;              // ISO 8601, UTC
 };
 
 struct QuestionResult {
@@ -189,6 +195,8 @@ class ActivityStore {
   // The class's default reading view. Errors: as classes(); not_found for a class of another
   // activity.
   Status set_reading_view(Id activity_id, const Editor& editor, Id class_id, bool on);
+  // Whether the class's results show « Élèves à accompagner ». Errors: as set_reading_view().
+  Status set_insight(Id activity_id, const Editor& editor, Id class_id, bool on);
   Result<ClassShare> class_by_code(const std::string& code);  // case and spaces ignored
   Result<ClassShare> class_by_id(Id id);
 
