@@ -193,6 +193,19 @@ Result<PupilCourseProgress> ClassStore::progress(const CoursePupil& pupil) {
   return out;
 }
 
+Result<std::map<Id, Id>> ClassStore::video_classes(Id class_id) {
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT activity_id, share_id FROM "
+                                                 "course_video_class WHERE class_id = ?1"));
+  stmt.bind(1, class_id);
+  std::map<Id, Id> out;
+  while (true) {
+    REPERE_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) break;
+    out[stmt.int64(0)] = stmt.int64(1);
+  }
+  return out;
+}
+
 Result<Id> ClassStore::video_class(const CoursePupil& pupil, Id activity_id) {
   REPERE_ASSIGN_OR_RETURN(auto known, db_.prepare("SELECT share_id FROM course_video_class WHERE "
                                                   "class_id = ?1 AND activity_id = ?2"));

@@ -1212,6 +1212,7 @@ void page_course_progress(Context& ctx, const http::Request& req, http::Response
   // The interactive videos, a column each: the pupil's answers as their own store grades them.
   std::vector<courses::Id> videos;
   list video_heads;
+  const auto video_classes = classes.video_classes(share->id);
   for (const auto& ch : c->chapters) {
     for (const auto& b : ch.blocks) {
       if (b.kind != BlockKind::kVideo || !b.activity_id) continue;
@@ -1220,6 +1221,13 @@ void page_course_progress(Context& ctx, const http::Request& req, http::Response
       videos.push_back(b.id);
       data h;
       h.set("title", a->title);
+      // The class's pupils answer the video in a class of its own: its dashboard.
+      if (video_classes.is_ok()) {
+        if (const auto v = video_classes->find(a->id); v != video_classes->end()) {
+          h.set("dashboard", "/activites/" + std::to_string(a->id) +
+                                 "/tableau?classe=" + std::to_string(v->second));
+        }
+      }
       video_heads.push_back(h);
     }
   }

@@ -306,6 +306,14 @@ try {
   check(await lea.page.locator('th', { hasText: 'Vidéo interactive : ' }).count() === 1, 'progress: a column for the interactive video');
   check(await lea.page.locator('tr', { hasText: 'Inès' }).count() === 1, 'progress: the pupil is listed');
   await lea.audit('cours-progression-video');
+  const board = lea.page.getByRole('link', { name: 'tableau de bord' });
+  check(await board.count() === 1, 'progress: the video\'s column links to its dashboard for this class');
+  lea.forget();
+  await Promise.all([lea.page.waitForNavigation(), board.click()]);
+  check(/\/activites\/\d+\/tableau\?classe=\d+$/.test(lea.page.url()), `dashboard: opened without a key by its owner (${lea.page.url()})`);
+  check((await lea.page.locator('main').textContent()).includes('Élèves à accompagner'), 'dashboard: the course\'s class in the video');
+  check(await lea.page.getByRole('row', { name: /Inès/ }).count() >= 1, 'dashboard: the pupil is in its tables');
+  await lea.audit('cours-video-tableau');
 
   // The teacher's pages on her phone too.
   const teacherPhone = await auditedPage(await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true }), base, shotDir);

@@ -105,6 +105,9 @@ class ClassStore {
   // not_found for a class a teacher made for the video itself.
   Result<CourseClass> class_of_video_class(Id share_id);
   Result<ClassProgress> class_progress(Id class_id, const Course& course);
+  // The classes the course's class has in its interactive videos (made when a pupil first
+  // opened one): activity id -> the video's class id, for the videos' dashboards.
+  Result<std::map<Id, Id>> video_classes(Id class_id);
 
  private:
   Status check_in_course(const CoursePupil& pupil, const char* table, Id id);
