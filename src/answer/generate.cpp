@@ -255,15 +255,8 @@ Result<Answer> Rephraser::rephrase(const Answer& extractive) const {
     return Status::unavailable("cannot reach the generation endpoint " + where + ": " +
                                httplib::to_string(res.error()));
   }
-  if (res->status == 429 || res->status >= 500) {
-    return Status::unavailable("the generation endpoint " + where + " answered " +
-                               std::to_string(res->status) + ": " + endpoint_message(res->body));
-  }
-  if (res->status != 200) {
-    return Status::invalid_argument("the generation endpoint " + where + " refused (" +
-                                    std::to_string(res->status) +
-                                    "): " + endpoint_message(res->body));
-  }
+  REPERE_RETURN_IF_ERROR(
+      endpoint_answer_status(res->status, res->body, "the generation endpoint", where));
   const auto json = nlohmann::json::parse(res->body, nullptr, false);
   const nlohmann::json* content = nullptr;
   if (!json.is_discarded() && json.is_object() && json.contains("choices") &&

@@ -36,4 +36,15 @@ std::string endpoint_message(const std::string& body) {
   return text::sanitize_utf8(body.substr(0, 200));
 }
 
+Status endpoint_answer_status(int http_status, const std::string& body, const std::string& what,
+                              const std::string& where) {
+  if (http_status == 200) return Status::ok();
+  if (http_status == 429 || http_status >= 500) {
+    return Status::unavailable(what + " " + where + " answered " + std::to_string(http_status) +
+                               ": " + endpoint_message(body));
+  }
+  return Status::invalid_argument(what + " " + where + " refused (" + std::to_string(http_status) +
+                                  "): " + endpoint_message(body));
+}
+
 }  // namespace repere

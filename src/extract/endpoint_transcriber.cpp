@@ -99,15 +99,8 @@ class EndpointTranscriber : public Transcriber {
       return Status::unavailable("cannot reach the transcription endpoint " + where + ": " +
                                  httplib::to_string(res.error()));
     }
-    if (res->status == 429 || res->status >= 500) {
-      return Status::unavailable("the transcription endpoint " + where + " answered " +
-                                 std::to_string(res->status) + ": " + endpoint_message(res->body));
-    }
-    if (res->status != 200) {
-      return Status::invalid_argument("the transcription endpoint " + where + " refused (" +
-                                      std::to_string(res->status) +
-                                      "): " + endpoint_message(res->body));
-    }
+    REPERE_RETURN_IF_ERROR(
+        endpoint_answer_status(res->status, res->body, "the transcription endpoint", where));
     return parse_answer(res->body, chunk);
   }
 

@@ -125,15 +125,8 @@ class EndpointEmbedder : public Embedder {
       return Status::unavailable("cannot reach the embeddings endpoint " + where + ": " +
                                  httplib::to_string(res.error()));
     }
-    if (res->status == 429 || res->status >= 500) {
-      return Status::unavailable("the embeddings endpoint " + where + " answered " +
-                                 std::to_string(res->status) + ": " + endpoint_message(res->body));
-    }
-    if (res->status != 200) {
-      return Status::invalid_argument("the embeddings endpoint " + where + " refused (" +
-                                      std::to_string(res->status) +
-                                      "): " + endpoint_message(res->body));
-    }
+    REPERE_RETURN_IF_ERROR(
+        endpoint_answer_status(res->status, res->body, "the embeddings endpoint", where));
     return parse(res->body, texts.size(), where);
   }
 

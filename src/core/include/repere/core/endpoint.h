@@ -25,4 +25,11 @@ std::string endpoint_host(const EndpointUrl& url);
 // The server's message in a refusal: OpenAI's {"error": {"message"}} or the start of the body.
 std::string endpoint_message(const std::string& body);
 
+// What an endpoint's HTTP answer means for its caller: ok for 200; unavailable for 429 and 5xx
+// (busy or down: try later, or fall back); invalid_argument for any other refusal (a wrong
+// model, key or request: the operator must act). The message names `what` ("the embeddings
+// endpoint"), `where` (its URL), the status and the server's own words.
+Status endpoint_answer_status(int http_status, const std::string& body, const std::string& what,
+                              const std::string& where);
+
 }  // namespace repere
