@@ -483,24 +483,23 @@ Result<ClassShare> ActivityStore::add_class_for(Id activity_id, const std::strin
   return Status::unavailable("could not find a free share code; try again");
 }
 
-Status ActivityStore::set_reading_view(Id activity_id, const Editor& editor, Id class_id, bool on) {
+Status ActivityStore::set_class_setting(Id activity_id, const Editor& editor, Id class_id,
+                                        const char* column, bool on) {
   REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
-  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE class_share SET reading_view = ?1 "
-                                                 "WHERE id = ?2 AND activity_id = ?3"));
+  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("UPDATE class_share SET ") + column +
+                                                 " = ?1 WHERE id = ?2 AND activity_id = ?3"));
   REPERE_RETURN_IF_ERROR(stmt.bind(1, on ? 1 : 0).bind(2, class_id).bind(3, activity_id).run());
   if (db_.changes() == 0)
     return Status::not_found("no class " + std::to_string(class_id) + " here");
   return Status::ok();
 }
 
+Status ActivityStore::set_reading_view(Id activity_id, const Editor& editor, Id class_id, bool on) {
+  return set_class_setting(activity_id, editor, class_id, "reading_view", on);
+}
+
 Status ActivityStore::set_insight(Id activity_id, const Editor& editor, Id class_id, bool on) {
-  REPERE_RETURN_IF_ERROR(check_key(activity_id, editor));
-  REPERE_ASSIGN_OR_RETURN(auto stmt, db_.prepare("UPDATE class_share SET insight = ?1 "
-                                                 "WHERE id = ?2 AND activity_id = ?3"));
-  REPERE_RETURN_IF_ERROR(stmt.bind(1, on ? 1 : 0).bind(2, class_id).bind(3, activity_id).run());
-  if (db_.changes() == 0)
-    return Status::not_found("no class " + std::to_string(class_id) + " here");
-  return Status::ok();
+  return set_class_setting(activity_id, editor, class_id, "insight", on);
 }
 
 Result<std::vector<ClassShare>> ActivityStore::classes(Id activity_id, const Editor& editor) {

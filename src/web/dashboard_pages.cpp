@@ -349,18 +349,8 @@ void page_dashboard(Context& ctx, const http::Request& req, http::Response& res)
   page.set("id", std::to_string(id));
   page.set("key", key);
   page.set("title", a->title);
-  list classes;
-  for (const auto& s : *shares) {
-    data d;
-    d.set("id", std::to_string(s.id));
-    d.set("name", s.name);
-    d.set("code", shown_code(s.code));
-    d.set("current", s.id == chosen);
-    d.set("id_activity", std::to_string(id));
-    classes.push_back(d);
-  }
   page.set("has_classes", !shares->empty());
-  page.set("classes", classes);
+  page.set("classes", class_links(*shares, chosen, id));
   if (const auto b = board_of(store, id, editor_of(req), chosen, std::time(nullptr)); b.is_ok())
     page.set("selected", page_of(*b, key));
   res.set_header("Cache-Control", "no-store");

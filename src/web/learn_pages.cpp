@@ -51,6 +51,21 @@ std::string shown_code(const std::string& code) {
   return code.substr(0, 3) + "-" + code.substr(3, 3) + "-" + code.substr(6);
 }
 
+list class_links(const std::vector<learn::ClassShare>& shares, std::int64_t chosen,
+                 std::int64_t activity_id) {
+  list classes;
+  for (const auto& s : shares) {
+    data d;
+    d.set("id", std::to_string(s.id));
+    d.set("name", s.name);
+    d.set("code", shown_code(s.code));
+    d.set("current", s.id == chosen);
+    d.set("id_activity", std::to_string(activity_id));
+    classes.push_back(d);
+  }
+  return classes;
+}
+
 namespace {
 
 using learn::InteractionType;
@@ -930,18 +945,8 @@ void page_results_of(Context& ctx, const http::Request& req, http::Response& res
   page.set("id", std::to_string(id));
   page.set("key", key);
   page.set("title", a->title);
-  list classes;
-  for (const auto& s : *shares) {
-    data d;
-    d.set("id", std::to_string(s.id));
-    d.set("name", s.name);
-    d.set("code", shown_code(s.code));
-    d.set("current", s.id == chosen);
-    d.set("id_activity", std::to_string(id));
-    classes.push_back(d);
-  }
   page.set("has_classes", !shares->empty());
-  page.set("classes", classes);
+  page.set("classes", class_links(*shares, chosen, id));
   if (const auto r = store.results(id, editor_of(req), chosen); r.is_ok()) {
     data sel;
     sel.set("cid", std::to_string(chosen));

@@ -16,12 +16,16 @@
 //   POST /classe/X/evenement                  a video event for xAPI (played, paused, ...)
 #pragma once
 
+#include <cstdint>
+#include <kainjow/mustache.hpp>
 #include <string>
+#include <vector>
 
 #include "repere/learn/activity.h"
 
 namespace repere::learn {
 struct Editor;
+struct ClassShare;
 }  // namespace repere::learn
 
 namespace repere::web::http {
@@ -39,6 +43,11 @@ std::string key_of(const http::Request& req);
 learn::Editor editor_of(const http::Request& req);
 // A share code as people read and type it: "K7M-PQ4-XZ9" (older 6-letter codes as they are).
 std::string shown_code(const std::string& code);
+
+// The classes of an activity as its results and dashboard list them ({{#classes}}: id, name,
+// code, current, id_activity), `chosen` the one shown.
+kainjow::mustache::list class_links(const std::vector<learn::ClassShare>& shares,
+                                    std::int64_t chosen, std::int64_t activity_id);
 
 // « Définition », « Question à choix », « Vrai ou faux »… as the pages name a card's kind.
 std::string interaction_type_label(learn::InteractionType t);

@@ -229,6 +229,9 @@ class ActivityStore {
 
  private:
   Status check_key(Id activity_id, const Editor& editor);
+  // Sets a class's 0/1 `column` (one of this class's own constant names, never a caller's text).
+  Status set_class_setting(Id activity_id, const Editor& editor, Id class_id, const char* column,
+                           bool on);
   catalog::Database& db_;
 };
 
