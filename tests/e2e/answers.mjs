@@ -57,7 +57,9 @@ try {
       const v = document.getElementById('lecteur');
       return v && v.readyState >= 1;
     }, null, { timeout: 15000 });
-    await page.waitForTimeout(300);
+    // The page seeks once the media's metadata is read: a loaded machine takes longer.
+    await page.waitForFunction((w) => Math.abs(document.getElementById('lecteur').currentTime - w) <= 1,
+                               wanted, { timeout: 5000 }).catch(() => {});
     const t = await page.evaluate(() => document.getElementById('lecteur').currentTime);
     check(Math.abs(t - wanted) <= 1, `quotation ${i + 1} plays at its second (${t.toFixed(1)} s for ${wanted} s)`);
     if (i === 0) await audit('reponse-moment');
