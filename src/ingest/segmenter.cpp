@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <string>
 #include <string_view>
 
@@ -157,26 +158,157 @@ std::vector<Passage> segment_timed(const std::vector<Cue>& cues, const SegmentOp
   return passages;
 }
 
+namespace {
+
+// Where the words of a laid-out page break (cues with boxes: a PDF's or a scan's words, one
+// cue per word): the end of a line; the end of a block, where the next line is further down
+// than the page's usual line step, or is on another page; and the lines set in a bigger type
+// than the body's, the headings.
+struct Layout {
+  bool line_end = false;
+  bool block_end = false;
+  bool heading = false;
+};
+
+bool boxed(const Cue& c) { return c.box_x && c.box_y && c.box_h && *c.box_h > 0; }
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// A line: cues [first, last) and how it sits.
+struct Line {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  double top = 0;
+  double height = 0;  // its words' median height
+};
+
+std::vector<Line> lines_of(const std::vector<Cue>& cues) {
+  std::vector<Line> lines;
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    const Cue& c = cues[i];
+    const bool same_line =
+        !lines.empty() && i > 0 && boxed(cues[i - 1]) && boxed(c) && cues[i - 1].page == c.page &&
+        *c.box_x >= *cues[i - 1].box_x &&
+        std::abs(*c.box_y - *cues[i - 1].box_y) < 0.5 * std::max(*c.box_h, *cues[i - 1].box_h);
+    if (!same_line) lines.push_back({.first = i, .last = i, .top = c.box_y.value_or(0)});
+    lines.back().last = i + 1;
+  }
+  for (Line& l : lines) {
+    std::vector<double> heights;
+    for (std::size_t i = l.first; i < l.last; ++i) {
+      if (boxed(cues[i])) heights.push_back(*cues[i].box_h);
+    }
+    l.height = median(heights);
+  }
+  return lines;
+}
+
+// A heading is a line of at most this many words whose type is this much bigger than the body's.
+constexpr std::size_t kHeadingMaxWords = 15;
+constexpr double kHeadingScale = 1.12;
+// A block ends where the next line is further than this many usual line steps.
+constexpr double kBlockGap = 1.6;
+
+std::vector<Layout> layout_of(const std::vector<Cue>& cues) {
+  std::vector<Layout> out(cues.size());
+  const std::vector<Line> lines = lines_of(cues);
+  std::vector<double> heights, steps;
+  for (const Cue& c : cues) {
+    if (boxed(c)) heights.push_back(*c.box_h);
+  }
+  for (std::size_t k = 1; k < lines.size(); ++k) {
+    const double step = lines[k].top - lines[k - 1].top;
+    if (cues[lines[k].first].page == cues[lines[k - 1].first].page && step > 0)
+      steps.push_back(step);
+  }
+  const double body = median(heights), step = median(steps);
+  const auto heading = [&](const Line& l) {
+    return body > 0 && l.height >= kHeadingScale * body && l.last - l.first <= kHeadingMaxWords;
+  };
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const Line& l = lines[k];
+    const bool is_heading = heading(l);
+    bool block_end = k + 1 == lines.size() || is_heading;
+    if (!block_end) {
+      const Line& next = lines[k + 1];
+      block_end = cues[next.first].page != cues[l.first].page || heading(next) ||
+                  !boxed(cues[next.first]) || next.top < l.top ||
+                  (step > 0 && next.top - l.top > kBlockGap * step);
+    }
+    for (std::size_t i = l.first; i < l.last; ++i) out[i].heading = is_heading;
+    out[l.last - 1].line_end = true;
+    out[l.last - 1].block_end = block_end;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Passage> segment_document(const std::vector<Cue>& cues, const SegmentOptions& options) {
   std::vector<Passage> passages;
   Passage current;
+  bool only_headings = true;     // what `current` holds is headings only (a title, its subtitle)
+  bool after_break = false;      // the last word ended a heading or a block: a new line follows
+  bool opened_on_break = false;  // `current` began on a new line
   auto flush = [&] {
     if (current.text.empty()) return;
-    current.seq = static_cast<int>(passages.size());
-    passages.push_back(std::move(current));
+    // The short end of a section (a last line, a formula) that a heading or the page's end
+    // cuts off joins the passage before it.
+    Passage* previous = passages.empty() ? nullptr : &passages.back();
+    if (!only_headings && current.text.size() < options.min_chars / 2 && previous &&
+        previous->page == current.page &&
+        previous->text.size() + 1 + current.text.size() <= options.max_chars) {
+      previous->text += (opened_on_break ? "\n" : " ") + current.text;
+    } else {
+      current.seq = static_cast<int>(passages.size());
+      passages.push_back(std::move(current));
+    }
     current = Passage{};
+    only_headings = true;
   };
-  for (const Cue& c : cues) {
+  const std::vector<Layout> layout = layout_of(cues);
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    const Cue& c = cues[i];
     if (trim(c.text).empty()) continue;
     if (!current.text.empty() && current.page != c.page) flush();
-    for (const std::string& piece : split_text(c.text, options.max_chars)) {
-      if (current.text.size() >= options.min_chars ||
-          current.text.size() + 1 + piece.size() > options.max_chars) {
-        flush();
+    if (!boxed(c)) {
+      // A paragraph (a web page's, a note's): paragraphs are grouped up to the size.
+      for (const std::string& piece : split_text(c.text, options.max_chars)) {
+        if (current.text.size() >= options.min_chars ||
+            current.text.size() + 1 + piece.size() > options.max_chars) {
+          flush();
+        }
+        current.page = c.page;
+        append(current.text, piece);
       }
-      current.page = c.page;
-      append(current.text, piece);
+      after_break = false;
+      continue;
     }
+    // A word of a laid-out page: a passage is cut at a sentence's or a block's end once long
+    // enough, and before a heading, so that a heading opens the passage of its section and
+    // no sentence is cut in two (unless longer than max_chars).
+    const bool starts_heading =
+        layout[i].heading && (i == 0 || !layout[i - 1].heading || layout[i - 1].line_end);
+    if (starts_heading && !only_headings) flush();
+    for (const std::string& piece : split_text(c.text, options.max_chars)) {
+      if (!current.text.empty() && current.text.size() + 1 + piece.size() > options.max_chars)
+        flush();
+      current.page = c.page;
+      if (current.text.empty()) opened_on_break = after_break;
+      if (!current.text.empty()) current.text += after_break ? '\n' : ' ';
+      current.text += piece;
+      after_break = false;
+    }
+    const std::string_view word = trim(c.text);
+    only_headings = only_headings && layout[i].heading;
+    after_break = layout[i].block_end;
+    if ((layout[i].block_end || ends_sentence(word)) && !only_headings &&
+        current.text.size() >= options.min_chars)
+      flush();
   }
   flush();
   return passages;

@@ -144,6 +144,65 @@ TEST(SegmentDocument, ShortPageIsOnePassageAndLongParagraphIsSplit) {
   }
 }
 
+// A PDF's or a scan's words, one cue each, laid out in lines from `top` down: `height` is the
+// type's (a heading's is bigger), `step` the distance to the next line.
+void lay_out(std::vector<Cue>& cues, int page, double& top, const std::string& line,
+             double height = 0.012, double step = 0.018) {
+  double x = 0.09;
+  std::size_t start = 0;
+  while (start < line.size()) {
+    std::size_t end = line.find(' ', start);
+    if (end == std::string::npos) end = line.size();
+    cues.push_back({.seq = static_cast<int>(cues.size()),
+                    .page = page,
+                    .box_x = x,
+                    .box_y = top,
+                    .box_w = 0.05,
+                    .box_h = height,
+                    .text = line.substr(start, end - start)});
+    x += 0.06;
+    start = end + 1;
+  }
+  top += step;
+}
+
+// The demo's « Moyenne, médiane et étendue »: passages read « … on utilise des » then
+// « indicateurs. La moyenne La moyenne est … » — cut inside a sentence, headings glued to text.
+TEST(SegmentDocument, APdfsWordsAreCutAtSentenceEndsAndItsHeadingsOpenTheirSection) {
+  std::vector<Cue> cues;
+  double top = 0.07;
+  lay_out(cues, 1, top, "Moyenne, médiane et étendue", 0.019, 0.038);
+  lay_out(cues, 1, top, "Une série de notes", 0.014, 0.02);
+  lay_out(cues, 1, top, "Voici les notes sur 20 obtenues par neuf élèves à un contrôle : 8 ; 12 ;");
+  lay_out(cues, 1, top, "15 ; 9 ; 12 ; 17 ; 6 ; 14 ; 11. Pour décrire cette série, on utilise");
+  lay_out(cues, 1, top, "des indicateurs qui résument en un nombre ce que disent toutes les notes.",
+          0.012, 0.04);
+  lay_out(cues, 1, top, "La moyenne", 0.014, 0.02);
+  lay_out(cues, 1, top, "La moyenne est la somme des valeurs divisée par le nombre de valeurs.");
+  lay_out(cues, 1, top, "Ici, la somme vaut 104 et il y a 9 notes : la moyenne est environ 11,6.");
+  const std::vector<Passage> passages = segment_document(cues);
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].text,
+            "Moyenne, médiane et étendue\nUne série de notes\nVoici les notes sur 20 obtenues "
+            "par neuf élèves à un contrôle : 8 ; 12 ; 15 ; 9 ; 12 ; 17 ; 6 ; 14 ; 11. Pour "
+            "décrire cette série, on utilise des indicateurs qui résument en un nombre ce que "
+            "disent toutes les notes.");
+  EXPECT_EQ(passages[1].text.rfind("La moyenne\nLa moyenne est la somme", 0), 0u)
+      << passages[1].text;
+  EXPECT_EQ(passages[1].page, 1);
+}
+
+TEST(SegmentDocument, ALongSentenceOfWordsIsCutOnlyAtTheSizeLimit) {
+  std::vector<Cue> cues;
+  double top = 0.1;
+  for (int line = 0; line < 40; ++line) lay_out(cues, 1, top, "une phrase qui ne finit jamais");
+  const std::vector<Passage> passages = segment_document(cues);
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_LE(passages[0].text.size(), 1000u);
+  EXPECT_GT(passages[0].text.size(), 900u);
+  EXPECT_EQ(passages[0].text.find('\n'), std::string::npos);
+}
+
 TEST(SegmentDocument, TextWithoutSpacesIsCutInsideNoCharacter) {
   std::string text;
   for (int i = 0; i < 700; ++i) text += "é";  // 1,400 bytes, no space
