@@ -6,8 +6,12 @@
 // windows land a teacher closer to where a topic starts: on the moment set of the French Debian
 // Reference (scripts/make-moment-set), 10–40 s land inside the right section more often than
 // 20–60 s did; cutting at pauses (paragraph ends) instead did not help there.
-// Documents and images: one passage per page region (paragraphs of the page, grouped up to
-// the size limit); a passage never spans two pages. Plain text: paragraphs grouped likewise.
+// Documents and images: a passage never spans two pages. Words laid out on a page (cues with
+// boxes: a PDF's words, a scan's or a slide's OCR) are read as lines, blocks (a gap wider than
+// the page's usual line step) and headings (type at least 1.12 times the body's, 15 words at
+// most); a passage ends at a sentence's or a block's end once min_chars long, a heading opens
+// a new one and is followed by '\n', and a section's end shorter than min_chars / 2 joins the
+// passage before it. Paragraph cues (web pages, notes, plain text) are grouped up to the size.
 // Every passage has text (never empty) and at most about `max_chars` characters: a single
 // cue longer than that is split at sentence, then word, boundaries.
 // Pure functions, thread-safe.
