@@ -590,21 +590,70 @@ std::vector<std::string> excluded_words(const std::string& prepared) {
 
 // The query's words said close together (« les permissions du système de fichiers ») are
 // worth more than the same words scattered over a passage about something else: a passage
-// where they all come within a few words of each other gets kProximityWeight of their weight
-// again. For queries of 2 to 8 words; the words are the query's own (unstemmed) forms, which
-// the index keeps with their positions.
+// where they all come within 2n + 2 positions of each other (n words) scores kProximityWeight
+// more. For queries of 2 to 8 words; the words are the query's own (unstemmed) forms, which
+// the index keeps with their positions. Only the hits found that have every word are looked
+// at, after the match: as a NEAR subquery in the match it cost Xapian its pruning
+// (bench/search at 1M passages, lexical p50 / p99: 2.02 / 29.9 ms with NEAR, 1.15 / 3.7 ms
+// with no proximity at all, 1.40 / 3.94 ms this way).
 constexpr double kProximityWeight = 0.5;
 
-Xapian::Query with_proximity(const Xapian::Query& parsed, const std::vector<std::string>& words) {
-  std::vector<std::string> unique;
-  for (const std::string& w : words) {
-    if (std::find(unique.begin(), unique.end(), w) == unique.end()) unique.push_back(w);
+// The fewest positions that hold one of each list (each sorted, none empty).
+Xapian::termpos tightest_span(const std::vector<std::vector<Xapian::termpos>>& lists) {
+  std::vector<std::size_t> at(lists.size(), 0);
+  Xapian::termpos best = std::numeric_limits<Xapian::termpos>::max();
+  while (true) {
+    std::size_t lowest = 0;
+    Xapian::termpos low = lists[0][at[0]], high = low;
+    for (std::size_t k = 0; k < lists.size(); ++k) {
+      const Xapian::termpos p = lists[k][at[k]];
+      if (p < low) {
+        low = p;
+        lowest = k;
+      }
+      high = std::max(high, p);
+    }
+    best = std::min(best, high - low + 1);
+    if (++at[lowest] == lists[lowest].size()) return best;
   }
-  if (unique.size() < 2 || unique.size() > 8) return parsed;
-  const auto window = static_cast<Xapian::termcount>(2 * unique.size() + 2);
-  const Xapian::Query near(Xapian::Query::OP_NEAR, unique.begin(), unique.end(), window);
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
-                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kProximityWeight));
+}
+
+// `words`: the query's distinct words, in the order of LexicalHit::matched's bits (set before).
+void reward_proximity(const Xapian::Database& db, const std::vector<QueryWord>& words,
+                      std::vector<LexicalHit>& hits) {
+  if (words.size() < 2 || words.size() > 8 || hits.empty()) return;
+  std::vector<std::string> unique;
+  for (const QueryWord& w : words) unique.push_back(w.word);
+  const std::uint64_t all = (std::uint64_t{1} << words.size()) - 1;
+  const auto window = static_cast<Xapian::termpos>(2 * unique.size() + 2);
+  std::vector<std::size_t> order(hits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return hits[a].passage_id < hits[b].passage_id; });
+  // For each hit, the positions of each word; a hit that lacks a word (or its stem) is out.
+  std::vector<std::vector<std::vector<Xapian::termpos>>> positions(hits.size());
+  std::vector<bool> out(hits.size(), false);
+  for (std::size_t i = 0; i < hits.size(); ++i) out[i] = (hits[i].matched & all) != all;
+  for (const std::string& word : unique) {
+    Xapian::PostingIterator p = db.postlist_begin(word);
+    const Xapian::PostingIterator end = db.postlist_end(word);
+    for (const std::size_t i : order) {
+      if (out[i]) continue;
+      const auto id = static_cast<Xapian::docid>(hits[i].passage_id);
+      if (p != end) p.skip_to(id);
+      if (p == end || *p != id) {
+        out[i] = true;
+        continue;
+      }
+      positions[i].emplace_back(p.positionlist_begin(), p.positionlist_end());
+      if (positions[i].back().empty()) out[i] = true;
+    }
+  }
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    if (!out[i] && tightest_span(positions[i]) <= window) hits[i].score *= 1 + kProximityWeight;
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const LexicalHit& a, const LexicalHit& b) { return a.score > b.score; });
 }
 
 // Every document, as a query of its own. Never Xapian::Query::MatchAll: that one static
@@ -768,7 +817,7 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     }
     result.suggestion = result.corrected_query();
     if (parsed.empty() || limit <= 0) return result;
-    Xapian::Query q = with_proximity(parsed, result.query_terms);
+    Xapian::Query q = parsed;
     if (!filters.empty() && !lets_all_through(impl_->db, filters))
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter_query(filters));
     Xapian::Enquire enquire(impl_->db);
@@ -781,6 +830,7 @@ Result<LexicalResult> LexicalIndex::search(const std::string& query, const Filte
     for (auto it = mset.begin(); it != mset.end(); ++it)
       result.hits.push_back({static_cast<Id>(*it), it.get_weight(), 0});
     mark_matches(impl_->db, terms, result.hits);
+    reward_proximity(impl_->db, result.words, result.hits);
     return result;
   } catch (const Xapian::Error& e) {
     return xapian_error("search failed for \"" + query.substr(0, 80) + "\"", e);
