@@ -68,7 +68,8 @@ export async function auditedPage(context, base, shotDir) {
   const page = await context.newPage();
   const state = { requests: [] };
   page.on('requestfinished', async (req) => {
-    const res = await req.response();
+    // A media request can finish as the browser closes: its response is then gone, not an error.
+    const res = await req.response().catch(() => null);
     const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
     state.requests.push({ url: req.url(), type: req.resourceType(), bytes: sizes.responseBodySize + sizes.responseHeadersSize, status: res ? res.status() : 0 });
   });
