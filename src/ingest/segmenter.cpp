@@ -251,9 +251,7 @@ std::vector<Layout> layout_of(const std::vector<Cue>& cues) {
 std::vector<Passage> segment_document(const std::vector<Cue>& cues, const SegmentOptions& options) {
   std::vector<Passage> passages;
   Passage current;
-  // What `current` holds is headings only (a title, its subtitle). Paragraph cues leave it
-  // true: their passages are grouped by size, and a short one is never joined to another.
-  bool only_headings = true;
+  bool only_headings = true;     // what `current` holds is headings only (a title, its subtitle)
   bool after_break = false;      // the last word ended a heading or a block: a new line follows
   bool opened_on_break = false;  // `current` began on a new line
   auto flush = [&] {

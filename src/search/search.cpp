@@ -74,11 +74,10 @@ void rank_by_neighbourhood(std::vector<Candidate>& candidates) {
     }
     ++seen;
   }
-  std::vector<double> of_content(candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i)
-    of_content[i] = content_rank[candidates[i].content_id].first;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return of_content[a] != of_content[b] ? of_content[a] > of_content[b] : ranked[a] > ranked[b];
+    const double x = content_rank[candidates[a].content_id].first;
+    const double y = content_rank[candidates[b].content_id].first;
+    return x != y ? x > y : ranked[a] > ranked[b];
   });
   std::vector<Candidate> sorted;
   sorted.reserve(candidates.size());
